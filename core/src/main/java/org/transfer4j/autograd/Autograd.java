@@ -1,0 +1,128 @@
+package org.transfer4j.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.transfer4j.Transfer4jException;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/** Recording on the tape, and the backward pass that walks it. */
+public final class Autograd {
+    private Autograd() {
+    }
+
+    /** True when an op on these inputs must be recorded: grad is enabled and some input requires it. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!NoGrad.isGradEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records {@code op} on {@code output} when {@link #needsGrad} holds for the inputs, and returns the
+     * output. Ops call this right after computing their forward result; {@code backward} is the
+     * derivative, written beside the forward code.
+     */
+    public static Tensor record(String op, Tensor output, Node.BackwardFn backward, Tensor... inputs) {
+        if (needsGrad(inputs)) {
+            output.attachGradFn(new Node(op, inputs.clone(), backward));
+        }
+        return output;
+    }
+
+    /**
+     * Back-propagates {@code gradRoot} (same shape as {@code root}) through the tape, adding into the
+     * {@code grad} of every leaf that requires it, then releases the tape.
+     */
+    public static void backward(Tensor root, Tensor gradRoot) {
+        if (!root.requiresGrad()) {
+            throw new Transfer4jException("backward(): the tensor " + Arrays.toString(root.shape())
+                    + " does not require grad (no input of the computation had requiresGrad set)");
+        }
+        if (!Arrays.equals(root.shape(), gradRoot.shape())) {
+            throw ShapeMismatchException.of("backward", "gradient shape differs from the tensor's", root.shape(),
+                    gradRoot.shape());
+        }
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, gradRoot);
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = grads.remove(t);
+                Node node = t.gradFn();
+                if (g == null) {
+                    node.release(); // not on a path from the root
+                    continue;
+                }
+                Tensor[] inputs = node.inputs();
+                Tensor[] inputGrads = node.apply(g);
+                if (inputGrads.length != inputs.length) {
+                    throw new Transfer4jException("backward of '" + node.op() + "' returned " + inputGrads.length
+                            + " gradients for " + inputs.length + " inputs");
+                }
+                for (int k = 0; k < inputs.length; k++) {
+                    Tensor in = inputs[k];
+                    if (in == null || !in.requiresGrad()) {
+                        continue;
+                    }
+                    Tensor gi = inputGrads[k];
+                    if (gi == null) {
+                        throw new Transfer4jException("backward of '" + node.op() + "' gave no gradient for input " + k);
+                    }
+                    if (!Arrays.equals(gi.shape(), in.shape())) {
+                        throw ShapeMismatchException.of("backward of '" + node.op() + "'",
+                                "gradient of input " + k + " has the wrong shape", in.shape(), gi.shape());
+                    }
+                    if (in.gradFn() == null) {
+                        in.accumulateGrad(gi);
+                    } else {
+                        grads.merge(in, gi, Tensor::add);
+                    }
+                }
+                node.release();
+            }
+        }
+    }
+
+    /** Tensors with a grad function reachable from root, each after all of its inputs. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Iterative DFS: a frame is (tensor, index of the next input to visit); deep nets would overflow recursion.
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        if (root.gradFn() != null) {
+            visited.add(root);
+            stack.push(new Object[] {root, 0});
+        }
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            Tensor[] inputs = t.gradFn().inputs();
+            int next = (Integer) frame[1];
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.gradFn() != null && visited.add(in)) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,129 @@
+package org.transfer4j.backend;
+
+import org.transfer4j.tensor.Device;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * The op table. Every primitive that ops and layers lower to, once; each backend implements all of
+ * them (no default methods, so a new primitive does not compile until every backend has it).
+ * Backends compute only: no autograd, no shape inference beyond what the primitive needs.
+ *
+ * <p>Conventions. Tensors are NHWC, row-major. "Any strides" means the argument may be any view
+ * (permuted, sliced, broadcast with stride 0); otherwise arguments must be contiguous and the
+ * backend may throw if they are not. Every returned tensor is new, contiguous, on this backend's
+ * device. Shapes are checked by the ops before they call in; backends re-check only what would
+ * otherwise corrupt memory.
+ */
+public interface Backend {
+    Device device();
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    /** A new storage of {@code numel} floats, zero-filled. */
+    Storage allocate(long numel);
+
+    /** A new storage holding a copy of {@code data[offset, offset+length)}. */
+    Storage upload(float[] data, int offset, int length);
+
+    /** Copies {@code src} (any strides) into {@code dst[dstOffset...]} in row-major order. */
+    void download(Tensor src, float[] dst, int dstOffset);
+
+    /** {@code dst[...] = src[...]} for two views of the same shape, any strides on both sides. */
+    void copy(Tensor src, Tensor dst);
+
+    /** Sets every element of the view {@code dst} (any strides) to {@code value}. */
+    void fill(Tensor dst, float value);
+
+    /**
+     * Fills contiguous {@code dst} with uniform numbers in {@code [low, high)}: element {@code i} from
+     * counter {@code counter + i} of {@link org.transfer4j.tensor.Generator}'s stream {@code seed}.
+     */
+    void randomUniform(Tensor dst, long seed, long counter, float low, float high);
+
+    /** As {@link #randomUniform}, normal with the given mean and std; element {@code i} uses counters {@code counter+2i} and {@code counter+2i+1}. */
+    void randomNormal(Tensor dst, long seed, long counter, float mean, float std);
+
+    // ---- elementwise ----------------------------------------------------------------------------
+
+    /** {@code y = op(x; alpha, beta)}; x any strides. */
+    Tensor unary(UnaryOp op, Tensor x, float alpha, float beta);
+
+    /** {@code dx = dy * op'(x; alpha, beta)}; x and dy of the same shape, any strides. */
+    Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradY, float alpha, float beta);
+
+    /** {@code y = op(a, b)} with NumPy broadcasting; a and b any strides. */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b);
+
+    // ---- reductions -----------------------------------------------------------------------------
+
+    /** Reduces contiguous {@code x} over sorted, distinct {@code axes}; the result keeps the reduced axes as size 1. */
+    Tensor reduce(ReduceOp op, Tensor x, int[] axes);
+
+    // ---- matrix multiply --------------------------------------------------------------------------
+
+    /**
+     * Batched GEMM: {@code a (B,M,K)} (stored {@code (B,K,M)} when {@code transA}), {@code b (B,K,N)}
+     * (stored {@code (B,N,K)} when {@code transB}) {@code -> (B,M,N)}. Both contiguous rank 3; either
+     * batch may be 1 and is then broadcast.
+     */
+    Tensor gemm(Tensor a, Tensor b, boolean transA, boolean transB);
+
+    // ---- convolution ------------------------------------------------------------------------------
+
+    /** {@code x (N,H,W,C), kernel (KH,KW,C/groups,OC) -> y (N,OH,OW,OC)}; contiguous. */
+    Tensor conv2d(Tensor x, Tensor kernel, Conv2dSpec spec);
+
+    /** {@code dy (N,OH,OW,OC), kernel (KH,KW,C/groups,OC) -> dx} of shape {@code xShape}. */
+    Tensor conv2dBackwardData(Tensor gradY, Tensor kernel, Conv2dSpec spec, int[] xShape);
+
+    /** {@code x (N,H,W,C), dy (N,OH,OW,OC) -> dkernel} of shape {@code kernelShape}. */
+    Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape);
+
+    // ---- pooling --------------------------------------------------------------------------------
+
+    /** {@code x (N,H,W,C) -> y (N,OH,OW,C)}; contiguous. */
+    Tensor pool2d(Tensor x, Pool2dSpec spec);
+
+    /** {@code dx (N,H,W,C)} from x, the forward output y and {@code dy (N,OH,OW,C)}. Max routes each gradient to the first maximum of its window. */
+    Tensor pool2dBackward(Tensor x, Tensor y, Tensor gradY, Pool2dSpec spec);
+
+    // ---- batch normalisation over the last axis (channels) ------------------------------------------
+
+    /** Normalises {@code x (..., C)} with the batch statistics over all other axes; biased variance. */
+    BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon);
+
+    /** {@code y = gamma * (x - mean) / sqrt(variance + epsilon) + beta}, all per channel {@code (C)}. */
+    Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon);
+
+    /** Gradients of {@link #batchNormTraining} given what it saved. */
+    BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd);
+
+    // ---- losses -----------------------------------------------------------------------------------
+
+    /**
+     * Fused, stable softmax cross-entropy: {@code logits (N,C)}, {@code targets (N,C)} (a distribution
+     * per row) {@code -> loss (N)} {@code = -sum_c targets * log_softmax(logits)}, and the softmax
+     * probabilities (N,C) that the backward pass uses.
+     */
+    SoftmaxCrossEntropy softmaxCrossEntropy(Tensor logits, Tensor targets);
+
+    // ---- indexing --------------------------------------------------------------------------------
+
+    /** Selects {@code indices} along {@code axis} of contiguous x (NumPy {@code take}, PyTorch {@code index_select}). */
+    Tensor gather(Tensor x, int axis, int[] indices);
+
+    /** The adjoint of {@link #gather}: a zero tensor whose {@code axis} has {@code axisSize} entries, with each slice of dy added at its index. */
+    Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize);
+
+    /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
+    record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {
+    }
+
+    /** Gradients of batch normalisation with respect to x, gamma and beta. */
+    record BatchNormGradients(Tensor gradX, Tensor gradGamma, Tensor gradBeta) {
+    }
+
+    /** Per-row loss and the softmax probabilities. */
+    record SoftmaxCrossEntropy(Tensor loss, Tensor probabilities) {
+    }
+}

@@ -1,0 +1,178 @@
+package org.transfer4j.backend.cpu;
+
+import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.Conv2dSpec;
+import org.transfer4j.backend.Pool2dSpec;
+import org.transfer4j.backend.ReduceOp;
+import org.transfer4j.backend.Storage;
+import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.tensor.Device;
+import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.Tensor;
+
+/** The CPU backend. It only dispatches: each family of primitives lives in its own {@code Cpu*} class. */
+public final class CpuBackend implements Backend {
+    private static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {
+    }
+
+    public static CpuBackend instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Device device() {
+        return Device.cpu();
+    }
+
+    // ---- helpers shared by the Cpu* classes ---------------------------------------------------------
+
+    /** The backing array of a CPU tensor (its elements start at {@code t.offset()}). */
+    static float[] data(Tensor t) {
+        if (!(t.storage() instanceof CpuStorage s)) {
+            throw new IllegalArgumentException("CPU backend got a tensor on " + t.device());
+        }
+        t.ensureOpen("cpu");
+        return s.data();
+    }
+
+    static Tensor newTensor(int... shape) {
+        return Tensor.wrap(new CpuStorage(new float[(int) Shape.numel(shape)]), shape);
+    }
+
+    static void requireContiguous(String op, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (!t.isContiguous()) {
+                throw new IllegalArgumentException(op + ": the CPU primitive needs contiguous input, got shape "
+                        + java.util.Arrays.toString(t.shape()) + " strides " + java.util.Arrays.toString(t.strides()));
+            }
+        }
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(long numel) {
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("CPU storage is limited to 2^31 elements, asked for " + numel);
+        }
+        return new CpuStorage(new float[(int) numel]);
+    }
+
+    @Override
+    public Storage upload(float[] data, int offset, int length) {
+        return new CpuStorage(java.util.Arrays.copyOfRange(data, offset, offset + length));
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst, int dstOffset) {
+        CpuElementwise.download(src, dst, dstOffset);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        CpuElementwise.copy(src, dst);
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        CpuElementwise.fill(dst, value);
+    }
+
+    @Override
+    public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
+        requireContiguous("randomUniform", dst);
+        CpuElementwise.randomUniform(dst, seed, counter, low, high);
+    }
+
+    @Override
+    public void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
+        requireContiguous("randomNormal", dst);
+        CpuElementwise.randomNormal(dst, seed, counter, mean, std);
+    }
+
+    // ---- compute ----------------------------------------------------------------------------------
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
+        return CpuElementwise.unary(op, x, alpha, beta);
+    }
+
+    @Override
+    public Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradY, float alpha, float beta) {
+        return CpuElementwise.unaryBackward(op, x, gradY, alpha, beta);
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return CpuElementwise.binary(op, a, b);
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
+        return CpuReduce.reduce(op, x, axes);
+    }
+
+    @Override
+    public Tensor gemm(Tensor a, Tensor b, boolean transA, boolean transB) {
+        return CpuGemm.batched(a, b, transA, transB);
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor kernel, Conv2dSpec spec) {
+        return CpuConv2d.forward(x, kernel, spec);
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor gradY, Tensor kernel, Conv2dSpec spec, int[] xShape) {
+        return CpuConv2d.backwardData(gradY, kernel, spec, xShape);
+    }
+
+    @Override
+    public Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape) {
+        return CpuConv2d.backwardFilter(x, gradY, spec, kernelShape);
+    }
+
+    @Override
+    public Tensor pool2d(Tensor x, Pool2dSpec spec) {
+        return CpuPool2d.forward(x, spec);
+    }
+
+    @Override
+    public Tensor pool2dBackward(Tensor x, Tensor y, Tensor gradY, Pool2dSpec spec) {
+        return CpuPool2d.backward(x, y, gradY, spec);
+    }
+
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
+        return CpuBatchNorm.training(x, gamma, beta, epsilon);
+    }
+
+    @Override
+    public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
+                                     float epsilon) {
+        return CpuBatchNorm.inference(x, gamma, beta, mean, variance, epsilon);
+    }
+
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
+        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd);
+    }
+
+    @Override
+    public SoftmaxCrossEntropy softmaxCrossEntropy(Tensor logits, Tensor targets) {
+        return CpuSoftmaxCrossEntropy.forward(logits, targets);
+    }
+
+    @Override
+    public Tensor gather(Tensor x, int axis, int[] indices) {
+        return CpuGather.gather(x, axis, indices);
+    }
+
+    @Override
+    public Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize) {
+        return CpuGather.scatterAdd(gradY, axis, indices, axisSize);
+    }
+}

@@ -1,0 +1,146 @@
+package org.transfer4j.backend.cpu;
+
+import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Elementwise primitives over any strides: copy, fill, unary functions and their derivatives, binary
+ * functions with broadcasting. Work is split by rows of the coalesced layout ({@link Strided});
+ * each inner loop is a plain loop per op that the JIT vectorises when strides are 1.
+ */
+final class CpuElementwise {
+    /** Elements per parallel task: below this, threading costs more than it saves. */
+    private static final int GRAIN = 1 << 15;
+
+    private CpuElementwise() {
+    }
+
+    static void copy(Tensor src, Tensor dst) {
+        float[] s = CpuBackend.data(src);
+        float[] d = CpuBackend.data(dst);
+        Strided it = Strided.of(src.shape(), src, dst);
+        int n = it.rowLength;
+        int ss = it.rowStride(0);
+        int ds = it.rowStride(1);
+        forRows(it, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int si = it.offset(0, r);
+                int di = it.offset(1, r);
+                if (ss == 1 && ds == 1) {
+                    System.arraycopy(s, si, d, di, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        d[di + i * ds] = s[si + i * ss];
+                    }
+                }
+            }
+        });
+    }
+
+    static void fill(Tensor dst, float value) {
+        float[] d = CpuBackend.data(dst);
+        Strided it = Strided.of(dst.shape(), dst);
+        int n = it.rowLength;
+        int ds = it.rowStride(0);
+        forRows(it, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int di = it.offset(0, r);
+                for (int i = 0; i < n; i++) {
+                    d[di + i * ds] = value;
+                }
+            }
+        });
+    }
+
+    static void download(Tensor src, float[] dst, int dstOffset) {
+        float[] s = CpuBackend.data(src);
+        if (src.isContiguous()) {
+            System.arraycopy(s, src.offset(), dst, dstOffset, src.numel());
+            return;
+        }
+        Tensor target = Tensor.wrap(new CpuStorage(dst), dst.length).view(src.shape(),
+                Shape.contiguousStrides(src.shape()), dstOffset);
+        copy(src, target);
+    }
+
+    static Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
+        float[] xs = CpuBackend.data(x);
+        Tensor y = CpuBackend.newTensor(x.shape());
+        float[] ys = CpuBackend.data(y);
+        Strided it = Strided.of(x.shape(), x, y);
+        int n = it.rowLength;
+        int sx = it.rowStride(0);
+        forRows(it, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                CpuUnaryKernels.forward(op, alpha, beta, xs, it.offset(0, r), sx, ys, it.offset(1, r), n);
+            }
+        });
+        return y;
+    }
+
+    static Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradY, float alpha, float beta) {
+        float[] xs = CpuBackend.data(x);
+        float[] gs = CpuBackend.data(gradY);
+        Tensor dx = CpuBackend.newTensor(x.shape());
+        float[] ds = CpuBackend.data(dx);
+        Strided it = Strided.of(x.shape(), x, gradY, dx);
+        int n = it.rowLength;
+        int sx = it.rowStride(0);
+        int sg = it.rowStride(1);
+        forRows(it, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                CpuUnaryKernels.backward(op, alpha, beta, xs, it.offset(0, r), sx, gs, it.offset(1, r), sg, ds,
+                        it.offset(2, r), n);
+            }
+        });
+        return dx;
+    }
+
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
+        Tensor ab = a.detach().broadcastTo(shape);
+        Tensor bb = b.detach().broadcastTo(shape);
+        float[] as = CpuBackend.data(a);
+        float[] bs = CpuBackend.data(b);
+        Tensor y = CpuBackend.newTensor(shape);
+        float[] ys = CpuBackend.data(y);
+        Strided it = Strided.of(shape, ab, bb, y);
+        int n = it.rowLength;
+        int sa = it.rowStride(0);
+        int sb = it.rowStride(1);
+        forRows(it, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                CpuBinaryKernels.apply(op, as, it.offset(0, r), sa, bs, it.offset(1, r), sb, ys, it.offset(2, r), n);
+            }
+        });
+        return y;
+    }
+
+    static void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
+        float[] d = CpuBackend.data(dst);
+        int base = dst.offset();
+        float range = high - low;
+        CpuParallel.forRange(dst.numel(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                d[base + i] = low + range * org.transfer4j.tensor.Generator.uniform(seed, counter + i);
+            }
+        });
+    }
+
+    static void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
+        float[] d = CpuBackend.data(dst);
+        int base = dst.offset();
+        CpuParallel.forRange(dst.numel(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                d[base + i] = mean + std * org.transfer4j.tensor.Generator.normal(seed, counter + 2L * i);
+            }
+        });
+    }
+
+    private static void forRows(Strided it, CpuParallel.Range rows) {
+        int grainRows = Math.max(1, GRAIN / Math.max(1, it.rowLength));
+        CpuParallel.forRange(it.rows, grainRows, rows);
+    }
+}

@@ -1,0 +1,152 @@
+package org.transfer4j.backend.cpu;
+
+import org.transfer4j.backend.ReduceOp;
+import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Sum / max / min over axes of a contiguous tensor. After merging neighbouring axes of the same kind
+ * the layout is one of: reduce the inner axis (rows, e.g. softmax over classes), reduce the outer axis
+ * (columns, e.g. a bias gradient over N·H·W in NHWC), or a general mix. Sums accumulate in double.
+ */
+final class CpuReduce {
+    private CpuReduce() {
+    }
+
+    static Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
+        CpuBackend.requireContiguous("reduce", x);
+        int[] shape = x.shape();
+        Tensor y = CpuBackend.newTensor(Shape.reduced(shape, axes, true));
+        float[] xs = CpuBackend.data(x);
+        float[] ys = CpuBackend.data(y);
+        int xo = x.offset();
+        // Merge adjacent axes that are both reduced or both kept: sizes[] alternates kinds.
+        boolean[] reduced = new boolean[shape.length];
+        for (int a : axes) {
+            reduced[a] = true;
+        }
+        int[] sizes = new int[shape.length + 1];
+        boolean[] kinds = new boolean[shape.length + 1];
+        int groups = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) {
+                continue;
+            }
+            if (groups > 0 && kinds[groups - 1] == reduced[i]) {
+                sizes[groups - 1] *= shape[i];
+            } else {
+                sizes[groups] = shape[i];
+                kinds[groups++] = reduced[i];
+            }
+        }
+        if (groups == 0 || (groups == 1 && !kinds[0])) {
+            System.arraycopy(xs, xo, ys, 0, x.numel()); // nothing of size > 1 is reduced
+        } else if (groups == 1) {
+            ys[0] = (float) reduceRun(op, xs, xo, sizes[0], 1);
+        } else if (groups == 2 && !kinds[0]) {
+            reduceRows(op, xs, xo, ys, sizes[0], sizes[1]);
+        } else if (groups == 2) {
+            reduceColumns(op, xs, xo, ys, sizes[0], sizes[1]);
+        } else {
+            reduceGeneral(op, x, axes, y);
+        }
+        return y;
+    }
+
+    /** x (rows, n) -> y (rows): one reduction per row. */
+    private static void reduceRows(ReduceOp op, float[] x, int xo, float[] y, int rows, int n) {
+        CpuParallel.forRange(rows, Math.max(1, 8192 / n), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                y[r] = (float) reduceRun(op, x, xo + r * n, n, 1);
+            }
+        });
+    }
+
+    /** x (n, cols) -> y (cols): each thread takes a band of columns and walks all rows. */
+    private static void reduceColumns(ReduceOp op, float[] x, int xo, float[] y, int n, int cols) {
+        CpuParallel.forRange(cols, 64, (from, to) -> {
+            int w = to - from;
+            double[] acc = new double[w];
+            java.util.Arrays.fill(acc, identity(op));
+            for (int r = 0; r < n; r++) {
+                int base = xo + r * cols + from;
+                switch (op) {
+                    case SUM -> {
+                        for (int c = 0; c < w; c++) {
+                            acc[c] += x[base + c];
+                        }
+                    }
+                    case MAX -> {
+                        for (int c = 0; c < w; c++) {
+                            acc[c] = Math.max(acc[c], x[base + c]);
+                        }
+                    }
+                    case MIN -> {
+                        for (int c = 0; c < w; c++) {
+                            acc[c] = Math.min(acc[c], x[base + c]);
+                        }
+                    }
+                }
+            }
+            for (int c = 0; c < w; c++) {
+                y[from + c] = (float) acc[c];
+            }
+        });
+    }
+
+    /** Any pattern: walk x in order, adding each element into its output slot. */
+    private static void reduceGeneral(ReduceOp op, Tensor x, int[] axes, Tensor y) {
+        int[] shape = x.shape();
+        int[] yStrides = Shape.contiguousStrides(y.shape());
+        for (int a : axes) {
+            yStrides[a] = 0;
+        }
+        float[] xs = CpuBackend.data(x);
+        float[] ys = CpuBackend.data(y);
+        double[] acc = new double[ys.length];
+        java.util.Arrays.fill(acc, identity(op));
+        int[] idx = new int[shape.length];
+        int yi = 0;
+        int n = x.numel();
+        for (int i = 0; i < n; i++) {
+            double v = xs[x.offset() + i];
+            acc[yi] = switch (op) {
+                case SUM -> acc[yi] + v;
+                case MAX -> Math.max(acc[yi], v);
+                case MIN -> Math.min(acc[yi], v);
+            };
+            for (int d = shape.length - 1; d >= 0; d--) { // odometer increment
+                yi += yStrides[d];
+                if (++idx[d] < shape[d]) {
+                    break;
+                }
+                yi -= yStrides[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        for (int i = 0; i < ys.length; i++) {
+            ys[i] = (float) acc[i];
+        }
+    }
+
+    static double reduceRun(ReduceOp op, float[] x, int from, int n, int stride) {
+        double acc = identity(op);
+        for (int i = 0; i < n; i++) {
+            float v = x[from + i * stride];
+            acc = switch (op) {
+                case SUM -> acc + v;
+                case MAX -> Math.max(acc, v);
+                case MIN -> Math.min(acc, v);
+            };
+        }
+        return acc;
+    }
+
+    private static double identity(ReduceOp op) {
+        return switch (op) {
+            case SUM -> 0.0;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        };
+    }
+}

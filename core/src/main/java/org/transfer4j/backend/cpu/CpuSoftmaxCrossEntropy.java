@@ -1,0 +1,53 @@
+package org.transfer4j.backend.cpu;
+
+import org.transfer4j.backend.Backend;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Fused softmax cross-entropy per row: {@code loss = logsumexp(z) - sum_c t_c z_c} with
+ * {@code z = logits - max} (so exp never overflows) and {@code sum_c t_c = 1} assumed by the op.
+ */
+final class CpuSoftmaxCrossEntropy {
+    private CpuSoftmaxCrossEntropy() {
+    }
+
+    static Backend.SoftmaxCrossEntropy forward(Tensor logits, Tensor targets) {
+        CpuBackend.requireContiguous("softmaxCrossEntropy", logits, targets);
+        int rows = logits.shape(0);
+        int classes = logits.shape(1);
+        Tensor loss = CpuBackend.newTensor(rows);
+        Tensor probs = CpuBackend.newTensor(rows, classes);
+        float[] z = CpuBackend.data(logits);
+        float[] t = CpuBackend.data(targets);
+        float[] l = CpuBackend.data(loss);
+        float[] p = CpuBackend.data(probs);
+        int zo = logits.offset();
+        int to = targets.offset();
+        CpuParallel.forRange(rows, Math.max(1, 4096 / Math.max(1, classes)), (from, end) -> {
+            for (int r = from; r < end; r++) {
+                int zr = zo + r * classes;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, z[zr + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    double e = Math.exp(z[zr + c] - max);
+                    p[r * classes + c] = (float) e;
+                    sum += e;
+                }
+                double logSum = Math.log(sum);
+                double lossRow = 0;
+                for (int c = 0; c < classes; c++) {
+                    p[r * classes + c] = (float) (p[r * classes + c] / sum);
+                    float tc = t[to + r * classes + c];
+                    if (tc != 0f) { // 0 * (-inf) would be NaN for a masked-out logit
+                        lossRow += tc * (logSum - (z[zr + c] - max));
+                    }
+                }
+                l[r] = (float) lossRow;
+            }
+        });
+        return new Backend.SoftmaxCrossEntropy(loss, probs);
+    }
+}

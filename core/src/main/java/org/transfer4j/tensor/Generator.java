@@ -1,0 +1,71 @@
+package org.transfer4j.tensor;
+
+/**
+ * A seeded, counter-based random generator (as Philox is in PyTorch/cuRAND): number {@code k} of a
+ * stream is a pure function {@code hash(seed, k)}. Any backend can produce the same numbers in any
+ * order or in parallel; the generator only hands out counter ranges.
+ *
+ * <p>Not thread-safe: give each thread its own generator.
+ */
+public final class Generator {
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    private final long seed;
+    private long counter;
+
+    public Generator(long seed) {
+        this.seed = seed;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The next counter; restoring it with {@link #setCounter} replays the stream from there. */
+    public long counter() {
+        return counter;
+    }
+
+    public void setCounter(long counter) {
+        this.counter = counter;
+    }
+
+    /** Reserves {@code n} numbers of the stream and returns the first counter. */
+    public long reserve(long n) {
+        long first = counter;
+        counter += n;
+        return first;
+    }
+
+    /** splitmix64's finaliser: a bijective 64-bit mix with good avalanche. */
+    public static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** 64 random bits for counter {@code k} of the stream {@code seed}. */
+    public static long bits(long seed, long k) {
+        return mix64(mix64(seed) + (k + 1) * GOLDEN);
+    }
+
+    /** A uniform float in [0, 1) with 24 random bits, for counter {@code k}. */
+    public static float uniform(long seed, long k) {
+        return (bits(seed, k) >>> 40) * 0x1.0p-24f;
+    }
+
+    /** A uniform double in (0, 1] (never 0, so its log is finite), for counter {@code k}. */
+    public static double uniformOpenZero(long seed, long k) {
+        return ((bits(seed, k) >>> 11) + 1) * 0x1.0p-53;
+    }
+
+    /**
+     * A standard normal sample by Box–Muller from counters {@code k} and {@code k+1}; so a normal
+     * tensor of n elements uses 2n counters, element i the pair starting at {@code first + 2i}.
+     */
+    public static float normal(long seed, long k) {
+        double u1 = uniformOpenZero(seed, k);
+        double u2 = uniformOpenZero(seed, k + 1);
+        return (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2));
+    }
+}
