@@ -1,0 +1,61 @@
+package org.transfer4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void versionNamesTheProjectVersionAndTheJava() {
+        assertEquals(0, run("--version"));
+        String text = out.toString();
+        assertTrue(text.startsWith("transfer4j "), text);
+        assertFalse(text.contains("unknown version"), "version.properties was not filtered: " + text);
+        assertFalse(text.contains("${"), "version.properties was not filtered: " + text);
+        assertTrue(text.contains("Java " + Runtime.version().feature()), text);
+    }
+
+    @Test
+    void noSubcommandPrintsUsageListingDemo() {
+        assertEquals(0, run());
+        assertTrue(out.toString().contains("Usage: transfer4j"), out.toString());
+        assertTrue(out.toString().contains("demo"), out.toString());
+    }
+
+    @Test
+    void demoRunsWithOptionsFromTheCommandLine() {
+        assertEquals(0, run("demo", "--epochs", "1", "--train-per-class", "2", "--val-per-class", "1",
+                "--image-size", "8", "--batch", "4", "--seed", "7", "--lr", "0.01"));
+        String text = out.toString();
+        assertTrue(text.contains("seed 7"), text);
+        assertTrue(text.contains("SGD lr 0.01"), text);
+        assertTrue(text.contains("final validation accuracy"), text);
+    }
+
+    @Test
+    void demoRejectsZeroEpochsAsAUsageError() {
+        assertEquals(2, run("demo", "--epochs", "0"));
+        assertTrue(err.toString().contains("epochs must be at least 1, got 0"), err.toString());
+    }
+
+    @Test
+    void demoRejectsAnUnknownOption() {
+        assertEquals(2, run("demo", "--epoch", "3"));
+        assertTrue(err.toString().contains("--epoch"), err.toString());
+    }
+}
