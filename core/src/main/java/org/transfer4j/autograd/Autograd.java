@@ -68,7 +68,8 @@ public final class Autograd {
                     continue;
                 }
                 Tensor[] inputs = node.inputs();
-                Tensor[] inputGrads = node.apply(g);
+                // Backward functions may assume a contiguous gradient (sum's backward makes stride-0 views).
+                Tensor[] inputGrads = node.apply(g.contiguous());
                 if (inputGrads.length != inputs.length) {
                     throw new Transfer4jException("backward of '" + node.op() + "' returned " + inputGrads.length
                             + " gradients for " + inputs.length + " inputs");

@@ -9,7 +9,10 @@ import org.transfer4j.tensor.Tensor;
  * {@link #release()} drops all of that once backward has used it.
  */
 public final class Node {
-    /** Maps dL/d(output) to dL/d(input_i) for each input, in input order; {@code null} only for inputs that do not require grad. */
+    /**
+     * Maps dL/d(output) (always contiguous) to dL/d(input_i) for each input, in input order;
+     * {@code null} only for inputs that do not require grad.
+     */
     @FunctionalInterface
     public interface BackwardFn {
         Tensor[] apply(Tensor gradOutput);
