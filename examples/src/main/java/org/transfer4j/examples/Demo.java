@@ -18,6 +18,9 @@ import org.transfer4j.tensor.Tensor;
  * command does, and so do the tests).
  */
 public final class Demo {
+    /** Mixed into the seed for the validation images ("val" in ASCII), so they are not the training images. */
+    private static final long VALIDATION_STREAM = 0x76616cL;
+
     private final Config config;
     private final PrintWriter out;
 
@@ -94,7 +97,7 @@ public final class Demo {
         // Train and validation sets come from different random streams, so they share no image.
         LabelledImages train = StripeImages.generate(config.trainPerClass(), config.imageSize(), config.seed());
         LabelledImages val = StripeImages.generate(config.valPerClass(), config.imageSize(),
-                Generator.mix64(config.seed() ^ 0x7661_6cL));
+                Generator.mix64(config.seed() ^ VALIDATION_STREAM));
         Generator gen = new Generator(config.seed());
         SmallCnn model = new SmallCnn(StripeImages.CLASSES, gen);
         printHeader(train, val, model, seconds(start));
