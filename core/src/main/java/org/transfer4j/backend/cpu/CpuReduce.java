@@ -55,7 +55,8 @@ final class CpuReduce {
 
     /** x (rows, n) -> y (rows): one reduction per row. */
     private static void reduceRows(ReduceOp op, float[] x, int xo, float[] y, int rows, int n) {
-        CpuParallel.forRange(rows, Math.max(1, 8192 / n), (from, to) -> {
+        // n is 0 when the reduced axes are empty (sum over a size-0 axis): each row is then the identity.
+        CpuParallel.forRange(rows, Math.max(1, 8192 / Math.max(1, n)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 y[r] = (float) reduceRun(op, x, xo + r * n, n, 1);
             }
