@@ -15,8 +15,8 @@ class ReduceTest {
 
     /**
      * Every subset of axes of a rank-4 tensor: after merging, these hit all of CpuReduce's layouts —
-     * inner axes (rows: {3}, {2,3}), outer axes (columns: {0}, {0,1}), all axes, and the general
-     * walk ({1}, {0,2}, {1,3}, {0,3}, ...).
+     * inner axes (rows: {3}, {2,3}), outer axes (columns: {0}, {0,1}), middle axes (columns per outer
+     * index: {1}, {1,2}), all axes, and the general walk ({0,2}, {1,3}, {0,3}, {0,1,3}, ...).
      */
     @Test
     void reductionsMatchNaiveLoopsForEveryAxisSubset() {
@@ -55,9 +55,14 @@ class ReduceTest {
             checkAgainstNaive(kind, x, shape, new int[] {1}, false); // rows
             checkAgainstNaive(kind, x, shape, new int[] {0}, false); // columns
         }
+        int[] nhwc = {6, 7, 7, 96}; // global pooling: columns per image
+        float[] p = OpCheck.randn(4, nhwc).toArray();
+        for (Kind kind : Kind.values()) {
+            checkAgainstNaive(kind, p, nhwc, new int[] {1, 2}, true);
+        }
         int[] general = {40, 30, 20};
-        float[] g = OpCheck.randn(4, general).toArray();
-        checkAgainstNaive(Kind.SUM, g, general, new int[] {1}, true);
+        float[] g = OpCheck.randn(5, general).toArray();
+        checkAgainstNaive(Kind.SUM, g, general, new int[] {0, 2}, true);
     }
 
     @Test
