@@ -91,6 +91,15 @@ class TensorTest {
     }
 
     @Test
+    void uniformNeverReturnsTheUpperBoundEvenWhenRoundingWould() {
+        float low = 1e6f; // floats near 1e6 are 1/16 apart, so low + u * 1 rounds up to high for u > 31/32
+        float[] v = Tensor.uniform(new Generator(9), low, low + 1, 2000).toArray();
+        for (float x : v) {
+            assertTrue(x >= low && x < low + 1, "out of [low, high): " + x);
+        }
+    }
+
+    @Test
     void normalSamplesHaveTheRightMeanAndStd() {
         float[] v = Tensor.normal(new Generator(2), 3f, 2f, 100_000).toArray();
         double[] ms = meanStd(v);
