@@ -46,7 +46,8 @@ class SoftmaxCrossEntropyTest {
         // Keras sum_over_batch_size: (2 l0 + 4 l1 + 2 l2) / 3, not divided by the weight sum 8.
         float[] perRow = new float[3];
         for (int i = 0; i < 3; i++) {
-            perRow[i] = SoftmaxCrossEntropy.loss(logits.slice(0, i, i + 1), targets.slice(0, i, i + 1), 0.1f, null).item();
+            Tensor row = logits.slice(0, i, i + 1);
+            perRow[i] = SoftmaxCrossEntropy.loss(row, targets.slice(0, i, i + 1), 0.1f, null).item();
         }
         assertEquals((2 * perRow[0] + 4 * perRow[1] + 2 * perRow[2]) / 3, got, 1e-5);
     }
@@ -57,8 +58,8 @@ class SoftmaxCrossEntropyTest {
             float got = SoftmaxCrossEntropy.sparse(Tensor.zeros(4, c), new int[] {0, 1, 0, 1}).item();
             assertEquals((float) Math.log(c), got, "C = " + c);
         }
-        assertEquals((float) Math.log(7), SoftmaxCrossEntropy.loss(Tensor.zeros(3, 7), Tensor.full(1f / 7, 3, 7)).item(),
-                1e-6f);
+        Tensor uniform = Tensor.full(1f / 7, 3, 7);
+        assertEquals((float) Math.log(7), SoftmaxCrossEntropy.loss(Tensor.zeros(3, 7), uniform).item(), 1e-6f);
     }
 
     @Test
@@ -104,7 +105,8 @@ class SoftmaxCrossEntropyTest {
             Tensor targets = softTargets(9, s[0], s[1]);
             Tensor weights = Tensor.uniform(new Generator(10), 0.5f, 2f, s[1]);
             String name = java.util.Arrays.toString(s);
-            OpCheck.gradcheck("plain " + name, TOL, logitsOnly, t -> SoftmaxCrossEntropy.loss(t[0], t[1]), logits, targets);
+            OpCheck.gradcheck("plain " + name, TOL, logitsOnly, t -> SoftmaxCrossEntropy.loss(t[0], t[1]),
+                    logits, targets);
             OpCheck.gradcheck("smoothed, weighted " + name, TOL, logitsOnly,
                     t -> SoftmaxCrossEntropy.loss(t[0], t[1], 0.15f, weights), logits, targets);
             OpCheck.gradcheck("of a non-contiguous view " + name, TOL, logitsOnly,
@@ -135,7 +137,8 @@ class SoftmaxCrossEntropyTest {
         assertThrows(IllegalArgumentException.class, () -> SoftmaxCrossEntropy.sparse(logits, new int[] {0, 3}));
         assertThrows(IllegalArgumentException.class,
                 () -> SoftmaxCrossEntropy.loss(logits, Tensor.zeros(2, 3), -0.1f, null));
-        assertThrows(ShapeMismatchException.class, () -> SoftmaxCrossEntropy.loss(Tensor.zeros(0, 3), Tensor.zeros(0, 3)));
+        assertThrows(ShapeMismatchException.class,
+                () -> SoftmaxCrossEntropy.loss(Tensor.zeros(0, 3), Tensor.zeros(0, 3)));
     }
 
     /** Rows of random positive numbers normalised to sum to 1. */

@@ -60,7 +60,8 @@ class TensorTest {
     @Test
     void randomTensorsAreReproducibleForASeed() {
         assertArrayEquals(Tensor.rand(new Generator(42), 100).toArray(), Tensor.rand(new Generator(42), 100).toArray());
-        assertArrayEquals(Tensor.randn(new Generator(7), 3, 5).toArray(), Tensor.randn(new Generator(7), 3, 5).toArray());
+        assertArrayEquals(Tensor.randn(new Generator(7), 3, 5).toArray(),
+                Tensor.randn(new Generator(7), 3, 5).toArray());
         Generator g = new Generator(42);
         float[] first = Tensor.rand(g, 100).toArray();
         float[] second = Tensor.rand(g, 100).toArray(); // the generator moved on
