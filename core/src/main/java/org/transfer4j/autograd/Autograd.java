@@ -55,6 +55,13 @@ public final class Autograd {
             throw ShapeMismatchException.of("backward", "gradient shape differs from the tensor's", root.shape(),
                     gradRoot.shape());
         }
+        if (root.gradFn() == null) {
+            // A leaf is its own gradient's destination: there is no tape to walk.
+            try (NoGrad ignored = NoGrad.enter()) {
+                root.accumulateGrad(gradRoot);
+            }
+            return;
+        }
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, gradRoot);

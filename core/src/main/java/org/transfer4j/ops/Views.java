@@ -16,6 +16,7 @@ public final class Views {
 
     /** Same elements, new shape; one dimension may be -1 (inferred). Copies only when x is not contiguous. */
     public static Tensor reshape(Tensor x, int... newShape) {
+        x.ensureOpen("reshape");
         int[] target = inferShape(x, newShape);
         int[] inShape = x.shape();
         Tensor src = x.isContiguous() ? x : copy(x);
@@ -39,7 +40,11 @@ public final class Views {
                 known *= s[i];
             }
         }
-        if (infer >= 0 && known != 0) {
+        if (infer >= 0) {
+            if (known == 0) { // 0 * anything = 0: the -1 cannot be inferred (it used to slip through as -1)
+                throw ShapeMismatchException.of("reshape", "cannot infer -1 next to a zero dimension", x.shape(),
+                        newShape);
+            }
             s[infer] = (int) (x.numel() / known);
         }
         if (Shape.numel(s) != x.numel()) {
@@ -50,6 +55,7 @@ public final class Views {
 
     /** Reorders axes: output axis i is input axis {@code axes[i]}. */
     public static Tensor permute(Tensor x, int... axes) {
+        x.ensureOpen("permute");
         int rank = x.rank();
         if (axes.length != rank) {
             throw ShapeMismatchException.of("permute", "needs one axis per dimension, got " + Arrays.toString(axes),
@@ -88,6 +94,7 @@ public final class Views {
 
     /** Elements {@code start, start+step, ... < end} of {@code axis}; negative start/end count from the end. */
     public static Tensor slice(Tensor x, int axis, int start, int end, int step) {
+        x.ensureOpen("slice");
         int a = Shape.axis("slice", axis, x.rank());
         int n = x.shape(a);
         int s = start < 0 ? start + n : start;
@@ -111,24 +118,35 @@ public final class Views {
         }, x);
     }
 
-    /** Removes {@code axis}, which must have size 1. */
+    /** Removes {@code axis}, which must have size 1. A view for any strides (never copies). */
     public static Tensor squeeze(Tensor x, int axis) {
         int a = Shape.axis("squeeze", axis, x.rank());
         if (x.shape(a) != 1) {
             throw ShapeMismatchException.of("squeeze", "axis " + axis + " has size " + x.shape(a) + ", not 1", x.shape());
         }
-        return reshape(x, remove(x.shape(), a));
+        int[] inShape = x.shape();
+        Tensor y = x.view(remove(inShape, a), remove(x.strides(), a), x.offset());
+        return Autograd.record("squeeze", y, g -> new Tensor[] {unsqueeze(g, a)}, x);
     }
 
-    /** Inserts an axis of size 1 at {@code axis} (in the output's numbering). */
+    /** Inserts an axis of size 1 at {@code axis} (in the output's numbering). A view for any strides. */
     public static Tensor unsqueeze(Tensor x, int axis) {
         int a = Shape.axis("unsqueeze", axis, x.rank() + 1);
         int[] shape = x.shape();
-        int[] out = new int[shape.length + 1];
-        for (int i = 0, k = 0; i < out.length; i++) {
-            out[i] = i == a ? 1 : shape[k++];
+        int[] strides = x.strides();
+        int[] outShape = new int[shape.length + 1];
+        int[] outStrides = new int[shape.length + 1];
+        for (int i = 0, k = 0; i < outShape.length; i++) {
+            if (i == a) {
+                outShape[i] = 1;
+                outStrides[i] = 0; // a size-1 axis is never stepped over, so any stride is right
+            } else {
+                outShape[i] = shape[k];
+                outStrides[i] = strides[k++];
+            }
         }
-        return reshape(x, out);
+        Tensor y = x.view(outShape, outStrides, x.offset());
+        return Autograd.record("unsqueeze", y, g -> new Tensor[] {squeeze(g, a)}, x);
     }
 
     /** A stride-0 view repeating size-1 axes (and new leading axes) up to {@code shape}. */

@@ -1,5 +1,7 @@
 package org.transfer4j.tensor;
 
+import java.util.Locale;
+
 /** Prints a tensor's values as nested brackets, eliding the middle of long axes as NumPy does. */
 final class TensorFormat {
     private static final int EDGE = 3;         // items shown at each end of a long axis
@@ -54,6 +56,6 @@ final class TensorFormat {
     }
 
     private static String fmt(float x) {
-        return String.format("%.4g", x);
+        return String.format(Locale.ROOT, "%.4g", x); // ROOT: a decimal point whatever the default locale
     }
 }

@@ -124,7 +124,10 @@ final class CpuElementwise {
         float range = high - low;
         CpuParallel.forRange(dst.numel(), GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                d[base + i] = low + range * org.transfer4j.tensor.Generator.uniform(seed, counter + i);
+                float v = low + range * org.transfer4j.tensor.Generator.uniform(seed, counter + i);
+                // Rounding can land on high itself when |low| is large against the range
+                // (uniform in [1e6, 1e6 + 1) has float steps of 1/16): keep the interval half-open.
+                d[base + i] = v < high || !(high > low) ? v : Math.nextDown(high);
             }
         });
     }

@@ -6,8 +6,9 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * Sum / max / min over axes of a contiguous tensor. After merging neighbouring axes of the same kind
- * the layout is one of: reduce the inner axis (rows, e.g. softmax over classes), reduce the outer axis
- * (columns, e.g. a bias gradient over N·H·W in NHWC), or a general mix. Sums accumulate in double.
+ * the layout is one of: reduce the inner axis (rows, e.g. softmax over classes), reduce a middle or
+ * outer axis (columns, e.g. a bias gradient over N·H·W, or global pooling over H·W, in NHWC), or a
+ * general mix. Sums accumulate in double.
  */
 final class CpuReduce {
     private CpuReduce() {
@@ -46,7 +47,9 @@ final class CpuReduce {
         } else if (groups == 2 && !kinds[0]) {
             reduceRows(op, xs, xo, ys, sizes[0], sizes[1]);
         } else if (groups == 2) {
-            reduceColumns(op, xs, xo, ys, sizes[0], sizes[1]);
+            reduceColumns(op, xs, xo, ys, 1, sizes[0], sizes[1]);
+        } else if (groups == 3 && !kinds[0]) {
+            reduceColumns(op, xs, xo, ys, sizes[0], sizes[1], sizes[2]);
         } else {
             reduceGeneral(op, x, axes, y);
         }
@@ -55,43 +58,59 @@ final class CpuReduce {
 
     /** x (rows, n) -> y (rows): one reduction per row. */
     private static void reduceRows(ReduceOp op, float[] x, int xo, float[] y, int rows, int n) {
-        CpuParallel.forRange(rows, Math.max(1, 8192 / n), (from, to) -> {
+        // n is 0 when the reduced axes are empty (sum over a size-0 axis): each row is then the identity.
+        CpuParallel.forRange(rows, Math.max(1, 8192 / Math.max(1, n)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 y[r] = (float) reduceRun(op, x, xo + r * n, n, 1);
             }
         });
     }
 
-    /** x (n, cols) -> y (cols): each thread takes a band of columns and walks all rows. */
-    private static void reduceColumns(ReduceOp op, float[] x, int xo, float[] y, int n, int cols) {
-        CpuParallel.forRange(cols, 64, (from, to) -> {
-            int w = to - from;
-            double[] acc = new double[w];
-            java.util.Arrays.fill(acc, identity(op));
-            for (int r = 0; r < n; r++) {
-                int base = xo + r * cols + from;
-                switch (op) {
-                    case SUM -> {
-                        for (int c = 0; c < w; c++) {
-                            acc[c] += x[base + c];
-                        }
+    /**
+     * x (outer, n, cols) -> y (outer, cols): work is split into bands of columns (a band never
+     * crosses from one outer index to the next), and each band walks all n rows.
+     */
+    private static void reduceColumns(ReduceOp op, float[] x, int xo, float[] y, int outer, int n, int cols) {
+        CpuParallel.forRange(outer * cols, Math.max(64, 8192 / Math.max(1, n)), (from, to) -> {
+            for (int start = from; start < to; ) {
+                int o = start / cols;
+                int c0 = start - o * cols;
+                int c1 = Math.min(cols, c0 + (to - start));
+                columnBand(op, x, xo + o * n * cols, y, o * cols, n, cols, c0, c1);
+                start += c1 - c0;
+            }
+        });
+    }
+
+    /** Columns {@code [c0, c1)} of one (n, cols) block starting at {@code x[xBase]} into {@code y[yBase + c]}. */
+    private static void columnBand(ReduceOp op, float[] x, int xBase, float[] y, int yBase, int n, int cols,
+                                   int c0, int c1) {
+        int w = c1 - c0;
+        double[] acc = new double[w];
+        java.util.Arrays.fill(acc, identity(op));
+        for (int r = 0; r < n; r++) {
+            int base = xBase + r * cols + c0;
+            switch (op) {
+                case SUM -> {
+                    for (int c = 0; c < w; c++) {
+                        acc[c] += x[base + c];
                     }
-                    case MAX -> {
-                        for (int c = 0; c < w; c++) {
-                            acc[c] = Math.max(acc[c], x[base + c]);
-                        }
+                }
+                case MAX -> {
+                    for (int c = 0; c < w; c++) {
+                        acc[c] = Math.max(acc[c], x[base + c]);
                     }
-                    case MIN -> {
-                        for (int c = 0; c < w; c++) {
-                            acc[c] = Math.min(acc[c], x[base + c]);
-                        }
+                }
+                case MIN -> {
+                    for (int c = 0; c < w; c++) {
+                        acc[c] = Math.min(acc[c], x[base + c]);
                     }
                 }
             }
-            for (int c = 0; c < w; c++) {
-                y[from + c] = (float) acc[c];
-            }
-        });
+        }
+        for (int c = 0; c < w; c++) {
+            y[yBase + c0 + c] = (float) acc[c];
+        }
     }
 
     /** Any pattern: walk x in order, adding each element into its output slot. */
