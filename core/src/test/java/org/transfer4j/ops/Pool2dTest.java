@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.backend.Padding;
+import org.transfer4j.backend.cpu.CpuParallel;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -21,7 +22,7 @@ class Pool2dTest {
     void forwardMatchesNaiveLoopsForStridesWindowsAndPaddings() {
         for (int[] k : CASES) {
             for (Padding padding : new Padding[] {Padding.SAME, Padding.VALID}) {
-                Tensor x = OpCheck.randn(k[0] * 31 + k[1], 2, k[0], k[1], 5);
+                Tensor x = OpCheck.randn(k[0] * 31 + k[1], 2, k[0], k[1], 19); // 19: full vectors and a scalar tail
                 String what = Arrays.toString(k) + " " + padding;
                 assertArrayEquals(naive(x, k, padding, true), Pool2d.maxPool2d(x, k[2], k[3], k[4], k[5], padding).toArray(),
                         1e-6f, "max " + what);
@@ -48,32 +49,55 @@ class Pool2dTest {
     }
 
     @Test
+    void windowsMadeOnlyOfPaddingGiveZeroAndNoGradient() {
+        // 1x2 input, window 1x1, explicit padding 1 left and right: the outer windows see no real cell.
+        Tensor x = Tensor.of(new float[] {-3, -5}, 1, 1, 2, 1).requiresGrad(true);
+        Tensor y = Pool2d.maxPool2d(x, 1, 1, 1, 1, Padding.explicit(0, 0, 1, 1));
+        assertArrayEquals(new float[] {0, -3, -5, 0}, y.toArray());
+        y.backward(Tensor.of(new float[] {100, 1, 2, 100}, 1, 1, 4, 1));
+        assertArrayEquals(new float[] {1, 2}, x.grad().toArray());
+        Tensor avg = Pool2d.avgPool2d(x.detach(), 1, 1, 1, 1, Padding.explicit(0, 0, 1, 1));
+        assertArrayEquals(new float[] {0, -3, -5, 0}, avg.toArray());
+    }
+
+    @Test
     void maxPoolBackwardSendsTiedGradientsToTheFirstMaximum() {
-        // 3x3, 2x2 windows, stride 1. Channel 0 is all ties: each window's top-left cell wins.
-        // Channel 1 is 1..9: each window's maximum is its bottom-right cell.
-        float[] x = new float[18];
+        // 3x3, 2x2 windows, stride 1, 35 channels (full vectors and a scalar tail). Even channels are all
+        // ties: each window's top-left cell wins. Odd channels hold 1..9: the bottom-right cell wins.
+        int c = 35;
+        float[] x = new float[9 * c];
         for (int i = 0; i < 9; i++) {
-            x[2 * i] = 1f;
-            x[2 * i + 1] = i + 1;
+            for (int k = 0; k < c; k++) {
+                x[i * c + k] = k % 2 == 0 ? 1f : i + 1;
+            }
         }
-        Tensor leaf = Tensor.of(x, 1, 3, 3, 2).requiresGrad(true);
-        Pool2d.maxPool2d(leaf, 2, 1, Padding.VALID).backward(Tensor.of(new float[] {1, 1, 10, 2, 100, 3, 1000, 4}, 1, 2, 2, 2));
+        float[] dy = new float[4 * c];
+        for (int o = 0; o < 4; o++) {
+            Arrays.fill(dy, o * c, (o + 1) * c, (float) Math.pow(10, o));
+        }
+        Tensor leaf = Tensor.of(x, 1, 3, 3, c).requiresGrad(true);
+        Pool2d.maxPool2d(leaf, 2, 1, Padding.VALID).backward(Tensor.of(dy, 1, 2, 2, c));
         float[] expectedTies = {1, 10, 0, 100, 1000, 0, 0, 0, 0};
-        float[] expectedDistinct = {0, 0, 0, 0, 1, 2, 0, 3, 4};
+        float[] expectedDistinct = {0, 0, 0, 0, 1, 10, 0, 100, 1000};
         float[] dx = leaf.grad().toArray();
         for (int i = 0; i < 9; i++) {
-            assertEquals(expectedTies[i], dx[2 * i], "channel 0, cell " + i);
-            assertEquals(expectedDistinct[i], dx[2 * i + 1], "channel 1, cell " + i);
+            for (int k = 0; k < c; k++) {
+                float expected = k % 2 == 0 ? expectedTies[i] : expectedDistinct[i];
+                assertEquals(expected, dx[i * c + k], "cell " + i + ", channel " + k);
+            }
         }
     }
 
     @Test
     void backwardMatchesNaiveLoopsOnLargerInputs() {
-        // Larger than the gradient checks: several channel bands and parallel tasks.
+        // Larger than the gradient checks. One image is split into channel bands; a batch of
+        // 2 * threads images is split by image only: both ways of cutting the work are covered.
         int[][] cases = {{9, 11, 3, 3, 2, 2}, {8, 7, 2, 3, 1, 2}};
-        for (int[] k : cases) {
+        int[] batches = {1, 2 * CpuParallel.threads()};
+        for (int b = 0; b < cases.length; b++) {
+            int[] k = cases[b];
             for (Padding padding : new Padding[] {Padding.SAME, Padding.VALID}) {
-                Tensor x = OpCheck.distinct(5, 3, k[0], k[1], 70);
+                Tensor x = OpCheck.distinct(5, batches[b], k[0], k[1], 70);
                 for (boolean max : new boolean[] {true, false}) {
                     Tensor leaf = x.detach().requiresGrad(true);
                     Tensor y = max ? Pool2d.maxPool2d(leaf, k[2], k[3], k[4], k[5], padding)

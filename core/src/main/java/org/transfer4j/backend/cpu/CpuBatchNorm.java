@@ -1,6 +1,8 @@
 package org.transfer4j.backend.cpu;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.tensor.Tensor;
 
@@ -9,18 +11,24 @@ import org.transfer4j.tensor.Tensor;
  * {@code M} = product of the other axes; {@code gamma, beta, mean, variance, invStd} are {@code (C)}.
  *
  * <p>Statistics are column sums over M rows. The rows are cut into fixed blocks of
- * {@link #blockRows} rows; each block sums its rows (in double) into its own partial, in parallel, and
- * the partials are then added in block order. So the result does not depend on the thread count, and
- * no two threads write the same memory. The variance is one pass over the data shifted by the first
- * row ({@code sum (x - x0)}, {@code sum (x - x0)^2}): shifting keeps the classic
- * {@code E[x^2] - E[x]^2} formula from cancelling when |mean| is large against the spread.
+ * {@link #blockRows} rows, summed in parallel, each into its own double partial; the partials are
+ * then added in block order, so the result does not depend on the thread count and no two threads
+ * write the same memory. Inside a block, runs of {@link #FLOAT_RUN} rows are summed in float with
+ * the Vector API before going into the double. The variance is one pass over the data shifted by the
+ * first row ({@code sum (x - x0)}, {@code sum (x - x0)^2}): the shift keeps
+ * {@code E[v^2] - E[v]^2} from cancelling when |mean| is large against the spread.
  *
  * <p>The elementwise passes are {@code y = x * scale[c] + shift[c]} with per-channel coefficients
- * folded beforehand, parallel over rows, inner loop over contiguous channels.
+ * folded beforehand, parallel over rows, inner loop over contiguous channels. They use the Vector API
+ * because the plain loop, with different offsets into x and y, was not vectorised by C2 (measured
+ * 1.7 ms plain vs 0.9 ms vector for 16x56x56x64 on one core).
  */
 final class CpuBatchNorm {
     /** Elements per block of rows (and per parallel task of the elementwise passes). */
     private static final int BLOCK_ELEMENTS = 1 << 14;
+    /** Rows summed in float before the sum is added to a double: short enough to keep float error ~1e-6. */
+    private static final int FLOAT_RUN = 64;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private CpuBatchNorm() {
     }
@@ -32,7 +40,7 @@ final class CpuBatchNorm {
         float[] xs = CpuBackend.data(x);
         int xo = x.offset();
         // Per-channel shifted sums: sums[0] = sum (x - x0), sums[1] = sum (x - x0)^2.
-        double[][] sums = columnSums(m, c, (from, to, s1, s2) -> shiftedMoments(xs, xo, c, from, to, s1, s2));
+        double[][] sums = columnSums(m, c, (r, f1, f2) -> shiftedMoments(xs, xo + r * c, xo, c, f1, f2));
         float[] g = values(gamma);
         float[] b = values(beta);
         float[] mean = new float[c];
@@ -91,7 +99,7 @@ final class CpuBatchNorm {
         int go = gradY.offset();
         float[] mu = values(mean);
         // sums[0] = sum dy, sums[1] = sum dy * (x - mean)
-        double[][] sums = columnSums(m, c, (from, to, s1, s2) -> gradientSums(xs, xo, gs, go, mu, c, from, to, s1, s2));
+        double[][] sums = columnSums(m, c, (r, f1, f2) -> gradientSums(xs, xo + r * c, gs, go + r * c, mu, c, f1, f2));
         float[] g = values(gamma);
         float[] inv = values(invStd);
         float[] dGamma = new float[c];
@@ -114,39 +122,46 @@ final class CpuBatchNorm {
         float[] ds = CpuBackend.data(dx);
         CpuParallel.forRange(m, blockRows(c), (from, to) -> {
             for (int r = from; r < to; r++) {
-                int xi = xo + r * c;
-                int gi = go + r * c;
-                int di = r * c;
-                for (int k = 0; k < c; k++) {
-                    ds[di + k] = a[k] * gs[gi + k] + b[k] * xs[xi + k] + d[k];
-                }
+                gradientRow(xs, xo + r * c, gs, go + r * c, ds, r * c, a, b, d);
             }
         });
         return new Backend.BatchNormGradients(dx, vector(dGamma), vector(dBeta));
     }
 
-    // ---- the two building blocks: column sums over row blocks, and y = x * scale + shift ----------------
+    // ---- building blocks: column sums over row blocks, and vectorised row kernels --------------------
 
-    /** Adds rows {@code [from, to)} into the two per-channel partial sums {@code s1, s2}. */
+    /** Adds row {@code r}'s two per-channel terms into the float partials {@code f1, f2}. */
     @FunctionalInterface
-    private interface BlockSums {
-        void add(int from, int to, double[] s1, double[] s2);
+    private interface RowSums {
+        void add(int r, float[] f1, float[] f2);
     }
 
-    /** Runs {@code body} over fixed row blocks in parallel and adds the partials in block order. */
-    private static double[][] columnSums(int m, int c, BlockSums body) {
+    /**
+     * Column sums of two per-row terms over M rows: fixed blocks of {@link #blockRows} rows run in
+     * parallel, each adds runs of {@link #FLOAT_RUN} rows in float (vectorised), then the run into its
+     * block's double partial; the block partials are added in block order.
+     */
+    private static double[][] columnSums(int m, int c, RowSums row) {
         int rows = blockRows(c);
         int blocks = (m + rows - 1) / rows;
         double[][] partial = new double[blocks][2 * c];
         CpuParallel.forRange(blocks, 1, (from, to) -> {
-            double[] s1 = new double[c];
-            double[] s2 = new double[c];
+            float[] f1 = new float[c];
+            float[] f2 = new float[c];
             for (int blk = from; blk < to; blk++) {
-                Arrays.fill(s1, 0.0);
-                Arrays.fill(s2, 0.0);
-                body.add(blk * rows, Math.min(m, (blk + 1) * rows), s1, s2);
-                System.arraycopy(s1, 0, partial[blk], 0, c);
-                System.arraycopy(s2, 0, partial[blk], c, c);
+                double[] p = partial[blk];
+                int end = Math.min(m, (blk + 1) * rows);
+                for (int r0 = blk * rows; r0 < end; r0 += FLOAT_RUN) {
+                    Arrays.fill(f1, 0f);
+                    Arrays.fill(f2, 0f);
+                    for (int r = r0; r < Math.min(end, r0 + FLOAT_RUN); r++) {
+                        row.add(r, f1, f2);
+                    }
+                    for (int k = 0; k < c; k++) {
+                        p[k] += f1[k];
+                        p[c + k] += f2[k];
+                    }
+                }
             }
         });
         double[][] total = new double[2][c];
@@ -159,29 +174,34 @@ final class CpuBatchNorm {
         return total;
     }
 
-    /** {@code s1 += x - x0}, {@code s2 += (x - x0)^2} over rows {@code [from, to)}, x0 = row 0. */
-    private static void shiftedMoments(float[] x, int xo, int c, int from, int to, double[] s1, double[] s2) {
-        for (int r = from; r < to; r++) {
-            int xi = xo + r * c;
-            for (int k = 0; k < c; k++) {
-                double v = (double) x[xi + k] - x[xo + k];
-                s1[k] += v;
-                s2[k] += v * v;
-            }
+    /** {@code f1 += v}, {@code f2 += v*v} with {@code v = x[xi + k] - x[x0 + k]} for the C channels of a row. */
+    private static void shiftedMoments(float[] x, int xi, int x0, int c, float[] f1, float[] f2) {
+        int k = 0;
+        for (int bound = F.loopBound(c); k < bound; k += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xi + k).sub(FloatVector.fromArray(F, x, x0 + k));
+            FloatVector.fromArray(F, f1, k).add(v).intoArray(f1, k);
+            v.fma(v, FloatVector.fromArray(F, f2, k)).intoArray(f2, k);
+        }
+        for (; k < c; k++) {
+            float v = x[xi + k] - x[x0 + k];
+            f1[k] += v;
+            f2[k] += v * v;
         }
     }
 
-    /** {@code s1 += dy}, {@code s2 += dy * (x - mean)} over rows {@code [from, to)}. */
-    private static void gradientSums(float[] x, int xo, float[] dy, int go, float[] mean, int c, int from, int to,
-                                     double[] s1, double[] s2) {
-        for (int r = from; r < to; r++) {
-            int xi = xo + r * c;
-            int gi = go + r * c;
-            for (int k = 0; k < c; k++) {
-                double g = dy[gi + k];
-                s1[k] += g;
-                s2[k] += g * ((double) x[xi + k] - mean[k]);
-            }
+    /** {@code f1 += dy}, {@code f2 += dy * (x - mean)} for the C channels of a row. */
+    private static void gradientSums(float[] x, int xi, float[] dy, int gi, float[] mean, int c, float[] f1,
+                                     float[] f2) {
+        int k = 0;
+        for (int bound = F.loopBound(c); k < bound; k += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, dy, gi + k);
+            FloatVector centred = FloatVector.fromArray(F, x, xi + k).sub(FloatVector.fromArray(F, mean, k));
+            FloatVector.fromArray(F, f1, k).add(g).intoArray(f1, k);
+            g.fma(centred, FloatVector.fromArray(F, f2, k)).intoArray(f2, k);
+        }
+        for (; k < c; k++) {
+            f1[k] += dy[gi + k];
+            f2[k] += dy[gi + k] * (x[xi + k] - mean[k]);
         }
     }
 
@@ -192,14 +212,39 @@ final class CpuBatchNorm {
         float[] ys = CpuBackend.data(y);
         CpuParallel.forRange(y.numel() / c, blockRows(c), (from, to) -> {
             for (int r = from; r < to; r++) {
-                int xi = xo + r * c;
-                int yi = r * c;
-                for (int k = 0; k < c; k++) {
-                    ys[yi + k] = xs[xi + k] * scale[k] + shift[k];
-                }
+                scaleShiftRow(xs, xo + r * c, ys, r * c, scale, shift);
             }
         });
         return y;
+    }
+
+    /** One row: {@code y[yi + k] = x[xi + k] * scale[k] + shift[k]}. */
+    private static void scaleShiftRow(float[] x, int xi, float[] y, int yi, float[] scale, float[] shift) {
+        int c = scale.length;
+        int k = 0;
+        for (int bound = F.loopBound(c); k < bound; k += F.length()) {
+            FloatVector.fromArray(F, x, xi + k)
+                    .fma(FloatVector.fromArray(F, scale, k), FloatVector.fromArray(F, shift, k))
+                    .intoArray(y, yi + k);
+        }
+        for (; k < c; k++) {
+            y[yi + k] = x[xi + k] * scale[k] + shift[k];
+        }
+    }
+
+    /** One row of the backward: {@code dx[di + k] = a[k] * dy[gi + k] + b[k] * x[xi + k] + d[k]}. */
+    private static void gradientRow(float[] x, int xi, float[] dy, int gi, float[] dx, int di, float[] a, float[] b,
+                                    float[] d) {
+        int c = a.length;
+        int k = 0;
+        for (int bound = F.loopBound(c); k < bound; k += F.length()) {
+            FloatVector t = FloatVector.fromArray(F, x, xi + k)
+                    .fma(FloatVector.fromArray(F, b, k), FloatVector.fromArray(F, d, k));
+            FloatVector.fromArray(F, dy, gi + k).fma(FloatVector.fromArray(F, a, k), t).intoArray(dx, di + k);
+        }
+        for (; k < c; k++) {
+            dx[di + k] = a[k] * dy[gi + k] + b[k] * x[xi + k] + d[k];
+        }
     }
 
     // ---- small helpers ------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 package org.transfer4j.backend.cpu;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 import org.transfer4j.backend.Pool2dSpec;
 import org.transfer4j.tensor.Tensor;
 
@@ -12,14 +15,16 @@ import org.transfer4j.tensor.Tensor;
  * part (TensorFlow semantics): max ignores them, average divides by the number of real cells. A
  * window made only of padding (possible with large explicit padding) gives 0 and no gradient.
  *
- * <p>Channels are contiguous in NHWC, so every inner loop runs over channels and the JIT vectorises
- * it. The forward pass is parallel over output rows {@code (n, oh)}. The backward pass scatters into
+ * <p>Channels are contiguous in NHWC, so the innermost work is on a vector of channels (Vector API;
+ * a plain loop with {@code Math.max} was 3x slower, C2 did not vectorise it), with the window cells
+ * around it and a scalar loop for the channels past the last full vector. The forward pass is parallel over output rows {@code (n, oh)}. The backward pass scatters into
  * dx and overlapping windows write the same cells, so it is parallel over disjoint pieces of dx
- * instead: one image and one band of channels per task.
+ * instead: one image (or, for small batches, one band of channels of an image) per task.
  */
 final class CpuPool2d {
-    /** Channels per backward task: enough for a vectorised inner loop, small enough to split C=64 in two. */
-    private static final int CHANNEL_BAND = 32;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Channels per backward task when images are too few to keep the cores busy: a few vectors. */
+    private static final int CHANNEL_BAND = 2 * Math.max(F.length(), 16);
 
     private CpuPool2d() {
     }
@@ -83,18 +88,28 @@ final class CpuPool2d {
         int h1 = g.rowEnd(oh);
         int w0 = g.colStart(ow);
         int w1 = g.colEnd(ow);
-        int c = g.c;
         if (h0 >= h1 || w0 >= w1) {
             return; // only padding: y stays 0
         }
-        Arrays.fill(y, yi, yi + c, Float.NEGATIVE_INFINITY);
-        for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0; iw < w1; iw++) {
-                int xi = image + (ih * g.w + iw) * c;
-                for (int k = 0; k < c; k++) {
-                    y[yi + k] = Math.max(y[yi + k], x[xi + k]);
+        int c = g.c;
+        int k = 0;
+        for (int bound = F.loopBound(c); k < bound; k += F.length()) {
+            FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    acc = acc.max(FloatVector.fromArray(F, x, image + (ih * g.w + iw) * c + k));
                 }
             }
+            acc.intoArray(y, yi + k);
+        }
+        for (; k < c; k++) { // channels past the last full vector
+            float acc = Float.NEGATIVE_INFINITY;
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    acc = Math.max(acc, x[image + (ih * g.w + iw) * c + k]);
+                }
+            }
+            y[yi + k] = acc;
         }
     }
 
@@ -104,22 +119,30 @@ final class CpuPool2d {
         int h1 = g.rowEnd(oh);
         int w0 = g.colStart(ow);
         int w1 = g.colEnd(ow);
-        int c = g.c;
         int cells = (h1 - h0) * (w1 - w0);
         if (cells <= 0) {
             return;
         }
-        for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0; iw < w1; iw++) {
-                int xi = image + (ih * g.w + iw) * c;
-                for (int k = 0; k < c; k++) {
-                    y[yi + k] += x[xi + k];
+        float inv = 1f / cells;
+        int c = g.c;
+        int k = 0;
+        for (int bound = F.loopBound(c); k < bound; k += F.length()) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    acc = acc.add(FloatVector.fromArray(F, x, image + (ih * g.w + iw) * c + k));
                 }
             }
+            acc.mul(inv).intoArray(y, yi + k);
         }
-        float inv = 1f / cells;
-        for (int k = 0; k < c; k++) {
-            y[yi + k] *= inv;
+        for (; k < c; k++) {
+            float acc = 0f;
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    acc += x[image + (ih * g.w + iw) * c + k];
+                }
+            }
+            y[yi + k] = acc * inv;
         }
     }
 
@@ -136,21 +159,23 @@ final class CpuPool2d {
         float[] ys = CpuBackend.data(y);
         float[] gs = CpuBackend.data(gradY);
         float[] ds = CpuBackend.data(dx);
-        int bands = (g.c + CHANNEL_BAND - 1) / CHANNEL_BAND;
+        // Whole images per task when there are enough of them (fewer passes over each image, measured
+        // 1.4x faster); otherwise bands of channels too, so that every core gets work.
+        int band = g.n >= 2 * CpuParallel.threads() ? g.c : CHANNEL_BAND;
+        int bands = (g.c + band - 1) / band;
         boolean max = spec.kind() == Pool2dSpec.Kind.MAX;
         CpuParallel.forRange(g.n * bands, 1, (from, to) -> {
-            boolean[] done = new boolean[CHANNEL_BAND];
             for (int task = from; task < to; task++) {
                 int n = task / bands;
-                int c0 = (task % bands) * CHANNEL_BAND;
-                int c1 = Math.min(c0 + CHANNEL_BAND, g.c);
+                int c0 = (task % bands) * band;
+                int c1 = Math.min(c0 + band, g.c);
                 for (int oh = 0; oh < g.oh; oh++) {
                     for (int ow = 0; ow < g.ow; ow++) {
                         int out = ((n * g.oh + oh) * g.ow + ow) * g.c;
                         int image = n * g.h * g.w * g.c;
                         if (max) {
                             routeToFirstMax(g, xs, x.offset() + image, ys, y.offset() + out, gs, gradY.offset() + out,
-                                    ds, image, oh, ow, c0, c1, done);
+                                    ds, image, oh, ow, c0, c1);
                         } else {
                             spreadEvenly(g, gs, gradY.offset() + out, ds, image, oh, ow, c0, c1);
                         }
@@ -163,22 +188,44 @@ final class CpuPool2d {
 
     /**
      * Adds {@code dy[c]} to the first cell (row-major window order) whose x equals the forward maximum
-     * {@code y[c]}, for channels {@code [c0, c1)}; {@code done[k]} marks channels already routed.
+     * {@code y[c]}, for channels {@code [c0, c1)}. Per vector of channels, {@code open} marks the lanes
+     * still looking for their maximum.
      */
     private static void routeToFirstMax(Geometry g, float[] x, int xImage, float[] y, int yi, float[] dy, int gi,
-                                        float[] dx, int dxImage, int oh, int ow, int c0, int c1, boolean[] done) {
-        int width = c1 - c0;
-        Arrays.fill(done, 0, width, false);
-        int left = width;
-        for (int ih = g.rowStart(oh); ih < g.rowEnd(oh) && left > 0; ih++) {
-            for (int iw = g.colStart(ow); iw < g.colEnd(ow) && left > 0; iw++) {
-                int cell = (ih * g.w + iw) * g.c + c0;
-                for (int k = 0; k < width; k++) {
-                    if (!done[k] && x[xImage + cell + k] == y[yi + c0 + k]) {
-                        dx[dxImage + cell + k] += dy[gi + c0 + k];
-                        done[k] = true;
-                        left--;
+                                        float[] dx, int dxImage, int oh, int ow, int c0, int c1) {
+        int h0 = g.rowStart(oh);
+        int h1 = g.rowEnd(oh);
+        int w0 = g.colStart(ow);
+        int w1 = g.colEnd(ow);
+        int k = c0;
+        for (; k + F.length() <= c1; k += F.length()) {
+            FloatVector max = FloatVector.fromArray(F, y, yi + k);
+            FloatVector grad = FloatVector.fromArray(F, dy, gi + k);
+            VectorMask<Float> open = F.maskAll(true);
+            for (int ih = h0; ih < h1 && open.anyTrue(); ih++) {
+                for (int iw = w0; iw < w1 && open.anyTrue(); iw++) {
+                    int cell = (ih * g.w + iw) * g.c + k;
+                    VectorMask<Float> hit = FloatVector.fromArray(F, x, xImage + cell).eq(max).and(open);
+                    if (hit.anyTrue()) {
+                        FloatVector.fromArray(F, dx, dxImage + cell).add(grad, hit).intoArray(dx, dxImage + cell);
+                        open = open.andNot(hit);
                     }
+                }
+            }
+        }
+        for (; k < c1; k++) { // channels past the last full vector
+            routeChannel(g, x, xImage, y[yi + k], dy[gi + k], dx, dxImage, h0, h1, w0, w1, k);
+        }
+    }
+
+    private static void routeChannel(Geometry g, float[] x, int xImage, float max, float grad, float[] dx,
+                                     int dxImage, int h0, int h1, int w0, int w1, int k) {
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                int cell = (ih * g.w + iw) * g.c + k;
+                if (x[xImage + cell] == max) {
+                    dx[dxImage + cell] += grad;
+                    return;
                 }
             }
         }
@@ -196,11 +243,21 @@ final class CpuPool2d {
             return;
         }
         float inv = 1f / cells;
-        for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0; iw < w1; iw++) {
-                int cell = dxImage + (ih * g.w + iw) * g.c;
-                for (int k = c0; k < c1; k++) {
-                    dx[cell + k] += dy[gi + k] * inv;
+        int k = c0;
+        for (; k + F.length() <= c1; k += F.length()) {
+            FloatVector share = FloatVector.fromArray(F, dy, gi + k).mul(inv);
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    int cell = dxImage + (ih * g.w + iw) * g.c + k;
+                    FloatVector.fromArray(F, dx, cell).add(share).intoArray(dx, cell);
+                }
+            }
+        }
+        for (; k < c1; k++) {
+            float share = dy[gi + k] * inv;
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    dx[dxImage + (ih * g.w + iw) * g.c + k] += share;
                 }
             }
         }
