@@ -1,0 +1,118 @@
+package org.transfer4j.ops;
+
+import java.util.Arrays;
+import org.transfer4j.autograd.Autograd;
+import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.backend.Backend;
+import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Batch normalisation over the last axis (channels), as Keras {@code BatchNormalization(axis=-1)}:
+ * {@code x (..., C)} (NHWC images or {@code (N,C)} features), {@code gamma, beta, movingMean,
+ * movingVariance (C)} {@code -> y} of x's shape, {@code y = gamma * (x - mean) / sqrt(var + epsilon) + beta}.
+ *
+ * <p>{@link #train} uses the batch statistics (mean and biased variance over every axis but the last)
+ * and updates the moving statistics in place. {@link #infer} uses the moving statistics; it is what a
+ * frozen BN layer runs during fine-tuning, so it is still differentiable with respect to x (and to
+ * gamma and beta, should they be trained while the statistics stay fixed).
+ */
+public final class BatchNorm {
+    private BatchNorm() {
+    }
+
+    /**
+     * Normalises with batch statistics; records the backward for x, gamma and beta. Then, under
+     * {@link NoGrad}, overwrites the moving statistics with Keras' update
+     * {@code moving = moving * momentum + batch * (1 - momentum)} (Keras default momentum 0.99).
+     * As in Keras 3, the batch variance in that update is the biased one (divided by M, the number of
+     * values per channel); PyTorch would use the unbiased {@code M / (M - 1)} times it.
+     *
+     * <p>Backward (saved: x, batch mean, invStd = 1/sqrt(var + epsilon)), with {@code xhat = (x - mean) * invStd}:
+     * {@code dbeta = sum dy}, {@code dgamma = sum dy*xhat},
+     * {@code dx = gamma*invStd/M * (M*dy - dbeta - xhat*dgamma)} (the batch statistics depend on x too).
+     */
+    public static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
+                               float momentum, float epsilon) {
+        check("batchNorm.train", x, gamma, beta, movingMean, movingVariance, epsilon);
+        if (!(momentum >= 0f && momentum <= 1f)) {
+            throw new IllegalArgumentException("batchNorm.train: momentum must be in [0, 1], got " + momentum);
+        }
+        Backend backend = x.backend();
+        Tensor input = contiguous(x);
+        Tensor g = contiguous(gamma);
+        Backend.BatchNormForward f = backend.batchNormTraining(input, g, contiguous(beta), epsilon);
+        try (NoGrad ignored = NoGrad.enter()) {
+            updateMoving(movingMean, f.mean(), momentum);
+            updateMoving(movingVariance, f.variance(), momentum);
+        }
+        return Autograd.record("batchNorm.train", f.output(), dy -> {
+            Backend.BatchNormGradients d = backend.batchNormBackward(input, contiguous(dy), g, f.mean(), f.invStd());
+            return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta()};
+        }, x, gamma, beta);
+    }
+
+    /**
+     * Normalises with the moving statistics. Backward (saved: x; the statistics are constants):
+     * {@code dx = dy * gamma * invStd}, {@code dgamma = sum dy * (x - movingMean) * invStd},
+     * {@code dbeta = sum dy}, with {@code invStd = 1/sqrt(movingVariance + epsilon)}.
+     */
+    public static Tensor infer(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
+                               float epsilon) {
+        check("batchNorm.infer", x, gamma, beta, movingMean, movingVariance, epsilon);
+        Tensor input = contiguous(x);
+        Tensor y = x.backend().batchNormInference(input, contiguous(gamma), contiguous(beta),
+                contiguous(movingMean), contiguous(movingVariance), epsilon);
+        return Autograd.record("batchNorm.infer", y, dy -> {
+            Tensor invStd = Unary.pow(Unary.affine(movingVariance.detach(), 1f, epsilon), -0.5f);
+            int[] rows = allButLast(x.rank());
+            return new Tensor[] {
+                x.requiresGrad() ? Arithmetic.mul(dy, Arithmetic.mul(gamma.detach(), invStd)) : null,
+                gamma.requiresGrad()
+                        ? Reduce.sum(Arithmetic.mul(dy, Arithmetic.mul(Arithmetic.sub(input, movingMean.detach()), invStd)),
+                                rows, false)
+                        : null,
+                beta.requiresGrad() ? Reduce.sum(dy, rows, false) : null};
+        }, x, gamma, beta);
+    }
+
+    /** {@code moving <- moving * momentum + batch * (1 - momentum)}, written into moving's own storage. */
+    private static void updateMoving(Tensor moving, Tensor batch, float momentum) {
+        Tensor updated = Arithmetic.add(Unary.affine(moving, momentum, 0f), Unary.affine(batch, 1f - momentum, 0f));
+        moving.backend().copy(updated, moving);
+    }
+
+    private static void check(String op, Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
+                              float epsilon) {
+        OpChecks.sameDevice(op, x, gamma, beta, mean, variance);
+        if (x.rank() < 2 || Shape.numel(x.shape()) == 0) {
+            throw ShapeMismatchException.of(op, "x must be a non-empty (..., C) tensor of rank 2 or more", x.shape());
+        }
+        int[] channels = {x.shape(-1)};
+        Tensor[] perChannel = {gamma, beta, mean, variance};
+        String[] names = {"gamma", "beta", "moving mean", "moving variance"};
+        for (int i = 0; i < perChannel.length; i++) {
+            if (!Arrays.equals(perChannel[i].shape(), channels)) {
+                throw ShapeMismatchException.of(op, names[i] + " must be (C) with C = " + channels[0]
+                        + " channels (x, " + names[i] + ")", x.shape(), perChannel[i].shape());
+            }
+        }
+        if (!(epsilon > 0f)) {
+            throw new IllegalArgumentException(op + ": epsilon must be positive, got " + epsilon);
+        }
+    }
+
+    private static int[] allButLast(int rank) {
+        int[] axes = new int[rank - 1];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        return axes;
+    }
+
+    /** A detached contiguous tensor with t's values: what the backend primitives read. */
+    private static Tensor contiguous(Tensor t) {
+        return t.isContiguous() ? t.detach() : t.detach().copy();
+    }
+}
