@@ -86,7 +86,7 @@ final class CpuConv2d {
     /** Tiles of output pixels over the whole batch, in parallel; each tile writes its own rows of y. */
     static void forwardIm2col(CpuConv2dGeometry g, float[] x, int xo, float[] k, int ko, float[] y) {
         int tile = g.tilePixels(CpuParallel.threads());
-        int tiles = ceilDiv(g.pixels(), tile);
+        int tiles = Math.ceilDiv(g.pixels(), tile);
         CpuParallel.forRange(tiles, 1, (from, to) -> {
             float[] col = new float[tile * g.kdim()];
             for (int t = from; t < to; t++) {
@@ -130,16 +130,18 @@ final class CpuConv2d {
      * its tiles into a private partial kernel, and the partials are added in block order at the end.
      */
     private static void backwardFilterIm2col(CpuConv2dGeometry g, float[] x, int xo, float[] dy, int dyo, float[] dk) {
-        int tile = g.tilePixels(CpuParallel.threads());
-        int tiles = ceilDiv(g.pixels(), tile);
+        boolean pointwise = g.isPointwise();
+        // Pointwise needs no column buffer, so each thread takes its pixels in one long GEMM.
+        int tile = pointwise ? Math.ceilDiv(g.pixels(), CpuParallel.threads()) : g.tilePixels(CpuParallel.threads());
+        int tiles = Math.ceilDiv(g.pixels(), tile);
         int blocks = Math.min(tiles, CpuParallel.threads());
         float[][] partials = new float[blocks][];
-        boolean pointwise = g.isPointwise();
         CpuParallel.forRange(blocks, 1, (from, to) -> {
             float[] col = pointwise ? null : new float[tile * g.kdim()];
             for (int b = from; b < to; b++) {
                 float[] partial = new float[dk.length];
-                for (int t = (int) ((long) b * tiles / blocks); t < (long) (b + 1) * tiles / blocks; t++) {
+                int end = CpuConv2dGeometry.partStart(tiles, blocks, b + 1);
+                for (int t = CpuConv2dGeometry.partStart(tiles, blocks, b); t < end; t++) {
                     int p0 = t * tile;
                     int p1 = Math.min(p0 + tile, g.pixels());
                     for (int group = 0; group < g.groups(); group++) {
@@ -157,9 +159,14 @@ final class CpuConv2d {
                 partials[b] = partial;
             }
         });
+        addPartials(partials, dk);
+    }
+
+    /** {@code into += every partial}, in array order (a fixed order, so results do not depend on scheduling). */
+    static void addPartials(float[][] partials, float[] into) {
         for (float[] partial : partials) {
-            for (int i = 0; i < dk.length; i++) {
-                dk[i] += partial[i];
+            for (int i = 0; i < into.length; i++) {
+                into[i] += partial[i];
             }
         }
     }
@@ -168,9 +175,5 @@ final class CpuConv2d {
         if (!Arrays.equals(t.shape(), expected)) {
             throw ShapeMismatchException.of(op, "gradient of y must have the output's shape", expected, t.shape());
         }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

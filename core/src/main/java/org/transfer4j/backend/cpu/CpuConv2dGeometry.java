@@ -100,4 +100,9 @@ record CpuConv2dGeometry(int n, int h, int w, int c, int kh, int kw, int oc, int
         int byThreads = Math.max(1, (pixels() + threads - 1) / threads);
         return Math.min(byCache, byThreads);
     }
+
+    /** The first index of part {@code part} when {@code total} indices are cut into {@code parts} contiguous, near-equal parts. */
+    static int partStart(int total, int parts, int part) {
+        return (int) ((long) total * part / parts);
+    }
 }

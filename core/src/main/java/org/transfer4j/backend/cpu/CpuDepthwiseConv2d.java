@@ -82,32 +82,41 @@ final class CpuDepthwiseConv2d {
 
     /**
      * {@code dx[n,iy,ix,c] = sum over the (ky,kx,j) whose window covers (iy,ix) of dy[n,oy,ox,c*mult+j] * k[ky,kx,0,c*mult+j]}
-     * for one input pixel ({@code row = img*H + iy}): any stride and multiplier, scalar.
+     * for one input pixel ({@code row = img*H + iy}), any stride and multiplier. Each covering tap adds into
+     * the pixel's channels of dx (zero-filled, and owned by this thread).
      */
     private static void gatherInputPixel(CpuConv2dGeometry g, float[] dy, int dyo, float[] k, int ko, float[] dx,
                                          int row, int ix) {
         int img = row / g.h();
         int iy = row % g.h();
-        int mult = g.ocg();
         var s = g.spec();
         int dxAt = (row * g.w() + ix) * g.c();
-        for (int c = 0; c < g.c(); c++) {
-            float sum = 0f;
-            for (int ky = 0; ky < g.kh(); ky++) {
-                int oy = outIndex(iy + s.padTop() - ky * s.dilationH(), s.strideH(), g.oh());
-                for (int kx = 0; oy >= 0 && kx < g.kw(); kx++) {
-                    int ox = outIndex(ix + s.padLeft() - kx * s.dilationW(), s.strideW(), g.ow());
-                    if (ox < 0) {
-                        continue;
-                    }
-                    int dyAt = dyo + ((img * g.oh() + oy) * g.ow() + ox) * g.oc() + c * mult;
-                    int kAt = ko + (ky * g.kw() + kx) * g.oc() + c * mult;
-                    for (int j = 0; j < mult; j++) {
-                        sum += dy[dyAt + j] * k[kAt + j];
-                    }
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int oy = outIndex(iy + s.padTop() - ky * s.dilationH(), s.strideH(), g.oh());
+            for (int kx = 0; oy >= 0 && kx < g.kw(); kx++) {
+                int ox = outIndex(ix + s.padLeft() - kx * s.dilationW(), s.strideW(), g.ow());
+                if (ox >= 0) {
+                    int dyAt = dyo + ((img * g.oh() + oy) * g.ow() + ox) * g.oc();
+                    addTap(g, dy, dyAt, k, ko + (ky * g.kw() + kx) * g.oc(), dx, dxAt);
                 }
             }
-            dx[dxAt + c] = sum;
+        }
+    }
+
+    /** {@code dx[dxAt + c] += sum_j dy[dyAt + c*mult + j] * k[kAt + c*mult + j]} for every channel c. */
+    private static void addTap(CpuConv2dGeometry g, float[] dy, int dyAt, float[] k, int kAt, float[] dx, int dxAt) {
+        int mult = g.ocg();
+        int vectorEnd = mult == 1 ? F.loopBound(g.c()) : 0;
+        for (int c0 = 0; c0 < vectorEnd; c0 += F.length()) {
+            FloatVector d = FloatVector.fromArray(F, dy, dyAt + c0);
+            d.fma(FloatVector.fromArray(F, k, kAt + c0), FloatVector.fromArray(F, dx, dxAt + c0)).intoArray(dx, dxAt + c0);
+        }
+        for (int c = vectorEnd; c < g.c(); c++) {
+            float sum = 0f;
+            for (int j = 0; j < mult; j++) {
+                sum += dy[dyAt + c * mult + j] * k[kAt + c * mult + j];
+            }
+            dx[dxAt + c] += sum;
         }
     }
 
@@ -134,17 +143,14 @@ final class CpuDepthwiseConv2d {
         CpuParallel.forRange(blocks, 1, (from, to) -> {
             for (int b = from; b < to; b++) {
                 float[] partial = new float[dk.length];
-                for (int row = (int) ((long) b * rows / blocks); row < (long) (b + 1) * rows / blocks; row++) {
+                int end = CpuConv2dGeometry.partStart(rows, blocks, b + 1);
+                for (int row = CpuConv2dGeometry.partStart(rows, blocks, b); row < end; row++) {
                     filterRow(g, x, xo, dy, dyo, partial, row);
                 }
                 partials[b] = partial;
             }
         });
-        for (float[] partial : partials) {
-            for (int i = 0; i < dk.length; i++) {
-                dk[i] += partial[i];
-            }
-        }
+        CpuConv2d.addPartials(partials, dk);
     }
 
     /** Adds the contribution of output row {@code row = img*OH + oy} to every tap of {@code dk}. */
