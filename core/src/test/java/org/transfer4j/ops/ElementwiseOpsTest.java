@@ -66,6 +66,24 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void vectorisedUnitStridePathsEqualTheScalarStridedPaths() {
+        // 37 x 3: rows of 37 (vector body + tail) when contiguous; stride 3 through the transposed view.
+        Tensor x = OpCheck.awayFromZero(9, 3, 37).mul(4f);
+        Tensor strided = x.transpose(0, 1);               // (37, 3), not contiguous
+        Tensor contiguous = strided.contiguous();
+        Tensor g = OpCheck.randn(10, 37, 3);
+        for (var f : java.util.List.<java.util.function.UnaryOperator<Tensor>>of(
+                Tensor::relu, t -> Unary.relu6(t), t -> t.clamp(-1f, 2f), t -> t.mul(-1.5f).add(0.25f), Tensor::neg)) {
+            assertArrayEquals(f.apply(strided).toArray(), f.apply(contiguous).toArray());
+        }
+        var backend = x.backend();
+        assertArrayEquals(
+                backend.unaryBackward(org.transfer4j.backend.UnaryOp.CLAMP, strided, g, 0f, 6f).toArray(),
+                backend.unaryBackward(org.transfer4j.backend.UnaryOp.CLAMP, contiguous, g, 0f, 6f).toArray(),
+                0f); // equal values; the sign of a zero gradient may differ (dy * 0 vs a blended 0)
+    }
+
+    @Test
     void geluMatchesReferenceValues() {
         // torch.nn.functional.gelu(torch.tensor([-3., -1., 0., 0.5, 2.])) (exact erf form)
         float[] expected = {-0.0040496f, -0.1586553f, 0f, 0.3457312f, 1.9544997f};
