@@ -9,8 +9,12 @@ import org.transfer4j.tensor.Tensor;
 /**
  * Matrix product with NumPy {@code matmul} semantics: {@code a (..., M, K) @ b (..., K, N) -> (..., M, N)},
  * batch axes broadcast; a 1-D {@code a} is a row vector and a 1-D {@code b} a column vector, their
- * axis removed from the result. Lowers to the backend's batched {@code gemm}; a transposed view is
- * passed as a transpose flag instead of being copied.
+ * axis removed from the result ({@code (K) @ (K) -> ()}, {@code (K) @ (..., K, N) -> (..., N)},
+ * {@code (..., M, K) @ (K) -> (..., M)}). Lowers to the backend's batched {@code gemm}; a view whose
+ * last two axes are swapped over contiguous memory ({@code x.transpose(-1, -2)}) is passed as a
+ * transpose flag instead of being copied, and a batch that is all ones is broadcast by the backend.
+ * Other views, and batches broadcast only partly (e.g. {@code (2,1,M,K)} against batch {@code (2,5)}),
+ * are copied first.
  *
  * <p>Backward: {@code da = dy @ b^T}, {@code db = a^T @ dy}, each summed over broadcast batch axes.
  */
