@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * alone on this Sapphire Rapids core (panels in cache): 8x32 ~180, 12x32 ~180, 14x32 ~190 GFLOP/s.
  * The accumulators are plain locals (no arrays) and the stores are written out, so that C2 keeps
  * every vector in a register; a helper method taking vectors as arguments can fail to inline in a
- * method this large, and then each vector would be boxed on the heap.
+ * method this large, and then each vector would be boxed on the heap. With a 256-bit preferred
+ * species (AVX2, 16 registers) the same code stays correct but spills; it is tuned for AVX-512.
  */
 final class CpuGemmKernel {
     /** The preferred species: 512-bit (16 floats) with AVX-512. */
