@@ -9,8 +9,12 @@ import org.transfer4j.tensor.Tensor;
 /**
  * Matrix product with NumPy {@code matmul} semantics: {@code a (..., M, K) @ b (..., K, N) -> (..., M, N)},
  * batch axes broadcast; a 1-D {@code a} is a row vector and a 1-D {@code b} a column vector, their
- * axis removed from the result. Lowers to the backend's batched {@code gemm}; a transposed view is
- * passed as a transpose flag instead of being copied.
+ * axis removed from the result ({@code (K) @ (K) -> ()}, {@code (K) @ (..., K, N) -> (..., N)},
+ * {@code (..., M, K) @ (K) -> (..., M)}). Lowers to the backend's batched {@code gemm}; a view whose
+ * last two axes are swapped over contiguous memory ({@code x.transpose(-1, -2)}) is passed as a
+ * transpose flag instead of being copied, and a batch that is all ones is broadcast by the backend.
+ * Other views, and batches broadcast only partly (e.g. {@code (2,1,M,K)} against batch {@code (2,5)}),
+ * are copied first.
  *
  * <p>Backward: {@code da = dy @ b^T}, {@code db = a^T @ dy}, each summed over broadcast batch axes.
  */
@@ -20,25 +24,40 @@ public final class MatMul {
 
     public static Tensor matmul(Tensor a, Tensor b) {
         OpChecks.sameDevice("matmul", a, b);
-        if (a.rank() == 0 || b.rank() == 0) {
-            throw ShapeMismatchException.of("matmul", "needs tensors of rank 1 or more", a.shape(), b.shape());
+        int[] as = a.shape();
+        int[] bs = b.shape();
+        if (as.length == 0 || bs.length == 0) {
+            throw ShapeMismatchException.of("matmul", "needs tensors of rank 1 or more", as, bs);
         }
-        if (a.rank() == 1) {
-            return Views.squeeze(matmul(Views.unsqueeze(a, 0), b), -2);
+        int k = as[as.length - 1];
+        int kb = bs.length == 1 ? bs[0] : bs[bs.length - 2];
+        if (k != kb) {
+            throw ShapeMismatchException.of("matmul", "inner dimensions differ (" + k + " vs " + kb + ")", as, bs);
         }
-        if (b.rank() == 1) {
-            return Views.squeeze(matmul(a, Views.unsqueeze(b, 1)), -1);
+        if (as.length == 1 || bs.length == 1) {
+            // Promote vectors to a (1, K) row / (K, 1) column, multiply, then drop the added axes.
+            Tensor y = matmul(as.length == 1 ? Views.unsqueeze(a, 0) : a, bs.length == 1 ? Views.unsqueeze(b, 1) : b);
+            if (bs.length == 1) {
+                y = Views.squeeze(y, -1);
+            }
+            return as.length == 1 ? Views.squeeze(y, bs.length == 1 ? -1 : -2) : y;
         }
+        return matrices(a, b);
+    }
+
+    /** Both operands of rank 2 or more. */
+    private static Tensor matrices(Tensor a, Tensor b) {
         int[] as = a.shape();
         int[] bs = b.shape();
         int m = as[as.length - 2];
         int k = as[as.length - 1];
         int n = bs[bs.length - 1];
-        if (bs[bs.length - 2] != k) {
-            throw ShapeMismatchException.of("matmul", "inner dimensions differ (" + k + " vs " + bs[bs.length - 2] + ")",
-                    as, bs);
+        int[] batch;
+        try {
+            batch = Shape.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
+        } catch (ShapeMismatchException e) {
+            throw ShapeMismatchException.of("matmul", "batch axes do not broadcast", as, bs);
         }
-        int[] batch = Shape.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
         Tensor y = gemm(a, b, batch, m, k, n);
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
