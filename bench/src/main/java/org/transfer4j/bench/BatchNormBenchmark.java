@@ -14,10 +14,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.ops.BatchNorm;
 import org.transfer4j.tensor.Generator;
@@ -101,18 +97,10 @@ public class BatchNormBenchmark {
         printBandwidth(BatchNormBenchmark.class, BYTES_PER_ELEMENT, args);
     }
 
-    /** Shared with {@link ReluBenchmark}: run {@code benchmark} and turn its ms/op into GB/s. */
+    /** Shared with {@link ReluBenchmark}: bytes moved = bytes per element (by method) x elements of the shape. */
     static void printBandwidth(Class<?> benchmark, Map<String, Integer> bytesPerElement, String[] args)
             throws Exception {
-        var options = new OptionsBuilder().parent(new CommandLineOptions(args))
-                .include(benchmark.getName() + ".*").build();
-        for (RunResult r : new Runner(options).run()) {
-            String method = r.getParams().getBenchmark().replaceAll(".*\\.", "");
-            String shape = r.getParams().getParam("shape");
-            double ms = r.getPrimaryResult().getScore();
-            double bytes = (double) bytesPerElement.get(method) * Arrays.stream(parse(shape)).asLongStream()
-                    .reduce(1, (a, b) -> a * b);
-            System.out.printf("%-10s %-14s %9.3f ms  %6.1f GB/s%n", method, shape, ms, bytes / (ms * 1e6));
-        }
+        Throughput.print(benchmark, args, "GB/s", (method, shape) -> bytesPerElement.get(method)
+                * (double) Arrays.stream(parse(shape)).asLongStream().reduce(1, (a, b) -> a * b) / 1e9);
     }
 }

@@ -13,10 +13,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Padding;
@@ -104,15 +100,8 @@ public class Conv2dForwardBenchmark {
         printGflops(Conv2dForwardBenchmark.class, args);
     }
 
-    /** Shared with {@link Conv2dBackwardBenchmark}: run {@code benchmark} and turn its ms/op into GFLOP/s. */
+    /** Shared with {@link Conv2dBackwardBenchmark}: every method of a case does the same flops. */
     static void printGflops(Class<?> benchmark, String[] args) throws Exception {
-        var options = new OptionsBuilder().parent(new CommandLineOptions(args))
-                .include(benchmark.getName() + ".*").build();
-        for (RunResult r : new Runner(options).run()) {
-            String name = r.getParams().getParam("shape");
-            double ms = r.getPrimaryResult().getScore();
-            System.out.printf("%-24s %-30s %9.3f ms  %7.1f GFLOP/s%n", r.getParams().getBenchmark()
-                    .replaceAll(".*\\.", ""), name, ms, CASES.get(name).flops() / (ms * 1e6));
-        }
+        Throughput.print(benchmark, args, "GFLOP/s", (method, shape) -> CASES.get(shape).flops() / 1e9);
     }
 }
