@@ -1,0 +1,15 @@
+/**
+ * transfer4j core: tensors, autograd, the backend SPI with the CPU backend, and the ops.
+ * {@code org.transfer4j.backend.cpu} is exported for benchmarks and tools that call its kernels
+ * ({@code CpuGemm.sgemm}) or size its thread pool ({@code CpuParallel}); models need only the others.
+ */
+module org.transfer4j.core {
+    requires jdk.incubator.vector;
+
+    exports org.transfer4j;
+    exports org.transfer4j.tensor;
+    exports org.transfer4j.autograd;
+    exports org.transfer4j.backend;
+    exports org.transfer4j.backend.cpu;
+    exports org.transfer4j.ops;
+}
