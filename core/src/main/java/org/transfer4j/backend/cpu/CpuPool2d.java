@@ -56,6 +56,11 @@ final class CpuPool2d {
         int colEnd(int o) {
             return Math.min(o * spec.strideW() - spec.padLeft() + spec.windowW(), w);
         }
+
+        /** How many real (not padded) cells the window of output (oh, ow) covers: average pooling's divisor. */
+        int realCells(int oh, int ow) {
+            return Math.max(0, rowEnd(oh) - rowStart(oh)) * Math.max(0, colEnd(ow) - colStart(ow));
+        }
     }
 
     static Tensor forward(Tensor x, Pool2dSpec spec) {
@@ -121,8 +126,8 @@ final class CpuPool2d {
         int h1 = g.rowEnd(oh);
         int w0 = g.colStart(ow);
         int w1 = g.colEnd(ow);
-        int cells = (h1 - h0) * (w1 - w0);
-        if (cells <= 0) {
+        int cells = g.realCells(oh, ow);
+        if (cells == 0) {
             return;
         }
         float inv = 1f / cells;
@@ -240,8 +245,8 @@ final class CpuPool2d {
         int h1 = g.rowEnd(oh);
         int w0 = g.colStart(ow);
         int w1 = g.colEnd(ow);
-        int cells = (h1 - h0) * (w1 - w0);
-        if (cells <= 0) {
+        int cells = g.realCells(oh, ow);
+        if (cells == 0) {
             return;
         }
         float inv = 1f / cells;
