@@ -48,7 +48,7 @@ public final class BatchNorm {
             updateMoving(movingVariance, f.variance(), momentum);
         }
         return Autograd.record("batchNorm.train", f.output(), dy -> {
-            Backend.BatchNormGradients d = backend.batchNormBackward(input, contiguous(dy), g, f.mean(), f.invStd());
+            Backend.BatchNormGradients d = backend.batchNormBackward(input, dy, g, f.mean(), f.invStd());
             return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta()};
         }, x, gamma, beta);
     }
@@ -111,8 +111,8 @@ public final class BatchNorm {
         return axes;
     }
 
-    /** A detached contiguous tensor with t's values: what the backend primitives read. */
+    /** A detached contiguous tensor with t's values: what the backend primitives read (not recorded). */
     private static Tensor contiguous(Tensor t) {
-        return t.isContiguous() ? t.detach() : t.detach().copy();
+        return t.detach().contiguous();
     }
 }

@@ -65,12 +65,9 @@ public final class Conv2d {
         Tensor xc = x.contiguous();
         Tensor kc = kernel.contiguous();
         Tensor y = x.backend().conv2d(xc, kc, spec);
-        return Autograd.record(OP, y, g -> {
-            Tensor gc = g.contiguous();
-            return new Tensor[] {
-                xc.requiresGrad() ? x.backend().conv2dBackwardData(gc, kc, spec, xs) : null,
-                kc.requiresGrad() ? x.backend().conv2dBackwardFilter(xc, gc, spec, ks) : null};
-        }, xc, kc);
+        return Autograd.record(OP, y, g -> new Tensor[] {
+            xc.requiresGrad() ? x.backend().conv2dBackwardData(g, kc, spec, xs) : null,
+            kc.requiresGrad() ? x.backend().conv2dBackwardFilter(xc, g, spec, ks) : null}, xc, kc);
     }
 
     /** Ranks and channel counts: {@code C % groups == 0}, kernel in-channels {@code == C/groups}, {@code OC % groups == 0}. */

@@ -1,7 +1,6 @@
 package org.transfer4j.ops;
 
 import org.transfer4j.autograd.Autograd;
-import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.ShapeMismatchException;
@@ -29,9 +28,8 @@ public final class Gather {
             }
         }
         int[] idx = indices.clone(); // the backward must see the indices of the forward, whatever the caller does later
-        Tensor y = x.backend().gather(contiguousConstant(x), a, idx);
-        return Autograd.record("gather", y, g -> new Tensor[] {
-            g.backend().scatterAdd(contiguousConstant(g), a, idx, size)}, x);
+        Tensor y = x.backend().gather(x.detach().contiguous(), a, idx); // detached: the copy is not recorded
+        return Autograd.record("gather", y, g -> new Tensor[] {g.backend().scatterAdd(g, a, idx, size)}, x);
     }
 
     /** {@code labels (N) -> (N, classes)} on the CPU, row i all 0 but a 1 at column {@code labels[i]}. */
@@ -52,12 +50,5 @@ public final class Gather {
             v[i * classes + labels[i]] = 1f;
         }
         return Tensor.of(device, v, labels.length, classes);
-    }
-
-    /** t itself when contiguous, else a copy; never recorded (callers record the op themselves). */
-    private static Tensor contiguousConstant(Tensor t) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            return t.contiguous().detach();
-        }
     }
 }

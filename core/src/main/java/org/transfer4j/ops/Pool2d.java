@@ -66,10 +66,10 @@ public final class Pool2d {
             throw ShapeMismatchException.of(op, "a " + poolH + "x" + poolW + " window with " + padding
                     + " padding does not fit the input", shape);
         }
-        Tensor input = x.isContiguous() ? x.detach() : x.detach().copy();
+        Tensor input = x.detach().contiguous();
         Tensor y = x.backend().pool2d(input, spec);
         return Autograd.record(op, y, g -> new Tensor[] {
-            x.backend().pool2dBackward(input, y.detach(), contiguous(g), spec)}, x);
+            x.backend().pool2dBackward(input, y.detach(), g, spec)}, x);
     }
 
     private static void requireImages(String op, Tensor x) {
@@ -79,10 +79,5 @@ public final class Pool2d {
         if (Shape.numel(x.shape()) == 0) {
             throw ShapeMismatchException.of(op, "x is empty", x.shape());
         }
-    }
-
-    /** Gradients may arrive as broadcast views (stride 0); the primitive wants contiguous memory. */
-    private static Tensor contiguous(Tensor g) {
-        return g.isContiguous() ? g : g.detach().copy();
     }
 }

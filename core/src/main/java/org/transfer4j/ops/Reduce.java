@@ -82,7 +82,7 @@ public final class Reduce {
         if (x.numel() == 0 && op != ReduceOp.SUM) {
             throw ShapeMismatchException.of(op.name().toLowerCase(), "reduction of an empty tensor", x.shape());
         }
-        Tensor kept = x.backend().reduce(op, x.contiguous().detach(), axes);
+        Tensor kept = x.backend().reduce(op, x.detach().contiguous(), axes); // detach first: no copy node on the tape
         return keepDims ? kept : kept.reshape(Shape.reduced(x.shape(), axes, false));
     }
 
