@@ -1,5 +1,6 @@
 /**
- * transfer4j core: tensors, autograd, the backend SPI with the CPU backend, and the ops.
+ * transfer4j core: tensors, autograd, the backend SPI with the CPU backend, the ops, layers and
+ * models, optimizers and schedules, losses and metrics.
  * {@code org.transfer4j.backend.cpu} is exported for benchmarks and tools that call its kernels
  * ({@code CpuGemm.sgemm}) or size its thread pool ({@code CpuParallel}); models need only the others.
  */
@@ -12,4 +13,6 @@ module org.transfer4j.core {
     exports org.transfer4j.backend;
     exports org.transfer4j.backend.cpu;
     exports org.transfer4j.ops;
+    exports org.transfer4j.nn;
+    exports org.transfer4j.nn.layers;
 }

@@ -5,10 +5,12 @@ package org.transfer4j.tensor;
  * stream is a pure function {@code hash(seed, k)}. Any backend can produce the same numbers in any
  * order or in parallel; the generator only hands out counter ranges.
  *
- * <p>Not thread-safe: give each thread its own generator.
+ * <p>Handing out counters is synchronized, so one generator may be shared (as the default one is);
+ * a thread that wants a reproducible stream of its own should still use its own generator.
  */
 public final class Generator {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static volatile Generator defaultGenerator = new Generator(0);
 
     private final long seed;
     private long counter;
@@ -17,21 +19,36 @@ public final class Generator {
         this.seed = seed;
     }
 
+    /**
+     * The process-wide generator used where none is given: weight initialisers, dropout layers. It
+     * starts from seed 0, so a program that builds the same models in the same order gets the same
+     * weights on every run; {@link #manualSeed} restarts it (as {@code torch.manual_seed} or
+     * {@code keras.utils.set_random_seed}).
+     */
+    public static Generator defaultGenerator() {
+        return defaultGenerator;
+    }
+
+    /** Replaces the default generator by a fresh one with this seed. */
+    public static void manualSeed(long seed) {
+        defaultGenerator = new Generator(seed);
+    }
+
     public long seed() {
         return seed;
     }
 
     /** The next counter; restoring it with {@link #setCounter} replays the stream from there. */
-    public long counter() {
+    public synchronized long counter() {
         return counter;
     }
 
-    public void setCounter(long counter) {
+    public synchronized void setCounter(long counter) {
         this.counter = counter;
     }
 
     /** Reserves {@code n} numbers of the stream and returns the first counter. */
-    public long reserve(long n) {
+    public synchronized long reserve(long n) {
         long first = counter;
         counter += n;
         return first;

@@ -1,0 +1,194 @@
+package org.transfer4j.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.transfer4j.tensor.Generator;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * A Keras layer: configured, built once from its input shapes, then called any number of times.
+ *
+ * <p>The contract for subclasses (shapes leave out the batch axis):
+ * <ul>
+ *   <li>{@link #outputShape} validates the input shapes against the configuration (and, once built,
+ *       against the weights) and returns the output shape. It must not change the layer.</li>
+ *   <li>{@link #build} creates the weights with {@link #addWeight}; it runs once, before the first call.</li>
+ *   <li>{@link #forward} computes the output with ops from {@code org.transfer4j.ops}, so autograd
+ *       records it; {@code training} switches dropout and batch normalisation.</li>
+ * </ul>
+ * Configuration setters on subclasses must call {@link #checkNotBuilt} first.
+ */
+public abstract class Layer {
+    private String name;
+    private boolean trainable = true;
+    private boolean built;
+    private final List<Weight> weights = new ArrayList<>();
+
+    protected Layer() {
+    }
+
+    // ---- identity ------------------------------------------------------------------------------------
+
+    /** The layer's name; Keras-style automatic names ({@code conv2d}, {@code conv2d_1}) when none was given. */
+    public final String name() {
+        if (name == null) {
+            name = LayerNames.unique(LayerNames.snakeCase(getClass().getSimpleName()));
+        }
+        return name;
+    }
+
+    /** Sets the name (before the layer is built). Returns this, so it can end a configuration chain. */
+    public Layer named(String newName) {
+        checkNotBuilt("name");
+        LayerNames.check(newName);
+        this.name = newName;
+        return this;
+    }
+
+    /** The Keras class name shown by {@code summary()}: the Java class name, which is the same. */
+    public String typeName() {
+        return getClass().getSimpleName();
+    }
+
+    /** {@code conv1 (Conv2D)}: how error messages name a layer. */
+    public String describe() {
+        return name() + " (" + typeName() + ")";
+    }
+
+    // ---- weights and freezing -----------------------------------------------------------------------
+
+    public boolean isTrainable() {
+        return trainable;
+    }
+
+    /** Freezes ({@code false}) or unfreezes the layer; a frozen layer's weights never change. */
+    public void setTrainable(boolean value) {
+        this.trainable = value;
+        for (Weight w : weights) {
+            w.refreshRequiresGrad();
+        }
+    }
+
+    /** This layer's weights in creation order (Keras' {@code layer.weights}); a model lists its layers' weights. */
+    public List<Weight> weights() {
+        return List.copyOf(weights);
+    }
+
+    public final List<Weight> trainableWeights() {
+        return weights().stream().filter(Weight::isTrainable).toList();
+    }
+
+    public final List<Weight> nonTrainableWeights() {
+        return weights().stream().filter(w -> !w.isTrainable()).toList();
+    }
+
+    /** The number of scalars in all weights, trainable or not (Keras' {@code count_params}). */
+    public final long countParams() {
+        return weights().stream().mapToLong(Weight::numel).sum();
+    }
+
+    /** The weight with this Keras name ({@code kernel}, {@code bias}, ...), or an exception listing the names there are. */
+    public Weight weight(String weightName) {
+        for (Weight w : weights) {
+            if (w.name().equals(weightName)) {
+                return w;
+            }
+        }
+        throw new NoSuchLayerException("layer " + describe() + " has no weight '" + weightName + "'; it has "
+                + weights.stream().map(Weight::name).toList());
+    }
+
+    // ---- subclass contract ----------------------------------------------------------------------------
+
+    /** Validates the input shapes (batch excluded) and returns the output shape. */
+    protected abstract int[] outputShape(List<int[]> inputShapes);
+
+    /** Creates the weights for these input shapes; the default creates none. */
+    protected void build(List<int[]> inputShapes) {
+    }
+
+    /** Computes the output from inputs whose shapes {@link #outputShape} accepted. */
+    protected abstract Tensor forward(List<Tensor> inputs, boolean training);
+
+    /** Adds a weight during {@link #build}; trainable kinds require grad unless the layer is frozen. */
+    protected final Weight addWeight(String weightName, int[] shape, Initializer initializer, boolean trainableKind) {
+        Tensor value = initializer.create(shape, Generator.defaultGenerator());
+        Weight w = new Weight(this, weightName, value, trainableKind);
+        weights.add(w);
+        return w;
+    }
+
+    public final boolean isBuilt() {
+        return built;
+    }
+
+    /** Throws when a configuration setter is called after the layer was built. */
+    protected final void checkNotBuilt(String setting) {
+        if (built) {
+            throw new IllegalStateException("layer " + describe() + " is already built; set " + setting
+                    + " before its first use");
+        }
+    }
+
+    /** A {@link ShapeMismatchException} that names this layer; shapes are given without the batch axis. */
+    protected final ShapeMismatchException shapeError(String problem, int[]... shapes) {
+        return ShapeMismatchException.of(describe(), problem + "; shapes without the batch axis", shapes);
+    }
+
+    /** Builds the layer on first use and returns the output shape for these input shapes. */
+    final int[] prepare(List<int[]> inputShapes) {
+        int[] out = outputShape(inputShapes);
+        if (!built) {
+            build(inputShapes);
+            built = true;
+            out = outputShape(inputShapes);
+        }
+        return out;
+    }
+
+    // ---- calling ------------------------------------------------------------------------------------
+
+    /** Graph mode: wires this layer to symbolic inputs and returns its symbolic output (Keras {@code layer(x)}). */
+    public final SymbolicTensor apply(SymbolicTensor... inputs) {
+        return apply(List.of(inputs));
+    }
+
+    public final SymbolicTensor apply(List<SymbolicTensor> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("layer " + describe() + " needs at least one input");
+        }
+        int[] out = prepare(inputs.stream().map(SymbolicTensor::shape).toList());
+        return new LayerCall(this, inputs, out).output();
+    }
+
+    /** Eager mode on one batch {@code x (N, ...)}. */
+    public final Tensor call(Tensor x, boolean training) {
+        return call(List.of(x), training);
+    }
+
+    /** Eager mode on several batches of the same size (merge layers, multi-input models). */
+    public final Tensor call(List<Tensor> inputs, boolean training) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("layer " + describe() + " needs at least one input");
+        }
+        List<int[]> shapes = new ArrayList<>();
+        int batch = -1;
+        for (Tensor x : inputs) {
+            if (x.rank() < 1 || (batch >= 0 && x.shape(0) != batch)) {
+                throw ShapeMismatchException.of(describe(), "inputs need a batch axis of the same size",
+                        inputs.stream().map(Tensor::shape).toArray(int[][]::new));
+            }
+            batch = x.shape(0);
+            shapes.add(Arrays.copyOfRange(x.shape(), 1, x.rank()));
+        }
+        prepare(shapes);
+        return forward(inputs, training);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

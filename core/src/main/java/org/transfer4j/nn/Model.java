@@ -1,0 +1,384 @@
+package org.transfer4j.nn;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.nn.layers.BatchNormalization;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * A functional graph of layers from symbolic inputs to outputs (Keras' functional {@code Model}).
+ * Layers may be shared (called more than once), and a model is itself a layer, so
+ * {@code base.apply(x)} nests a pretrained base inside a new model, as Keras does.
+ *
+ * <pre>
+ * SymbolicTensor in = Input.of(32, 32, 3);
+ * SymbolicTensor x = new Conv2D(8, 3).padding("same").activation("relu").apply(in);
+ * x = new GlobalAveragePooling2D().apply(x);
+ * Model model = Model.of(in, new Dense(10).apply(x));
+ * Tensor logits = model.call(images, true);        // (N,32,32,3) -> (N,10)
+ * </pre>
+ */
+public class Model extends Layer {
+    private final List<SymbolicTensor> inputs;
+    private final List<SymbolicTensor> outputs;
+    /** The calls to run, in topological order; the input layers' calls are not among them. */
+    private final List<LayerCall> calls;
+    /** Distinct layers, input layers first, then in the order they are first called. */
+    private final List<Layer> layers;
+
+    public Model(String name, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        if (inputs.isEmpty() || outputs.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one input and one output");
+        }
+        for (SymbolicTensor in : inputs) {
+            if (!(in.layer() instanceof InputLayer)) {
+                throw new IllegalArgumentException("model inputs must come from Input.of(...), got " + in);
+            }
+        }
+        if (name != null) {
+            named(name);
+        }
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        this.calls = topologicalOrder(this.inputs, this.outputs);
+        this.layers = distinctLayers(this.inputs, calls);
+        checkUniqueNames();
+    }
+
+    public static Model of(SymbolicTensor input, SymbolicTensor output) {
+        return new Model(null, List.of(input), List.of(output));
+    }
+
+    public static Model of(String name, SymbolicTensor input, SymbolicTensor output) {
+        return new Model(name, List.of(input), List.of(output));
+    }
+
+    public static Model of(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        return new Model(null, inputs, outputs);
+    }
+
+    // ---- structure ------------------------------------------------------------------------------------
+
+    public List<SymbolicTensor> inputs() {
+        return inputs;
+    }
+
+    public List<SymbolicTensor> outputs() {
+        return outputs;
+    }
+
+    /** The single input; throws for a multi-input model. */
+    public SymbolicTensor input() {
+        return single(inputs, "input");
+    }
+
+    /** The single output; throws for a multi-output model. */
+    public SymbolicTensor output() {
+        return single(outputs, "output");
+    }
+
+    /** The layers of this graph (nested models count as one layer), input layers first. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Every non-model layer, nested models expanded in place, each once: the order parameter groups use. */
+    public List<Layer> flattenedLayers() {
+        Set<Layer> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Layer> ordered = new ArrayList<>();
+        for (Layer l : layers) {
+            List<Layer> expanded = l instanceof Model m ? m.flattenedLayers() : List.of(l);
+            for (Layer e : expanded) {
+                if (out.add(e)) {
+                    ordered.add(e);
+                }
+            }
+        }
+        return ordered;
+    }
+
+    /** The layer with this name, searched here first and then inside nested models. */
+    public Layer layer(String layerName) {
+        Layer found = findLayer(layerName);
+        if (found == null) {
+            throw new NoSuchLayerException(noSuchLayer(layerName));
+        }
+        return found;
+    }
+
+    /** The weight at {@code layerName/weightName}, e.g. {@code conv1/kernel}. */
+    public Weight weight(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) {
+            throw new NoSuchLayerException("a weight path is 'layer/weight', e.g. 'conv1/kernel'; got '" + path + "'");
+        }
+        return layer(path.substring(0, slash)).weight(path.substring(slash + 1));
+    }
+
+    /** All weights of all layers, each once, in layer order. */
+    @Override
+    public List<Weight> weights() {
+        Set<Weight> seen = new LinkedHashSet<>();
+        for (Layer l : layers) {
+            seen.addAll(l.weights());
+        }
+        return List.copyOf(seen);
+    }
+
+    /** The symbolic output of the named layer in this graph, to build a new model from it. */
+    public SymbolicTensor outputOf(String layerName) {
+        List<LayerCall> matches = calls.stream().filter(c -> c.layer().name().equals(layerName)).toList();
+        if (matches.isEmpty()) {
+            for (SymbolicTensor in : inputs) {
+                if (in.layer().name().equals(layerName)) {
+                    return in;
+                }
+            }
+            Layer nested = findLayer(layerName);
+            throw new NoSuchLayerException(nested == null ? noSuchLayer(layerName)
+                    : "layer '" + layerName + "' is inside a nested model of '" + name()
+                      + "'; cut that model instead (model.layer(\"<nested model>\").cutAt(...))");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("layer '" + layerName + "' is shared (called " + matches.size()
+                    + " times in '" + name() + "'), so it has no single output");
+        }
+        return matches.getFirst().output();
+    }
+
+    /** A new model from this model's inputs to the named layer's output; it shares the layers and weights. */
+    public Model cutAt(String layerName) {
+        return new Model(name() + "_to_" + layerName, inputs, List.of(outputOf(layerName)));
+    }
+
+    // ---- freezing -------------------------------------------------------------------------------------
+
+    /** Freezes or unfreezes every layer, nested models included (Keras' {@code model.trainable = ...}). */
+    @Override
+    public void setTrainable(boolean value) {
+        super.setTrainable(value);
+        for (Layer l : layers) {
+            l.setTrainable(value);
+        }
+    }
+
+    /** True when any layer is trainable: a layer's own flag decides for its weights. */
+    @Override
+    public boolean isTrainable() {
+        return layers.stream().anyMatch(Layer::isTrainable);
+    }
+
+    /**
+     * Freezes every layer before the named one (in {@link #flattenedLayers} order) and unfreezes it and
+     * every layer after it: the fine-tuning step "unfreeze the top blocks".
+     */
+    public void unfreezeFrom(String layerName) {
+        List<Layer> flat = flattenedLayers();
+        Layer from = layer(layerName);
+        int index = -1;
+        for (int i = 0; i < flat.size(); i++) {
+            if (flat.get(i) == from) {
+                index = i;
+            }
+        }
+        unfreezeFrom(index);
+    }
+
+    /** As {@link #unfreezeFrom(String)} with an index into {@link #flattenedLayers}. */
+    public void unfreezeFrom(int index) {
+        List<Layer> flat = flattenedLayers();
+        if (index < 0 || index > flat.size()) {
+            throw new IndexOutOfBoundsException("layer index " + index + " is outside 0.." + flat.size()
+                    + " for model '" + name() + "'");
+        }
+        for (int i = 0; i < flat.size(); i++) {
+            flat.get(i).setTrainable(i >= index);
+        }
+    }
+
+    /**
+     * With {@code true}, frozen {@link BatchNormalization} layers still normalise with batch statistics
+     * and update their moving statistics while training (fastai's {@code train_bn}); their gamma and
+     * beta stay frozen. The default, {@code false}, is Keras': a frozen BN layer runs in inference mode.
+     */
+    public void trainBatchNormWhenFrozen(boolean value) {
+        for (Layer l : flattenedLayers()) {
+            if (l instanceof BatchNormalization bn) {
+                bn.updateStatisticsWhenFrozen(value);
+            }
+        }
+    }
+
+    // ---- running --------------------------------------------------------------------------------------
+
+    /** Inference on one input batch: no tape, {@code training = false} (Keras' {@code predict}). */
+    public Tensor predict(Tensor x) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            return call(x, false);
+        }
+    }
+
+    /** Runs the graph on one batch per input and returns one batch per output. */
+    public List<Tensor> callAll(List<Tensor> batches, boolean training) {
+        if (batches.size() != inputs.size()) {
+            throw new IllegalArgumentException("model '" + name() + "' takes " + inputs.size() + " inputs, got "
+                    + batches.size());
+        }
+        Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor x = batches.get(i);
+            int[] expected = inputs.get(i).shape();
+            if (x.rank() != expected.length + 1
+                    || !Arrays.equals(Arrays.copyOfRange(x.shape(), 1, x.rank()), expected)) {
+                throw ShapeMismatchException.of(name() + " (input '" + inputs.get(i).layer().name() + "')",
+                        "expects batches of shape " + inputs.get(i).shapeString(), x.shape());
+            }
+            values.put(inputs.get(i), x);
+        }
+        for (LayerCall call : calls) {
+            List<Tensor> in = call.inputs().stream().map(values::get).toList();
+            values.put(call.output(), call.layer().forward(in, training));
+        }
+        return outputs.stream().map(values::get).toList();
+    }
+
+    @Override
+    protected int[] outputShape(List<int[]> inputShapes) {
+        if (inputShapes.size() != inputs.size()) {
+            throw new IllegalArgumentException("model " + describe() + " takes " + inputs.size() + " inputs, got "
+                    + inputShapes.size());
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!Arrays.equals(inputShapes.get(i), inputs.get(i).shape())) {
+                throw shapeError("input " + i + " must have the shape the model was built for",
+                        inputs.get(i).shape(), inputShapes.get(i));
+            }
+        }
+        return output().shape();
+    }
+
+    @Override
+    protected Tensor forward(List<Tensor> batches, boolean training) {
+        output();
+        return callAll(batches, training).getFirst();
+    }
+
+    /** A Keras-like table of layers, output shapes and parameter counts. */
+    public String summary() {
+        return ModelSummary.of(this);
+    }
+
+    /** The calls of this graph in run order (for the summary). */
+    List<LayerCall> calls() {
+        return calls;
+    }
+
+    // ---- construction helpers ------------------------------------------------------------------------
+
+    private <T> T single(List<T> list, String what) {
+        if (list.size() != 1) {
+            throw new IllegalStateException("model '" + name() + "' has " + list.size() + " " + what
+                    + "s; use " + what + "s()");
+        }
+        return list.getFirst();
+    }
+
+    /** Post-order depth-first walk from the outputs back to the inputs, with an explicit stack. */
+    private static List<LayerCall> topologicalOrder(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
+        Set<LayerCall> inputCalls = Collections.newSetFromMap(new IdentityHashMap<>());
+        inputs.forEach(t -> inputCalls.add(t.producer()));
+        Set<LayerCall> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<LayerCall> order = new ArrayList<>();
+        for (SymbolicTensor out : outputs) {
+            Deque<LayerCall> stack = new ArrayDeque<>();
+            Deque<Integer> next = new ArrayDeque<>();
+            if (!inputCalls.contains(out.producer()) && !done.contains(out.producer())) {
+                stack.push(out.producer());
+                next.push(0);
+            }
+            while (!stack.isEmpty()) {
+                LayerCall call = stack.peek();
+                int i = next.pop();
+                if (i < call.inputs().size()) {
+                    next.push(i + 1);
+                    LayerCall producer = call.inputs().get(i).producer();
+                    if (!inputCalls.contains(producer) && !done.contains(producer)) {
+                        if (producer.inputs().isEmpty()) {
+                            throw new IllegalArgumentException("graph disconnected: '" + call.layer().name()
+                                    + "' depends on input '" + producer.layer().name()
+                                    + "', which is not among the model's inputs");
+                        }
+                        stack.push(producer);
+                        next.push(0);
+                    }
+                } else {
+                    stack.pop();
+                    if (done.add(call)) {
+                        order.add(call);
+                    }
+                }
+            }
+        }
+        return List.copyOf(order);
+    }
+
+    private static List<Layer> distinctLayers(List<SymbolicTensor> inputs, List<LayerCall> calls) {
+        Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Layer> out = new ArrayList<>();
+        inputs.forEach(t -> {
+            if (seen.add(t.layer())) {
+                out.add(t.layer());
+            }
+        });
+        calls.forEach(c -> {
+            if (seen.add(c.layer())) {
+                out.add(c.layer());
+            }
+        });
+        return List.copyOf(out);
+    }
+
+    private void checkUniqueNames() {
+        Set<String> names = new java.util.HashSet<>();
+        for (Layer l : layers) {
+            if (!names.add(l.name())) {
+                throw new IllegalArgumentException("model '" + name() + "' has two different layers named '"
+                        + l.name() + "'; layer names must be unique within a model");
+            }
+        }
+    }
+
+    private Layer findLayer(String layerName) {
+        for (Layer l : layers) {
+            if (l.name().equals(layerName)) {
+                return l;
+            }
+        }
+        for (Layer l : layers) {
+            if (l instanceof Model m && m.findLayer(layerName) instanceof Layer found) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private String noSuchLayer(String layerName) {
+        List<String> names = flattenedLayers().stream().map(Layer::name).toList();
+        String close = names.stream().filter(n -> LayerNames.editDistance(n, layerName) <= 2).findFirst()
+                .map(n -> " Did you mean '" + n + "'?").orElse("");
+        String listed = names.size() <= 12 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 6)) + ", ..., " + String.join(", ", names.subList(names.size() - 3, names.size()));
+        return "model '" + name() + "' has no layer '" + layerName + "'." + close + " Its " + names.size()
+                + " layers: " + listed;
+    }
+}

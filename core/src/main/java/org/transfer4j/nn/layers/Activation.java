@@ -1,0 +1,29 @@
+package org.transfer4j.nn.layers;
+
+import org.transfer4j.nn.Activations;
+import org.transfer4j.nn.SingleInputLayer;
+import org.transfer4j.tensor.Tensor;
+
+/** Keras {@code Activation("relu")}: applies a named activation (see {@link Activations}) elementwise. */
+public class Activation extends SingleInputLayer {
+    private final String activation;
+
+    public Activation(String activation) {
+        Activations.get(activation);
+        this.activation = activation;
+    }
+
+    public String activation() {
+        return activation;
+    }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        return in.clone();
+    }
+
+    @Override
+    protected Tensor forward(Tensor x, boolean training) {
+        return Activations.get(activation).apply(x);
+    }
+}

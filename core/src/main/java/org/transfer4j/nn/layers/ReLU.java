@@ -1,0 +1,61 @@
+package org.transfer4j.nn.layers;
+
+import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.nn.SingleInputLayer;
+import org.transfer4j.ops.Arithmetic;
+import org.transfer4j.ops.Unary;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Keras {@code ReLU(max_value, negative_slope, threshold)}:
+ * {@code f(x) = max_value} for {@code x >= max_value}, {@code x} for {@code threshold <= x < max_value},
+ * {@code negative_slope * (x - threshold)} otherwise. MobileNet's ReLU6 is {@code new ReLU().maxValue(6)}.
+ */
+public class ReLU extends SingleInputLayer {
+    private float maxValue = Float.POSITIVE_INFINITY;
+    private float negativeSlope = 0f;
+    private float threshold = 0f;
+
+    public ReLU maxValue(float value) {
+        checkNotBuilt("maxValue");
+        if (!(value >= 0f)) {
+            throw new IllegalArgumentException("ReLU maxValue must be >= 0, got " + value);
+        }
+        this.maxValue = value;
+        return this;
+    }
+
+    public ReLU negativeSlope(float value) {
+        checkNotBuilt("negativeSlope");
+        if (!(value >= 0f)) {
+            throw new IllegalArgumentException("ReLU negativeSlope must be >= 0, got " + value);
+        }
+        this.negativeSlope = value;
+        return this;
+    }
+
+    public ReLU threshold(float value) {
+        checkNotBuilt("threshold");
+        this.threshold = value;
+        return this;
+    }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        return in.clone();
+    }
+
+    @Override
+    protected Tensor forward(Tensor x, boolean training) {
+        Tensor y;
+        if (threshold == 0f) {
+            y = negativeSlope == 0f ? Unary.relu(x) : Unary.leakyRelu(x, negativeSlope);
+        } else {
+            // mask * x + (1 - mask) * slope * (x - threshold), with mask = (x >= threshold)
+            Tensor mask = Arithmetic.compare(BinaryOp.GE, x.detach(), Tensor.of(x.device(), new float[] {threshold}));
+            Tensor below = Unary.affine(x, negativeSlope, -negativeSlope * threshold);
+            y = Arithmetic.add(Arithmetic.mul(mask, x), Arithmetic.mul(Unary.affine(mask, -1f, 1f), below));
+        }
+        return maxValue == Float.POSITIVE_INFINITY ? y : Unary.clamp(y, Float.NEGATIVE_INFINITY, maxValue);
+    }
+}
