@@ -15,4 +15,5 @@ module org.transfer4j.core {
     exports org.transfer4j.ops;
     exports org.transfer4j.nn;
     exports org.transfer4j.nn.layers;
+    exports org.transfer4j.optim;
 }
