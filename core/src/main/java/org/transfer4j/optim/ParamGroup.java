@@ -103,7 +103,7 @@ public final class ParamGroup {
     }
 
     /** The rate this group uses when the optimizer's base rate is {@code baseRate}. */
-    public double learningRate(double baseRate) {
+    public double effectiveRate(double baseRate) {
         return absoluteRate.orElse(rateMultiplier * baseRate);
     }
 
