@@ -17,6 +17,8 @@ import org.transfer4j.tensor.Tensor;
  * {@code c*M + m} is input channel c convolved with {@code depthwise_kernel[:, :, c, m]}.
  * Weights: {@code depthwise_kernel (KH,KW,C,M)}, {@code bias (C*M)}. Defaults as in Keras: strides 1,
  * padding "valid", depth multiplier 1, dilation 1, no activation, bias on, glorot-uniform kernel, zero bias.
+ * Keras refuses strides > 1 together with dilation > 1; here that combination is computed (a strided
+ * convolution with a dilated kernel), as {@link Conv2D} does.
  */
 public class DepthwiseConv2D extends SingleInputLayer {
     private final int kernelH;

@@ -11,6 +11,10 @@ import org.transfer4j.tensor.Tensor;
 public class GlobalAveragePooling2D extends SingleInputLayer {
     private boolean keepdims;
 
+    /** Pools to {@code (N,C)}; see {@link #keepdims(boolean)}. */
+    public GlobalAveragePooling2D() {
+    }
+
     /** Keras' {@code keepdims}: keep H and W as axes of size 1. */
     public GlobalAveragePooling2D keepdims(boolean value) {
         checkNotBuilt("keepdims");

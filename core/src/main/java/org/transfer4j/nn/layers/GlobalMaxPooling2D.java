@@ -11,6 +11,10 @@ import org.transfer4j.tensor.Tensor;
 public class GlobalMaxPooling2D extends SingleInputLayer {
     private boolean keepdims;
 
+    /** Pools to {@code (N,C)}; see {@link #keepdims(boolean)}. */
+    public GlobalMaxPooling2D() {
+    }
+
     /** Keras' {@code keepdims}: keep H and W as axes of size 1. */
     public GlobalMaxPooling2D keepdims(boolean value) {
         checkNotBuilt("keepdims");

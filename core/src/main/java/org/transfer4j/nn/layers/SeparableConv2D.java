@@ -18,6 +18,8 @@ import org.transfer4j.tensor.Tensor;
  * (TensorFlow's {@code separable_conv2d}). Weights, in Keras' order: {@code depthwise_kernel (KH,KW,C,M)},
  * {@code pointwise_kernel (1,1,C*M,filters)}, {@code bias (filters)}. Defaults as in Keras: strides 1,
  * padding "valid", depth multiplier 1, dilation 1, no activation, bias on, glorot-uniform kernels, zero bias.
+ * Keras refuses strides > 1 together with dilation > 1; here that combination is computed (a strided
+ * convolution with a dilated kernel), as {@link Conv2D} does.
  */
 public class SeparableConv2D extends SingleInputLayer {
     private final int filters;

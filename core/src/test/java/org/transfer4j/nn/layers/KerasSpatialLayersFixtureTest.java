@@ -41,6 +41,10 @@ public class KerasSpatialLayersFixtureTest {
             "pooling.AveragePooling2D.10", "pooling.AveragePooling2D.11", "pooling.AveragePooling2D.12",
             "pooling.GlobalAveragePooling2D.1");
 
+    /** Public only so that {@link #SKIPPED_CHANNELS_FIRST} can be read from other packages; JUnit calls it. */
+    public KerasSpatialLayersFixtureTest() {
+    }
+
     @Test
     void separableConv2dMatchesKerasOnEveryFixture() {
         checkEveryCase("convolutional.SeparableConv2D", a -> {
