@@ -1,5 +1,6 @@
 package org.transfer4j.nn.layers;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import org.transfer4j.nn.Layer;
@@ -39,7 +40,7 @@ public abstract class Merge extends Layer {
             rank = Math.max(rank, s.length);
         }
         int[] out = new int[rank];
-        java.util.Arrays.fill(out, 1);
+        Arrays.fill(out, 1);
         for (int[] s : inputShapes) {
             int lead = rank - s.length;
             for (int i = 0; i < s.length; i++) {

@@ -2,6 +2,7 @@ package org.transfer4j.nn.layers;
 
 import java.util.Arrays;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.nn.Initializers;
 import org.transfer4j.nn.SingleInputLayer;
@@ -10,6 +11,7 @@ import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.ops.Reduce;
 import org.transfer4j.ops.Unary;
 import org.transfer4j.ops.Views;
+import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -87,7 +89,7 @@ public class Normalization extends SingleInputLayer {
         if (keep != null && !Arrays.equals(statShape, statShape())) {
             throw shapeError("built for statistics of shape " + Arrays.toString(statShape()), in);
         }
-        int features = Math.toIntExact(org.transfer4j.tensor.Shape.numel(statShape));
+        int features = Math.toIntExact(Shape.numel(statShape));
         for (float[] given : new float[][] {givenMean, givenVariance}) {
             if (given != null && given.length != 1 && given.length != features) {
                 throw shapeError("mean and variance need 1 or " + features + " values (shape "
@@ -168,11 +170,11 @@ public class Normalization extends SingleInputLayer {
     }
 
     private int[] reducedAxes(int rank) {
-        return java.util.stream.IntStream.range(0, rank).filter(d -> Arrays.binarySearch(keep, d) < 0).toArray();
+        return IntStream.range(0, rank).filter(d -> Arrays.binarySearch(keep, d) < 0).toArray();
     }
 
     private static float[] spread(float[] given, int[] shape) {
-        float[] out = new float[Math.toIntExact(org.transfer4j.tensor.Shape.numel(shape))];
+        float[] out = new float[Math.toIntExact(Shape.numel(shape))];
         if (given.length == 1) {
             Arrays.fill(out, given[0]);
         } else {

@@ -14,6 +14,7 @@ import org.transfer4j.nn.Input;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
+import org.transfer4j.tensor.Tensor;
 import org.transfer4j.testdata.KerasJsFixtures;
 import org.transfer4j.testdata.KerasJsFixtures.Case;
 
@@ -121,7 +122,7 @@ class KerasOtherLayersFixtureTest {
     }
 
     /** One layer on the case's input, with the case's weights loaded in order. */
-    private static org.transfer4j.tensor.Tensor single(Layer layer, Case c) {
+    private static Tensor single(Layer layer, Case c) {
         SymbolicTensor in = Input.of(c.input().shape());
         Model model = Model.of(in, layer.apply(in));
         load(c, List.of(layer));
@@ -133,7 +134,7 @@ class KerasOtherLayersFixtureTest {
      * kernels and biases are the case's weights, in order), optionally each followed by
      * {@code RepeatVector(3)}, then the merge layer.
      */
-    private static org.transfer4j.tensor.Tensor branches(Case c, int n, int units, boolean repeat3,
+    private static Tensor branches(Case c, int n, int units, boolean repeat3,
             Function<List<SymbolicTensor>, SymbolicTensor> merge) {
         SymbolicTensor in = Input.of(c.input().shape());
         List<Layer> dense = new ArrayList<>();
