@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Conv2D;
 import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.nn.layers.Dropout;
+import org.transfer4j.nn.layers.Flatten;
+import org.transfer4j.nn.layers.MaxPooling2D;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.ops.Reduce;
 import org.transfer4j.tensor.Generator;
@@ -131,6 +134,23 @@ class ModelTest {
         assertTrue(s.contains("Non-trainable params: 16\n"), s);
         conv.setTrainable(false);
         assertTrue(model.summary().contains("Trainable params: 106\n"), model.summary());
+    }
+
+    @Test
+    void summaryOfKerasMnistConvnetMatchesKerasPrintout() {
+        // keras.io/examples/vision/mnist_convnet: model.summary() prints (None, 26, 26, 32) 320,
+        // (None, 13, 13, 32), (None, 11, 11, 64) 18,496, (None, 5, 5, 64), (None, 1600), (None, 10) 16,010,
+        // "Total params: 34,826".
+        Model model = new Sequential(new int[] {28, 28, 1},
+                new Conv2D(32, 3).activation("relu"), new MaxPooling2D(2),
+                new Conv2D(64, 3).activation("relu"), new MaxPooling2D(2),
+                new Flatten(), new Dropout(0.5f), new Dense(10).activation("softmax"));
+        String s = model.summary();
+        for (String expected : new String[] {"(None, 26, 26, 32)", "320", "(None, 13, 13, 32)", "(None, 11, 11, 64)",
+            "18,496", "(None, 5, 5, 64)", "(None, 1600)", "16,010", "Total params: 34,826\n",
+            "Trainable params: 34,826\n", "Non-trainable params: 0\n"}) {
+            assertTrue(s.contains(expected), expected + " missing from\n" + s);
+        }
     }
 
     @Test
