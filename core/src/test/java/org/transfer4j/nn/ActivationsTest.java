@@ -27,6 +27,13 @@ class ActivationsTest {
     }
 
     @Test
+    void softplusHasSlopeOneHalfAtZero() {
+        Tensor x = Tensor.zeros(1).requiresGrad(true);
+        Activations.softplus(x).sum().backward();
+        assertEquals(0.5f, x.grad().toArray()[0], 1e-7f);
+    }
+
+    @Test
     void unknownActivationListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activations.get("mish"));
         assertTrue(e.getMessage().contains("mish") && e.getMessage().contains("swish"), e.getMessage());
