@@ -71,8 +71,8 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(ParamGroup group, Weight weight, Tensor grad, double rate) {
-        double b1 = checkBeta("Adam parameter group '" + group.name() + "' beta1", group.beta1().orElse(beta1));
-        double b2 = checkBeta("Adam parameter group '" + group.name() + "' beta2", group.beta2().orElse(beta2));
+        double b1 = group.beta1().orElse(beta1);
+        double b2 = group.beta2().orElse(beta2);
         boolean keras = convention() == Convention.KERAS;
         long t = keras ? iterations() + 1 : weightStep(weight);
         double bc1 = 1 - Math.pow(b1, t);

@@ -104,9 +104,7 @@ public final class RMSprop extends Optimizer {
     }
 
     private double momentumOf(ParamGroup group) {
-        return group.momentum().isPresent()
-                ? SGD.checkMomentum("RMSprop parameter group '" + group.name() + "'", group.momentum().getAsDouble())
-                : momentum;
+        return group.momentum().orElse(momentum);
     }
 
     private String squareAvgName() {

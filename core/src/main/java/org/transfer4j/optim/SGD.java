@@ -71,9 +71,7 @@ public final class SGD extends Optimizer {
     }
 
     private double momentumOf(ParamGroup group) {
-        return group.momentum().isPresent()
-                ? checkMomentum("SGD parameter group '" + group.name() + "'", group.momentum().getAsDouble())
-                : momentum;
+        return group.momentum().orElse(momentum);
     }
 
     private String bufferName() {
