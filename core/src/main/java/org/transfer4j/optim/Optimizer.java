@@ -209,13 +209,13 @@ public abstract class Optimizer {
                     + MAX_STORED_COUNT + " steps; this optimizer has taken " + iterations);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put(OptimizerState.ITERATIONS, Tensor.scalar(iterations));
+        out.put(OptimizerState.ITERATIONS, Tensor.scalar((float) iterations));
         out.put(OptimizerState.BASE_LEARNING_RATE, Tensor.scalar((float) baseLearningRate));
         try (NoGrad ignored = NoGrad.enter()) {
             for (Weight w : weightsByPath.values()) {
                 Long steps = weightSteps.get(w);
                 if (steps != null) {
-                    out.put(w.path() + "/" + OptimizerState.STEP, Tensor.scalar(steps));
+                    out.put(w.path() + "/" + OptimizerState.STEP, Tensor.scalar((float) steps));
                 }
                 for (Map.Entry<String, Tensor> s : slots.getOrDefault(w, Map.of()).entrySet()) {
                     out.put(w.path() + "/" + s.getKey(), s.getValue().copy());
