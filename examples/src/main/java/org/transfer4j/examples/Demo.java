@@ -120,7 +120,7 @@ public final class Demo {
                 Generator.mix64(config.seed() ^ SOURCE_VAL));
         Model base = StripeNet.base(size);
         Model source = StripeNet.classifier(base, StripeImages.Task.SOURCE.classes(), "source_head");
-        out.printf(Locale.ROOT, "pretraining on the %s task: %d images of %dx%d, %d parameters, %d epochs, CPU (%d threads)%n",
+        out.printf(Locale.ROOT, "pretraining on the source task (%s): %d images of %dx%d, %d parameters, %d epochs, CPU (%d threads)%n",
                 StripeImages.Task.SOURCE.name(), sourceTrain.count(), size, size, source.countParams(),
                 config.sourceEpochs(), CpuParallel.threads());
         Training.fit(source, adam(List.of(ParamGroup.of("all", source.trainableWeights())), config.lr()),
@@ -135,7 +135,7 @@ public final class Demo {
                 Generator.mix64(config.seed() ^ TARGET_TRAIN));
         LabelledImages targetVal = StripeImages.generate(task, config.valPerClass(), size,
                 Generator.mix64(config.seed() ^ TARGET_VAL));
-        out.printf(Locale.ROOT, "target %s task: %d training images, %d validation images, %d epochs each%n",
+        out.printf(Locale.ROOT, "target task (%s): %d training images, %d validation images, %d epochs each%n",
                 task.name(), targetTrain.count(), targetVal.count(), config.targetEpochs());
 
         List<Approach> rows = new ArrayList<>();

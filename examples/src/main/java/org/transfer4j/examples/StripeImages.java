@@ -30,9 +30,9 @@ public final class StripeImages {
      */
     public record Task(String name, int classes, double firstAngleDegrees, boolean squareWave, float noiseStd) {
         /** Ten sine gratings, 0 to 162 degrees, noise 0.2: plenty of data to pretrain on. */
-        public static final Task SOURCE = new Task("source: 10 sine-grating angles", CLASSES, 0, false, 0.2f);
+        public static final Task SOURCE = new Task("10 sine-grating angles", CLASSES, 0, false, 0.2f);
         /** Five square-wave gratings at 9, 45, 81, 117, 153 degrees, noise 0.3: the related task. */
-        public static final Task TARGET = new Task("target: 5 square-wave angles", 5, 9, true, 0.3f);
+        public static final Task TARGET = new Task("5 square-wave angles", 5, 9, true, 0.3f);
     }
 
     private final Task task;

@@ -20,7 +20,7 @@ import org.transfer4j.nn.layers.ReLU;
  * classifier head put on it as a functional model, {@code head(base(input))}.
  * <pre>
  * base, input (S,S,3):
- *   block1: conv 3x3 16 (same, no bias) - BN - ReLU - max pool 2   -> (S/2, S/2, 16)
+ *   block1: conv 3x3 16 (same, no bias) - BN - ReLU - max pool 2   -> (S/2, S/2, 16)   (BN momentum 0.9)
  *   block2: conv 3x3 32 (same, no bias) - BN - ReLU - max pool 2   -> (S/4, S/4, 32)
  *   block3: conv 3x3 64 (same, no bias) - BN - ReLU                -> (S/4, S/4, 64)   "the top block"
  *   global average pool                                            -> (64)
@@ -58,7 +58,9 @@ public final class StripeNet {
     private static void addBlock(List<Layer> layers, int block, int filters, boolean pool) {
         String prefix = "block" + block + "_";
         layers.add(new Conv2D(filters, 3).padding("same").useBias(false).named(prefix + "conv"));
-        layers.add(new BatchNormalization().named(prefix + "bn"));
+        // Momentum 0.9 rather than Keras' 0.99: the demo trains for a few hundred steps, and with 0.99
+        // the moving statistics (used at validation) would still lag far behind the batch ones.
+        layers.add(new BatchNormalization().momentum(0.9f).named(prefix + "bn"));
         layers.add(new ReLU().named(prefix + "relu"));
         if (pool) {
             layers.add(new MaxPooling2D(2).named(prefix + "pool"));
