@@ -16,4 +16,5 @@ module org.transfer4j.core {
     exports org.transfer4j.nn;
     exports org.transfer4j.nn.layers;
     exports org.transfer4j.optim;
+    exports org.transfer4j.optim.schedules;
 }
