@@ -115,6 +115,51 @@ public interface Backend {
     /** The adjoint of {@link #gather}: a zero tensor whose {@code axis} has {@code axisSize} entries, with each slice of dy added at its index. */
     Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize);
 
+    // ---- fused optimizer updates (in place, one weight per call) ------------------------------------
+
+    /*
+     * All three update contiguous tensors of one shape in place: the weight {@code param}, its state
+     * slots, from its gradient {@code grad} (read only). A slot passed as null is not used. Each first
+     * applies weight decay in both forms, from the weight before the call:
+     *   g' = g + l2 * p          (L2, "coupled": PyTorch's weight_decay for SGD, Adam, RMSprop)
+     *   p  = p - decay * p       (decoupled: AdamW, and every Keras optimizer; the caller passes lr * wd)
+     * The optimizers in org.transfer4j.optim choose the scalars that give Keras' or PyTorch's rule.
+     * Scalars come in double; backends compute in float32 from each scalar rounded once, forming
+     * 1 - beta (and 1 - rho) in double first: in float, 1 - 0.999f keeps only 4 correct digits.
+     */
+
+    /**
+     * SGD, with momentum when {@code buffer} is not null:
+     * {@code u = momentum * u + gradScale * g'};
+     * {@code p += stepScale * u}, or with Nesterov {@code p += stepScale * (momentum * u + gradScale * g')};
+     * without a buffer {@code p += stepScale * (gradScale * g')}.
+     * Keras ({@code gradScale = -lr, stepScale = 1}) keeps its velocity {@code v = m*v - lr*g} in u;
+     * PyTorch ({@code gradScale = 1, stepScale = -lr}) keeps its buffer {@code b = m*b + g}.
+     */
+    void sgdUpdate(Tensor param, Tensor grad, Tensor buffer, double momentum, double gradScale, double stepScale,
+                   boolean nesterov, double l2, double decay);
+
+    /**
+     * Adam: {@code m = beta1*m + (1-beta1)*g'}, {@code v = beta2*v + (1-beta2)*g'^2},
+     * {@code p -= stepSize * m / (sqrt(v) + epsHat)}. With {@code bc_t = 1 - beta^t}:
+     * {@code stepSize = lr * sqrt(bc2) / bc1} for both conventions; Keras' epsilon is epsHat itself,
+     * PyTorch's {@code eps} (added to {@code sqrt(v / bc2)}) is {@code epsHat = eps * sqrt(bc2)}.
+     */
+    void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
+                    double epsHat, double l2, double decay);
+
+    /**
+     * RMSprop: {@code s = rho*s + (1-rho)*g'^2}; centered (when {@code gradAvg} is not null)
+     * {@code a = rho*a + (1-rho)*g'} and {@code s~ = s - a^2}, else {@code s~ = s};
+     * {@code inc = gradScale * g' / (sqrt(s~ + epsInside) + epsOutside)}; with a momentum
+     * {@code buffer}: {@code u = momentum*u + inc}, {@code p += stepScale * u}, else {@code p += stepScale * inc}.
+     * Keras: {@code gradScale = lr, stepScale = -1, epsInside = eps, epsOutside = 0};
+     * PyTorch: {@code gradScale = 1, stepScale = -lr, epsInside = 0, epsOutside = eps}.
+     */
+    void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor buffer, double rho,
+                       double momentum, double epsInside, double epsOutside, double gradScale, double stepScale,
+                       double l2, double decay);
+
     /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {
     }

@@ -66,9 +66,14 @@ public final class Activations {
         return Arithmetic.mul(x, Unary.sigmoid(x));
     }
 
-    /** {@code log(1 + e^x)}, computed as {@code relu(x) + log(1 + e^-|x|)} so that large x do not overflow. */
+    /**
+     * {@code log(1 + e^x)}, computed as {@code max(x, 0) + log(1 + e^-|x|)} so that large x do not overflow.
+     * {@code max(x, 0)} is written {@code (x + |x|) / 2}: the ops give relu and abs a zero derivative at
+     * the kink, and only this form then gets softplus'(0) = 1/2 right.
+     */
     public static Tensor softplus(Tensor x) {
-        return Arithmetic.add(Unary.relu(x), Unary.log(Unary.affine(Unary.exp(Unary.neg(Unary.abs(x))), 1f, 1f)));
+        Tensor positivePart = Unary.affine(Arithmetic.add(x, Unary.abs(x)), 0.5f, 0f);
+        return Arithmetic.add(positivePart, Unary.log(Unary.affine(Unary.exp(Unary.neg(Unary.abs(x))), 1f, 1f)));
     }
 
     /** {@code x if x > 0 else alpha * (e^x - 1)}, as {@code relu(x) + alpha * (e^min(x,0) - 1)}. */

@@ -92,12 +92,17 @@ public class Model extends Layer {
         return layers;
     }
 
-    /** Every non-model layer, nested models expanded in place, each once: the order parameter groups use. */
+    /**
+     * Every non-model layer, nested models expanded in place (without their input layers), each once:
+     * the order that freezing by position and parameter groups use.
+     */
     public List<Layer> flattenedLayers() {
         Set<Layer> out = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Layer> ordered = new ArrayList<>();
         for (Layer l : layers) {
-            List<Layer> expanded = l instanceof Model m ? m.flattenedLayers() : List.of(l);
+            List<Layer> expanded = l instanceof Model m
+                    ? m.flattenedLayers().stream().filter(e -> !(e instanceof InputLayer)).toList()
+                    : List.of(l);
             for (Layer e : expanded) {
                 if (out.add(e)) {
                     ordered.add(e);
@@ -260,8 +265,8 @@ public class Model extends Layer {
         }
         for (int i = 0; i < inputs.size(); i++) {
             if (!Arrays.equals(inputShapes.get(i), inputs.get(i).shape())) {
-                throw shapeError("input " + i + " must have the shape the model was built for",
-                        inputs.get(i).shape(), inputShapes.get(i));
+                throw shapeError("input '" + inputs.get(i).layer().name() + "' expects batches of shape "
+                        + inputs.get(i).shapeString(), inputShapes.get(i));
             }
         }
         return output().shape();

@@ -83,14 +83,21 @@ public final class ParamGroup {
         return this;
     }
 
-    /** SGD's or RMSprop's momentum for this group. */
+    /** SGD's or RMSprop's momentum for this group, in [0, 1]. */
     public ParamGroup momentum(double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException("parameter group '" + name + "': momentum must be in [0, 1], got " + value);
+        }
         this.momentum = OptionalDouble.of(value);
         return this;
     }
 
-    /** Adam's betas for this group. */
+    /** Adam's betas for this group, each in [0, 1). */
     public ParamGroup betas(double b1, double b2) {
+        if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) {
+            throw new IllegalArgumentException("parameter group '" + name + "': betas must be in [0, 1), got (" + b1
+                    + ", " + b2 + ")");
+        }
         this.beta1 = OptionalDouble.of(b1);
         this.beta2 = OptionalDouble.of(b2);
         return this;

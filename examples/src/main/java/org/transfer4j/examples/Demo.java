@@ -2,24 +2,38 @@ package org.transfer4j.examples;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.transfer4j.Transfer4jException;
-import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.backend.cpu.CpuParallel;
-import org.transfer4j.ops.SoftmaxCrossEntropy;
+import org.transfer4j.nn.Model;
+import org.transfer4j.nn.Weight;
+import org.transfer4j.optim.Adam;
+import org.transfer4j.optim.Optimizer;
+import org.transfer4j.optim.ParamGroup;
 import org.transfer4j.tensor.Generator;
-import org.transfer4j.tensor.Tensor;
 
 /**
- * The end-to-end demo: makes a {@link StripeImages} data set, trains a {@link SmallCnn} on it from
- * scratch with mini-batch SGD with momentum, and reports the validation accuracy after each epoch.
- * Everything is seeded, so a run is reproducible. Call {@link #run} (the {@code transfer4j demo}
- * command does, and so do the tests).
+ * The end-to-end demo of transfer learning, on generated images (no download):
+ * <ol>
+ *   <li>pretrain {@link StripeNet} on the {@link StripeImages.Task#SOURCE} task (10 stripe angles,
+ *       plenty of images);</li>
+ *   <li>on the related {@link StripeImages.Task#TARGET} task (5 other angles, square waves, more
+ *       noise, few images) compare the three approaches:
+ *     <ol>
+ *       <li>train the same structure from scratch;</li>
+ *       <li>reuse the pretrained base frozen (a feature extractor, BN in inference mode) under a new head;</li>
+ *       <li>fine-tune: unfreeze the base's top block and train it at a tenth of the head's rate.</li>
+ *     </ol></li>
+ * </ol>
+ * It prints a table of validation accuracy, trainable parameters and time per approach. Everything
+ * is seeded (data, initial weights, dropout, shuffling), so a run repeats for a given thread count.
  */
 public final class Demo {
-    /** Mixed into the seed for the validation images ("val" in ASCII), so they are not the training images. */
-    private static final long VALIDATION_STREAM = 0x76616cL;
+    /** Mixed into the seed for each data set, so train, validation, source and target share no image. */
+    private static final long SOURCE_VAL = 0x76616cL;
+    private static final long TARGET_TRAIN = 0x746774L;
+    private static final long TARGET_VAL = 0x747676L;
 
     private final Config config;
     private final PrintWriter out;
@@ -29,40 +43,42 @@ public final class Demo {
         this.out = out;
     }
 
-    /** Runs the demo with {@code config}, printing progress to {@code out}. */
+    /** Runs the demo with {@code config}, printing progress and the comparison to {@code out}. */
     public static Result run(Config config, PrintWriter out) {
         return new Demo(config, out).run();
     }
 
     /**
-     * What to train on and how. {@code perClass} counts are images per class; {@code lr} and
-     * {@code momentum} are SGD's learning rate and momentum.
+     * Data sizes are images per class. {@code lr} is Adam's rate for the head (and for everything
+     * when training from scratch); fine-tuning trains the top block at {@code lr / 10}.
      */
-    public record Config(int epochs, long seed, int trainPerClass, int valPerClass, int imageSize, int batch,
-                         float lr, float momentum) {
+    public record Config(long seed, int imageSize, int sourcePerClass, int sourceEpochs, int targetPerClass,
+                         int targetEpochs, int valPerClass, int batch, float lr) {
 
-        public static final int DEFAULT_EPOCHS = 10;
         public static final long DEFAULT_SEED = 42;
-        public static final int DEFAULT_TRAIN_PER_CLASS = 200;
-        public static final int DEFAULT_VAL_PER_CLASS = 50;
         public static final int DEFAULT_IMAGE_SIZE = 24;
+        public static final int DEFAULT_SOURCE_PER_CLASS = 200;
+        public static final int DEFAULT_SOURCE_EPOCHS = 5;
+        public static final int DEFAULT_TARGET_PER_CLASS = 10;
+        public static final int DEFAULT_TARGET_EPOCHS = 15;
+        public static final int DEFAULT_VAL_PER_CLASS = 50;
         public static final int DEFAULT_BATCH = 32;
-        public static final float DEFAULT_LR = 0.05f;
-        public static final float DEFAULT_MOMENTUM = 0.9f;
+        public static final float DEFAULT_LR = 0.003f;
 
         public Config {
-            require(epochs >= 1, "epochs must be at least 1, got " + epochs);
-            require(trainPerClass >= 1, "train-per-class must be at least 1, got " + trainPerClass);
+            require(imageSize >= 8, "image-size must be at least 8, got " + imageSize);
+            require(sourcePerClass >= 1, "source-per-class must be at least 1, got " + sourcePerClass);
+            require(sourceEpochs >= 1, "source-epochs must be at least 1, got " + sourceEpochs);
+            require(targetPerClass >= 1, "target-per-class must be at least 1, got " + targetPerClass);
+            require(targetEpochs >= 1, "target-epochs must be at least 1, got " + targetEpochs);
             require(valPerClass >= 1, "val-per-class must be at least 1, got " + valPerClass);
-            require(imageSize >= 4, "image-size must be at least 4, got " + imageSize);
             require(batch >= 1, "batch must be at least 1, got " + batch);
             require(lr > 0 && Float.isFinite(lr), "lr must be a positive number, got " + lr);
-            require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
         }
 
         public static Config defaults() {
-            return new Config(DEFAULT_EPOCHS, DEFAULT_SEED, DEFAULT_TRAIN_PER_CLASS, DEFAULT_VAL_PER_CLASS,
-                    DEFAULT_IMAGE_SIZE, DEFAULT_BATCH, DEFAULT_LR, DEFAULT_MOMENTUM);
+            return new Config(DEFAULT_SEED, DEFAULT_IMAGE_SIZE, DEFAULT_SOURCE_PER_CLASS, DEFAULT_SOURCE_EPOCHS,
+                    DEFAULT_TARGET_PER_CLASS, DEFAULT_TARGET_EPOCHS, DEFAULT_VAL_PER_CLASS, DEFAULT_BATCH, DEFAULT_LR);
         }
 
         private static void require(boolean ok, String message) {
@@ -72,140 +88,127 @@ public final class Demo {
         }
     }
 
-    /**
-     * One epoch's numbers: mean training loss and accuracy (over the epoch's batches, as the weights
-     * changed), validation accuracy at the end, the epoch's time including validation, and the
-     * training speed.
-     */
-    public record EpochStats(int epoch, double trainLoss, double trainAccuracy, double valAccuracy,
-                             double seconds, double imagesPerSecond) {
+    /** One row of the comparison. */
+    public record Approach(String name, long trainableParams, double valAccuracy, double seconds) {
     }
 
-    /** All epochs, in order. */
-    public record Result(List<EpochStats> epochs) {
-        public EpochStats last() {
-            return epochs.getLast();
+    /** The pretrained model's accuracy on its own task, then the three approaches on the target task. */
+    public record Result(double sourceValAccuracy, List<Approach> approaches, boolean frozenBaseUnchanged) {
+        public Approach scratch() {
+            return approaches.get(0);
         }
 
-        public double valAccuracy() {
-            return last().valAccuracy();
+        public Approach frozen() {
+            return approaches.get(1);
+        }
+
+        public Approach fineTuned() {
+            return approaches.get(2);
         }
     }
 
     private Result run() {
         long start = System.nanoTime();
-        // Train and validation sets come from different random streams, so they share no image.
-        LabelledImages train = StripeImages.generate(config.trainPerClass(), config.imageSize(), config.seed());
-        LabelledImages val = StripeImages.generate(config.valPerClass(), config.imageSize(),
-                Generator.mix64(config.seed() ^ VALIDATION_STREAM));
-        Generator gen = new Generator(config.seed());
-        SmallCnn model = new SmallCnn(StripeImages.CLASSES, gen);
-        printHeader(train, val, model, seconds(start));
+        Generator.manualSeed(config.seed()); // initial weights and dropout masks
+        Generator shuffle = new Generator(config.seed());
+        int size = config.imageSize();
 
-        List<Tensor> params = model.parameters();
-        List<Tensor> velocity = new ArrayList<>();
-        for (Tensor p : params) {
-            velocity.add(Tensor.zeros(p.shape()));
-        }
-        List<EpochStats> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            long t0 = System.nanoTime();
-            int[] order = train.shuffled(gen);
-            double lossSum = 0;
-            int correct = 0;
-            int batches = 0;
-            for (int from = 0; from < order.length; from += config.batch()) {
-                LabelledImages.Batch b = train.batch(order, from, Math.min(from + config.batch(), order.length));
-                Tensor logits = model.forward(b.x());
-                Tensor loss = SoftmaxCrossEntropy.sparse(logits, b.labels(), 0f, null);
-                float lossValue = loss.item();
-                if (!Float.isFinite(lossValue)) {
-                    throw new Transfer4jException("demo: the loss became " + lossValue + " in epoch " + epoch
-                            + ", batch " + (batches + 1) + " (try a smaller --lr)");
-                }
-                loss.backward();
-                sgdStep(params, velocity);
-                lossSum += lossValue;
-                correct += countCorrect(logits, b.labels());
-                batches++;
-            }
-            double trainSeconds = seconds(t0);
-            double valAccuracy = accuracy(model, val);
-            EpochStats stats = new EpochStats(epoch, lossSum / batches, (double) correct / train.count(), valAccuracy,
-                    seconds(t0), train.count() / trainSeconds);
-            history.add(stats);
-            printEpoch(stats);
-        }
-        Result result = new Result(history);
-        out.printf(Locale.ROOT, "final validation accuracy %.3f (chance is %.3f), %d epochs in %.1f s%n",
-                result.valAccuracy(), 1.0 / StripeImages.CLASSES, config.epochs(), seconds(start));
-        return result;
+        // 1. Pretrain on the source task.
+        LabelledImages sourceTrain = StripeImages.generate(StripeImages.Task.SOURCE, config.sourcePerClass(), size,
+                config.seed());
+        LabelledImages sourceVal = StripeImages.generate(StripeImages.Task.SOURCE, config.valPerClass(), size,
+                Generator.mix64(config.seed() ^ SOURCE_VAL));
+        Model base = StripeNet.base(size);
+        Model source = StripeNet.classifier(base, StripeImages.Task.SOURCE.classes(), "source_head");
+        out.printf(Locale.ROOT, "pretraining on the %s task: %d images of %dx%d, %d parameters, %d epochs, CPU (%d threads)%n",
+                StripeImages.Task.SOURCE.name(), sourceTrain.count(), size, size, source.countParams(),
+                config.sourceEpochs(), CpuParallel.threads());
+        Training.fit(source, adam(List.of(ParamGroup.of("all", source.trainableWeights())), config.lr()),
+                sourceTrain, config.sourceEpochs(), config.batch(), shuffle, this::printEpoch);
+        double sourceAccuracy = Training.accuracy(source, sourceVal, config.batch());
+        out.printf(Locale.ROOT, "  source validation accuracy %.3f (chance %.3f)%n%n", sourceAccuracy,
+                1.0 / StripeImages.Task.SOURCE.classes());
+
+        // 2. The target task: few training images.
+        StripeImages.Task task = StripeImages.Task.TARGET;
+        LabelledImages targetTrain = StripeImages.generate(task, config.targetPerClass(), size,
+                Generator.mix64(config.seed() ^ TARGET_TRAIN));
+        LabelledImages targetVal = StripeImages.generate(task, config.valPerClass(), size,
+                Generator.mix64(config.seed() ^ TARGET_VAL));
+        out.printf(Locale.ROOT, "target %s task: %d training images, %d validation images, %d epochs each%n",
+                task.name(), targetTrain.count(), targetVal.count(), config.targetEpochs());
+
+        List<Approach> rows = new ArrayList<>();
+        // (1) from scratch: a fresh base and head, everything trained at lr.
+        Model scratch = StripeNet.classifier(StripeNet.base(size), task.classes(), "scratch_head");
+        rows.add(train("1. from scratch", scratch, List.of(ParamGroup.of("all", scratch.trainableWeights())),
+                targetTrain, targetVal, shuffle));
+
+        // (2) the pretrained base frozen under a new head: only the head trains.
+        Model frozen = StripeNet.classifier(base, task.classes(), "frozen_head");
+        base.setTrainable(false);
+        List<float[]> before = snapshot(base);
+        rows.add(train("2. pretrained base frozen, new head", frozen,
+                List.of(ParamGroup.of("head", frozen.layer("frozen_head").trainableWeights())),
+                targetTrain, targetVal, shuffle));
+        boolean unchanged = sameValues(before, snapshot(base));
+
+        // (3) fine-tuning: a new head, the top block unfrozen at a tenth of the head's rate.
+        Model fineTuned = StripeNet.classifier(base, task.classes(), "tuned_head");
+        fineTuned.unfreezeFrom(StripeNet.TOP_BLOCK);
+        ParamGroup topBlock = ParamGroup.of("base top block", base.trainableWeights()).rateMultiplier(0.1);
+        ParamGroup head = ParamGroup.of("head", fineTuned.layer("tuned_head").trainableWeights());
+        rows.add(train("3. fine-tune top block (base lr x0.1)", fineTuned, List.of(topBlock, head),
+                targetTrain, targetVal, shuffle));
+
+        printTable(rows, unchanged, task);
+        out.printf(Locale.ROOT, "total %.1f s%n", seconds(start));
+        out.flush();
+        return new Result(sourceAccuracy, rows, unchanged);
     }
 
-    /**
-     * SGD with momentum, PyTorch's form: {@code v = momentum * v + grad; w = w - lr * v}. Runs under
-     * {@link NoGrad} so the update itself is not recorded, and writes the new values into the
-     * parameter's own storage, so the model keeps the same tensors.
-     */
-    private void sgdStep(List<Tensor> params, List<Tensor> velocity) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor w = params.get(i);
-                Tensor v = velocity.get(i).mul(config.momentum()).add(w.grad());
-                velocity.set(i, v);
-                w.backend().copy(w.sub(v.mul(config.lr())), w);
-                w.zeroGrad();
+    private Approach train(String name, Model model, List<ParamGroup> groups, LabelledImages train,
+                           LabelledImages val, Generator shuffle) {
+        long t0 = System.nanoTime();
+        Training.fit(model, adam(groups, config.lr()), train, config.targetEpochs(), config.batch(), shuffle,
+                s -> { });
+        double seconds = seconds(t0);
+        long trainable = groups.stream().flatMap(g -> g.weights().stream()).mapToLong(Weight::numel).sum();
+        return new Approach(name, trainable, Training.accuracy(model, val, config.batch()), seconds);
+    }
+
+    private static Optimizer adam(List<ParamGroup> groups, double lr) {
+        return new Adam(groups, lr);
+    }
+
+    /** Copies of every weight of the model, moving statistics included. */
+    private static List<float[]> snapshot(Model model) {
+        return model.weights().stream().map(w -> w.value().toArray()).toList();
+    }
+
+    private static boolean sameValues(List<float[]> a, List<float[]> b) {
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
             }
         }
+        return a.size() == b.size();
     }
 
-    /** The fraction of {@code images} the model classifies right, in batches, without recording a tape. */
-    private double accuracy(SmallCnn model, LabelledImages images) {
-        int[] order = images.inOrder();
-        int correct = 0;
-        try (NoGrad ignored = NoGrad.enter()) {
-            for (int from = 0; from < order.length; from += config.batch()) {
-                LabelledImages.Batch b = images.batch(order, from, Math.min(from + config.batch(), order.length));
-                correct += countCorrect(model.forward(b.x()), b.labels());
-            }
-        }
-        return (double) correct / images.count();
-    }
-
-    /** How many rows of {@code logits (N,classes)} have their largest value at the label. */
-    static int countCorrect(Tensor logits, int[] labels) {
-        float[] z = logits.toArray();
-        int classes = logits.shape(1);
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (z[i * classes + c] > z[i * classes + best]) {
-                    best = c;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        return correct;
-    }
-
-    private void printHeader(LabelledImages train, LabelledImages val, SmallCnn model, double dataSeconds) {
-        out.printf(Locale.ROOT, "data:  %d classes of %dx%d RGB stripe images (angle = class), %d train / %d validation,"
-                        + " seed %d, made in %.1f s%n", StripeImages.CLASSES, config.imageSize(), config.imageSize(),
-                train.count(), val.count(), config.seed(), dataSeconds);
-        out.printf(Locale.ROOT, "model: %s, %d parameters, trained from scratch on the CPU (%d threads)%n",
-                model.describe(), model.parameterCount(), CpuParallel.threads());
-        out.printf(Locale.ROOT, "train: SGD lr %s momentum %s, batch %d, %d epochs%n",
-                config.lr(), config.momentum(), config.batch(), config.epochs());
-    }
-
-    private void printEpoch(EpochStats s) {
-        out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  train acc %.3f  val acc %.3f  %5.1f s  %6.0f images/s%n",
-                s.epoch(), config.epochs(), s.trainLoss(), s.trainAccuracy(), s.valAccuracy(), s.seconds(),
-                s.imagesPerSecond());
+    private void printEpoch(Training.EpochStats s) {
+        out.printf(Locale.ROOT, "  epoch %2d/%d  loss %.4f  train acc %.3f  %5.1f s%n", s.epoch(),
+                config.sourceEpochs(), s.trainLoss(), s.trainAccuracy(), s.seconds());
         out.flush(); // show progress as it happens, whatever the writer's buffering
+    }
+
+    private void printTable(List<Approach> rows, boolean unchanged, StripeImages.Task task) {
+        out.printf(Locale.ROOT, "%n%-40s %16s %8s %7s%n", "approach", "trainable params", "val acc", "time");
+        for (Approach a : rows) {
+            out.printf(Locale.ROOT, "%-40s %,16d %8.3f %5.1f s%n", a.name(), a.trainableParams(), a.valAccuracy(),
+                    a.seconds());
+        }
+        out.printf(Locale.ROOT, "(chance %.3f; the frozen base's weights and BN statistics %s)%n",
+                1.0 / task.classes(), unchanged ? "stayed bit-identical" : "CHANGED");
     }
 
     private static double seconds(long startNanos) {

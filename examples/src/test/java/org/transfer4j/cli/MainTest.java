@@ -39,18 +39,19 @@ class MainTest {
 
     @Test
     void demoRunsWithOptionsFromTheCommandLine() {
-        assertEquals(0, run("demo", "--epochs", "1", "--train-per-class", "2", "--val-per-class", "1",
-                "--image-size", "8", "--batch", "4", "--seed", "7", "--lr", "0.01"));
+        assertEquals(0, run("demo", "--source-epochs", "1", "--source-per-class", "2", "--target-epochs", "1",
+                "--target-per-class", "2", "--val-per-class", "1", "--image-size", "8", "--batch", "4", "--seed", "7",
+                "--lr", "0.01"));
         String text = out.toString();
-        assertTrue(text.contains("seed 7"), text);
-        assertTrue(text.contains("SGD lr 0.01"), text);
-        assertTrue(text.contains("final validation accuracy"), text);
+        assertTrue(text.contains("20 images of 8x8"), text);
+        assertTrue(text.contains("1. from scratch") && text.contains("2. pretrained base frozen")
+                && text.contains("3. fine-tune top block"), text);
     }
 
     @Test
     void demoRejectsZeroEpochsAsAUsageError() {
-        assertEquals(2, run("demo", "--epochs", "0"));
-        assertTrue(err.toString().contains("epochs must be at least 1, got 0"), err.toString());
+        assertEquals(2, run("demo", "--target-epochs", "0"));
+        assertTrue(err.toString().contains("target-epochs must be at least 1, got 0"), err.toString());
     }
 
     @Test

@@ -175,4 +175,24 @@ public final class CpuBackend implements Backend {
     public Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize) {
         return CpuGather.scatterAdd(gradY, axis, indices, axisSize);
     }
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor buffer, double momentum, double gradScale, double stepScale,
+                          boolean nesterov, double l2, double decay) {
+        CpuOptimizers.sgd(param, grad, buffer, momentum, gradScale, stepScale, nesterov, l2, decay);
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
+                           double epsHat, double l2, double decay) {
+        CpuOptimizers.adam(param, grad, m, v, beta1, beta2, stepSize, epsHat, l2, decay);
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor buffer, double rho,
+                              double momentum, double epsInside, double epsOutside, double gradScale, double stepScale,
+                              double l2, double decay) {
+        CpuOptimizers.rmsprop(param, grad, squareAvg, gradAvg, buffer, rho, momentum, epsInside, epsOutside,
+                gradScale, stepScale, l2, decay);
+    }
 }

@@ -137,7 +137,8 @@ public class Conv2D extends SingleInputLayer {
             throw shapeError("input channels " + in[2] + " are not divisible by groups " + groups, in);
         }
         if (kernel != null && kernel.shape()[2] != in[2] / groups) {
-            throw shapeError("the kernel was built for " + kernel.shape()[2] * groups + " input channels", in, kernel.shape());
+            throw shapeError("the kernel was built for " + kernel.shape()[2] * groups + " input channels",
+                    in, kernel.shape());
         }
         int[] rows = padding.rows(in[0], kernelH, strideH, dilationH);
         int[] cols = padding.cols(in[1], kernelW, strideW, dilationW);

@@ -1,0 +1,178 @@
+package org.transfer4j.nn.layers;
+
+import java.util.function.UnaryOperator;
+import org.transfer4j.backend.Padding;
+import org.transfer4j.nn.Activations;
+import org.transfer4j.nn.Initializer;
+import org.transfer4j.nn.Initializers;
+import org.transfer4j.nn.SingleInputLayer;
+import org.transfer4j.nn.Weight;
+import org.transfer4j.ops.Arithmetic;
+import org.transfer4j.ops.Conv2d;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Keras {@code DepthwiseConv2D}: each input channel is convolved with its own {@code depthMultiplier}
+ * filters, {@code x (N,H,W,C) -> activation(y + bias) (N,OH,OW,C*M)}, where output channel
+ * {@code c*M + m} is input channel c convolved with {@code depthwise_kernel[:, :, c, m]}.
+ * Weights: {@code depthwise_kernel (KH,KW,C,M)}, {@code bias (C*M)}. Defaults as in Keras: strides 1,
+ * padding "valid", depth multiplier 1, dilation 1, no activation, bias on, glorot-uniform kernel, zero bias.
+ * Keras refuses strides > 1 together with dilation > 1; here that combination is computed (a strided
+ * convolution with a dilated kernel), as {@link Conv2D} does.
+ */
+public class DepthwiseConv2D extends SingleInputLayer {
+    private final int kernelH;
+    private final int kernelW;
+    private int strideH = 1;
+    private int strideW = 1;
+    private Padding padding = Padding.VALID;
+    private int depthMultiplier = 1;
+    private int dilationH = 1;
+    private int dilationW = 1;
+    private String activation = "linear";
+    private boolean useBias = true;
+    private Initializer depthwiseInitializer = Initializers.glorotUniform();
+    private Initializer biasInitializer = Initializers.zeros();
+
+    private Weight depthwiseKernel;
+    private Weight bias;
+
+    public DepthwiseConv2D(int kernelSize) {
+        this(kernelSize, kernelSize);
+    }
+
+    public DepthwiseConv2D(int kernelH, int kernelW) {
+        if (kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException("DepthwiseConv2D needs a positive kernel size, got " + kernelH + "x"
+                    + kernelW);
+        }
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+    }
+
+    public DepthwiseConv2D strides(int stride) {
+        return strides(stride, stride);
+    }
+
+    public DepthwiseConv2D strides(int strideH, int strideW) {
+        checkNotBuilt("strides");
+        LayerArgs.positive("strides", strideH, strideW);
+        this.strideH = strideH;
+        this.strideW = strideW;
+        return this;
+    }
+
+    /** {@code "valid"} or {@code "same"} (TensorFlow's: extra padding goes bottom/right). */
+    public DepthwiseConv2D padding(String keras) {
+        return padding(LayerArgs.padding(keras));
+    }
+
+    public DepthwiseConv2D padding(Padding value) {
+        checkNotBuilt("padding");
+        this.padding = value;
+        return this;
+    }
+
+    /** The number of filters per input channel (M): the output has {@code C*M} channels. */
+    public DepthwiseConv2D depthMultiplier(int value) {
+        checkNotBuilt("depthMultiplier");
+        LayerArgs.positive("depthMultiplier", value);
+        this.depthMultiplier = value;
+        return this;
+    }
+
+    public DepthwiseConv2D dilationRate(int rate) {
+        return dilationRate(rate, rate);
+    }
+
+    public DepthwiseConv2D dilationRate(int rateH, int rateW) {
+        checkNotBuilt("dilationRate");
+        LayerArgs.positive("dilationRate", rateH, rateW);
+        this.dilationH = rateH;
+        this.dilationW = rateW;
+        return this;
+    }
+
+    public DepthwiseConv2D activation(String name) {
+        checkNotBuilt("activation");
+        Activations.get(name);
+        this.activation = name == null ? "linear" : name;
+        return this;
+    }
+
+    public DepthwiseConv2D useBias(boolean value) {
+        checkNotBuilt("useBias");
+        this.useBias = value;
+        return this;
+    }
+
+    public DepthwiseConv2D depthwiseInitializer(Initializer value) {
+        checkNotBuilt("depthwiseInitializer");
+        this.depthwiseInitializer = value;
+        return this;
+    }
+
+    public DepthwiseConv2D biasInitializer(Initializer value) {
+        checkNotBuilt("biasInitializer");
+        this.biasInitializer = value;
+        return this;
+    }
+
+    public int depthMultiplier() {
+        return depthMultiplier;
+    }
+
+    public String activation() {
+        return activation;
+    }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        if (in.length != 3) {
+            throw shapeError("DepthwiseConv2D expects (H,W,C) inputs", in);
+        }
+        if (depthwiseKernel != null && depthwiseKernel.shape()[2] != in[2]) {
+            throw shapeError("the depthwise kernel was built for " + depthwiseKernel.shape()[2] + " input channels", in,
+                    depthwiseKernel.shape());
+        }
+        int[] out = LayerArgs.windowOutput(padding, in[0], in[1], kernelH, kernelW, strideH, strideW, dilationH,
+                dilationW);
+        if (out[0] < 1 || out[1] < 1) {
+            throw shapeError("the " + kernelH + "x" + kernelW + " kernel (dilation " + dilationH + "x" + dilationW
+                    + ") does not fit the input", in);
+        }
+        return new int[] {out[0], out[1], in[2] * depthMultiplier};
+    }
+
+    @Override
+    protected void build(int[] in) {
+        depthwiseKernel = addWeight("depthwise_kernel", new int[] {kernelH, kernelW, in[2], depthMultiplier},
+                depthwiseInitializer, true);
+        if (useBias) {
+            bias = addWeight("bias", new int[] {in[2] * depthMultiplier}, biasInitializer, true);
+        }
+    }
+
+    @Override
+    protected Tensor forward(Tensor x, boolean training) {
+        Tensor y = depthwise(x, depthwiseKernel.value(), padding, strideH, strideW, dilationH, dilationW);
+        if (bias != null) {
+            y = Arithmetic.add(y, bias.value());
+        }
+        UnaryOperator<Tensor> f = Activations.get(activation);
+        return f.apply(y);
+    }
+
+    /**
+     * {@code x (N,H,W,C), kernel (KH,KW,C,M) -> (N,OH,OW,C*M)}: the kernel's memory is that of an HWIO
+     * kernel {@code (KH,KW,1,C*M)} whose output channel {@code c*M + m} belongs to group c, so a
+     * convolution with {@code groups = C} computes it (as {@link Conv2d#depthwiseConv2d} does, but with
+     * separate strides and dilation). The reshape is recorded, so the kernel receives its gradient.
+     */
+    static Tensor depthwise(Tensor x, Tensor kernel, Padding padding, int strideH, int strideW, int dilationH,
+                            int dilationW) {
+        int[] k = kernel.shape();
+        Tensor hwio = kernel.reshape(k[0], k[1], 1, k[2] * k[3]);
+        return Conv2d.conv2d(x, hwio, padding, strideH, strideW, dilationH, dilationW, k[2]);
+    }
+}

@@ -1,0 +1,185 @@
+package org.transfer4j.nn.layers;
+
+import java.util.function.UnaryOperator;
+import org.transfer4j.backend.Padding;
+import org.transfer4j.nn.Activations;
+import org.transfer4j.nn.Initializer;
+import org.transfer4j.nn.Initializers;
+import org.transfer4j.nn.SingleInputLayer;
+import org.transfer4j.nn.Weight;
+import org.transfer4j.ops.Arithmetic;
+import org.transfer4j.ops.Conv2d;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Keras {@code SeparableConv2D}: a depthwise convolution (strides, padding and dilation apply here)
+ * followed by a 1x1 pointwise convolution that mixes the channels,
+ * {@code x (N,H,W,C) -> depthwise (N,OH,OW,C*M) -> activation(pointwise + bias) (N,OH,OW,filters)}
+ * (TensorFlow's {@code separable_conv2d}). Weights, in Keras' order: {@code depthwise_kernel (KH,KW,C,M)},
+ * {@code pointwise_kernel (1,1,C*M,filters)}, {@code bias (filters)}. Defaults as in Keras: strides 1,
+ * padding "valid", depth multiplier 1, dilation 1, no activation, bias on, glorot-uniform kernels, zero bias.
+ * Keras refuses strides > 1 together with dilation > 1; here that combination is computed (a strided
+ * convolution with a dilated kernel), as {@link Conv2D} does.
+ */
+public class SeparableConv2D extends SingleInputLayer {
+    private final int filters;
+    private final int kernelH;
+    private final int kernelW;
+    private int strideH = 1;
+    private int strideW = 1;
+    private Padding padding = Padding.VALID;
+    private int depthMultiplier = 1;
+    private int dilationH = 1;
+    private int dilationW = 1;
+    private String activation = "linear";
+    private boolean useBias = true;
+    private Initializer depthwiseInitializer = Initializers.glorotUniform();
+    private Initializer pointwiseInitializer = Initializers.glorotUniform();
+    private Initializer biasInitializer = Initializers.zeros();
+
+    private Weight depthwiseKernel;
+    private Weight pointwiseKernel;
+    private Weight bias;
+
+    public SeparableConv2D(int filters, int kernelSize) {
+        this(filters, kernelSize, kernelSize);
+    }
+
+    public SeparableConv2D(int filters, int kernelH, int kernelW) {
+        if (filters < 1 || kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException("SeparableConv2D needs positive filters and kernel size, got filters="
+                    + filters + ", kernel " + kernelH + "x" + kernelW);
+        }
+        this.filters = filters;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+    }
+
+    public SeparableConv2D strides(int stride) {
+        return strides(stride, stride);
+    }
+
+    public SeparableConv2D strides(int strideH, int strideW) {
+        checkNotBuilt("strides");
+        LayerArgs.positive("strides", strideH, strideW);
+        this.strideH = strideH;
+        this.strideW = strideW;
+        return this;
+    }
+
+    /** {@code "valid"} or {@code "same"} (TensorFlow's: extra padding goes bottom/right). */
+    public SeparableConv2D padding(String keras) {
+        return padding(LayerArgs.padding(keras));
+    }
+
+    public SeparableConv2D padding(Padding value) {
+        checkNotBuilt("padding");
+        this.padding = value;
+        return this;
+    }
+
+    /** The number of depthwise filters per input channel (M). */
+    public SeparableConv2D depthMultiplier(int value) {
+        checkNotBuilt("depthMultiplier");
+        LayerArgs.positive("depthMultiplier", value);
+        this.depthMultiplier = value;
+        return this;
+    }
+
+    public SeparableConv2D dilationRate(int rate) {
+        return dilationRate(rate, rate);
+    }
+
+    public SeparableConv2D dilationRate(int rateH, int rateW) {
+        checkNotBuilt("dilationRate");
+        LayerArgs.positive("dilationRate", rateH, rateW);
+        this.dilationH = rateH;
+        this.dilationW = rateW;
+        return this;
+    }
+
+    public SeparableConv2D activation(String name) {
+        checkNotBuilt("activation");
+        Activations.get(name);
+        this.activation = name == null ? "linear" : name;
+        return this;
+    }
+
+    public SeparableConv2D useBias(boolean value) {
+        checkNotBuilt("useBias");
+        this.useBias = value;
+        return this;
+    }
+
+    public SeparableConv2D depthwiseInitializer(Initializer value) {
+        checkNotBuilt("depthwiseInitializer");
+        this.depthwiseInitializer = value;
+        return this;
+    }
+
+    public SeparableConv2D pointwiseInitializer(Initializer value) {
+        checkNotBuilt("pointwiseInitializer");
+        this.pointwiseInitializer = value;
+        return this;
+    }
+
+    public SeparableConv2D biasInitializer(Initializer value) {
+        checkNotBuilt("biasInitializer");
+        this.biasInitializer = value;
+        return this;
+    }
+
+    public int filters() {
+        return filters;
+    }
+
+    public int depthMultiplier() {
+        return depthMultiplier;
+    }
+
+    public String activation() {
+        return activation;
+    }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        if (in.length != 3) {
+            throw shapeError("SeparableConv2D expects (H,W,C) inputs", in);
+        }
+        if (depthwiseKernel != null && depthwiseKernel.shape()[2] != in[2]) {
+            throw shapeError("the depthwise kernel was built for " + depthwiseKernel.shape()[2] + " input channels", in,
+                    depthwiseKernel.shape());
+        }
+        int[] out = LayerArgs.windowOutput(padding, in[0], in[1], kernelH, kernelW, strideH, strideW, dilationH,
+                dilationW);
+        if (out[0] < 1 || out[1] < 1) {
+            throw shapeError("the " + kernelH + "x" + kernelW + " kernel (dilation " + dilationH + "x" + dilationW
+                    + ") does not fit the input", in);
+        }
+        return new int[] {out[0], out[1], filters};
+    }
+
+    @Override
+    protected void build(int[] in) {
+        int depthwiseChannels = in[2] * depthMultiplier;
+        depthwiseKernel = addWeight("depthwise_kernel", new int[] {kernelH, kernelW, in[2], depthMultiplier},
+                depthwiseInitializer, true);
+        pointwiseKernel = addWeight("pointwise_kernel", new int[] {1, 1, depthwiseChannels, filters},
+                pointwiseInitializer, true);
+        if (useBias) {
+            bias = addWeight("bias", new int[] {filters}, biasInitializer, true);
+        }
+    }
+
+    @Override
+    protected Tensor forward(Tensor x, boolean training) {
+        Tensor d = DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), padding, strideH, strideW, dilationH,
+                dilationW);
+        Tensor y = Conv2d.conv2d(d, pointwiseKernel.value(), Padding.VALID, 1);
+        if (bias != null) {
+            y = Arithmetic.add(y, bias.value());
+        }
+        UnaryOperator<Tensor> f = Activations.get(activation);
+        return f.apply(y);
+    }
+}

@@ -1,0 +1,66 @@
+package org.transfer4j.nn.layers;
+
+import java.util.Locale;
+import org.transfer4j.nn.SingleInputLayer;
+import org.transfer4j.tensor.Generator;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Keras {@code SpatialDropout2D(rate, data_format=None, seed=None)}: dropout of whole feature maps,
+ * {@code x (N,H,W,C) -> y (N,H,W,C)}. In training one draw per sample and channel, a mask {@code (N,1,1,C)}
+ * ({@code (N,C,1,1)} for {@code channels_first}), zeroes a channel with probability {@code rate} and scales
+ * the kept ones by {@code 1 / (1 - rate)}; at inference it is the identity. Neighbouring pixels of a
+ * feature map are strongly correlated, so dropping single pixels would hardly regularise a conv net
+ * (Tompson et al. 2015). Seeding works as in {@link Dropout}.
+ */
+public class SpatialDropout2D extends SingleInputLayer {
+    private final float rate;
+    private boolean channelsFirst;
+    private Generator generator;
+
+    public SpatialDropout2D(float rate) {
+        this.rate = Dropout.checkRate("SpatialDropout2D", rate);
+    }
+
+    /** {@code "channels_last"} (the default, NHWC) or {@code "channels_first"} (NCHW). */
+    public SpatialDropout2D dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.channelsFirst = switch (value == null ? "" : value.toLowerCase(Locale.ROOT)) {
+            case "channels_last" -> false;
+            case "channels_first" -> true;
+            default -> throw new IllegalArgumentException(
+                    "dataFormat must be \"channels_last\" or \"channels_first\", got \"" + value + "\"");
+        };
+        return this;
+    }
+
+    /** Draws masks from a generator of its own with this seed. */
+    public SpatialDropout2D seed(long value) {
+        checkNotBuilt("seed");
+        this.generator = new Generator(value);
+        return this;
+    }
+
+    public float rate() {
+        return rate;
+    }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        if (in.length != 3) {
+            throw shapeError("SpatialDropout2D expects inputs of rank 4, " + (channelsFirst ? "(N,C,H,W)" : "(N,H,W,C)"),
+                    in);
+        }
+        return in.clone();
+    }
+
+    @Override
+    protected Tensor forward(Tensor x, boolean training) {
+        if (!training || rate == 0f) {
+            return x;
+        }
+        int n = x.shape(0);
+        int[] mask = channelsFirst ? new int[] {n, x.shape(1), 1, 1} : new int[] {n, 1, 1, x.shape(3)};
+        return Dropout.drop(x, rate, mask, generator != null ? generator : Generator.defaultGenerator());
+    }
+}

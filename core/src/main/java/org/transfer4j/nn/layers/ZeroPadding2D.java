@@ -1,0 +1,58 @@
+package org.transfer4j.nn.layers;
+
+import org.transfer4j.nn.SingleInputLayer;
+import org.transfer4j.ops.Pad;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Keras {@code ZeroPadding2D}: rows and columns of zeros around each image,
+ * {@code x (N,H,W,C) -> y (N, top+H+bottom, left+W+right, C)}. The Keras forms of {@code padding}
+ * map to the constructors: {@code p} is {@code (p)}, {@code (h, w)} is {@code (h, w)} (symmetric),
+ * {@code ((top, bottom), (left, right))} is {@code (top, bottom, left, right)}; the default is
+ * Keras' {@code (1, 1)}.
+ */
+public class ZeroPadding2D extends SingleInputLayer {
+    private final int top;
+    private final int bottom;
+    private final int left;
+    private final int right;
+
+    public ZeroPadding2D() {
+        this(1);
+    }
+
+    public ZeroPadding2D(int padding) {
+        this(padding, padding);
+    }
+
+    /** {@code rows} zeros above and below, {@code cols} zeros left and right. */
+    public ZeroPadding2D(int rows, int cols) {
+        this(rows, rows, cols, cols);
+    }
+
+    public ZeroPadding2D(int top, int bottom, int left, int right) {
+        LayerArgs.nonNegative("ZeroPadding2D padding (top, bottom, left, right)", top, bottom, left, right);
+        this.top = top;
+        this.bottom = bottom;
+        this.left = left;
+        this.right = right;
+    }
+
+    /** {@code {top, bottom, left, right}}. */
+    public int[] padding() {
+        return new int[] {top, bottom, left, right};
+    }
+
+    @Override
+    protected int[] outputShape(int[] in) {
+        if (in.length != 3) {
+            throw shapeError("ZeroPadding2D expects (H,W,C) inputs", in);
+        }
+        return new int[] {in[0] + top + bottom, in[1] + left + right, in[2]};
+    }
+
+    @Override
+    protected Tensor forward(Tensor x, boolean training) {
+        return Pad.pad(x, new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}, 0f);
+    }
+}
