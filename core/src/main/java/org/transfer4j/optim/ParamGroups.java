@@ -96,14 +96,17 @@ public final class ParamGroups {
     /** The position in {@code flat} of the named layer, or of a named nested model's first layer. */
     private static int indexOf(Model model, List<Layer> flat, String layerName) {
         Layer layer = model.layer(layerName);
-        Layer first = layer instanceof Model nested ? nested.flattenedLayers().getFirst() : layer;
-        for (int i = 0; i < flat.size(); i++) {
-            if (flat.get(i) == first) {
-                return i;
+        List<Layer> candidates = layer instanceof Model nested ? nested.flattenedLayers() : List.of(layer);
+        for (Layer c : candidates) {
+            for (int i = 0; i < flat.size(); i++) {
+                if (flat.get(i) == c) {
+                    return i;
+                }
             }
         }
-        throw new IllegalStateException("layer '" + layerName + "' was found in model '" + model.name()
-                + "' but is not among its flattened layers");
+        // Model.flattenedLayers() leaves out the input layers of nested models.
+        throw new IllegalArgumentException("layer '" + layerName + "' of model '" + model.name() + "' is the input of a"
+                + " nested model and holds no weights; split at that model or at its first layer instead");
     }
 
     /** The group of the trainable weights of {@code layers[from, to)}, input layers left out. */

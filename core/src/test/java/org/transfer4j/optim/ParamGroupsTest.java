@@ -176,5 +176,9 @@ class ParamGroupsTest {
         assertEquals(List.of("pre", "conv1", "conv2", "head_dense"), names(groups));
         assertEquals(List.of("conv1/kernel", "conv1/bias", "bn1/gamma", "bn1/beta"), paths(groups.get(1)));
         assertEquals(List.of("conv2/kernel", "conv2/bias"), paths(groups.get(2)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ParamGroups.splitAt(nestedModel(), "base_input"));
+        assertTrue(e.getMessage().startsWith("layer 'base_input' of model 'transfer' is the input of a nested model"),
+                e.getMessage());
     }
 }

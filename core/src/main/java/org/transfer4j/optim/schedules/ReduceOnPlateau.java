@@ -2,13 +2,15 @@ package org.transfer4j.optim.schedules;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.transfer4j.optim.Optimizer;
 
 /**
  * Keras' {@code ReduceLROnPlateau(monitor, factor=0.1, patience=10, mode='auto', min_delta=1e-4, cooldown=0,
  * min_lr=0)}: "if no improvement is seen for a 'patience' number of epochs, the learning rate is reduced",
  * {@code new_lr = lr * factor}, never below {@code min_lr}. It depends on the monitored metric, so unlike the
  * other schedules it is not a function of the step: feed it the metric once per epoch and give the rate it
- * returns to the optimizer ({@code optimizer.setBaseLearningRate(plateau.onEpochEnd(valLoss))}).
+ * returns to the optimizer ({@code optimizer.setBaseLearningRate(plateau.onEpochEnd(valLoss))}, or
+ * {@link #onEpochEnd(double, Optimizer)}).
  *
  * <p>Its rule is Keras' {@code on_epoch_end}, step for step:
  * <pre>
@@ -137,6 +139,21 @@ public final class ReduceOnPlateau {
             }
         }
         return rate;
+    }
+
+    /**
+     * {@link #onEpochEnd(double)}, then sets {@code optimizer}'s base rate to the result. The optimizer must have
+     * no schedule, which would overwrite the base rate at its next step.
+     */
+    public double onEpochEnd(double metric, Optimizer optimizer) {
+        if (optimizer.schedule() != null) {
+            throw new IllegalStateException("ReduceOnPlateau drives the base rate of "
+                    + optimizer.getClass().getSimpleName() + ", which also has a schedule (" + optimizer.schedule() + ") that would overwrite it; "
+                    + "remove the schedule with setSchedule(null)");
+        }
+        double next = onEpochEnd(metric);
+        optimizer.setBaseLearningRate(next);
+        return next;
     }
 
     private boolean improves(double metric) {

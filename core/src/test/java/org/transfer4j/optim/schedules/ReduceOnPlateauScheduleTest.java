@@ -3,9 +3,15 @@ package org.transfer4j.optim.schedules;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.transfer4j.optim.schedules.ScheduleAsserts.assertRate;
 
 import org.junit.jupiter.api.Test;
+import org.transfer4j.nn.Sequential;
+import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.optim.Optimizer;
+import org.transfer4j.optim.ParamGroups;
+import org.transfer4j.optim.SGD;
 
 /**
  * Expected rates come from src/test/resources/scripts/schedule_reference.py
@@ -76,5 +82,19 @@ class ReduceOnPlateauScheduleTest {
         ReduceOnPlateau p = new ReduceOnPlateau(0.1);
         p.onEpochEnd(1.0);
         assertThrows(IllegalStateException.class, () -> p.patience(3));
+    }
+
+    @Test
+    void drivesTheBaseRateOfAnOptimizerWithoutSchedule() {
+        Optimizer sgd = new SGD(ParamGroups.all(new Sequential(new int[] {2}, new Dense(1))), 0.1);
+        ReduceOnPlateau p = new ReduceOnPlateau(0.1).patience(1).factor(0.5);
+        p.onEpochEnd(1.0, sgd);
+        assertRate(0.1, sgd.baseLearningRate(), "no reduction yet");
+        p.onEpochEnd(1.0, sgd);
+        assertRate(0.05, sgd.baseLearningRate(), "reduced after one epoch without improvement");
+        sgd.setSchedule(new Constant(0.3));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.onEpochEnd(1.0, sgd));
+        assertTrue(e.getMessage().contains("setSchedule(null)"), e.getMessage());
+        assertArrayEquals(new double[] {1.0, 1.0}, p.metricHistory(), "the refused epoch was not recorded");
     }
 }
