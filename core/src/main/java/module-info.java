@@ -16,6 +16,7 @@ module org.transfer4j.core {
     exports org.transfer4j.nn;
     exports org.transfer4j.nn.layers;
     exports org.transfer4j.optim;
+    exports org.transfer4j.optim.schedules;
     exports org.transfer4j.losses;
     exports org.transfer4j.metrics;
 }

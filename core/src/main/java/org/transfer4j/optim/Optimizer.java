@@ -92,6 +92,11 @@ public abstract class Optimizer {
         this.schedule = schedule;
     }
 
+    /** The schedule {@link #step()} follows, or {@code null} for none. */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
     /** Steps taken so far. */
     public long iterations() {
         return iterations;
