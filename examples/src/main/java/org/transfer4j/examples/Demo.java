@@ -9,8 +9,10 @@ import org.transfer4j.backend.cpu.CpuParallel;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.optim.Adam;
+import org.transfer4j.optim.LearningRates;
 import org.transfer4j.optim.Optimizer;
 import org.transfer4j.optim.ParamGroup;
+import org.transfer4j.optim.ParamGroups;
 import org.transfer4j.tensor.Generator;
 
 /**
@@ -156,10 +158,9 @@ public final class Demo {
         // (3) fine-tuning: a new head, the top block unfrozen at a tenth of the head's rate.
         Model fineTuned = StripeNet.classifier(base, task.classes(), "tuned_head");
         fineTuned.unfreezeFrom(StripeNet.TOP_BLOCK);
-        ParamGroup topBlock = ParamGroup.of("base top block", base.trainableWeights()).rateMultiplier(0.1);
-        ParamGroup head = ParamGroup.of("head", fineTuned.layer("tuned_head").trainableWeights());
-        rows.add(train("3. fine-tune top block (base lr x0.1)", fineTuned, List.of(topBlock, head),
-                targetTrain, targetVal, shuffle));
+        // [base (only its unfrozen top block has trainable weights), head], rates x0.1 and x1.
+        List<ParamGroup> groups = LearningRates.setMultipliers(ParamGroups.headAndBase(fineTuned, base.name()), 0.1, 1);
+        rows.add(train("3. fine-tune top block (base lr x0.1)", fineTuned, groups, targetTrain, targetVal, shuffle));
 
         printTable(rows, unchanged, task);
         out.printf(Locale.ROOT, "total %.1f s%n", seconds(start));
