@@ -1,10 +1,8 @@
 package org.transfer4j.nn;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,8 +48,8 @@ public class Model extends Layer {
         }
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
-        this.calls = topologicalOrder(this.inputs, this.outputs);
-        this.layers = distinctLayers(this.inputs, calls);
+        this.calls = GraphOrder.calls(this.inputs, this.outputs);
+        this.layers = GraphOrder.distinctLayers(this.inputs, calls);
         checkUniqueNames();
     }
 
@@ -296,61 +294,6 @@ public class Model extends Layer {
                     + "s; use " + what + "s()");
         }
         return list.getFirst();
-    }
-
-    /** Post-order depth-first walk from the outputs back to the inputs, with an explicit stack. */
-    private static List<LayerCall> topologicalOrder(List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
-        Set<LayerCall> inputCalls = Collections.newSetFromMap(new IdentityHashMap<>());
-        inputs.forEach(t -> inputCalls.add(t.producer()));
-        Set<LayerCall> done = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<LayerCall> order = new ArrayList<>();
-        for (SymbolicTensor out : outputs) {
-            Deque<LayerCall> stack = new ArrayDeque<>();
-            Deque<Integer> next = new ArrayDeque<>();
-            if (!inputCalls.contains(out.producer()) && !done.contains(out.producer())) {
-                stack.push(out.producer());
-                next.push(0);
-            }
-            while (!stack.isEmpty()) {
-                LayerCall call = stack.peek();
-                int i = next.pop();
-                if (i < call.inputs().size()) {
-                    next.push(i + 1);
-                    LayerCall producer = call.inputs().get(i).producer();
-                    if (!inputCalls.contains(producer) && !done.contains(producer)) {
-                        if (producer.inputs().isEmpty()) {
-                            throw new IllegalArgumentException("graph disconnected: '" + call.layer().name()
-                                    + "' depends on input '" + producer.layer().name()
-                                    + "', which is not among the model's inputs");
-                        }
-                        stack.push(producer);
-                        next.push(0);
-                    }
-                } else {
-                    stack.pop();
-                    if (done.add(call)) {
-                        order.add(call);
-                    }
-                }
-            }
-        }
-        return List.copyOf(order);
-    }
-
-    private static List<Layer> distinctLayers(List<SymbolicTensor> inputs, List<LayerCall> calls) {
-        Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Layer> out = new ArrayList<>();
-        inputs.forEach(t -> {
-            if (seen.add(t.layer())) {
-                out.add(t.layer());
-            }
-        });
-        calls.forEach(c -> {
-            if (seen.add(c.layer())) {
-                out.add(c.layer());
-            }
-        });
-        return List.copyOf(out);
     }
 
     private void checkUniqueNames() {
