@@ -29,6 +29,14 @@ public abstract class Layer {
     protected Layer() {
     }
 
+    /** A layer with this name, or with an automatic one when {@code name} is null. */
+    protected Layer(String name) {
+        if (name != null) {
+            LayerNames.check(name);
+        }
+        this.name = name;
+    }
+
     // ---- identity ------------------------------------------------------------------------------------
 
     /** The layer's name; Keras-style automatic names ({@code conv2d}, {@code conv2d_1}) when none was given. */
@@ -40,7 +48,7 @@ public abstract class Layer {
     }
 
     /** Sets the name (before the layer is built). Returns this, so it can end a configuration chain. */
-    public Layer named(String newName) {
+    public final Layer named(String newName) {
         checkNotBuilt("name");
         LayerNames.check(newName);
         this.name = newName;

@@ -3,6 +3,7 @@ package org.transfer4j.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,8 @@ public class Model extends Layer {
     /** Distinct layers, input layers first, then in the order they are first called. */
     private final List<Layer> layers;
 
+    // The duplicate-name check calls name(), which is final and reads only Layer's own fields.
+    @SuppressWarnings("this-escape")
     public Model(String name, List<SymbolicTensor> inputs, List<SymbolicTensor> outputs) {
         if (inputs.isEmpty() || outputs.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one input and one output");
@@ -43,9 +46,7 @@ public class Model extends Layer {
                 throw new IllegalArgumentException("model inputs must come from Input.of(...), got " + in);
             }
         }
-        if (name != null) {
-            named(name);
-        }
+        super(name);
         this.inputs = List.copyOf(inputs);
         this.outputs = List.copyOf(outputs);
         this.calls = GraphOrder.calls(this.inputs, this.outputs);
@@ -297,7 +298,7 @@ public class Model extends Layer {
     }
 
     private void checkUniqueNames() {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (Layer l : layers) {
             if (!names.add(l.name())) {
                 throw new IllegalArgumentException("model '" + name() + "' has two different layers named '"

@@ -79,7 +79,7 @@ public abstract class Optimizer {
         return baseLearningRate;
     }
 
-    public void setBaseLearningRate(double rate) {
+    public final void setBaseLearningRate(double rate) {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be finite and >= 0, got "
                     + rate);
