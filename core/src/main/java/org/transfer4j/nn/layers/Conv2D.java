@@ -33,12 +33,9 @@ public class Conv2D extends SingleInputLayer {
     }
 
     public Conv2D(int filters, int kernelH, int kernelW) {
-        if (filters < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("Conv2D needs positive filters and kernel size, got filters=" + filters
-                    + ", kernel " + kernelH + "x" + kernelW);
-        }
+        LayerArgs.positive("Conv2D filters", filters);
         this.filters = filters;
-        this.window = Window2D.kernel(kernelH, kernelW);
+        this.window = Window2D.kernel("Conv2D", kernelH, kernelW);
     }
 
     public Conv2D strides(int stride) {

@@ -35,11 +35,7 @@ public class DepthwiseConv2D extends SingleInputLayer {
     }
 
     public DepthwiseConv2D(int kernelH, int kernelW) {
-        if (kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("DepthwiseConv2D needs a positive kernel size, got " + kernelH + "x"
-                    + kernelW);
-        }
-        this.window = Window2D.kernel(kernelH, kernelW);
+        this.window = Window2D.kernel("DepthwiseConv2D", kernelH, kernelW);
     }
 
     public DepthwiseConv2D strides(int stride) {

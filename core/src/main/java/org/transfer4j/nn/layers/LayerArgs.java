@@ -19,6 +19,16 @@ final class LayerArgs {
         };
     }
 
+    /** Keras' {@code data_format}: true for {@code "channels_first"} (NCHW), false for {@code "channels_last"} (NHWC). */
+    static boolean channelsFirst(String dataFormat) {
+        return switch (dataFormat == null ? "" : dataFormat.toLowerCase(Locale.ROOT)) {
+            case "channels_last" -> false;
+            case "channels_first" -> true;
+            default -> throw new IllegalArgumentException(
+                    "dataFormat must be \"channels_last\" or \"channels_first\", got \"" + dataFormat + "\"");
+        };
+    }
+
     static void positive(String argument, int... values) {
         for (int v : values) {
             if (v < 1) {

@@ -19,8 +19,7 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends SingleInputLayer
 
     /** Package-private: the subclasses are the two pooling layers of this package. */
     Pooling2D(int poolH, int poolW) {
-        LayerArgs.positive(getClass().getSimpleName() + " poolSize", poolH, poolW);
-        this.window = Window2D.pool(poolH, poolW);
+        this.window = Window2D.pool(getClass().getSimpleName(), poolH, poolW);
     }
 
     /** The pooling op over this window, {@code x (N,H,W,C) -> (N,OH,OW,C)}. */

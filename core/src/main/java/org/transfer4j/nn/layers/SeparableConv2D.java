@@ -39,12 +39,9 @@ public class SeparableConv2D extends SingleInputLayer {
     }
 
     public SeparableConv2D(int filters, int kernelH, int kernelW) {
-        if (filters < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("SeparableConv2D needs positive filters and kernel size, got filters="
-                    + filters + ", kernel " + kernelH + "x" + kernelW);
-        }
+        LayerArgs.positive("SeparableConv2D filters", filters);
         this.filters = filters;
-        this.window = Window2D.kernel(kernelH, kernelW);
+        this.window = Window2D.kernel("SeparableConv2D", kernelH, kernelW);
     }
 
     public SeparableConv2D strides(int stride) {

@@ -1,6 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import java.util.Locale;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -21,12 +20,7 @@ public class SpatialDropout2D extends BaseDropout<SpatialDropout2D> {
     /** {@code "channels_last"} (the default, NHWC) or {@code "channels_first"} (NCHW). */
     public SpatialDropout2D dataFormat(String value) {
         checkNotBuilt("dataFormat");
-        this.channelsFirst = switch (value == null ? "" : value.toLowerCase(Locale.ROOT)) {
-            case "channels_last" -> false;
-            case "channels_first" -> true;
-            default -> throw new IllegalArgumentException(
-                    "dataFormat must be \"channels_last\" or \"channels_first\", got \"" + value + "\"");
-        };
+        this.channelsFirst = LayerArgs.channelsFirst(value);
         return this;
     }
 

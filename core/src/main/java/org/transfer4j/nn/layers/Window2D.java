@@ -14,13 +14,15 @@ import org.transfer4j.backend.Padding;
 record Window2D(String kind, int height, int width, int strideH, int strideW, Padding padding, int dilationH,
                 int dilationW) {
 
-    /** A convolution kernel with Keras' defaults: strides 1, padding "valid", dilation 1. */
-    static Window2D kernel(int height, int width) {
+    /** A convolution kernel of this layer with Keras' defaults: strides 1, padding "valid", dilation 1. */
+    static Window2D kernel(String layer, int height, int width) {
+        LayerArgs.positive(layer + " kernelSize", height, width);
         return new Window2D("kernel", height, width, 1, 1, Padding.VALID, 1, 1);
     }
 
-    /** A pooling window with Keras' defaults: strides equal to the pool size ({@code strides=None}), "valid". */
-    static Window2D pool(int height, int width) {
+    /** A pooling window of this layer with Keras' defaults: strides equal to the pool size, padding "valid". */
+    static Window2D pool(String layer, int height, int width) {
+        LayerArgs.positive(layer + " poolSize", height, width);
         return new Window2D("pool", height, width, height, width, Padding.VALID, 1, 1);
     }
 
