@@ -25,9 +25,7 @@ import org.transfer4j.tensor.Tensor;
  * {@code y_pred = [-18.6, 0.51, 2.94, -12.8]} as 0.865, and {@code BinaryCrossentropy()} of
  * {@code y_true = [[0, 1], [0, 0]]}, {@code y_pred = [[0.6, 0.4], [0.4, 0.6]]} as 0.815.
  */
-public final class BinaryCrossentropy implements Loss {
-    private final boolean fromLogits;
-    private final float labelSmoothing;
+public final class BinaryCrossentropy extends BaseCrossentropy {
 
     /** Keras' defaults: {@code from_logits=False, label_smoothing=0}. */
     public BinaryCrossentropy() {
@@ -39,16 +37,7 @@ public final class BinaryCrossentropy implements Loss {
     }
 
     public BinaryCrossentropy(boolean fromLogits, float labelSmoothing) {
-        this.fromLogits = fromLogits;
-        this.labelSmoothing = LossArgs.labelSmoothing("BinaryCrossentropy", labelSmoothing);
-    }
-
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    public float labelSmoothing() {
-        return labelSmoothing;
+        super(fromLogits, labelSmoothing);
     }
 
     @Override
@@ -81,10 +70,5 @@ public final class BinaryCrossentropy implements Loss {
     @Override
     public String name() {
         return "binary_crossentropy";
-    }
-
-    @Override
-    public String toString() {
-        return "BinaryCrossentropy(fromLogits=" + fromLogits + ", labelSmoothing=" + labelSmoothing + ")";
     }
 }

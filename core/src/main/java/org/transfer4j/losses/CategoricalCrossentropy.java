@@ -25,9 +25,7 @@ import org.transfer4j.tensor.Tensor;
  * they are not checked, since that would download every batch from the device. The clip's gradient is 0
  * outside {@code (1e-7, 1 - 1e-7)}, so a probability clipped there no longer learns, as in Keras.
  */
-public final class CategoricalCrossentropy implements Loss {
-    private final boolean fromLogits;
-    private final float labelSmoothing;
+public final class CategoricalCrossentropy extends BaseCrossentropy {
 
     /** Keras' defaults: {@code from_logits=False, label_smoothing=0}. */
     public CategoricalCrossentropy() {
@@ -39,16 +37,7 @@ public final class CategoricalCrossentropy implements Loss {
     }
 
     public CategoricalCrossentropy(boolean fromLogits, float labelSmoothing) {
-        this.fromLogits = fromLogits;
-        this.labelSmoothing = LossArgs.labelSmoothing("CategoricalCrossentropy", labelSmoothing);
-    }
-
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    public float labelSmoothing() {
-        return labelSmoothing;
+        super(fromLogits, labelSmoothing);
     }
 
     @Override
@@ -74,10 +63,5 @@ public final class CategoricalCrossentropy implements Loss {
     @Override
     public String name() {
         return "categorical_crossentropy";
-    }
-
-    @Override
-    public String toString() {
-        return "CategoricalCrossentropy(fromLogits=" + fromLogits + ", labelSmoothing=" + labelSmoothing + ")";
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntToDoubleFunction;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -145,26 +146,23 @@ public final class ConfusionMatrix implements Metric {
     }
 
     public double macroPrecision() {
-        double s = 0;
-        for (int c = 0; c < classes; c++) {
-            s += precision(c);
-        }
-        return s / classes;
+        return macro(this::precision);
     }
 
     public double macroRecall() {
-        double s = 0;
-        for (int c = 0; c < classes; c++) {
-            s += recall(c);
-        }
-        return s / classes;
+        return macro(this::recall);
     }
 
     /** The mean of the per-class F1 (scikit-learn's macro F1), not the F1 of the macro precision and recall. */
     public double macroF1() {
+        return macro(this::f1);
+    }
+
+    /** The unweighted mean of a per-class score over all C classes. */
+    private double macro(IntToDoubleFunction perClass) {
         double s = 0;
         for (int c = 0; c < classes; c++) {
-            s += f1(c);
+            s += perClass.applyAsDouble(c);
         }
         return s / classes;
     }

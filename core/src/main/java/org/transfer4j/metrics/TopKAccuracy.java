@@ -1,8 +1,5 @@
 package org.transfer4j.metrics;
 
-import java.util.Locale;
-import org.transfer4j.tensor.Tensor;
-
 /**
  * Top-k accuracy, as Keras {@code TopKCategoricalAccuracy(k)} and {@code SparseTopKCategoricalAccuracy(k)}:
  * the fraction of samples whose true class is among the k highest scores of {@code predictions (N,C)}.
@@ -13,10 +10,8 @@ import org.transfer4j.tensor.Tensor;
  * class tied for the maximum is a hit, where {@link Accuracy} (first argmax) may count a miss. With
  * {@code k >= C} every sample is a hit. Infinite scores are compared as numbers; NaN is rejected.
  */
-public final class TopKAccuracy implements Metric {
+public final class TopKAccuracy extends HitRate {
     private final int k;
-    private long hits;
-    private long count;
 
     /** Keras' default {@code k = 5}. */
     public TopKAccuracy() {
@@ -34,57 +29,25 @@ public final class TopKAccuracy implements Metric {
         return k;
     }
 
+    /** A hit: fewer than k classes score strictly higher than the true class (see the class comment). */
     @Override
-    public void update(Tensor predictions, Tensor targets) {
-        add(ScoredBatch.of(metricName(), predictions, targets));
-    }
-
-    @Override
-    public void update(Tensor predictions, int[] labels) {
-        add(ScoredBatch.of(metricName(), predictions, labels));
-    }
-
-    private void add(ScoredBatch batch) {
-        for (int i = 0; i < batch.rows; i++) {
-            if (batch.strictlyAboveLabel(i) < k) {
-                hits++;
-            }
-        }
-        count += batch.rows;
-    }
-
-    /** {@code hits / count}, 0 before any sample. */
-    @Override
-    public double result() {
-        return count == 0 ? 0.0 : (double) hits / count;
+    boolean hit(ScoredBatch batch, int row) {
+        return batch.strictlyAboveLabel(row) < k;
     }
 
     @Override
-    public void reset() {
-        hits = 0;
-        count = 0;
+    String label() {
+        return "TopKAccuracy(k=" + k + ")";
     }
 
+    /** The samples whose true class was in the top k, since the last reset. */
     public long hits() {
-        return hits;
-    }
-
-    public long count() {
-        return count;
+        return hitCount();
     }
 
     /** {@code "top_5_accuracy"} for k = 5. */
     @Override
     public String name() {
         return "top_" + k + "_accuracy";
-    }
-
-    private String metricName() {
-        return "TopKAccuracy(k=" + k + ")";
-    }
-
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "%s %.4f (%d/%d)", name(), result(), hits, count);
     }
 }

@@ -1,23 +1,15 @@
 package org.transfer4j.nn.layers;
 
-import org.transfer4j.backend.Padding;
-import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.ops.Pool2d;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * Keras {@code AveragePooling2D}: {@code x (N,H,W,C) -> y (N,OH,OW,C)}, the mean of each window. With
- * "same" padding the mean is over the window's real cells only (Keras/TensorFlow), so the corner window
- * of a 3x3 pool with stride 1 divides by 4, not 9.
- * Defaults as in Keras: pool size {@code (2, 2)}, strides equal to the pool size unless set, padding
- * "valid" ({@code OH = (H - poolH) / strideH + 1}); "same" gives {@code OH = ceil(H / strideH)}.
+ * Keras {@code AveragePooling2D(pool_size, strides, padding)}: {@code x (N,H,W,C) -> y (N,OH,OW,C)}, the mean
+ * of each window. With "same" padding the mean is over the window's real cells only (Keras/TensorFlow), so
+ * the corner window of a 3x3 pool with stride 1 divides by 4, not 9. Pool size {@code (2, 2)} by default;
+ * strides, padding and the output size are those of {@link Pooling2D}.
  */
-public class AveragePooling2D extends SingleInputLayer {
-    private final int poolH;
-    private final int poolW;
-    private int strideH;
-    private int strideW;
-    private Padding padding = Padding.VALID;
+public class AveragePooling2D extends Pooling2D<AveragePooling2D> {
 
     public AveragePooling2D() {
         this(2);
@@ -28,61 +20,11 @@ public class AveragePooling2D extends SingleInputLayer {
     }
 
     public AveragePooling2D(int poolH, int poolW) {
-        LayerArgs.positive("AveragePooling2D poolSize", poolH, poolW);
-        this.poolH = poolH;
-        this.poolW = poolW;
-        this.strideH = poolH; // Keras: strides=None means the pool size
-        this.strideW = poolW;
-    }
-
-    public AveragePooling2D strides(int stride) {
-        return strides(stride, stride);
-    }
-
-    public AveragePooling2D strides(int strideH, int strideW) {
-        checkNotBuilt("strides");
-        LayerArgs.positive("strides", strideH, strideW);
-        this.strideH = strideH;
-        this.strideW = strideW;
-        return this;
-    }
-
-    /** {@code "valid"} or {@code "same"} (TensorFlow's: extra padding goes bottom/right). */
-    public AveragePooling2D padding(String keras) {
-        return padding(LayerArgs.padding(keras));
-    }
-
-    public AveragePooling2D padding(Padding value) {
-        checkNotBuilt("padding");
-        this.padding = value;
-        return this;
-    }
-
-    /** {@code {poolH, poolW}}. */
-    public int[] poolSize() {
-        return new int[] {poolH, poolW};
-    }
-
-    /** {@code {strideH, strideW}}. */
-    public int[] strides() {
-        return new int[] {strideH, strideW};
+        super(poolH, poolW);
     }
 
     @Override
-    protected int[] outputShape(int[] in) {
-        if (in.length != 3) {
-            throw shapeError("AveragePooling2D expects (H,W,C) inputs", in);
-        }
-        int[] out = LayerArgs.windowOutput(padding, in[0], in[1], poolH, poolW, strideH, strideW, 1, 1);
-        if (out[0] < 1 || out[1] < 1) {
-            throw shapeError("the " + poolH + "x" + poolW + " pool with " + padding + " padding does not fit the input",
-                    in);
-        }
-        return new int[] {out[0], out[1], in[2]};
-    }
-
-    @Override
-    protected Tensor forward(Tensor x, boolean training) {
-        return Pool2d.avgPool2d(x, poolH, poolW, strideH, strideW, padding);
+    Tensor pool(Tensor x, Window2D w) {
+        return Pool2d.avgPool2d(x, w.height(), w.width(), w.strideH(), w.strideW(), w.padding());
     }
 }

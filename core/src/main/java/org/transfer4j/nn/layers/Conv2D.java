@@ -1,6 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import java.util.function.UnaryOperator;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Activations;
 import org.transfer4j.nn.Initializer;
@@ -19,13 +18,7 @@ import org.transfer4j.tensor.Tensor;
  */
 public class Conv2D extends SingleInputLayer {
     private final int filters;
-    private final int kernelH;
-    private final int kernelW;
-    private int strideH = 1;
-    private int strideW = 1;
-    private Padding padding = Padding.VALID;
-    private int dilationH = 1;
-    private int dilationW = 1;
+    private Window2D window; // kernel size, strides, padding, dilation
     private int groups = 1;
     private String activation = "linear";
     private boolean useBias = true;
@@ -40,13 +33,9 @@ public class Conv2D extends SingleInputLayer {
     }
 
     public Conv2D(int filters, int kernelH, int kernelW) {
-        if (filters < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("Conv2D needs positive filters and kernel size, got filters=" + filters
-                    + ", kernel " + kernelH + "x" + kernelW);
-        }
+        LayerArgs.positive("Conv2D filters", filters);
         this.filters = filters;
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
+        this.window = Window2D.kernel("Conv2D", kernelH, kernelW);
     }
 
     public Conv2D strides(int stride) {
@@ -55,9 +44,7 @@ public class Conv2D extends SingleInputLayer {
 
     public Conv2D strides(int strideH, int strideW) {
         checkNotBuilt("strides");
-        LayerArgs.positive("strides", strideH, strideW);
-        this.strideH = strideH;
-        this.strideW = strideW;
+        window = window.withStrides(strideH, strideW);
         return this;
     }
 
@@ -68,7 +55,7 @@ public class Conv2D extends SingleInputLayer {
 
     public Conv2D padding(Padding value) {
         checkNotBuilt("padding");
-        this.padding = value;
+        window = window.withPadding(value);
         return this;
     }
 
@@ -78,9 +65,7 @@ public class Conv2D extends SingleInputLayer {
 
     public Conv2D dilationRate(int rateH, int rateW) {
         checkNotBuilt("dilationRate");
-        LayerArgs.positive("dilationRate", rateH, rateW);
-        this.dilationH = rateH;
-        this.dilationW = rateW;
+        window = window.withDilation(rateH, rateW);
         return this;
     }
 
@@ -97,8 +82,7 @@ public class Conv2D extends SingleInputLayer {
 
     public Conv2D activation(String name) {
         checkNotBuilt("activation");
-        Activations.get(name);
-        this.activation = name == null ? "linear" : name;
+        this.activation = LayerArgs.activation(name);
         return this;
     }
 
@@ -140,20 +124,17 @@ public class Conv2D extends SingleInputLayer {
             throw shapeError("the kernel was built for " + kernel.shape()[2] * groups + " input channels",
                     in, kernel.shape());
         }
-        int[] rows = padding.rows(in[0], kernelH, strideH, dilationH);
-        int[] cols = padding.cols(in[1], kernelW, strideW, dilationW);
-        int oh = LayerArgs.outSize(in[0] + rows[0] + rows[1], kernelH, strideH, dilationH);
-        int ow = LayerArgs.outSize(in[1] + cols[0] + cols[1], kernelW, strideW, dilationW);
-        if (oh < 1 || ow < 1) {
-            throw shapeError("the " + kernelH + "x" + kernelW + " kernel (dilation " + dilationH + "x" + dilationW
-                    + ") does not fit the input", in);
+        int[] out = window.output(in[0], in[1]);
+        if (out == null) {
+            throw shapeError(window.misfit(), in);
         }
-        return new int[] {oh, ow, filters};
+        return new int[] {out[0], out[1], filters};
     }
 
     @Override
     protected void build(int[] in) {
-        kernel = addWeight("kernel", new int[] {kernelH, kernelW, in[2] / groups, filters}, kernelInitializer, true);
+        kernel = addWeight("kernel", new int[] {window.height(), window.width(), in[2] / groups, filters},
+                kernelInitializer, true);
         if (useBias) {
             bias = addWeight("bias", new int[] {filters}, biasInitializer, true);
         }
@@ -161,11 +142,11 @@ public class Conv2D extends SingleInputLayer {
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor y = Conv2d.conv2d(x, kernel.value(), padding, strideH, strideW, dilationH, dilationW, groups);
+        Tensor y = Conv2d.conv2d(x, kernel.value(), window.padding(), window.strideH(), window.strideW(),
+                window.dilationH(), window.dilationW(), groups);
         if (bias != null) {
             y = Arithmetic.add(y, bias.value());
         }
-        UnaryOperator<Tensor> f = Activations.get(activation);
-        return f.apply(y);
+        return Activations.get(activation).apply(y);
     }
 }

@@ -33,8 +33,7 @@ public class Dense extends SingleInputLayer {
 
     public Dense activation(String name) {
         checkNotBuilt("activation");
-        Activations.get(name);
-        this.activation = name == null ? "linear" : name;
+        this.activation = LayerArgs.activation(name);
         return this;
     }
 

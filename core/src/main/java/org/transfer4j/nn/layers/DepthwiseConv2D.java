@@ -1,6 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import java.util.function.UnaryOperator;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Activations;
 import org.transfer4j.nn.Initializer;
@@ -21,14 +20,8 @@ import org.transfer4j.tensor.Tensor;
  * convolution with a dilated kernel), as {@link Conv2D} does.
  */
 public class DepthwiseConv2D extends SingleInputLayer {
-    private final int kernelH;
-    private final int kernelW;
-    private int strideH = 1;
-    private int strideW = 1;
-    private Padding padding = Padding.VALID;
+    private Window2D window; // kernel size, strides, padding, dilation
     private int depthMultiplier = 1;
-    private int dilationH = 1;
-    private int dilationW = 1;
     private String activation = "linear";
     private boolean useBias = true;
     private Initializer depthwiseInitializer = Initializers.glorotUniform();
@@ -42,12 +35,7 @@ public class DepthwiseConv2D extends SingleInputLayer {
     }
 
     public DepthwiseConv2D(int kernelH, int kernelW) {
-        if (kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("DepthwiseConv2D needs a positive kernel size, got " + kernelH + "x"
-                    + kernelW);
-        }
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
+        this.window = Window2D.kernel("DepthwiseConv2D", kernelH, kernelW);
     }
 
     public DepthwiseConv2D strides(int stride) {
@@ -56,9 +44,7 @@ public class DepthwiseConv2D extends SingleInputLayer {
 
     public DepthwiseConv2D strides(int strideH, int strideW) {
         checkNotBuilt("strides");
-        LayerArgs.positive("strides", strideH, strideW);
-        this.strideH = strideH;
-        this.strideW = strideW;
+        window = window.withStrides(strideH, strideW);
         return this;
     }
 
@@ -69,7 +55,7 @@ public class DepthwiseConv2D extends SingleInputLayer {
 
     public DepthwiseConv2D padding(Padding value) {
         checkNotBuilt("padding");
-        this.padding = value;
+        window = window.withPadding(value);
         return this;
     }
 
@@ -87,16 +73,13 @@ public class DepthwiseConv2D extends SingleInputLayer {
 
     public DepthwiseConv2D dilationRate(int rateH, int rateW) {
         checkNotBuilt("dilationRate");
-        LayerArgs.positive("dilationRate", rateH, rateW);
-        this.dilationH = rateH;
-        this.dilationW = rateW;
+        window = window.withDilation(rateH, rateW);
         return this;
     }
 
     public DepthwiseConv2D activation(String name) {
         checkNotBuilt("activation");
-        Activations.get(name);
-        this.activation = name == null ? "linear" : name;
+        this.activation = LayerArgs.activation(name);
         return this;
     }
 
@@ -135,19 +118,17 @@ public class DepthwiseConv2D extends SingleInputLayer {
             throw shapeError("the depthwise kernel was built for " + depthwiseKernel.shape()[2] + " input channels", in,
                     depthwiseKernel.shape());
         }
-        int[] out = LayerArgs.windowOutput(padding, in[0], in[1], kernelH, kernelW, strideH, strideW, dilationH,
-                dilationW);
-        if (out[0] < 1 || out[1] < 1) {
-            throw shapeError("the " + kernelH + "x" + kernelW + " kernel (dilation " + dilationH + "x" + dilationW
-                    + ") does not fit the input", in);
+        int[] out = window.output(in[0], in[1]);
+        if (out == null) {
+            throw shapeError(window.misfit(), in);
         }
         return new int[] {out[0], out[1], in[2] * depthMultiplier};
     }
 
     @Override
     protected void build(int[] in) {
-        depthwiseKernel = addWeight("depthwise_kernel", new int[] {kernelH, kernelW, in[2], depthMultiplier},
-                depthwiseInitializer, true);
+        depthwiseKernel = addWeight("depthwise_kernel",
+                new int[] {window.height(), window.width(), in[2], depthMultiplier}, depthwiseInitializer, true);
         if (useBias) {
             bias = addWeight("bias", new int[] {in[2] * depthMultiplier}, biasInitializer, true);
         }
@@ -155,12 +136,11 @@ public class DepthwiseConv2D extends SingleInputLayer {
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor y = depthwise(x, depthwiseKernel.value(), padding, strideH, strideW, dilationH, dilationW);
+        Tensor y = depthwise(x, depthwiseKernel.value(), window);
         if (bias != null) {
             y = Arithmetic.add(y, bias.value());
         }
-        UnaryOperator<Tensor> f = Activations.get(activation);
-        return f.apply(y);
+        return Activations.get(activation).apply(y);
     }
 
     /**
@@ -168,11 +148,12 @@ public class DepthwiseConv2D extends SingleInputLayer {
      * kernel {@code (KH,KW,1,C*M)} whose output channel {@code c*M + m} belongs to group c, so a
      * convolution with {@code groups = C} computes it (as {@link Conv2d#depthwiseConv2d} does, but with
      * separate strides and dilation). The reshape is recorded, so the kernel receives its gradient.
+     * The window gives the strides, padding and dilation; its size is the kernel's.
      */
-    static Tensor depthwise(Tensor x, Tensor kernel, Padding padding, int strideH, int strideW, int dilationH,
-                            int dilationW) {
+    static Tensor depthwise(Tensor x, Tensor kernel, Window2D window) {
         int[] k = kernel.shape();
         Tensor hwio = kernel.reshape(k[0], k[1], 1, k[2] * k[3]);
-        return Conv2d.conv2d(x, hwio, padding, strideH, strideW, dilationH, dilationW, k[2]);
+        return Conv2d.conv2d(x, hwio, window.padding(), window.strideH(), window.strideW(), window.dilationH(),
+                window.dilationW(), k[2]);
     }
 }

@@ -1,6 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import java.util.Locale;
 import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.ops.Views;
 import org.transfer4j.tensor.Tensor;
@@ -17,12 +16,7 @@ public class Flatten extends SingleInputLayer {
     /** {@code "channels_last"} (the default) or {@code "channels_first"}. */
     public Flatten dataFormat(String value) {
         checkNotBuilt("dataFormat");
-        this.channelsFirst = switch (value == null ? "" : value.toLowerCase(Locale.ROOT)) {
-            case "channels_last" -> false;
-            case "channels_first" -> true;
-            default -> throw new IllegalArgumentException(
-                    "dataFormat must be \"channels_last\" or \"channels_first\", got \"" + value + "\"");
-        };
+        this.channelsFirst = LayerArgs.channelsFirst(value);
         return this;
     }
 

@@ -1,44 +1,20 @@
 package org.transfer4j.nn.layers;
 
-import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.ops.Pool2d;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * Keras {@code GlobalAveragePooling2D}: the mean over H and W of each channel,
+ * Keras {@code GlobalAveragePooling2D(keepdims)}: the mean over H and W of each channel,
  * {@code x (N,H,W,C) -> y (N,C)}, or {@code (N,1,1,C)} with {@code keepdims(true)} (Keras' default is false).
  */
-public class GlobalAveragePooling2D extends SingleInputLayer {
-    private boolean keepdims;
+public class GlobalAveragePooling2D extends GlobalPooling2D<GlobalAveragePooling2D> {
 
     /** Pools to {@code (N,C)}; see {@link #keepdims(boolean)}. */
     public GlobalAveragePooling2D() {
     }
 
-    /** Keras' {@code keepdims}: keep H and W as axes of size 1. */
-    public GlobalAveragePooling2D keepdims(boolean value) {
-        checkNotBuilt("keepdims");
-        this.keepdims = value;
-        return this;
-    }
-
-    public boolean keepdims() {
-        return keepdims;
-    }
-
     @Override
-    protected int[] outputShape(int[] in) {
-        if (in.length != 3) {
-            throw shapeError("GlobalAveragePooling2D expects (H,W,C) inputs", in);
-        }
-        if (in[0] < 1 || in[1] < 1) {
-            throw shapeError("GlobalAveragePooling2D needs at least one pixel", in);
-        }
-        return keepdims ? new int[] {1, 1, in[2]} : new int[] {in[2]};
-    }
-
-    @Override
-    protected Tensor forward(Tensor x, boolean training) {
+    Tensor pool(Tensor x, boolean keepdims) {
         return Pool2d.globalAvgPool(x, keepdims);
     }
 }

@@ -3,6 +3,7 @@ package org.transfer4j.nn.layers;
 import java.util.Arrays;
 import java.util.Locale;
 import org.transfer4j.backend.Padding;
+import org.transfer4j.nn.Activations;
 
 /** Checks and conversions of layer arguments shared by several layers. */
 final class LayerArgs {
@@ -18,6 +19,16 @@ final class LayerArgs {
         };
     }
 
+    /** Keras' {@code data_format}: true for {@code "channels_first"} (NCHW), false for {@code "channels_last"} (NHWC). */
+    static boolean channelsFirst(String dataFormat) {
+        return switch (dataFormat == null ? "" : dataFormat.toLowerCase(Locale.ROOT)) {
+            case "channels_last" -> false;
+            case "channels_first" -> true;
+            default -> throw new IllegalArgumentException(
+                    "dataFormat must be \"channels_last\" or \"channels_first\", got \"" + dataFormat + "\"");
+        };
+    }
+
     static void positive(String argument, int... values) {
         for (int v : values) {
             if (v < 1) {
@@ -26,12 +37,11 @@ final class LayerArgs {
         }
     }
 
-    /** Output size of a window sliding over a (padded) axis: {@code floor((in - dilation*(k-1) - 1) / stride) + 1}. */
-    static int outSize(int paddedIn, int window, int stride, int dilation) {
-        return Math.floorDiv(paddedIn - dilation * (window - 1) - 1, stride) + 1;
+    /** Keras' {@code activation} argument: a name {@link Activations#get} knows; null means "linear". */
+    static String activation(String name) {
+        Activations.get(name);
+        return name == null ? "linear" : name;
     }
-
-    // ---- spatial layers (DepthwiseConv2D, SeparableConv2D, pooling, padding, cropping) ---------------
 
     static void nonNegative(String argument, int... values) {
         for (int v : values) {
@@ -39,18 +49,5 @@ final class LayerArgs {
                 throw new IllegalArgumentException(argument + " must be non-negative, got " + Arrays.toString(values));
             }
         }
-    }
-
-    /**
-     * {@code {OH, OW}} of a {@code windowH x windowW} window (dilated) moved over an {@code H x W} input
-     * with this padding; either may be {@code < 1} when the window does not fit, for the caller to report.
-     */
-    static int[] windowOutput(Padding padding, int height, int width, int windowH, int windowW, int strideH,
-                              int strideW, int dilationH, int dilationW) {
-        int[] rows = padding.rows(height, windowH, strideH, dilationH);
-        int[] cols = padding.cols(width, windowW, strideW, dilationW);
-        return new int[] {
-            outSize(height + rows[0] + rows[1], windowH, strideH, dilationH),
-            outSize(width + cols[0] + cols[1], windowW, strideW, dilationW)};
     }
 }

@@ -1,6 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import java.util.function.UnaryOperator;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Activations;
 import org.transfer4j.nn.Initializer;
@@ -23,14 +22,8 @@ import org.transfer4j.tensor.Tensor;
  */
 public class SeparableConv2D extends SingleInputLayer {
     private final int filters;
-    private final int kernelH;
-    private final int kernelW;
-    private int strideH = 1;
-    private int strideW = 1;
-    private Padding padding = Padding.VALID;
+    private Window2D window; // kernel size, strides, padding, dilation
     private int depthMultiplier = 1;
-    private int dilationH = 1;
-    private int dilationW = 1;
     private String activation = "linear";
     private boolean useBias = true;
     private Initializer depthwiseInitializer = Initializers.glorotUniform();
@@ -46,13 +39,9 @@ public class SeparableConv2D extends SingleInputLayer {
     }
 
     public SeparableConv2D(int filters, int kernelH, int kernelW) {
-        if (filters < 1 || kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("SeparableConv2D needs positive filters and kernel size, got filters="
-                    + filters + ", kernel " + kernelH + "x" + kernelW);
-        }
+        LayerArgs.positive("SeparableConv2D filters", filters);
         this.filters = filters;
-        this.kernelH = kernelH;
-        this.kernelW = kernelW;
+        this.window = Window2D.kernel("SeparableConv2D", kernelH, kernelW);
     }
 
     public SeparableConv2D strides(int stride) {
@@ -61,9 +50,7 @@ public class SeparableConv2D extends SingleInputLayer {
 
     public SeparableConv2D strides(int strideH, int strideW) {
         checkNotBuilt("strides");
-        LayerArgs.positive("strides", strideH, strideW);
-        this.strideH = strideH;
-        this.strideW = strideW;
+        window = window.withStrides(strideH, strideW);
         return this;
     }
 
@@ -74,7 +61,7 @@ public class SeparableConv2D extends SingleInputLayer {
 
     public SeparableConv2D padding(Padding value) {
         checkNotBuilt("padding");
-        this.padding = value;
+        window = window.withPadding(value);
         return this;
     }
 
@@ -92,16 +79,13 @@ public class SeparableConv2D extends SingleInputLayer {
 
     public SeparableConv2D dilationRate(int rateH, int rateW) {
         checkNotBuilt("dilationRate");
-        LayerArgs.positive("dilationRate", rateH, rateW);
-        this.dilationH = rateH;
-        this.dilationW = rateW;
+        window = window.withDilation(rateH, rateW);
         return this;
     }
 
     public SeparableConv2D activation(String name) {
         checkNotBuilt("activation");
-        Activations.get(name);
-        this.activation = name == null ? "linear" : name;
+        this.activation = LayerArgs.activation(name);
         return this;
     }
 
@@ -150,11 +134,9 @@ public class SeparableConv2D extends SingleInputLayer {
             throw shapeError("the depthwise kernel was built for " + depthwiseKernel.shape()[2] + " input channels", in,
                     depthwiseKernel.shape());
         }
-        int[] out = LayerArgs.windowOutput(padding, in[0], in[1], kernelH, kernelW, strideH, strideW, dilationH,
-                dilationW);
-        if (out[0] < 1 || out[1] < 1) {
-            throw shapeError("the " + kernelH + "x" + kernelW + " kernel (dilation " + dilationH + "x" + dilationW
-                    + ") does not fit the input", in);
+        int[] out = window.output(in[0], in[1]);
+        if (out == null) {
+            throw shapeError(window.misfit(), in);
         }
         return new int[] {out[0], out[1], filters};
     }
@@ -162,8 +144,8 @@ public class SeparableConv2D extends SingleInputLayer {
     @Override
     protected void build(int[] in) {
         int depthwiseChannels = in[2] * depthMultiplier;
-        depthwiseKernel = addWeight("depthwise_kernel", new int[] {kernelH, kernelW, in[2], depthMultiplier},
-                depthwiseInitializer, true);
+        depthwiseKernel = addWeight("depthwise_kernel",
+                new int[] {window.height(), window.width(), in[2], depthMultiplier}, depthwiseInitializer, true);
         pointwiseKernel = addWeight("pointwise_kernel", new int[] {1, 1, depthwiseChannels, filters},
                 pointwiseInitializer, true);
         if (useBias) {
@@ -173,13 +155,11 @@ public class SeparableConv2D extends SingleInputLayer {
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor d = DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), padding, strideH, strideW, dilationH,
-                dilationW);
+        Tensor d = DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), window);
         Tensor y = Conv2d.conv2d(d, pointwiseKernel.value(), Padding.VALID, 1);
         if (bias != null) {
             y = Arithmetic.add(y, bias.value());
         }
-        UnaryOperator<Tensor> f = Activations.get(activation);
-        return f.apply(y);
+        return Activations.get(activation).apply(y);
     }
 }

@@ -1,8 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import java.util.Locale;
-import org.transfer4j.nn.SingleInputLayer;
-import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -11,38 +8,20 @@ import org.transfer4j.tensor.Tensor;
  * ({@code (N,C,1,1)} for {@code channels_first}), zeroes a channel with probability {@code rate} and scales
  * the kept ones by {@code 1 / (1 - rate)}; at inference it is the identity. Neighbouring pixels of a
  * feature map are strongly correlated, so dropping single pixels would hardly regularise a conv net
- * (Tompson et al. 2015). Seeding works as in {@link Dropout}.
+ * (Tompson et al. 2015). Rate and seed work as described on {@link BaseDropout}.
  */
-public class SpatialDropout2D extends SingleInputLayer {
-    private final float rate;
+public class SpatialDropout2D extends BaseDropout<SpatialDropout2D> {
     private boolean channelsFirst;
-    private Generator generator;
 
     public SpatialDropout2D(float rate) {
-        this.rate = Dropout.checkRate("SpatialDropout2D", rate);
+        super(rate);
     }
 
     /** {@code "channels_last"} (the default, NHWC) or {@code "channels_first"} (NCHW). */
     public SpatialDropout2D dataFormat(String value) {
         checkNotBuilt("dataFormat");
-        this.channelsFirst = switch (value == null ? "" : value.toLowerCase(Locale.ROOT)) {
-            case "channels_last" -> false;
-            case "channels_first" -> true;
-            default -> throw new IllegalArgumentException(
-                    "dataFormat must be \"channels_last\" or \"channels_first\", got \"" + value + "\"");
-        };
+        this.channelsFirst = LayerArgs.channelsFirst(value);
         return this;
-    }
-
-    /** Draws masks from a generator of its own with this seed. */
-    public SpatialDropout2D seed(long value) {
-        checkNotBuilt("seed");
-        this.generator = new Generator(value);
-        return this;
-    }
-
-    public float rate() {
-        return rate;
     }
 
     @Override
@@ -54,13 +33,10 @@ public class SpatialDropout2D extends SingleInputLayer {
         return in.clone();
     }
 
+    /** One draw per sample and channel: {@code (N,1,1,C)}, or {@code (N,C,1,1)} for channels_first. */
     @Override
-    protected Tensor forward(Tensor x, boolean training) {
-        if (!training || rate == 0f) {
-            return x;
-        }
+    int[] maskShape(Tensor x) {
         int n = x.shape(0);
-        int[] mask = channelsFirst ? new int[] {n, x.shape(1), 1, 1} : new int[] {n, 1, 1, x.shape(3)};
-        return Dropout.drop(x, rate, mask, generator != null ? generator : Generator.defaultGenerator());
+        return channelsFirst ? new int[] {n, x.shape(1), 1, 1} : new int[] {n, 1, 1, x.shape(3)};
     }
 }
