@@ -161,6 +161,8 @@ public final class Demo {
         // [base (only its unfrozen top block has trainable weights), head], rates x0.1 and x1.
         List<ParamGroup> groups = LearningRates.setMultipliers(ParamGroups.headAndBase(fineTuned, base.name()), 0.1, 1);
         rows.add(train("3. fine-tune top block (base lr x0.1)", fineTuned, groups, targetTrain, targetVal, shuffle));
+        out.printf("%nthe fine-tuning model: the pretrained base nested as one layer, its top block unfrozen%n");
+        out.print(fineTuned.summary());
 
         printTable(rows, unchanged, task);
         out.printf(Locale.ROOT, "total %.1f s%n", seconds(start));
