@@ -12,16 +12,23 @@ import org.transfer4j.tensor.Tensor;
  *   <li>{@link Convention#KERAS} ({@code keras.optimizers.Adam.update_step}):
  *       {@code alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)}; {@code m += (g - m) * (1 - beta1)};
  *       {@code v += (g^2 - v) * (1 - beta2)}; {@code w -= alpha * m / (sqrt(v) + epsilon)}, where epsilon
- *       is "epsilon hat" of the paper. t is the optimizer's iterations + 1. Weight decay is decoupled
- *       ({@code w -= w * wd * lr} first), as for every Keras 3 optimizer. Slots {@code momentum}, {@code velocity}.</li>
+ *       is "epsilon hat" of the paper. Weight decay is decoupled ({@code w -= w * wd * lr} first), as for
+ *       every Keras 3 optimizer. Slots {@code momentum}, {@code velocity}.</li>
  *   <li>{@link Convention#PYTORCH} ({@code torch.optim.Adam}): "g_t ← g_t + λθ_{t-1}" (L2);
  *       "m_t ← β1 m_{t-1} + (1 - β1) g_t"; "v_t ← β2 v_{t-1} + (1 - β2) g_t^2";
  *       "m̂_t ← m_t/(1 - β1^t)"; "v̂_t ← v_t/(1 - β2^t)"; "θ_t ← θ_{t-1} - γ m̂_t/(sqrt(v̂_t) + ε)".
- *       t counts this weight's own updates. Slots {@code exp_avg}, {@code exp_avg_sq}.</li>
+ *       Slots {@code exp_avg}, {@code exp_avg_sq}.</li>
  * </ul>
  * Both run as {@code w -= stepSize * m / (sqrt(v) + epsHat)} with {@code stepSize = lr * sqrt(bc2) / bc1};
  * PyTorch's epsilon sits inside the bias correction, so its {@code epsHat = eps * sqrt(bc2)}.
  * A group's {@code betas} and {@code weightDecay} override these. No AMSGrad.
+ *
+ * <p>In both conventions t counts this weight's own updates, 1 on its first (PyTorch's per-parameter
+ * {@code state['step']}). Keras writes {@code t = iterations + 1}, the same for a weight updated at every
+ * step; a weight that starts late (unfrozen for fine-tuning) never meets Keras' rule, since Keras needs a
+ * new optimizer, starting at t = 1, for variables it was not built with. With the optimizer's count such a
+ * weight would start from zero moments at a large t, where the bias correction no longer scales them up:
+ * its steps would be several times the rate for dozens of updates.
  */
 public class Adam extends Optimizer {
     private double beta1 = 0.9;
@@ -74,7 +81,7 @@ public class Adam extends Optimizer {
         double b1 = group.beta1().orElse(beta1);
         double b2 = group.beta2().orElse(beta2);
         boolean keras = convention() == Convention.KERAS;
-        long t = keras ? iterations() + 1 : weightStep(weight);
+        long t = weightStep(weight);
         double bc1 = 1 - Math.pow(b1, t);
         double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
         double stepSize = rate * sqrtBc2 / bc1;

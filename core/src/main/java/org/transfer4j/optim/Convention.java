@@ -15,7 +15,8 @@ package org.transfer4j.optim;
  *   <tr><td>AdamW</td><td>decoupled, default {@code wd = 0.004}</td><td>decoupled, default {@code wd = 0.01}</td></tr>
  *   <tr><td>Adam epsilon</td><td>"epsilon hat", added to {@code sqrt(v)} of the uncorrected moment, default 1e-7</td>
  *       <td>added to {@code sqrt(v / (1 - beta2^t))}, default 1e-8</td></tr>
- *   <tr><td>Adam step count t</td><td>the optimizer's iterations + 1</td><td>per weight: its own updates so far
+ *   <tr><td>Adam step count t</td><td>the optimizer's iterations + 1; here per weight, which is the same
+ *       for a weight updated at every step (see {@link Adam})</td><td>per weight: its own updates so far
  *       (a weight unfrozen later starts at t = 1)</td></tr>
  *   <tr><td>RMSprop</td><td>{@code rho = 0.9}, {@code eps = 1e-7} inside the root {@code sqrt(s + eps)},
  *       momentum buffer holds {@code lr * g / sqrt(...)}</td>

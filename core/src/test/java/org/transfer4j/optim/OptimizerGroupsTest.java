@@ -150,20 +150,52 @@ class OptimizerGroupsTest {
     }
 
     /**
-     * A weight that first gets a gradient at the fourth step (unfrozen late). PyTorch counts its own
-     * steps, so its first update is Adam's first step: {@code m^ = g, v^ = g^2}, a move of
-     * {@code lr * g / (|g| + eps)}. Keras uses the optimizer's iterations: t = 4, m = 0.1 g,
-     * v = 0.001 g^2, a move of {@code lr * sqrt(1 - 0.999^4) / (1 - 0.9^4) * 0.1 g / (sqrt(0.001) |g| + eps)}.
+     * A weight that first gets a gradient at the fourth step (unfrozen late) starts Adam at t = 1 in both
+     * conventions: its own update count, as PyTorch's {@code state['step']}, and as Keras, which needs a new
+     * optimizer (so t = 1) for variables it was not built with. Step 1 with m = 0.1 g, v = 0.001 g^2:
+     * PyTorch {@code m^ = g, v^ = g^2}, a move of {@code lr * g / (|g| + eps)}; Keras
+     * {@code alpha = lr * sqrt(0.001) / 0.1}, a move of {@code alpha * 0.1 g / (sqrt(0.001) |g| + eps)}.
      */
     @Test
-    void adamBiasCorrectionCountsWeightStepsUnderPytorchAndIterationsUnderKeras() {
+    void adamBiasCorrectionCountsEachWeightsOwnUpdatesInBothConventions() {
         double g = 0.5;
         double lr = 0.1;
         double torch = lr * g / (g + 1e-8);
-        double keras = lr * Math.sqrt(1 - Math.pow(0.999, 4)) / (1 - Math.pow(0.9, 4)) * 0.1 * g
-                / (Math.sqrt(0.001) * g + 1e-7);
+        double keras = lr * Math.sqrt(0.001) / 0.1 * 0.1 * g / (Math.sqrt(0.001) * g + 1e-7);
         assertEquals(-torch, lateFirstUpdate(Convention.PYTORCH, (float) g, lr), 1e-7);
         assertEquals(-keras, lateFirstUpdate(Convention.KERAS, (float) g, lr), 1e-7);
+    }
+
+    /**
+     * Fine-tuning with the optimizer that trained the head: a base weight unfrozen after 1000 steps, with a
+     * constant gradient g. Its k-th update has {@code m = (1 - 0.9^k) g}, {@code v = (1 - 0.999^k) g^2}, so
+     * Adam's bias-corrected step is {@code lr * g / (|g| + eps')}, about lr, at every step: PyTorch
+     * {@code eps' = eps}; Keras, whose epsilon is added before the correction, {@code eps' = eps / sqrt(1 - 0.999^k)}.
+     * (Counting t from the optimizer's iterations instead, the fresh zero moments meet
+     * {@code 1 - beta^t ~ 1}: the 10th step would be {@code lr * sqrt(1 - 0.999^1010) / (1 - 0.9^1010) *
+     * (1 - 0.9^10) / sqrt(1 - 0.999^10)}, about 5.2 lr.)
+     */
+    @Test
+    void aWeightUnfrozenLateTakesAdamsFirstStepsNotLargerOnes() {
+        for (Convention c : Convention.values()) {
+            Weight head = TinyWeights.weight(0f);
+            Weight base = TinyWeights.weight(0f);
+            Adam adam = new Adam(List.of(ParamGroup.of("all", List.of(base, head))), 1e-3, c);
+            base.layer().setTrainable(false);
+            for (int i = 0; i < 1000; i++) {
+                TinyWeights.setGrad(head, 1f);
+                adam.step();
+            }
+            base.layer().setTrainable(true);
+            for (int k = 1; k <= 10; k++) {
+                double eps = c == Convention.KERAS ? 1e-7 / Math.sqrt(1 - Math.pow(0.999, k)) : 1e-8;
+                float before = TinyWeights.values(base)[0];
+                TinyWeights.setGrad(base, 0.5f);
+                adam.step();
+                double move = TinyWeights.values(base)[0] - before;
+                assertEquals(-1e-3 * 0.5 / (0.5 + eps), move, 5e-9, c + " step " + k + " after unfreezing");
+            }
+        }
     }
 
     private static double lateFirstUpdate(Convention c, float g, double lr) {
