@@ -1,13 +1,16 @@
 package org.transfer4j.optim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.nn.Weight;
+import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -47,7 +50,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs at least one parameter group");
         }
         this.groups = List.copyOf(groups);
-        this.convention = java.util.Objects.requireNonNull(convention, "convention");
+        this.convention = Objects.requireNonNull(convention, "convention");
         for (ParamGroup g : this.groups) {
             for (Weight w : g.weights()) {
                 ParamGroup other = groupOf.put(w, g);
@@ -79,6 +82,7 @@ public abstract class Optimizer {
         return baseLearningRate;
     }
 
+    /** Sets the base rate; with a {@link #schedule()}, the next {@link #step()} replaces it with the schedule's. */
     public final void setBaseLearningRate(double rate) {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be finite and >= 0, got "
@@ -139,18 +143,32 @@ public abstract class Optimizer {
 
     // ---- training -----------------------------------------------------------------------------------
 
-    /** One update of every trainable weight that has a gradient; then {@link #iterations()} grows by one. */
+    /**
+     * One update of every trainable weight that has a gradient; then {@link #iterations()} grows by one.
+     * A schedule's rate and every gradient's shape are checked before any weight changes.
+     */
     public void step() {
         if (schedule != null) {
-            setBaseLearningRate(schedule.rate(iterations));
+            double rate = schedule.rate(iterations);
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": schedule " + schedule
+                        + " gave the rate " + rate + " for step " + iterations + "; a rate must be finite and >= 0");
+            }
+            setBaseLearningRate(rate);
         }
         List<Weight> weights = new ArrayList<>();
         List<Tensor> grads = new ArrayList<>();
         for (ParamGroup g : groups) {
             for (Weight w : g.weights()) {
-                if (w.isTrainable() && w.value().grad() != null) {
+                Tensor grad = w.value().grad();
+                if (w.isTrainable() && grad != null) {
+                    if (!Arrays.equals(grad.shape(), w.shape())) {
+                        throw ShapeMismatchException.of(getClass().getSimpleName() + ".step",
+                                "the gradient of weight " + w.path() + " (group '" + g.name()
+                                        + "') does not have the weight's shape", w.shape(), grad.shape());
+                    }
                     weights.add(w);
-                    grads.add(w.value().grad());
+                    grads.add(grad);
                 }
             }
         }

@@ -14,6 +14,8 @@ import org.transfer4j.nn.Sequential;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
 
 /** Parameter groups: their rates and overrides, frozen and gradient-less weights, weight-decay exclusions, schedules. */
 class OptimizerGroupsTest {
@@ -274,6 +276,36 @@ class OptimizerGroupsTest {
                 () -> ParamGroup.of("a", List.of(w)).momentum(-0.5));
         assertTrue(momentum.getMessage().contains("'a'") && momentum.getMessage().contains("-0.5"),
                 momentum.getMessage());
+    }
+
+    @Test
+    void aScheduleGivingABadRateIsNamedWithItsStepAndChangesNothing() {
+        Weight w = TinyWeights.weight(1f);
+        SGD sgd = new SGD(List.of(ParamGroup.of("all", List.of(w))), 0.1);
+        sgd.setSchedule(step -> step < 2 ? 0.1 : Double.NaN);
+        TinyWeights.setGrad(w, 1f);
+        sgd.step();
+        sgd.step();
+        float[] before = TinyWeights.values(w);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, sgd::step);
+        assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("step 2"), e.getMessage());
+        assertArrayEquals(before, TinyWeights.values(w), 0f);
+        assertEquals(2, sgd.iterations());
+    }
+
+    /** A gradient put there by hand with the wrong shape: refused naming the weight, before any weight moves. */
+    @Test
+    void aGradientOfAnotherShapeIsRefusedBeforeAnyWeightChanges() {
+        Weight first = TinyWeights.weight(1f, 2f);
+        Weight wrong = TinyWeights.weight(1f, 2f, 3f);
+        SGD sgd = new SGD(List.of(ParamGroup.of("body", List.of(first)), ParamGroup.of("head", List.of(wrong))), 0.1);
+        TinyWeights.setGrad(first, 1f, 1f);
+        wrong.value().accumulateGrad(Tensor.of(new float[] {1f, 1f, 1f}, 3));
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class, sgd::step);
+        assertTrue(e.getMessage().contains(wrong.path()) && e.getMessage().contains("'head'")
+                && e.getMessage().contains("[1, 3]") && e.getMessage().contains("[3]"), e.getMessage());
+        assertArrayEquals(new float[] {1f, 2f}, TinyWeights.values(first), 0f);
+        assertEquals(0, sgd.iterations());
     }
 
     private static float[] minus(float[] a, float[] b) {
