@@ -1,7 +1,10 @@
 package org.transfer4j.optim;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.nn.layers.BatchNormalization;
 
@@ -30,18 +33,24 @@ public final class ParamGroup {
     }
 
     /**
-     * A group of trainable weights. Throws for an empty list (the message names the group) and for
-     * weights that can never be trained (moving statistics).
+     * A group of trainable weights. Throws for an empty list (the message names the group), for a weight
+     * listed twice and for weights that can never be trained (moving statistics). Frozen weights may be
+     * listed: {@link Optimizer#step()} skips them until their layer is unfrozen.
      */
     public static ParamGroup of(String name, List<Weight> weights) {
         if (weights.isEmpty()) {
             throw new IllegalArgumentException("parameter group '" + name + "' is empty: no trainable weights"
                     + " (are its layers frozen?)");
         }
+        Set<Weight> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Weight w : weights) {
             if (!w.isTrainableKind()) {
                 throw new IllegalArgumentException("parameter group '" + name + "': weight " + w.path()
                         + " is a statistic, not a trainable weight");
+            }
+            if (!seen.add(w)) {
+                throw new IllegalArgumentException("parameter group '" + name + "' lists weight " + w.path()
+                        + " twice; a weight is updated once per step");
             }
         }
         return new ParamGroup(name, weights);
@@ -57,8 +66,9 @@ public final class ParamGroup {
 
     /** A fixed learning rate for this group, which schedules do not change. */
     public ParamGroup learningRate(double rate) {
-        if (!(rate >= 0)) {
-            throw new IllegalArgumentException("parameter group '" + name + "': learning rate must be >= 0, got " + rate);
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("parameter group '" + name + "': learning rate must be finite and >= 0, got "
+                    + rate);
         }
         this.absoluteRate = OptionalDouble.of(rate);
         return this;
@@ -66,8 +76,8 @@ public final class ParamGroup {
 
     /** This group's rate as a multiple of the optimizer's (scheduled) base rate. */
     public ParamGroup rateMultiplier(double multiplier) {
-        if (!(multiplier >= 0)) {
-            throw new IllegalArgumentException("parameter group '" + name + "': rate multiplier must be >= 0, got "
+        if (!(multiplier >= 0) || Double.isInfinite(multiplier)) {
+            throw new IllegalArgumentException("parameter group '" + name + "': rate multiplier must be finite and >= 0, got "
                     + multiplier);
         }
         this.absoluteRate = OptionalDouble.empty();
@@ -76,8 +86,9 @@ public final class ParamGroup {
     }
 
     public ParamGroup weightDecay(double decay) {
-        if (!(decay >= 0)) {
-            throw new IllegalArgumentException("parameter group '" + name + "': weight decay must be >= 0, got " + decay);
+        if (!(decay >= 0) || Double.isInfinite(decay)) {
+            throw new IllegalArgumentException("parameter group '" + name + "': weight decay must be finite and >= 0, got "
+                    + decay);
         }
         this.weightDecay = OptionalDouble.of(decay);
         return this;
