@@ -250,7 +250,8 @@ public abstract class Optimizer {
 
     /**
      * Replaces the state with {@code state} (as {@link #stateDict} wrote it). Every entry is checked
-     * first (names, shapes, counts), so on error the optimizer is unchanged. Slots absent from
+     * first (names, shapes, counts; a weight with slots must have a step count, at most the iterations),
+     * so on error the optimizer is unchanged. Slots absent from
      * {@code state} start again from zeros. The base rate is stored as float32: a current base rate
      * that rounds to the stored one is kept, so a restored optimizer built with the same rate repeats
      * its updates bit for bit.

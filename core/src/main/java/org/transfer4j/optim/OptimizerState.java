@@ -25,7 +25,8 @@ record OptimizerState(long iterations, float baseLearningRate, Map<Weight, Long>
     /**
      * Checks every entry of {@code state}: the two scalars are present; every other name is
      * {@code <weight path>/<slot>} with a weight of this optimizer and a slot it uses for that weight
-     * (or {@code step}); slots have the weight's shape, counts are non-negative integers.
+     * (or {@code step}); slots have the weight's shape, counts are non-negative integers; a weight with
+     * slots has a step count, and no step count exceeds the iterations.
      */
     static OptimizerState validate(Map<String, Tensor> state, Map<String, Weight> weightsByPath,
                                    Function<Weight, Set<String>> slotNames, String owner) {
@@ -70,14 +71,28 @@ record OptimizerState(long iterations, float baseLearningRate, Map<Weight, Long>
             }
             slots.computeIfAbsent(w, k -> new LinkedHashMap<>()).put(slot, t.toArray());
         }
+        // Only an updated weight has slots, and it was updated at most once per iteration: a state that breaks
+        // this was edited or mixed up, and Adam would bias-correct its moments with the wrong t.
+        for (Weight w : slots.keySet()) {
+            if (!steps.containsKey(w)) {
+                throw new IllegalArgumentException(owner + " state has slots " + slots.get(w).keySet() + " for weight "
+                        + w.path() + " but no entry '" + w.path() + "/" + STEP + "' counting its updates");
+            }
+        }
+        for (Map.Entry<Weight, Long> e : steps.entrySet()) {
+            if (e.getValue() > iterations) {
+                throw new IllegalArgumentException(owner + " state entry '" + e.getKey().path() + "/" + STEP
+                        + "': a weight cannot have had " + e.getValue() + " updates in " + iterations + " iterations");
+            }
+        }
         return new OptimizerState(iterations, rate, steps, slots);
     }
 
     private static Tensor tensor(Map<String, Tensor> state, String name, String owner) {
         Tensor t = state.get(name);
         if (t == null) {
-            throw new IllegalArgumentException(owner + " state has no entry '" + name + "'; it has "
-                    + new TreeSet<>(state.keySet()));
+            throw new IllegalArgumentException(owner + " state has no entry '" + name + "'"
+                    + (state.containsKey(name) ? " (its value is null)" : "; it has " + new TreeSet<>(state.keySet())));
         }
         return t;
     }

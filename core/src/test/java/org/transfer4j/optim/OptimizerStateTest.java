@@ -136,6 +136,32 @@ class OptimizerStateTest {
         assertUnchanged(before, adam);
     }
 
+    /** Entries that stateDict never writes together: slots without a step count, more updates than iterations. */
+    @Test
+    void inconsistentCountsAreRefusedAndChangeNothing() {
+        Weight w = TinyWeights.weight(1f, 2f, 3f);
+        Adam adam = trainedAdam(w);
+        Map<String, float[]> before = snapshot(adam);
+
+        Map<String, Tensor> noStep = new LinkedHashMap<>(adam.stateDict());
+        noStep.remove(w.path() + "/step");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(noStep));
+        assertEquals("Adam state has slots [momentum, velocity] for weight " + w.path() + " but no entry '" + w.path()
+                + "/step' counting its updates", e.getMessage());
+
+        Map<String, Tensor> tooMany = new LinkedHashMap<>(adam.stateDict());
+        tooMany.put(w.path() + "/step", Tensor.scalar(3));
+        e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(tooMany));
+        assertEquals("Adam state entry '" + w.path() + "/step': a weight cannot have had 3 updates in 2 iterations",
+                e.getMessage());
+
+        Map<String, Tensor> nullEntry = new LinkedHashMap<>(adam.stateDict());
+        nullEntry.put(w.path() + "/velocity", null);
+        e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(nullEntry));
+        assertTrue(e.getMessage().contains("'" + w.path() + "/velocity' (its value is null)"), e.getMessage());
+        assertUnchanged(before, adam);
+    }
+
     @Test
     void stateOfAnotherConventionIsRefused() {
         Weight w = TinyWeights.weight(1f);
