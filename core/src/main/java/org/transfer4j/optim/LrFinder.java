@@ -22,10 +22,12 @@ import org.transfer4j.tensor.Tensor;
  * batch is not recorded). The result suggests the rate of steepest descent of the smoothed loss and the
  * rate of its minimum divided by 10 ({@link LrFindResult}).
  *
- * <p>Afterwards everything is put back, so training starts from where it was: the weights of the
+ * <p>Afterwards the training state is put back, so training starts from where it was: the weights of the
  * optimizer's groups (and of the whole model, moving statistics included, when {@link #restoring(Model)} is
  * given) bit for bit, the optimizer's state ({@link Optimizer#stateDict()}: slots, step counts, iterations),
- * its base rate and its schedule. Gradients are cleared.
+ * its base rate and its schedule. The gradients of all those weights are cleared. Random streams are not
+ * put back (as in fastai): dropout layers and data shuffling have drawn for every batch run, so the masks
+ * and orders that follow differ from a run without the test.
  *
  * <p>The caller gives one function of the batch index that runs the forward pass in training mode and returns
  * the scalar loss <em>tensor</em>; the finder does the rest of each step ({@code zeroGrad}, {@code backward},
@@ -159,7 +161,9 @@ public final class LrFinder {
     private void restore(Map<Weight, Tensor> weights, Map<String, Tensor> state, double baseRate,
                          LearningRateSchedule schedule) {
         weights.forEach(Weight::assign);
-        optimizer.zeroGrad();
+        // Also the model's weights outside the groups: a trainable layer the optimizer does not update still
+        // collected a gradient from every batch.
+        weights.keySet().forEach(w -> w.value().zeroGrad());
         optimizer.loadStateDict(state);
         // The state dict stores the base rate as float32; put back the exact double.
         optimizer.setBaseLearningRate(baseRate);

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.losses.MeanSquaredError;
 import org.transfer4j.nn.Initializers;
+import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Sequential;
 import org.transfer4j.nn.Weight;
@@ -171,6 +172,21 @@ class LrFinderTest {
         float[][] vb = values(twin.model());
         for (int i = 0; i < va.length; i++) {
             assertArrayEquals(vb[i], va[i], "weight " + i + " after 8 steps");
+        }
+    }
+
+    /** A trainable layer outside the optimizer's groups collects gradients during the test: they are cleared too. */
+    @Test
+    void gradientsOfTheWholeModelAreCleared() {
+        Problem p = Problem.make(19);
+        Layer first = new Dense(3).named("first");
+        Layer last = new Dense(1).named("last");
+        Model model = new Sequential(new int[] {3}, first, last);
+        SGD sgd = new SGD(List.of(ParamGroup.of("last", last.trainableWeights())), 0.01);
+        MeanSquaredError mse = new MeanSquaredError();
+        new LrFinder(sgd).restoring(model).batches(5).run(i -> mse.compute(model.call(p.x(), true), p.y()));
+        for (Weight w : model.weights()) {
+            assertNull(w.value().grad(), "gradient of " + w.path());
         }
     }
 
