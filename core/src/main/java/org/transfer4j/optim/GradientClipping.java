@@ -27,11 +27,13 @@ public final class GradientClipping {
      * The factor that brings a global norm {@code norm} down to {@code maxNorm}:
      * Keras {@code clip_by_global_norm}: {@code maxNorm / max(norm, maxNorm)} (Keras writes it
      * {@code maxNorm * min(1/norm, 1/maxNorm)}); PyTorch {@code clip_grad_norm_}:
-     * {@code min(1, maxNorm / (norm + 1e-6))}. 1 when the norm is within the limit; NaN for a NaN norm.
+     * {@code min(1, maxNorm / (norm + 1e-6))}. 1 when the norm is within the limit. A non-finite norm:
+     * Keras adds {@code norm - norm} to the scale, so infinity gives NaN as NaN does; PyTorch gives 0 for
+     * infinity (every finite gradient zeroed, every infinite one NaN) and NaN for NaN.
      */
     public static double normScale(double norm, double maxNorm, Convention convention) {
         return switch (convention) {
-            case KERAS -> maxNorm / Math.max(norm, maxNorm);
+            case KERAS -> maxNorm / Math.max(norm, maxNorm) + (norm - norm);
             case PYTORCH -> Math.min(1.0, maxNorm / (norm + 1e-6));
         };
     }

@@ -3,6 +3,7 @@ package org.transfer4j.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,20 @@ class GradientClippingTest {
             assertArrayEquals(new float[] {-3f, -4f}, after[0], 0f);
             assertArrayEquals(new float[] {-12f}, after[1], 0f);
         }
+    }
+
+    /**
+     * Keras' {@code clip_by_global_norm}: {@code scale = clip_norm * min(1/norm, 1/clip_norm) + (norm - norm)},
+     * NaN for an infinite or NaN norm, so the step makes the divergence visible. PyTorch:
+     * {@code min(1, c / (inf + 1e-6)) = 0}, and NaN for a NaN norm.
+     */
+    @Test
+    void aNonFiniteNormGivesKerasNanAndPytorchZeroForInfinity() {
+        assertTrue(Double.isNaN(GradientClipping.normScale(Double.POSITIVE_INFINITY, 1, Convention.KERAS)));
+        assertTrue(Double.isNaN(GradientClipping.normScale(Double.NaN, 1, Convention.KERAS)));
+        assertEquals(0.0, GradientClipping.normScale(Double.POSITIVE_INFINITY, 1, Convention.PYTORCH), 0.0);
+        assertTrue(Double.isNaN(GradientClipping.normScale(Double.NaN, 1, Convention.PYTORCH)));
+        assertEquals(1.0, GradientClipping.normScale(0, 1, Convention.KERAS), 0.0, "a zero norm is within the limit");
     }
 
     @Test
