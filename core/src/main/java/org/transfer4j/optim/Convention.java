@@ -27,6 +27,9 @@ package org.transfer4j.optim;
  *   <tr><td>state slot names</td><td>Keras' variable names ({@code momentum}, {@code velocity}, ...)</td>
  *       <td>PyTorch's state keys ({@code momentum_buffer}, {@code exp_avg}, ...)</td></tr>
  * </table>
+ * Both conventions here leave biases and batch-norm weights undecayed unless their group asks
+ * ({@link ParamGroup#decayNormAndBias}, fastai's {@code wd_bn_bias=False}); Keras and PyTorch decay every
+ * weight they are given.
  * Sources: the update_step methods of {@code keras/src/optimizers/{sgd,adam,rmsprop}.py} and
  * {@code base_optimizer._apply_weight_decay}, and the algorithm boxes of {@code torch.optim.SGD},
  * {@code Adam}, {@code AdamW} and {@code RMSprop}. Since state slots are named after the framework,

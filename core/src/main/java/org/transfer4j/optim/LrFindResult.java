@@ -13,6 +13,8 @@ package org.transfer4j.optim;
  *       this is {@link #suggestion()};</li>
  *   <li>{@link #minimumRate}, fastai's {@code minimum}: the rate of the lowest smoothed loss, divided by 10.</li>
  * </ul>
+ * These are the two suggestions fastai's {@code lr_find} returned before version 2.5 ({@code lr_min, lr_steep});
+ * its default since is {@code valley} (the longest falling stretch of the curve), which is not implemented here.
  *
  * @param rates          the base learning rate of each batch
  * @param losses         the raw loss of each batch

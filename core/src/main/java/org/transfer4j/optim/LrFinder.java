@@ -16,7 +16,8 @@ import org.transfer4j.tensor.Tensor;
 /**
  * The learning-rate range test (Leslie Smith, "Cyclical Learning Rates"; fastai's {@code lr_find}): a short
  * mock training whose base rate grows exponentially from {@code startRate} (1e-7) to {@code endRate} (10)
- * over {@code batches} (100) batches, {@code rate_i = start * (end / start)^(i / (batches - 1))}, recording the
+ * over {@code batches} (100) batches, {@code rate_i = start * (end / start)^(i / (batches - 1))} (fastai divides
+ * by {@code batches}, so its last rate stays just below the end), recording the
  * loss of every batch and its moving average (beta 0.98, bias-corrected as fastai's {@code AvgSmoothLoss}).
  * It stops early when the smoothed loss exceeds 4 times its minimum so far, or a loss is not finite (that
  * batch is not recorded). The result suggests the rate of steepest descent of the smoothed loss and the

@@ -22,6 +22,10 @@ import org.transfer4j.nn.Weight;
  * without trainable weights is an error that names it, since an optimizer would silently skip it; freeze
  * with fewer groups instead.
  *
+ * <p>Since frozen weights are left out, groups made before {@code unfreezeFrom(...)} never train the weights it
+ * unfreezes: make the groups and the optimizer again after unfreezing (as Keras recompiles), or list every
+ * weight with {@link ParamGroup#of} (the optimizer skips a weight while its layer is frozen).
+ *
  * <pre>
  * Model model = Model.of(in, head.apply(base.apply(in)));
  * List&lt;ParamGroup&gt; groups = ParamGroups.splitAt(model, "block_13_expand", "predictions");

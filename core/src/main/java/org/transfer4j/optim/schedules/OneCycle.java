@@ -15,8 +15,9 @@ import org.transfer4j.optim.LearningRateSchedule;
  * pct = (step - phase start_step) / (phase end_step - phase start_step)
  * </pre>
  * PyTorch raises past {@code total_steps}; here every step from {@code totalSteps - 1} on gets the final
- * (minimum) rate. (fastai's own {@code fit_one_cycle} ends at {@code lr_max / 1e5} rather than
- * {@code lr_max / 25 / 1e4}; {@code finalDivFactor(4e3)} gives that.)
+ * (minimum) rate. (fastai's own {@code fit_one_cycle} rises for {@code pct_start=0.25} of the steps and ends at
+ * {@code lr_max / 1e5} rather than {@code lr_max / 25 / 1e4}; {@code pctStart(0.25).finalDivFactor(4e3)} gives
+ * those.)
  *
  * <p>The momentum cycles inversely, from {@code maxMomentum} (0.95) down to {@code baseMomentum} (0.85) and
  * back, as PyTorch's {@code cycle_momentum=True}; {@link #momentum(long)} gives it for a callback to set.
