@@ -224,7 +224,8 @@ public abstract class Optimizer {
 
     /**
      * Copies of the state: scalars {@code iterations} and {@code base_learning_rate}, and per weight
-     * that has been updated {@code <weight path>/step} (its update count) and {@code <weight path>/<slot>}.
+     * that has been updated {@code <weight path>/step} (its update count) and {@code <weight path>/<slot>}
+     * for each slot that its group's current settings use ({@link #slotNames}).
      */
     public Map<String, Tensor> stateDict() {
         if (iterations >= MAX_STORED_COUNT) {
@@ -240,8 +241,13 @@ public abstract class Optimizer {
                 if (steps != null) {
                     out.put(w.path() + "/" + OptimizerState.STEP, Tensor.scalar((float) steps));
                 }
+                // Only the slots the current settings use: a momentum buffer left from before a group's
+                // momentum was set to 0 is not state any more, and loadStateDict would refuse its name.
+                Set<String> used = slotNames(groupOf.get(w));
                 for (Map.Entry<String, Tensor> s : slots.getOrDefault(w, Map.of()).entrySet()) {
-                    out.put(w.path() + "/" + s.getKey(), s.getValue().copy());
+                    if (used.contains(s.getKey())) {
+                        out.put(w.path() + "/" + s.getKey(), s.getValue().copy());
+                    }
                 }
             }
         }

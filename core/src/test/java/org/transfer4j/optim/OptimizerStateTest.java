@@ -162,6 +162,32 @@ class OptimizerStateTest {
         assertUnchanged(before, adam);
     }
 
+    /**
+     * A group's momentum set to 0 after some steps (or RMSprop's centering turned off): the buffer left behind is
+     * no longer state, so the state dict leaves it out and loads back into the same optimizer.
+     */
+    @Test
+    void stateDictLoadsBackAfterASettingDropsASlot() {
+        Weight w = TinyWeights.weight(1f, 2f);
+        ParamGroup group = ParamGroup.of("all", List.of(w)).momentum(0.9);
+        SGD sgd = new SGD(List.of(group), 0.1);
+        TinyWeights.setGrad(w, 1f, 1f);
+        sgd.step();
+        group.momentum(0);
+        Map<String, Tensor> state = sgd.stateDict();
+        assertEquals(List.of("iterations", "base_learning_rate", w.path() + "/step"), List.copyOf(state.keySet()));
+        sgd.loadStateDict(state);
+
+        Weight v = TinyWeights.weight(1f);
+        RMSprop rms = new RMSprop(List.of(ParamGroup.of("all", List.of(v))), 0.01).centered(true);
+        TinyWeights.setGrad(v, 1f);
+        rms.step();
+        rms.centered(false);
+        rms.loadStateDict(rms.stateDict());
+        assertEquals(List.of("iterations", "base_learning_rate", v.path() + "/step", v.path() + "/velocity"),
+                List.copyOf(rms.stateDict().keySet()));
+    }
+
     @Test
     void stateOfAnotherConventionIsRefused() {
         Weight w = TinyWeights.weight(1f);
