@@ -81,7 +81,7 @@ public final class StripeImages {
         float[] contrast = new float[3];
         for (int ch = 0; ch < 3; ch++) {
             mean[ch] = 0.3f + 0.4f * uniform();
-            // At least 0.15 either way, so no image is a flat colour (which no model could classify).
+            // At least 0.1 either way, so no image is a flat colour (which no model could classify).
             float amplitude = 0.1f + 0.2f * uniform();
             contrast[ch] = uniform() < 0.5f ? -amplitude : amplitude;
         }

@@ -12,8 +12,8 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * The demo's minimal training loop: shuffled mini-batches, forward with {@code training = true},
- * sparse categorical cross-entropy on the logits, backward, optimizer step. (The full training loop
- * with callbacks, checkpoints and progress bars is the workflow's; this one is a screen long.)
+ * sparse categorical cross-entropy on the logits, backward, optimizer step. (A full training loop with
+ * callbacks, checkpoints and progress bars is not written yet; this one is a screen long.)
  */
 final class Training {
     private static final SparseCategoricalCrossentropy LOSS = new SparseCategoricalCrossentropy(true);
