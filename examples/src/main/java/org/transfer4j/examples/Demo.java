@@ -90,8 +90,15 @@ public final class Demo {
         }
     }
 
-    /** One row of the comparison. */
-    public record Approach(String name, long trainableParams, double valAccuracy, double seconds) {
+    /**
+     * One row of the comparison. {@code trainableParams} counts the model's trainable weights (every one
+     * of them is in a parameter group); {@code groupRates} is the learning rate of each group, in order.
+     */
+    public record Approach(String name, long trainableParams, List<Double> groupRates, double valAccuracy,
+                           double seconds) {
+        public Approach {
+            groupRates = List.copyOf(groupRates);
+        }
     }
 
     /** The pretrained model's accuracy on its own task, then the three approaches on the target task. */
@@ -125,7 +132,7 @@ public final class Demo {
         out.printf(Locale.ROOT, "pretraining on the source task (%s): %d images of %dx%d, %d parameters, %d epochs, CPU (%d threads)%n",
                 StripeImages.Task.SOURCE.name(), sourceTrain.count(), size, size, source.countParams(),
                 config.sourceEpochs(), CpuParallel.threads());
-        Training.fit(source, adam(List.of(ParamGroup.of("all", source.trainableWeights())), config.lr()),
+        Training.fit(source, adam(ParamGroups.all(source), config.lr()),
                 sourceTrain, config.sourceEpochs(), config.batch(), shuffle, this::printEpoch);
         double sourceAccuracy = Training.accuracy(source, sourceVal, config.batch());
         out.printf(Locale.ROOT, "  source validation accuracy %.3f (chance %.3f)%n%n", sourceAccuracy,
@@ -143,16 +150,15 @@ public final class Demo {
         List<Approach> rows = new ArrayList<>();
         // (1) from scratch: a fresh base and head, everything trained at lr.
         Model scratch = StripeNet.classifier(StripeNet.base(size), task.classes(), "scratch_head");
-        rows.add(train("1. from scratch", scratch, List.of(ParamGroup.of("all", scratch.trainableWeights())),
-                targetTrain, targetVal, shuffle));
+        rows.add(train("1. from scratch", scratch, ParamGroups.all(scratch), targetTrain, targetVal, shuffle));
 
-        // (2) the pretrained base frozen under a new head: only the head trains.
+        // (2) the pretrained base frozen under a new head: only the head trains. The optimizer gets every
+        // weight the model calls trainable, so a base that did not freeze would move and fail the check.
         Model frozen = StripeNet.classifier(base, task.classes(), "frozen_head");
         base.setTrainable(false);
         List<float[]> before = snapshot(base);
-        rows.add(train("2. pretrained base frozen, new head", frozen,
-                List.of(ParamGroup.of("head", frozen.layer("frozen_head").trainableWeights())),
-                targetTrain, targetVal, shuffle));
+        rows.add(train("2. pretrained base frozen, new head", frozen, ParamGroups.all(frozen), targetTrain,
+                targetVal, shuffle));
         boolean unchanged = sameValues(before, snapshot(base));
 
         // (3) fine-tuning: a new head, the top block unfrozen at a tenth of the head's rate.
@@ -173,11 +179,12 @@ public final class Demo {
     private Approach train(String name, Model model, List<ParamGroup> groups, LabelledImages train,
                            LabelledImages val, Generator shuffle) {
         long t0 = System.nanoTime();
-        Training.fit(model, adam(groups, config.lr()), train, config.targetEpochs(), config.batch(), shuffle,
-                s -> { });
+        Optimizer optimizer = adam(groups, config.lr());
+        Training.fit(model, optimizer, train, config.targetEpochs(), config.batch(), shuffle, s -> { });
         double seconds = seconds(t0);
-        long trainable = groups.stream().flatMap(g -> g.weights().stream()).mapToLong(Weight::numel).sum();
-        return new Approach(name, trainable, Training.accuracy(model, val, config.batch()), seconds);
+        long trainable = model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+        List<Double> rates = groups.stream().map(optimizer::currentRate).toList();
+        return new Approach(name, trainable, rates, Training.accuracy(model, val, config.batch()), seconds);
     }
 
     private static Optimizer adam(List<ParamGroup> groups, double lr) {

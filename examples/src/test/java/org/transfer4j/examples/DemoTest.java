@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.examples.Demo.Approach;
 import org.transfer4j.examples.Demo.Config;
@@ -27,6 +28,24 @@ class DemoTest {
         assertTrue(result.fineTuned().trainableParams() < result.scratch().trainableParams());
         String printed = text.toString();
         assertTrue(printed.contains("approach") && printed.contains("stayed bit-identical"), printed);
+    }
+
+    @Test
+    void eachApproachTrainsExactlyItsWeightsAtItsRates() {
+        // Parameter counts by hand, for the 5 target classes (StripeNet's class comment gives the layers):
+        //   block1: conv 3*3*3*16 = 432, BN gamma+beta 2*16 = 32;  block2: conv 3*3*16*32 = 4608, BN 2*32 = 64
+        //   block3: conv 3*3*32*64 = 18432, BN 2*64 = 128;          head: dense 64*5 + 5 = 325
+        // (BN moving statistics are never trainable.)
+        Demo.Result r = Demo.run(TINY, new PrintWriter(new StringWriter()));
+        double lr = TINY.lr();
+        assertEquals(432 + 32 + 4608 + 64 + 18432 + 128 + 325, r.scratch().trainableParams());
+        assertEquals(List.of(lr), r.scratch().groupRates());
+        assertEquals(325, r.frozen().trainableParams(), "the frozen base must leave only the head trainable");
+        assertEquals(List.of(lr), r.frozen().groupRates());
+        assertEquals(18432 + 128 + 325, r.fineTuned().trainableParams(), "exactly block3 and the head");
+        assertEquals(2, r.fineTuned().groupRates().size());
+        assertEquals(0.1 * lr, r.fineTuned().groupRates().get(0), 1e-15, "the base group: a tenth of the head's rate");
+        assertEquals(lr, r.fineTuned().groupRates().get(1), 0.0);
     }
 
     @Test
