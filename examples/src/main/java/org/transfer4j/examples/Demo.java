@@ -32,11 +32,6 @@ import org.transfer4j.tensor.Generator;
  * is seeded (data, initial weights, dropout, shuffling), so a run repeats for a given thread count.
  */
 public final class Demo {
-    /** Mixed into the seed for each data set, so train, validation, source and target share no image. */
-    private static final long SOURCE_VAL = 0x76616cL;
-    private static final long TARGET_TRAIN = 0x746774L;
-    private static final long TARGET_VAL = 0x747676L;
-
     private final Config config;
     private final PrintWriter out;
 
@@ -91,6 +86,24 @@ public final class Demo {
     }
 
     /**
+     * The seeds of the demo's six random streams, each the user's seed mixed with its own constant. The
+     * generators are counter-based (number k of stream s is {@code hash(s, k)}), so two streams on one seed
+     * would draw the very same numbers: the initial weights would be a function of the first training
+     * images, and train and validation images would coincide. {@code mix64} is a bijection, so distinct
+     * constants give distinct seeds for every user seed.
+     */
+    record Streams(long sourceTrain, long sourceVal, long targetTrain, long targetVal, long weights, long shuffle) {
+        static Streams of(long seed) {
+            return new Streams(derive(seed, 0x737263L), derive(seed, 0x76616cL), derive(seed, 0x746774L),
+                    derive(seed, 0x747676L), derive(seed, 0x777473L), derive(seed, 0x736866L));
+        }
+
+        private static long derive(long seed, long stream) {
+            return Generator.mix64(seed ^ stream);
+        }
+    }
+
+    /**
      * One row of the comparison. {@code trainableParams} counts the model's trainable weights (every one
      * of them is in a parameter group); {@code groupRates} is the learning rate of each group, in order.
      */
@@ -118,15 +131,16 @@ public final class Demo {
 
     private Result run() {
         long start = System.nanoTime();
-        Generator.manualSeed(config.seed()); // initial weights and dropout masks
-        Generator shuffle = new Generator(config.seed());
+        Streams seeds = Streams.of(config.seed());
+        Generator.manualSeed(seeds.weights()); // initial weights and dropout masks
+        Generator shuffle = new Generator(seeds.shuffle());
         int size = config.imageSize();
 
         // 1. Pretrain on the source task.
         LabelledImages sourceTrain = StripeImages.generate(StripeImages.Task.SOURCE, config.sourcePerClass(), size,
-                config.seed());
+                seeds.sourceTrain());
         LabelledImages sourceVal = StripeImages.generate(StripeImages.Task.SOURCE, config.valPerClass(), size,
-                Generator.mix64(config.seed() ^ SOURCE_VAL));
+                seeds.sourceVal());
         Model base = StripeNet.base(size);
         Model source = StripeNet.classifier(base, StripeImages.Task.SOURCE.classes(), "source_head");
         out.printf(Locale.ROOT, "pretraining on the source task (%s): %d images of %dx%d, %d parameters, %d epochs, CPU (%d threads)%n",
@@ -140,10 +154,8 @@ public final class Demo {
 
         // 2. The target task: few training images.
         StripeImages.Task task = StripeImages.Task.TARGET;
-        LabelledImages targetTrain = StripeImages.generate(task, config.targetPerClass(), size,
-                Generator.mix64(config.seed() ^ TARGET_TRAIN));
-        LabelledImages targetVal = StripeImages.generate(task, config.valPerClass(), size,
-                Generator.mix64(config.seed() ^ TARGET_VAL));
+        LabelledImages targetTrain = StripeImages.generate(task, config.targetPerClass(), size, seeds.targetTrain());
+        LabelledImages targetVal = StripeImages.generate(task, config.valPerClass(), size, seeds.targetVal());
         out.printf(Locale.ROOT, "target task (%s): %d training images, %d validation images, %d epochs each%n",
                 task.name(), targetTrain.count(), targetVal.count(), config.targetEpochs());
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.examples.Demo.Approach;
 import org.transfer4j.examples.Demo.Config;
@@ -49,6 +50,19 @@ class DemoTest {
     }
 
     @Test
+    void everyRandomStreamHasItsOwnSeed() {
+        // Counter-based generators on one seed draw the same numbers: shared seeds would tie the initial
+        // weights, the shuffling and the images to one another.
+        for (long seed : new long[] {0, 1, 42, -1, Long.MIN_VALUE, Long.MAX_VALUE}) {
+            Demo.Streams s = Demo.Streams.of(seed);
+            Set<Long> seeds = Set.of(s.sourceTrain(), s.sourceVal(), s.targetTrain(), s.targetVal(), s.weights(),
+                    s.shuffle()); // Set.of throws on a duplicate
+            assertEquals(6, seeds.size(), "seed " + seed);
+            assertEquals(s, Demo.Streams.of(seed));
+        }
+    }
+
+    @Test
     void sameSeedGivesTheSameResults() {
         Demo.Result a = Demo.run(TINY, new PrintWriter(new StringWriter()));
         Demo.Result b = Demo.run(TINY, new PrintWriter(new StringWriter()));
@@ -61,9 +75,10 @@ class DemoTest {
     @Test
     void pretrainedFeaturesBeatTrainingFromScratchOnTheSmallTargetSet() {
         // A reduced demo (16x16 images, 100 source images per class, 5 epochs; about 3 s). With seeds 1-5
-        // and 42 it gave: source accuracy 0.785-0.950, scratch 0.585-0.745, frozen 0.790-0.995, fine-tuned
-        // 0.995-1.000 (./transfer4j demo --seed S --image-size 16 --source-per-class 100 --source-epochs 5
-        // --val-per-class 40). The assertions leave a margin below the worst of those runs.
+        // and 42 it gave: source accuracy 0.880-0.968, scratch 0.615-0.775, frozen 0.720-0.990, fine-tuned
+        // 0.990-1.000 (./transfer4j demo --seed S --image-size 16 --source-per-class 100 --source-epochs 5
+        // --val-per-class 40). Seed 42, asserted here: 0.880, 0.625, 0.985, 0.990; the frozen head beat
+        // scratch on every seed, narrowly on seed 4 (0.720 vs 0.715).
         Config config = new Config(42, 16, 100, 5, 10, 15, 40, 32, 0.003f);
         Demo.Result r = Demo.run(config, new PrintWriter(new StringWriter()));
         assertTrue(r.sourceValAccuracy() > 0.6, "source accuracy " + r.sourceValAccuracy());
