@@ -21,7 +21,10 @@ final class Training {
     private Training() {
     }
 
-    /** One epoch's numbers: mean training loss and accuracy over its batches, and its time. */
+    /**
+     * One epoch's numbers: the training loss and accuracy averaged over its samples (as Keras reports them,
+     * with dropout active and the weights changing between batches), and its time.
+     */
     record EpochStats(int epoch, double trainLoss, double trainAccuracy, double seconds) {
     }
 
@@ -32,7 +35,7 @@ final class Training {
             long t0 = System.nanoTime();
             int[] order = train.shuffled(gen);
             Accuracy accuracy = new Accuracy();
-            double lossSum = 0;
+            double lossSum = 0; // sum over batches of (batch mean loss) x (batch size), so a short last batch weighs less
             int batches = 0;
             for (int from = 0; from < order.length; from += batch) {
                 LabelledImages.Batch b = train.batch(order, from, Math.min(from + batch, order.length));
@@ -47,10 +50,10 @@ final class Training {
                 loss.backward();
                 optimizer.step();
                 accuracy.update(logits, b.labels());
-                lossSum += value;
+                lossSum += (double) value * b.labels().length;
                 batches++;
             }
-            onEpoch.accept(new EpochStats(epoch, lossSum / batches, accuracy.result(),
+            onEpoch.accept(new EpochStats(epoch, lossSum / order.length, accuracy.result(),
                     (System.nanoTime() - t0) / 1e9));
         }
     }
