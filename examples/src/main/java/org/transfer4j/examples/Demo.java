@@ -71,11 +71,23 @@ public final class Demo {
             require(valPerClass >= 1, "val-per-class must be at least 1, got " + valPerClass);
             require(batch >= 1, "batch must be at least 1, got " + batch);
             require(lr > 0 && Float.isFinite(lr), "lr must be a positive number, got " + lr);
+            // Checked here, before any training, rather than failing half-way through the run.
+            requireOneArray("source-per-class", sourcePerClass, StripeImages.Task.SOURCE.classes(), imageSize);
+            requireOneArray("target-per-class", targetPerClass, StripeImages.Task.TARGET.classes(), imageSize);
+            requireOneArray("val-per-class", valPerClass, StripeImages.Task.SOURCE.classes(), imageSize);
         }
 
         public static Config defaults() {
             return new Config(DEFAULT_SEED, DEFAULT_IMAGE_SIZE, DEFAULT_SOURCE_PER_CLASS, DEFAULT_SOURCE_EPOCHS,
                     DEFAULT_TARGET_PER_CLASS, DEFAULT_TARGET_EPOCHS, DEFAULT_VAL_PER_CLASS, DEFAULT_BATCH, DEFAULT_LR);
+        }
+
+        /** A data set is one float array of {@code perClass * classes * size * size * 3} pixel values. */
+        private static void requireOneArray(String option, int perClass, int classes, int imageSize) {
+            double values = (double) perClass * classes * imageSize * imageSize * 3;
+            require(values <= StripeImages.MAX_VALUES, String.format(Locale.ROOT,
+                    "%s %d at image-size %d makes %.3g pixel values, more than one Java array holds (%d);"
+                            + " use fewer or smaller images", option, perClass, imageSize, values, StripeImages.MAX_VALUES));
         }
 
         private static void require(boolean ok, String message) {

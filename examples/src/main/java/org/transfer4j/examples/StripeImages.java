@@ -21,6 +21,9 @@ public final class StripeImages {
     /** The source task's ten stripe angles, 18 degrees apart, cover the half circle (180 degrees is 0). */
     public static final int CLASSES = 10;
 
+    /** The most pixel values one data set may hold: the longest array a JVM reliably allocates. */
+    public static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
     private static final float MIN_PERIOD = 4f;
     private static final float MAX_PERIOD = 8f;
 
@@ -58,6 +61,11 @@ public final class StripeImages {
         if (perClass < 1 || size < 4) {
             throw new IllegalArgumentException("stripe images: need perClass >= 1 and size >= 4, got perClass "
                     + perClass + ", size " + size);
+        }
+        double values = (double) perClass * task.classes() * size * size * 3;
+        if (values > MAX_VALUES) {
+            throw new IllegalArgumentException("stripe images: " + perClass + " per class of " + size + "x" + size
+                    + " make " + (long) values + " pixel values, more than one array holds (" + MAX_VALUES + ")");
         }
         StripeImages maker = new StripeImages(task, seed, size);
         int count = perClass * task.classes();

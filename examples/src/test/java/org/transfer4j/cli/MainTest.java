@@ -59,4 +59,11 @@ class MainTest {
         assertEquals(2, run("demo", "--epoch", "3"));
         assertTrue(err.toString().contains("--epoch"), err.toString());
     }
+
+    @Test
+    void demoRejectsImagesTooLargeForMemoryAsAUsageError() {
+        assertEquals(2, run("demo", "--image-size", "100000"));
+        assertTrue(err.toString().contains("image-size 100000"), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
+    }
 }

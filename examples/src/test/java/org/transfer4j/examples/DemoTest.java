@@ -92,4 +92,16 @@ class DemoTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new Config(1, 8, 1, 0, 1, 1, 1, 8, 0.1f));
         assertTrue(e.getMessage().contains("source-epochs"), e.getMessage());
     }
+
+    @Test
+    void configRejectsDataSetsTooLargeForOneArrayBeforeAnyTraining() {
+        // 2e9 per class x 10 classes x 24 x 24 x 3 = 3.46e13 values (it overflowed int and failed mid-run).
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Config(1, 24, 2_000_000_000, 1, 1, 1, 1, 8, 0.1f));
+        assertTrue(e.getMessage().contains("source-per-class 2000000000 at image-size 24 makes 3.46e+13 pixel values"),
+                e.getMessage());
+        // The target set is checked too: 1e8 x 5 x 24 x 24 x 3 = 8.64e11, before the source task trains.
+        var t = assertThrows(IllegalArgumentException.class, () -> new Config(1, 24, 1, 1, 100_000_000, 1, 1, 8, 0.1f));
+        assertTrue(t.getMessage().contains("target-per-class 100000000"), t.getMessage());
+    }
 }
