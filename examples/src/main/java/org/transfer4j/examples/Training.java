@@ -1,7 +1,6 @@
 package org.transfer4j.examples;
 
 import java.util.function.Consumer;
-import org.transfer4j.Transfer4jException;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.losses.SparseCategoricalCrossentropy;
 import org.transfer4j.metrics.Accuracy;
@@ -28,7 +27,11 @@ final class Training {
     record EpochStats(int epoch, double trainLoss, double trainAccuracy, double seconds) {
     }
 
-    /** Trains {@code model} for {@code epochs} passes over {@code train}, reporting each epoch. */
+    /**
+     * Trains {@code model} for {@code epochs} passes over {@code train}, reporting each epoch.
+     *
+     * @throws TrainingDivergedException when a batch's loss is not finite (it names the epoch and batch)
+     */
     static void fit(Model model, Optimizer optimizer, LabelledImages train, int epochs, int batch, Generator gen,
                     Consumer<EpochStats> onEpoch) {
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -44,7 +47,7 @@ final class Training {
                 Tensor loss = LOSS.compute(logits, b.labels());
                 float value = loss.item();
                 if (!Float.isFinite(value)) {
-                    throw new Transfer4jException("demo: the loss became " + value + " in epoch " + epoch
+                    throw new TrainingDivergedException("demo: the loss became " + value + " in epoch " + epoch
                             + ", batch " + (batches + 1) + " (try a smaller --lr)");
                 }
                 loss.backward();
