@@ -28,6 +28,10 @@ import org.transfer4j.tensor.Generator;
  *       <li>fine-tune: unfreeze the base's top block and train it at a tenth of the head's rate.</li>
  *     </ol></li>
  * </ol>
+ * Approach 3 is one stage with discriminative rates: a fresh head and the unfrozen top block train
+ * together from the start, the low rate keeping the head's first, large gradients from wrecking the
+ * pretrained block. The Keras guide's recipe has two stages instead (train the head on the frozen base,
+ * as approach 2, then unfreeze and train on at a low rate), as does fastai's {@code fine_tune}.
  * It prints a table of validation accuracy, trainable parameters and time per approach. Everything
  * is seeded (data, initial weights, dropout, shuffling), so a run repeats for a given thread count.
  */
