@@ -38,7 +38,7 @@ final class ScoredBatch {
 
     /**
      * {@code predictions (N,C)} with targets {@code (N,C)} (one-hot or distributions: the true class is
-     * the first maximum of the row) or {@code (N)} / {@code (N,1)} class indices (whole numbers).
+     * the first maximum of the row; NaN is rejected) or {@code (N)} / {@code (N,1)} class indices (whole numbers).
      */
     static ScoredBatch of(String metric, Tensor predictions, Tensor targets) {
         int[] p = checkPredictions(metric, predictions);
@@ -46,6 +46,13 @@ final class ScoredBatch {
         int[] t = targets.shape();
         float[] v = targets.detach().toArray();
         if (Arrays.equals(p, t)) {
+            for (int i = 0; i < v.length; i++) {
+                // argmax would skip a NaN (or pick it in column 0): reject it, as NaN predictions are.
+                if (Float.isNaN(v[i])) {
+                    throw new IllegalArgumentException(metric + ": target at row " + i / p[1] + ", class " + i % p[1]
+                            + " is NaN");
+                }
+            }
             int[] labels = new int[p[0]];
             for (int i = 0; i < p[0]; i++) {
                 labels[i] = argmax(v, i * p[1], p[1]);

@@ -102,4 +102,18 @@ class AccuracyTest {
         assertTrue(n.getMessage().contains("row 1") && n.getMessage().contains("class 1"), n.getMessage());
         assertEquals(0, acc.count(), "a rejected batch adds nothing");
     }
+
+    @Test
+    void nanInOneHotTargetsIsRejectedNamingRowAndClass() {
+        // Without the check, argmax would read the row [0, NaN, 1] as class 2 and [NaN, 1, 0] as class 0.
+        Accuracy acc = new Accuracy();
+        Tensor pred = Tensor.of(DOC_PRED, 2, 3);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> acc.update(pred, Tensor.of(new float[] {0, Float.NaN, 1, 0, 1, 0}, 2, 3)));
+        assertTrue(e.getMessage().contains("target at row 0, class 1 is NaN"), e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class,
+                () -> acc.update(pred, Tensor.of(new float[] {0, 0, 1, Float.NaN, 1, 0}, 2, 3)));
+        assertTrue(f.getMessage().contains("row 1, class 0"), f.getMessage());
+        assertEquals(0, acc.count(), "a rejected batch adds nothing");
+    }
 }

@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "mini-batch size (default: ${DEFAULT-VALUE})")
     private int batch = Config.DEFAULT_BATCH;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Adam learning rate of the head (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", paramLabel = "X", description = "Adam learning rate; the fine-tuned top block gets a tenth of it (default: ${DEFAULT-VALUE})")
     private float lr = Config.DEFAULT_LR;
 
     @Override

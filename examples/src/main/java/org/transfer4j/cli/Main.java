@@ -1,5 +1,6 @@
 package org.transfer4j.cli;
 
+import org.transfer4j.examples.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,9 +22,21 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, configured as {@link #main} runs it; tests call {@code execute} on it. */
+    /**
+     * The command line, configured as {@link #main} runs it; tests call {@code execute} on it. A run whose
+     * training diverged prints its message and exits with 1; any other exception is a bug, and picocli
+     * prints its stack trace.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (!(e instanceof TrainingDivergedException)) {
+                throw e;
+            }
+            commandLine.getErr().println(commandLine.getColorScheme().errorText(e.getMessage()));
+            return commandLine.getCommandSpec().exitCodeOnExecutionException();
+        });
+        return cli;
     }
 
     /** Without a subcommand there is nothing to do: say what there is. */

@@ -28,15 +28,14 @@ import org.transfer4j.tensor.Generator;
  *       <li>fine-tune: unfreeze the base's top block and train it at a tenth of the head's rate.</li>
  *     </ol></li>
  * </ol>
+ * Approach 3 is one stage with discriminative rates: a fresh head and the unfrozen top block train
+ * together from the start, the low rate keeping the head's first, large gradients from wrecking the
+ * pretrained block. The Keras guide's recipe has two stages instead (train the head on the frozen base,
+ * as approach 2, then unfreeze and train on at a low rate), as does fastai's {@code fine_tune}.
  * It prints a table of validation accuracy, trainable parameters and time per approach. Everything
  * is seeded (data, initial weights, dropout, shuffling), so a run repeats for a given thread count.
  */
 public final class Demo {
-    /** Mixed into the seed for each data set, so train, validation, source and target share no image. */
-    private static final long SOURCE_VAL = 0x76616cL;
-    private static final long TARGET_TRAIN = 0x746774L;
-    private static final long TARGET_VAL = 0x747676L;
-
     private final Config config;
     private final PrintWriter out;
 
@@ -76,11 +75,23 @@ public final class Demo {
             require(valPerClass >= 1, "val-per-class must be at least 1, got " + valPerClass);
             require(batch >= 1, "batch must be at least 1, got " + batch);
             require(lr > 0 && Float.isFinite(lr), "lr must be a positive number, got " + lr);
+            // Checked here, before any training, rather than failing half-way through the run.
+            requireOneArray("source-per-class", sourcePerClass, StripeImages.Task.SOURCE.classes(), imageSize);
+            requireOneArray("target-per-class", targetPerClass, StripeImages.Task.TARGET.classes(), imageSize);
+            requireOneArray("val-per-class", valPerClass, StripeImages.Task.SOURCE.classes(), imageSize);
         }
 
         public static Config defaults() {
             return new Config(DEFAULT_SEED, DEFAULT_IMAGE_SIZE, DEFAULT_SOURCE_PER_CLASS, DEFAULT_SOURCE_EPOCHS,
                     DEFAULT_TARGET_PER_CLASS, DEFAULT_TARGET_EPOCHS, DEFAULT_VAL_PER_CLASS, DEFAULT_BATCH, DEFAULT_LR);
+        }
+
+        /** A data set is one float array of {@code perClass * classes * size * size * 3} pixel values. */
+        private static void requireOneArray(String option, int perClass, int classes, int imageSize) {
+            double values = (double) perClass * classes * imageSize * imageSize * 3;
+            require(values <= StripeImages.MAX_VALUES, String.format(Locale.ROOT,
+                    "%s %d at image-size %d makes %.3g pixel values, more than one Java array holds (%d);"
+                            + " use fewer or smaller images", option, perClass, imageSize, values, StripeImages.MAX_VALUES));
         }
 
         private static void require(boolean ok, String message) {
@@ -90,8 +101,33 @@ public final class Demo {
         }
     }
 
-    /** One row of the comparison. */
-    public record Approach(String name, long trainableParams, double valAccuracy, double seconds) {
+    /**
+     * The seeds of the demo's six random streams, each the user's seed mixed with its own constant. The
+     * generators are counter-based (number k of stream s is {@code hash(s, k)}), so two streams on one seed
+     * would draw the very same numbers: the initial weights would be a function of the first training
+     * images, and train and validation images would coincide. {@code mix64} is a bijection, so distinct
+     * constants give distinct seeds for every user seed.
+     */
+    record Streams(long sourceTrain, long sourceVal, long targetTrain, long targetVal, long weights, long shuffle) {
+        static Streams of(long seed) {
+            return new Streams(derive(seed, 0x737263L), derive(seed, 0x76616cL), derive(seed, 0x746774L),
+                    derive(seed, 0x747676L), derive(seed, 0x777473L), derive(seed, 0x736866L));
+        }
+
+        private static long derive(long seed, long stream) {
+            return Generator.mix64(seed ^ stream);
+        }
+    }
+
+    /**
+     * One row of the comparison. {@code trainableParams} counts the model's trainable weights (every one
+     * of them is in a parameter group); {@code groupRates} is the learning rate of each group, in order.
+     */
+    public record Approach(String name, long trainableParams, List<Double> groupRates, double valAccuracy,
+                           double seconds) {
+        public Approach {
+            groupRates = List.copyOf(groupRates);
+        }
     }
 
     /** The pretrained model's accuracy on its own task, then the three approaches on the target task. */
@@ -111,21 +147,22 @@ public final class Demo {
 
     private Result run() {
         long start = System.nanoTime();
-        Generator.manualSeed(config.seed()); // initial weights and dropout masks
-        Generator shuffle = new Generator(config.seed());
+        Streams seeds = Streams.of(config.seed());
+        Generator.manualSeed(seeds.weights()); // initial weights and dropout masks
+        Generator shuffle = new Generator(seeds.shuffle());
         int size = config.imageSize();
 
         // 1. Pretrain on the source task.
         LabelledImages sourceTrain = StripeImages.generate(StripeImages.Task.SOURCE, config.sourcePerClass(), size,
-                config.seed());
+                seeds.sourceTrain());
         LabelledImages sourceVal = StripeImages.generate(StripeImages.Task.SOURCE, config.valPerClass(), size,
-                Generator.mix64(config.seed() ^ SOURCE_VAL));
+                seeds.sourceVal());
         Model base = StripeNet.base(size);
         Model source = StripeNet.classifier(base, StripeImages.Task.SOURCE.classes(), "source_head");
         out.printf(Locale.ROOT, "pretraining on the source task (%s): %d images of %dx%d, %d parameters, %d epochs, CPU (%d threads)%n",
                 StripeImages.Task.SOURCE.name(), sourceTrain.count(), size, size, source.countParams(),
                 config.sourceEpochs(), CpuParallel.threads());
-        Training.fit(source, adam(List.of(ParamGroup.of("all", source.trainableWeights())), config.lr()),
+        Training.fit(source, adam(ParamGroups.all(source), config.lr()),
                 sourceTrain, config.sourceEpochs(), config.batch(), shuffle, this::printEpoch);
         double sourceAccuracy = Training.accuracy(source, sourceVal, config.batch());
         out.printf(Locale.ROOT, "  source validation accuracy %.3f (chance %.3f)%n%n", sourceAccuracy,
@@ -133,26 +170,23 @@ public final class Demo {
 
         // 2. The target task: few training images.
         StripeImages.Task task = StripeImages.Task.TARGET;
-        LabelledImages targetTrain = StripeImages.generate(task, config.targetPerClass(), size,
-                Generator.mix64(config.seed() ^ TARGET_TRAIN));
-        LabelledImages targetVal = StripeImages.generate(task, config.valPerClass(), size,
-                Generator.mix64(config.seed() ^ TARGET_VAL));
+        LabelledImages targetTrain = StripeImages.generate(task, config.targetPerClass(), size, seeds.targetTrain());
+        LabelledImages targetVal = StripeImages.generate(task, config.valPerClass(), size, seeds.targetVal());
         out.printf(Locale.ROOT, "target task (%s): %d training images, %d validation images, %d epochs each%n",
                 task.name(), targetTrain.count(), targetVal.count(), config.targetEpochs());
 
         List<Approach> rows = new ArrayList<>();
         // (1) from scratch: a fresh base and head, everything trained at lr.
         Model scratch = StripeNet.classifier(StripeNet.base(size), task.classes(), "scratch_head");
-        rows.add(train("1. from scratch", scratch, List.of(ParamGroup.of("all", scratch.trainableWeights())),
-                targetTrain, targetVal, shuffle));
+        rows.add(train("1. from scratch", scratch, ParamGroups.all(scratch), targetTrain, targetVal, shuffle));
 
-        // (2) the pretrained base frozen under a new head: only the head trains.
+        // (2) the pretrained base frozen under a new head: only the head trains. The optimizer gets every
+        // weight the model calls trainable, so a base that did not freeze would move and fail the check.
         Model frozen = StripeNet.classifier(base, task.classes(), "frozen_head");
         base.setTrainable(false);
         List<float[]> before = snapshot(base);
-        rows.add(train("2. pretrained base frozen, new head", frozen,
-                List.of(ParamGroup.of("head", frozen.layer("frozen_head").trainableWeights())),
-                targetTrain, targetVal, shuffle));
+        rows.add(train("2. pretrained base frozen, new head", frozen, ParamGroups.all(frozen), targetTrain,
+                targetVal, shuffle));
         boolean unchanged = sameValues(before, snapshot(base));
 
         // (3) fine-tuning: a new head, the top block unfrozen at a tenth of the head's rate.
@@ -173,11 +207,12 @@ public final class Demo {
     private Approach train(String name, Model model, List<ParamGroup> groups, LabelledImages train,
                            LabelledImages val, Generator shuffle) {
         long t0 = System.nanoTime();
-        Training.fit(model, adam(groups, config.lr()), train, config.targetEpochs(), config.batch(), shuffle,
-                s -> { });
+        Optimizer optimizer = adam(groups, config.lr());
+        Training.fit(model, optimizer, train, config.targetEpochs(), config.batch(), shuffle, s -> { });
         double seconds = seconds(t0);
-        long trainable = groups.stream().flatMap(g -> g.weights().stream()).mapToLong(Weight::numel).sum();
-        return new Approach(name, trainable, Training.accuracy(model, val, config.batch()), seconds);
+        long trainable = model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+        List<Double> rates = groups.stream().map(optimizer::currentRate).toList();
+        return new Approach(name, trainable, rates, Training.accuracy(model, val, config.batch()), seconds);
     }
 
     private static Optimizer adam(List<ParamGroup> groups, double lr) {

@@ -10,9 +10,19 @@ import org.transfer4j.tensor.Tensor;
 public record LabelledImages(float[] pixels, int[] labels, int size, int classes) {
 
     public LabelledImages {
+        if (size < 1 || classes < 1) {
+            throw new IllegalArgumentException("labelled images: size and classes must be at least 1, got size " + size
+                    + ", classes " + classes);
+        }
         if (pixels.length != (long) labels.length * size * size * 3) {
             throw new IllegalArgumentException("labelled images: " + pixels.length + " pixel values do not make "
                     + labels.length + " RGB images of " + size + "x" + size);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labelled images: label " + labels[i] + " at index " + i
+                        + " is out of range [0, " + classes + ")");
+            }
         }
     }
 

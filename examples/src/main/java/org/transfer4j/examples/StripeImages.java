@@ -21,6 +21,9 @@ public final class StripeImages {
     /** The source task's ten stripe angles, 18 degrees apart, cover the half circle (180 degrees is 0). */
     public static final int CLASSES = 10;
 
+    /** The most pixel values one data set may hold: the longest array a JVM reliably allocates. */
+    public static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
     private static final float MIN_PERIOD = 4f;
     private static final float MAX_PERIOD = 8f;
 
@@ -59,6 +62,11 @@ public final class StripeImages {
             throw new IllegalArgumentException("stripe images: need perClass >= 1 and size >= 4, got perClass "
                     + perClass + ", size " + size);
         }
+        double values = (double) perClass * task.classes() * size * size * 3;
+        if (values > MAX_VALUES) {
+            throw new IllegalArgumentException("stripe images: " + perClass + " per class of " + size + "x" + size
+                    + " make " + (long) values + " pixel values, more than one array holds (" + MAX_VALUES + ")");
+        }
         StripeImages maker = new StripeImages(task, seed, size);
         int count = perClass * task.classes();
         float[] pixels = new float[count * size * size * 3];
@@ -81,7 +89,7 @@ public final class StripeImages {
         float[] contrast = new float[3];
         for (int ch = 0; ch < 3; ch++) {
             mean[ch] = 0.3f + 0.4f * uniform();
-            // At least 0.15 either way, so no image is a flat colour (which no model could classify).
+            // At least 0.1 either way, so no image is a flat colour (which no model could classify).
             float amplitude = 0.1f + 0.2f * uniform();
             contrast[ch] = uniform() < 0.5f ? -amplitude : amplitude;
         }

@@ -1,6 +1,7 @@
 /**
- * Runnable examples built on the engine: a generated data set ({@link org.transfer4j.examples.StripeImages}),
- * a small CNN written directly with ops ({@link org.transfer4j.examples.SmallCnn}) and the demo that
- * trains it from scratch ({@link org.transfer4j.examples.Demo}).
+ * The transfer-learning demo ({@link org.transfer4j.examples.Demo}, run by {@code transfer4j demo}): generated
+ * stripe images that need no download ({@link org.transfer4j.examples.StripeImages}, held as
+ * {@link org.transfer4j.examples.LabelledImages}), a small Keras-style CNN with a named base and head
+ * ({@link org.transfer4j.examples.StripeNet}), and a minimal training loop ({@code Training}).
  */
 package org.transfer4j.examples;

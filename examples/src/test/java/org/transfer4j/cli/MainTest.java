@@ -59,4 +59,21 @@ class MainTest {
         assertEquals(2, run("demo", "--epoch", "3"));
         assertTrue(err.toString().contains("--epoch"), err.toString());
     }
+
+    @Test
+    void demoRejectsImagesTooLargeForMemoryAsAUsageError() {
+        assertEquals(2, run("demo", "--image-size", "100000"));
+        assertTrue(err.toString().contains("image-size 100000"), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
+    }
+
+    @Test
+    void aDivergingRunSaysWhatToDoWithoutAStackTrace() {
+        // Adam's first step at rate 1e30 moves every weight by about 1e30: the next batch's loss is not finite.
+        assertEquals(1, run("demo", "--source-epochs", "1", "--source-per-class", "2", "--target-per-class", "2",
+                "--val-per-class", "1", "--image-size", "8", "--batch", "4", "--lr", "1e30"));
+        assertTrue(err.toString().contains("the loss became") && err.toString().contains("try a smaller --lr"),
+                err.toString());
+        assertFalse(err.toString().contains("\tat "), err.toString());
+    }
 }

@@ -87,6 +87,20 @@ class DatasetTest {
         assertTrue(e.getMessage().contains("perClass 0"), e.getMessage());
     }
 
+    @Test
+    void generateRejectsMorePixelsThanOneArrayHolds() {
+        // 1e8 per class x 10 classes x 24 x 24 x 3 = 1.728e12 values: an int product would overflow.
+        var e = assertThrows(IllegalArgumentException.class, () -> StripeImages.generate(100_000_000, 24, 1));
+        assertTrue(e.getMessage().contains("1728000000000 pixel values"), e.getMessage());
+    }
+
+    @Test
+    void labelledImagesRejectALabelOutsideTheClasses() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new LabelledImages(new float[2 * 4 * 4 * 3], new int[] {0, 5}, 4, 5));
+        assertTrue(e.getMessage().contains("label 5 at index 1") && e.getMessage().contains("[0, 5)"), e.getMessage());
+    }
+
     private static double standardDeviation(float[] v) {
         double mean = 0;
         for (float x : v) {
