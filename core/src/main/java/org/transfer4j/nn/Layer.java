@@ -145,8 +145,20 @@ public abstract class Layer {
         return ShapeMismatchException.of(describe(), problem + "; shapes without the batch axis", shapes);
     }
 
-    /** Builds the layer on first use and returns the output shape for these input shapes. */
+    /**
+     * Builds the layer on first use and returns the output shape for these input shapes. An axis of
+     * size 0 is refused here, before {@link #outputShape} and {@link #build} see it: it would build
+     * empty weights, and the ops would fail later without naming the layer.
+     */
     final int[] prepare(List<int[]> inputShapes) {
+        for (int[] shape : inputShapes) {
+            for (int d : shape) {
+                if (d < 1) {
+                    throw shapeError("every axis besides the batch needs at least one element",
+                            inputShapes.toArray(int[][]::new));
+                }
+            }
+        }
         int[] out = outputShape(inputShapes);
         if (!built) {
             build(inputShapes);
@@ -181,18 +193,33 @@ public abstract class Layer {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("layer " + describe() + " needs at least one input");
         }
-        List<int[]> shapes = new ArrayList<>();
-        int batch = -1;
-        for (Tensor x : inputs) {
-            if (x.rank() < 1 || (batch >= 0 && x.shape(0) != batch)) {
-                throw ShapeMismatchException.of(describe(), "inputs need a batch axis of the same size",
-                        inputs.stream().map(Tensor::shape).toArray(int[][]::new));
-            }
-            batch = x.shape(0);
-            shapes.add(Arrays.copyOfRange(x.shape(), 1, x.rank()));
-        }
-        prepare(shapes);
+        prepare(batchShapes(describe(), inputs));
         return forward(inputs, training);
+    }
+
+    /**
+     * The shapes without the batch axis of eager inputs {@code (N, ...)}, after checking what every
+     * layer and model needs of them: none is null, each has a batch axis, and the batches hold the
+     * same number N > 0 of samples. {@code who} names the layer or model in the errors.
+     */
+    static List<int[]> batchShapes(String who, List<Tensor> inputs) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) == null) {
+                throw new NullPointerException(who + ": input " + i + " of " + inputs.size() + " is null");
+            }
+        }
+        int[][] all = inputs.stream().map(Tensor::shape).toArray(int[][]::new);
+        List<int[]> shapes = new ArrayList<>();
+        for (int[] s : all) {
+            if (s.length < 1 || s[0] != all[0][0]) {
+                throw ShapeMismatchException.of(who, "inputs need a batch axis of the same size", all);
+            }
+            shapes.add(Arrays.copyOfRange(s, 1, s.length));
+        }
+        if (all[0][0] == 0) {
+            throw ShapeMismatchException.of(who, "the batch is empty (0 samples)", all);
+        }
+        return shapes;
     }
 
     @Override

@@ -238,16 +238,14 @@ public class Model extends Layer {
             throw new IllegalArgumentException("model '" + name() + "' takes " + inputs.size() + " inputs, got "
                     + batches.size());
         }
+        List<int[]> shapes = batchShapes(describe(), batches);
         Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
-            Tensor x = batches.get(i);
-            int[] expected = inputs.get(i).shape();
-            if (x.rank() != expected.length + 1
-                    || !Arrays.equals(Arrays.copyOfRange(x.shape(), 1, x.rank()), expected)) {
+            if (!Arrays.equals(shapes.get(i), inputs.get(i).shape())) {
                 throw ShapeMismatchException.of(name() + " (input '" + inputs.get(i).layer().name() + "')",
-                        "expects batches of shape " + inputs.get(i).shapeString(), x.shape());
+                        "expects batches of shape " + inputs.get(i).shapeString(), batches.get(i).shape());
             }
-            values.put(inputs.get(i), x);
+            values.put(inputs.get(i), batches.get(i));
         }
         for (LayerCall call : calls) {
             List<Tensor> in = call.inputs().stream().map(values::get).toList();
