@@ -41,9 +41,14 @@ public class Model extends Layer {
         if (inputs.isEmpty() || outputs.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one input and one output");
         }
+        Set<SymbolicTensor> distinctInputs = Collections.newSetFromMap(new IdentityHashMap<>());
         for (SymbolicTensor in : inputs) {
             if (!(in.layer() instanceof InputLayer)) {
                 throw new IllegalArgumentException("model inputs must come from Input.of(...), got " + in);
+            }
+            if (!distinctInputs.add(in)) {
+                throw new IllegalArgumentException("the input '" + in.layer().name()
+                        + "' is listed twice among the model's inputs; list each input once");
             }
         }
         super(name);

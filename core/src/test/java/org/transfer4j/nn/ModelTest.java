@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.transfer4j.nn.layers.Add;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Conv2D;
 import org.transfer4j.nn.layers.Dense;
@@ -198,6 +199,28 @@ class ModelTest {
         SymbolicTensor z = new Dense(2).apply(other);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.of(in, z));
         assertTrue(e.getMessage().contains("graph disconnected"), e.getMessage());
+    }
+
+    @Test
+    void anOutputThatIsAnotherModelsInputIsAGraphDisconnection() {
+        // Model.of(in, other) used to build, then fail in predict with NoSuchElementException.
+        SymbolicTensor in = Input.of(4);
+        SymbolicTensor other = Input.of("other", 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.of(in, other));
+        assertTrue(e.getMessage().contains("graph disconnected") && e.getMessage().contains("'other'"), e.getMessage());
+        float[] x = {1, 2, 3, 4};
+        assertArrayEquals(x, Model.of(in, in).predict(Tensor.of(x, 1, 4)).toArray(), 0f,
+                "an input that is its own output is fine");
+    }
+
+    @Test
+    void anInputListedTwiceIsRejected() {
+        // Keras: "The list of inputs passed to the model is redundant. All inputs should only appear once."
+        // Here the second batch would silently replace the first.
+        SymbolicTensor in = Input.of("x", 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Model.of(List.of(in, in), List.of(new Add().apply(in, in))));
+        assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("twice"), e.getMessage());
     }
 
     @Test
