@@ -189,18 +189,30 @@ public class Model extends Layer {
 
     /**
      * Freezes every layer before the named one (in {@link #flattenedLayers} order) and unfreezes it and
-     * every layer after it: the fine-tuning step "unfreeze the top blocks".
+     * every layer after it: the fine-tuning step "unfreeze the top blocks". A nested model's name stands
+     * for its first layer, so {@code unfreezeFrom("base")} unfreezes the whole base and what follows it.
+     *
+     * <p>The {@link BatchNormalization} layers this unfreezes go back to batch statistics in training.
+     * Keras' fine-tuning guide keeps them in inference mode instead (it calls the base with
+     * {@code training=False}); to do that here, freeze them again with {@code setTrainable(false)}.
      */
     public void unfreezeFrom(String layerName) {
-        List<Layer> flat = flattenedLayers();
         Layer from = layer(layerName);
-        int index = -1;
+        Layer first = from instanceof Model m
+                ? m.flattenedLayers().stream().filter(l -> !(l instanceof InputLayer)).findFirst().orElse(from)
+                : from;
+        List<Layer> flat = flattenedLayers();
         for (int i = 0; i < flat.size(); i++) {
-            if (flat.get(i) == from) {
-                index = i;
+            if (flat.get(i) == first) {
+                unfreezeFrom(i);
+                return;
             }
         }
-        unfreezeFrom(index);
+        String nested = layers.stream().filter(l -> l instanceof Model m && m.findLayer(layerName) != null)
+                .map(Layer::name).findFirst().orElse("?");
+        throw new IllegalArgumentException("layer '" + layerName + "' is an input layer inside the nested model '"
+                + nested + "' of '" + name() + "' and has no place in flattenedLayers(); unfreeze from '" + nested
+                + "' or from its first layer");
     }
 
     /** As {@link #unfreezeFrom(String)} with an index into {@link #flattenedLayers}. */
