@@ -251,10 +251,7 @@ public class Model extends Layer {
 
     /** Runs the graph on one batch per input and returns one batch per output. */
     public List<Tensor> callAll(List<Tensor> batches, boolean training) {
-        if (batches.size() != inputs.size()) {
-            throw new IllegalArgumentException("model '" + name() + "' takes " + inputs.size() + " inputs, got "
-                    + batches.size());
-        }
+        checkInputCount(batches.size());
         List<int[]> shapes = batchShapes(describe(), batches);
         Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
@@ -273,9 +270,10 @@ public class Model extends Layer {
 
     @Override
     protected int[] outputShape(List<int[]> inputShapes) {
-        if (inputShapes.size() != inputs.size()) {
-            throw new IllegalArgumentException("model " + describe() + " takes " + inputs.size() + " inputs, got "
-                    + inputShapes.size());
+        checkInputCount(inputShapes.size());
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("model " + describe() + " has " + outputs.size() + " outputs, so it "
+                    + "cannot be called or nested as a layer of one output; run it with callAll(...)");
         }
         for (int i = 0; i < inputs.size(); i++) {
             if (!Arrays.equals(inputShapes.get(i), inputs.get(i).shape())) {
@@ -283,12 +281,12 @@ public class Model extends Layer {
                         + inputs.get(i).shapeString(), inputShapes.get(i));
             }
         }
-        return output().shape();
+        return outputs.getFirst().shape();
     }
 
+    /** Runs the graph; {@link #outputShape} has made sure that it has one output. */
     @Override
     protected Tensor forward(List<Tensor> batches, boolean training) {
-        output();
         return callAll(batches, training).getFirst();
     }
 
@@ -310,6 +308,13 @@ public class Model extends Layer {
                     + "s; use " + what + "s()");
         }
         return list.getFirst();
+    }
+
+    private void checkInputCount(int given) {
+        if (given != inputs.size()) {
+            throw new IllegalArgumentException("model " + describe() + " takes " + inputs.size()
+                    + (inputs.size() == 1 ? " input" : " inputs") + ", got " + given);
+        }
     }
 
     private void checkUniqueNames() {

@@ -87,6 +87,19 @@ class ModelTest {
     }
 
     @Test
+    void callingAMultiOutputModelAsOneLayerPointsToCallAll() {
+        SymbolicTensor in = Input.of(5);
+        Model model = Model.of(List.of(in), List.of(new Dense(2).apply(in), new Dense(3).apply(in)));
+        IllegalStateException call = assertThrows(IllegalStateException.class,
+                () -> model.call(Tensor.ones(1, 5), false));
+        assertTrue(call.getMessage().contains("2 outputs") && call.getMessage().contains("callAll"), call.getMessage());
+        assertThrows(IllegalStateException.class, () -> model.apply(Input.of(5)));
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> model.callAll(List.of(Tensor.ones(1, 5), Tensor.ones(1, 5)), false));
+        assertTrue(count.getMessage().contains("takes 1 input, got 2"), count.getMessage());
+    }
+
+    @Test
     void nestedModelRunsAsALayerAndItsLayersAreAddressable() {
         Model base = new Sequential("base", new int[] {6, 6, 3},
                 new Conv2D(4, 3).named("base_conv"), new BatchNormalization().named("base_bn"));
