@@ -126,7 +126,7 @@ public class BatchNormalization extends SingleInputLayer {
 
     @Override
     protected int[] outputShape(int[] in) {
-        int a = featureAxis(in.length);
+        int a = featureAxis(in);
         if (movingMean != null && movingMean.shape()[0] != in[a]) {
             throw shapeError("built for " + movingMean.shape()[0] + " features on axis " + axis, in);
         }
@@ -135,7 +135,7 @@ public class BatchNormalization extends SingleInputLayer {
 
     @Override
     protected void build(int[] in) {
-        int[] features = {in[featureAxis(in.length)]};
+        int[] features = {in[featureAxis(in)]};
         if (scale) {
             gamma = addWeight("gamma", features, gammaInitializer, true);
         } else {
@@ -153,7 +153,7 @@ public class BatchNormalization extends SingleInputLayer {
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         int last = x.rank() - 1;
-        int a = featureAxis(x.rank() - 1) + 1;
+        int a = KerasAxis.resolve(axis, x.rank()); // in range: outputShape checked it
         Tensor input = a == last ? x : Views.transpose(x, a, last);
         Tensor g = gamma != null ? gamma.value() : fixedGamma;
         Tensor b = beta != null ? beta.value() : fixedBeta;
@@ -163,13 +163,13 @@ public class BatchNormalization extends SingleInputLayer {
         return a == last ? y : Views.transpose(y, a, last);
     }
 
-    /** The feature axis as an index into the shape without the batch axis. */
-    private int featureAxis(int rankWithoutBatch) {
-        int a = axis < 0 ? axis + rankWithoutBatch : axis - 1;
-        if (a < 0 || a >= rankWithoutBatch) {
-            throw shapeError("axis " + axis + " is out of range for inputs of rank " + (rankWithoutBatch + 1)
-                    + " (batch included)", new int[rankWithoutBatch]);
+    /** The feature axis as an index into {@code in}, the input shape without the batch axis. */
+    private int featureAxis(int[] in) {
+        int a = KerasAxis.resolve(axis, in.length + 1);
+        if (a < 1) {
+            throw shapeError("axis " + axis + " is out of range for inputs of rank " + (in.length + 1)
+                    + " (batch included)", in);
         }
-        return a;
+        return a - 1;
     }
 }

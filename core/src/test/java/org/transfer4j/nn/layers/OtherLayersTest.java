@@ -369,6 +369,14 @@ class OtherLayersTest {
     }
 
     @Test
+    void batchNormalizationAxisOutOfRangeNamesTheRealInputShape() {
+        // The message used to show a shape of zeros ([0, 0]) of the input's rank instead of the input's shape.
+        assertMessage(() -> new BatchNormalization().axis(5).named("bn5").apply(Input.of(3, 4)), "bn5 (BatchNormalization)",
+                "axis 5", "[3, 4]");
+        assertMessage(() -> new BatchNormalization().axis(-4).named("bn_4").apply(Input.of(3, 4)), "axis -4", "[3, 4]");
+    }
+
+    @Test
     void badReshapeSizesAreRejectedNamingTheLayerAndShapes() {
         assertMessage(() -> new Reshape(4, 4).named("r").apply(Input.of(6)), "r (Reshape)", "[6]", "[4, 4]");
         assertMessage(() -> new Reshape(-1, 4).named("r2").apply(Input.of(6)), "r2 (Reshape)", "[6]", "[-1, 4]");
