@@ -37,8 +37,8 @@ public class BatchNormalization extends SingleInputLayer {
     private Weight movingMean;
     private Weight movingVariance;
     /** Stand-ins for an absent gamma (ones) or beta (zeros): constants, never trained. */
-    private Tensor fixedGamma;
-    private Tensor fixedBeta;
+    private DeviceConstant fixedGamma;
+    private DeviceConstant fixedBeta;
 
     /** The feature axis, counted with the batch axis as 0 (as in Keras); negative counts from the end. */
     public BatchNormalization axis(int value) {
@@ -139,12 +139,12 @@ public class BatchNormalization extends SingleInputLayer {
         if (scale) {
             gamma = addWeight("gamma", features, gammaInitializer, true);
         } else {
-            fixedGamma = Initializers.ones().create(features, null);
+            fixedGamma = DeviceConstant.filled(1f, features);
         }
         if (center) {
             beta = addWeight("beta", features, betaInitializer, true);
         } else {
-            fixedBeta = Initializers.zeros().create(features, null);
+            fixedBeta = DeviceConstant.filled(0f, features);
         }
         movingMean = addWeight("moving_mean", features, movingMeanInitializer, false);
         movingVariance = addWeight("moving_variance", features, movingVarianceInitializer, false);
@@ -155,8 +155,8 @@ public class BatchNormalization extends SingleInputLayer {
         int last = x.rank() - 1;
         int a = KerasAxis.resolve(axis, x.rank()); // in range: outputShape checked it
         Tensor input = a == last ? x : Views.transpose(x, a, last);
-        Tensor g = gamma != null ? gamma.value() : fixedGamma;
-        Tensor b = beta != null ? beta.value() : fixedBeta;
+        Tensor g = gamma != null ? gamma.value() : fixedGamma.on(x.device());
+        Tensor b = beta != null ? beta.value() : fixedBeta.on(x.device());
         Tensor y = usesBatchStatistics(training)
                 ? BatchNorm.train(input, g, b, movingMean.value(), movingVariance.value(), momentum, epsilon)
                 : BatchNorm.infer(input, g, b, movingMean.value(), movingVariance.value(), epsilon);

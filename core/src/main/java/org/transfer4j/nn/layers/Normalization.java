@@ -42,9 +42,9 @@ public class Normalization extends SingleInputLayer {
     private Weight mean;
     private Weight variance;
     private Weight count;
-    /** The statistics given up front, shaped like the kept axes. */
-    private Tensor fixedMean;
-    private Tensor fixedVariance;
+    /** The statistics given up front, shaped like the kept axes; the variance as the divisor it gives. */
+    private DeviceConstant fixedMean;
+    private DeviceConstant fixedStd;
 
     /** The axes with their own statistics (see the class comment); none means one statistic for all. */
     public Normalization axis(int... values) {
@@ -108,8 +108,13 @@ public class Normalization extends SingleInputLayer {
             variance = addWeight("variance", shape, Initializers.ones(), false);
             count = addWeight("count", new int[0], Initializers.zeros(), false);
         } else {
-            fixedMean = Tensor.of(spread(givenMean, shape), shape);
-            fixedVariance = Tensor.of(spread(givenVariance, shape), shape);
+            fixedMean = new DeviceConstant(spread(givenMean, shape), shape);
+            float[] std = spread(givenVariance, shape);
+            for (int i = 0; i < std.length; i++) {
+                // The float square root, correctly rounded, as Unary.sqrt computes it in forward.
+                std[i] = Math.max((float) Math.sqrt(std[i]), EPSILON);
+            }
+            fixedStd = new DeviceConstant(std, shape);
         }
     }
 
@@ -191,9 +196,11 @@ public class Normalization extends SingleInputLayer {
         for (int a : keep) {
             broadcast[a] = x.shape(a);
         }
-        Tensor m = Views.reshape(mean != null ? mean.value() : fixedMean, broadcast);
-        Tensor v = Views.reshape(variance != null ? variance.value() : fixedVariance, broadcast);
-        Tensor std = Unary.clamp(Unary.sqrt(v), EPSILON, Float.POSITIVE_INFINITY);
-        return Arithmetic.div(Arithmetic.sub(x, m), std);
+        // Adapted statistics are weights, which adapt() or a weight import may change between calls;
+        // given ones are constants whose divisor build() computed once.
+        Tensor m = mean != null ? mean.value() : fixedMean.on(x.device());
+        Tensor std = mean != null ? Unary.clamp(Unary.sqrt(variance.value()), EPSILON, Float.POSITIVE_INFINITY)
+                : fixedStd.on(x.device());
+        return Arithmetic.div(Arithmetic.sub(x, Views.reshape(m, broadcast)), Views.reshape(std, broadcast));
     }
 }

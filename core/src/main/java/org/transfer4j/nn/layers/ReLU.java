@@ -18,6 +18,8 @@ public class ReLU extends SingleInputLayer {
     private float maxValue = Float.POSITIVE_INFINITY;
     private float negativeSlope = 0f;
     private float threshold = 0f;
+    /** The threshold as a tensor on the input's device, when it is not 0; made by build. */
+    private DeviceConstant thresholdConstant;
 
     public ReLU maxValue(float value) {
         checkNotBuilt("maxValue");
@@ -52,13 +54,20 @@ public class ReLU extends SingleInputLayer {
     }
 
     @Override
+    protected void build(int[] in) {
+        if (threshold != 0f) {
+            thresholdConstant = new DeviceConstant(new float[] {threshold});
+        }
+    }
+
+    @Override
     protected Tensor forward(Tensor x, boolean training) {
         Tensor y;
         if (threshold == 0f) {
             y = negativeSlope == 0f ? Unary.relu(x) : Unary.leakyRelu(x, negativeSlope);
         } else {
             // mask * x + (1 - mask) * slope * (x - threshold), with mask = (x > threshold)
-            Tensor mask = Arithmetic.compare(BinaryOp.GT, x.detach(), Tensor.of(x.device(), new float[] {threshold}));
+            Tensor mask = Arithmetic.compare(BinaryOp.GT, x.detach(), thresholdConstant.on(x.device()));
             Tensor below = Unary.affine(x, negativeSlope, -negativeSlope * threshold);
             y = Arithmetic.add(Arithmetic.mul(mask, x), Arithmetic.mul(Unary.affine(mask, -1f, 1f), below));
         }
