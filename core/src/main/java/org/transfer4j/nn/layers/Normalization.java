@@ -37,8 +37,6 @@ public class Normalization extends SingleInputLayer {
     private float[] givenMean;
     private float[] givenVariance;
 
-    /** Kept axes of the full tensor (batch = 0), sorted; set by build. */
-    private int[] keep;
     private Weight mean;
     private Weight variance;
     private Weight count;
@@ -86,7 +84,7 @@ public class Normalization extends SingleInputLayer {
         }
         int[] kept = keptAxes(in);
         int[] statShape = statisticShape(in, kept);
-        if (keep != null && !Arrays.equals(statShape, statShape())) {
+        if (isBuilt() && !Arrays.equals(statShape, statShape())) {
             throw shapeError("built for statistics of shape " + Arrays.toString(statShape()), in);
         }
         int features = Math.toIntExact(Shape.numel(statShape));
@@ -101,8 +99,7 @@ public class Normalization extends SingleInputLayer {
 
     @Override
     protected void build(int[] in) {
-        keep = keptAxes(in);
-        int[] shape = statisticShape(in, keep);
+        int[] shape = statisticShape(in, keptAxes(in));
         if (givenMean == null) {
             mean = addWeight("mean", shape, Initializers.zeros(), false);
             variance = addWeight("variance", shape, Initializers.ones(), false);
@@ -135,7 +132,7 @@ public class Normalization extends SingleInputLayer {
             Tensor x = data.detach();
             // Calling the layer on the first sample validates the shape and builds it through the usual path.
             call(Views.slice(x, 0, 0, 1, 1), false);
-            int[] reduce = reducedAxes(x.rank());
+            int[] reduce = reducedAxes(x.shape());
             long n = 1;
             for (int a : reduce) {
                 n *= x.shape(a);
@@ -174,8 +171,10 @@ public class Normalization extends SingleInputLayer {
         return mean != null ? mean.shape() : fixedMean.shape();
     }
 
-    private int[] reducedAxes(int rank) {
-        return IntStream.range(0, rank).filter(d -> Arrays.binarySearch(keep, d) < 0).toArray();
+    /** The axes of {@code x (N, ...)} that each statistic averages over: all but the kept ones. */
+    private int[] reducedAxes(int[] x) {
+        int[] kept = keptAxes(Arrays.copyOfRange(x, 1, x.length));
+        return IntStream.range(0, x.length).filter(d -> Arrays.binarySearch(kept, d) < 0).toArray();
     }
 
     private static float[] spread(float[] given, int[] shape) {
@@ -191,9 +190,10 @@ public class Normalization extends SingleInputLayer {
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         // Statistics (kept axes) -> (1, ..., size at a kept axis, ..., 1), which broadcasts against x.
+        // The kept axes are resolved against this input's rank, which may differ from the one built on.
         int[] broadcast = new int[x.rank()];
         Arrays.fill(broadcast, 1);
-        for (int a : keep) {
+        for (int a : keptAxes(Arrays.copyOfRange(x.shape(), 1, x.rank()))) {
             broadcast[a] = x.shape(a);
         }
         // Adapted statistics are weights, which adapt() or a weight import may change between calls;

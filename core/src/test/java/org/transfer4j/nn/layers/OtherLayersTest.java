@@ -208,6 +208,23 @@ class OtherLayersTest {
         assertEquals(0f, y[1], 1e-6f);
     }
 
+    @Test
+    void normalizationReusedOnInputsOfAnotherRankNormalisesTheSameAxis() {
+        // Adapted on (M, 3) with axis -1, then called on (1, 3, 3): the statistics still belong to the last
+        // axis, y[0, i, j] = (x[0, i, j] - mean[j]) / sqrt(var[j]). The layer used to keep the axis index of
+        // its first input (1) and silently normalised the middle axis instead.
+        // Data columns: (0, 2), (10, 14), (100, 106): means 1, 12, 103; population variances 1, 4, 9.
+        Normalization norm = new Normalization().adapt(Tensor.of(new float[] {0, 10, 100, 2, 14, 106}, 2, 3));
+        float[] x = {1, 12, 103, 2, 14, 106, 0, 10, 100};
+        float[] mean = {1, 12, 103};
+        float[] std = {1, 2, 3};
+        float[] want = new float[9];
+        for (int i = 0; i < 9; i++) {
+            want[i] = (x[i] - mean[i % 3]) / std[i % 3];
+        }
+        assertArrayEquals(want, norm.call(Tensor.of(x, 1, 3, 3), false).toArray(), 1e-5f);
+    }
+
     // ---- activations --------------------------------------------------------------------------------
 
     @Test
