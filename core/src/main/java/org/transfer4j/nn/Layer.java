@@ -10,7 +10,8 @@ import org.transfer4j.tensor.Tensor;
 /**
  * A Keras layer: configured, built once from its input shapes, then called any number of times.
  *
- * <p>The contract for subclasses (shapes leave out the batch axis):
+ * <p>The contract for subclasses (shapes leave out the batch axis; every axis they see has size 1 or more,
+ * and eager batches hold N > 0 samples, both checked before a subclass is asked):
  * <ul>
  *   <li>{@link #outputShape} validates the input shapes against the configuration (and, once built,
  *       against the weights) and returns the output shape. It must not change the layer.</li>
@@ -71,7 +72,11 @@ public abstract class Layer {
         return trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes the layer; a frozen layer's weights never change. */
+    /**
+     * Freezes ({@code false}) or unfreezes the layer. A frozen layer's weights get no gradient, so no
+     * optimizer changes them; a frozen {@code BatchNormalization} also stops updating its moving statistics
+     * (unless asked to keep them training, see {@code Model.trainBatchNormWhenFrozen}).
+     */
     public void setTrainable(boolean value) {
         this.trainable = value;
         for (Weight w : weights) {

@@ -18,6 +18,7 @@ import org.transfer4j.nn.layers.Flatten;
 import org.transfer4j.nn.layers.MaxPooling2D;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.ops.Reduce;
+import org.transfer4j.ops.Unary;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
@@ -37,14 +38,10 @@ class ModelTest {
         Model model = Model.of(in, dense.apply(new ReLU().apply(bn.apply(conv.apply(in)))));
         Tensor x = images(1, 2);
 
-        Tensor expected = Unary_relu(bn.call(conv.call(x, false), false));
+        Tensor expected = Unary.relu(bn.call(conv.call(x, false), false));
         expected = dense.call(expected, false);
         assertArrayEquals(expected.toArray(), model.predict(x).toArray(), 0f);
         assertArrayEquals(new int[] {2, 4, 4, 2}, model.predict(x).shape());
-    }
-
-    private static Tensor Unary_relu(Tensor t) {
-        return org.transfer4j.ops.Unary.relu(t);
     }
 
     @Test
