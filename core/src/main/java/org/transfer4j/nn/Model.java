@@ -229,8 +229,10 @@ public class Model extends Layer {
 
     /**
      * With {@code true}, frozen {@link BatchNormalization} layers still normalise with batch statistics
-     * and update their moving statistics while training (fastai's {@code train_bn}); their gamma and
-     * beta stay frozen. The default, {@code false}, is Keras': a frozen BN layer runs in inference mode.
+     * and update their moving statistics while training, the statistics half of fastai's {@code train_bn};
+     * their gamma and beta stay frozen (fastai's {@code train_bn} trains those too: here, unfreeze the BN
+     * layers with {@code setTrainable(true)} for that). The default, {@code false}, is Keras': a frozen BN
+     * layer runs in inference mode.
      */
     public void trainBatchNormWhenFrozen(boolean value) {
         for (Layer l : flattenedLayers()) {

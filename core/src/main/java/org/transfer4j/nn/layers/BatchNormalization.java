@@ -10,7 +10,8 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * Keras {@code BatchNormalization}: normalises each feature along {@code axis} (default the last, the
- * channels of NHWC) by {@code gamma * (x - mean) / sqrt(var + epsilon) + beta}.
+ * channels of NHWC) by {@code gamma * (x - mean) / sqrt(var + epsilon) + beta}, {@code x (N, ...) -> y} of
+ * the same shape, e.g. {@code (N,H,W,C) -> (N,H,W,C)} with C features.
  * Weights in Keras' order: {@code gamma (C)} if scale, {@code beta (C)} if center, then the
  * non-trainable {@code moving_mean (C)} and {@code moving_variance (C)}. Defaults: momentum 0.99,
  * epsilon 1e-3, center and scale on.
@@ -18,7 +19,8 @@ import org.transfer4j.tensor.Tensor;
  * <p>Mode, as in Keras 2.1.3+ / TF2: the batch statistics are used (and the moving ones updated with
  * {@code moving = moving * momentum + batch * (1 - momentum)}) only when {@code training} is true and
  * the layer is trainable. A frozen layer normalises with its moving statistics even while the rest
- * of the model trains, unless {@link #updateStatisticsWhenFrozen} asks otherwise (fastai's {@code train_bn}).
+ * of the model trains, unless {@link #updateStatisticsWhenFrozen} asks otherwise: then the statistics
+ * follow the batches while gamma and beta stay frozen (see {@code Model.trainBatchNormWhenFrozen}).
  */
 public class BatchNormalization extends SingleInputLayer {
     private int axis = -1;
