@@ -2,6 +2,7 @@ package org.transfer4j.nn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.ShapeMismatchException;
@@ -190,7 +191,7 @@ public abstract class Layer {
 
     /** Eager mode on one batch {@code x (N, ...)}. */
     public final Tensor call(Tensor x, boolean training) {
-        return call(List.of(x), training);
+        return call(Collections.singletonList(x), training); // List.of would refuse a null before the check does
     }
 
     /** Eager mode on several batches of the same size (merge layers, multi-input models). */
@@ -216,7 +217,10 @@ public abstract class Layer {
         int[][] all = inputs.stream().map(Tensor::shape).toArray(int[][]::new);
         List<int[]> shapes = new ArrayList<>();
         for (int[] s : all) {
-            if (s.length < 1 || s[0] != all[0][0]) {
+            if (s.length < 1) {
+                throw ShapeMismatchException.of(who, "every input needs a batch axis, (N, ...)", all);
+            }
+            if (s[0] != all[0][0]) {
                 throw ShapeMismatchException.of(who, "inputs need a batch axis of the same size", all);
             }
             shapes.add(Arrays.copyOfRange(s, 1, s.length));

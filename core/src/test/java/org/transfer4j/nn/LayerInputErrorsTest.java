@@ -57,10 +57,18 @@ class LayerInputErrorsTest {
         NullPointerException e = assertThrows(NullPointerException.class,
                 () -> new Add().named("sum").call(Arrays.asList(Tensor.ones(2, 3), null), false));
         assertTrue(e.getMessage().contains("sum (Add)") && e.getMessage().contains("input 1 of 2"), e.getMessage());
+        NullPointerException single = assertThrows(NullPointerException.class,
+                () -> new Dense(2).named("fc").call((Tensor) null, false));
+        assertTrue(single.getMessage() != null && single.getMessage().contains("fc (Dense)"), single.getMessage());
         Model model = new Sequential("net", new int[] {3}, new Dense(2));
         NullPointerException m = assertThrows(NullPointerException.class,
                 () -> model.callAll(Arrays.asList((Tensor) null), false));
         assertTrue(m.getMessage().contains("net (Sequential)") && m.getMessage().contains("input 0"), m.getMessage());
+    }
+
+    @Test
+    void aTensorWithoutABatchAxisIsRejectedNamingTheLayer() {
+        assertMessage(() -> new Dense(2).named("fc0").call(Tensor.scalar(1f), false), "fc0 (Dense)", "batch axis");
     }
 
     @Test
