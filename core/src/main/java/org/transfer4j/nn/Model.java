@@ -153,10 +153,13 @@ public class Model extends Layer {
                     return in;
                 }
             }
-            Layer nested = findLayer(layerName);
-            throw new NoSuchLayerException(nested == null ? noSuchLayer(layerName)
-                    : "layer '" + layerName + "' is inside a nested model of '" + name()
-                      + "'; cut that model instead (model.layer(\"<nested model>\").cutAt(...))");
+            if (findLayer(layerName) == null) {
+                throw new NoSuchLayerException(noSuchLayer(layerName));
+            }
+            String nested = nestedModelHolding(layerName);
+            throw new NoSuchLayerException("layer '" + layerName + "' is inside the nested model '" + nested + "' of '"
+                    + name() + "'; cut that model instead: ((Model) model.layer(\"" + nested + "\")).cutAt(\""
+                    + layerName + "\")");
         }
         if (matches.size() > 1) {
             throw new IllegalArgumentException("layer '" + layerName + "' is shared (called " + matches.size()
@@ -208,8 +211,7 @@ public class Model extends Layer {
                 return;
             }
         }
-        String nested = layers.stream().filter(l -> l instanceof Model m && m.findLayer(layerName) != null)
-                .map(Layer::name).findFirst().orElse("?");
+        String nested = nestedModelHolding(layerName);
         throw new IllegalArgumentException("layer '" + layerName + "' is an input layer inside the nested model '"
                 + nested + "' of '" + name() + "' and has no place in flattenedLayers(); unfreeze from '" + nested
                 + "' or from its first layer");
@@ -341,6 +343,12 @@ public class Model extends Layer {
             }
         }
         return null;
+    }
+
+    /** The name of the nested model (one of {@link #layers}) in which {@link #findLayer} finds this layer. */
+    private String nestedModelHolding(String layerName) {
+        return layers.stream().filter(l -> l instanceof Model m && m.findLayer(layerName) != null)
+                .map(Layer::name).findFirst().orElseThrow();
     }
 
     private String noSuchLayer(String layerName) {

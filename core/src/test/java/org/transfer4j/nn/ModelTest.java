@@ -127,6 +127,20 @@ class ModelTest {
     }
 
     @Test
+    void cuttingInsideANestedModelNamesThatModelAndHowToCutIt() {
+        // The message used to suggest model.layer("<nested model>").cutAt(...), which does not compile
+        // (layer() returns a Layer) and did not say which nested model holds the layer.
+        Model base = new Sequential("base", new int[] {6, 6, 3}, new Conv2D(4, 3).named("inner_conv"));
+        SymbolicTensor in = Input.of(6, 6, 3);
+        Model model = Model.of(in, new Dense(2).apply(base.apply(in)));
+        NoSuchLayerException e = assertThrows(NoSuchLayerException.class, () -> model.cutAt("inner_conv"));
+        assertTrue(e.getMessage().contains("'base'") && e.getMessage().contains("((Model) model.layer(\"base\"))"
+                + ".cutAt(\"inner_conv\")"), e.getMessage());
+        Model cut = ((Model) model.layer("base")).cutAt("inner_conv");
+        assertArrayEquals(new int[] {4, 4, 4}, cut.output().shape());
+    }
+
+    @Test
     void summaryListsLayersShapesAndParameterTotals() {
         Conv2D conv = new Conv2D(8, 3);
         conv.named("conv");
