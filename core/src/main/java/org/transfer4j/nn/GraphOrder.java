@@ -27,6 +27,10 @@ final class GraphOrder {
             Deque<LayerCall> stack = new ArrayDeque<>();
             Deque<Integer> next = new ArrayDeque<>();
             if (!inputCalls.contains(out.producer()) && !done.contains(out.producer())) {
+                if (out.producer().inputs().isEmpty()) {
+                    throw new IllegalArgumentException("graph disconnected: an output is the input '"
+                            + out.layer().name() + "', which is not among the model's inputs");
+                }
                 stack.push(out.producer());
                 next.push(0);
             }

@@ -2,6 +2,7 @@ package org.transfer4j.nn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.ShapeMismatchException;
@@ -10,7 +11,8 @@ import org.transfer4j.tensor.Tensor;
 /**
  * A Keras layer: configured, built once from its input shapes, then called any number of times.
  *
- * <p>The contract for subclasses (shapes leave out the batch axis):
+ * <p>The contract for subclasses (shapes leave out the batch axis; every axis they see has size 1 or more,
+ * and eager batches hold N > 0 samples, both checked before a subclass is asked):
  * <ul>
  *   <li>{@link #outputShape} validates the input shapes against the configuration (and, once built,
  *       against the weights) and returns the output shape. It must not change the layer.</li>
@@ -71,7 +73,11 @@ public abstract class Layer {
         return trainable;
     }
 
-    /** Freezes ({@code false}) or unfreezes the layer; a frozen layer's weights never change. */
+    /**
+     * Freezes ({@code false}) or unfreezes the layer. A frozen layer's weights get no gradient, so no
+     * optimizer changes them; a frozen {@code BatchNormalization} also stops updating its moving statistics
+     * (unless asked to keep them training, see {@code Model.trainBatchNormWhenFrozen}).
+     */
     public void setTrainable(boolean value) {
         this.trainable = value;
         for (Weight w : weights) {
@@ -145,8 +151,20 @@ public abstract class Layer {
         return ShapeMismatchException.of(describe(), problem + "; shapes without the batch axis", shapes);
     }
 
-    /** Builds the layer on first use and returns the output shape for these input shapes. */
+    /**
+     * Builds the layer on first use and returns the output shape for these input shapes. An axis of
+     * size 0 is refused here, before {@link #outputShape} and {@link #build} see it: it would build
+     * empty weights, and the ops would fail later without naming the layer.
+     */
     final int[] prepare(List<int[]> inputShapes) {
+        for (int[] shape : inputShapes) {
+            for (int d : shape) {
+                if (d < 1) {
+                    throw shapeError("every axis besides the batch needs at least one element",
+                            inputShapes.toArray(int[][]::new));
+                }
+            }
+        }
         int[] out = outputShape(inputShapes);
         if (!built) {
             build(inputShapes);
@@ -173,7 +191,7 @@ public abstract class Layer {
 
     /** Eager mode on one batch {@code x (N, ...)}. */
     public final Tensor call(Tensor x, boolean training) {
-        return call(List.of(x), training);
+        return call(Collections.singletonList(x), training); // List.of would refuse a null before the check does
     }
 
     /** Eager mode on several batches of the same size (merge layers, multi-input models). */
@@ -181,18 +199,36 @@ public abstract class Layer {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("layer " + describe() + " needs at least one input");
         }
-        List<int[]> shapes = new ArrayList<>();
-        int batch = -1;
-        for (Tensor x : inputs) {
-            if (x.rank() < 1 || (batch >= 0 && x.shape(0) != batch)) {
-                throw ShapeMismatchException.of(describe(), "inputs need a batch axis of the same size",
-                        inputs.stream().map(Tensor::shape).toArray(int[][]::new));
-            }
-            batch = x.shape(0);
-            shapes.add(Arrays.copyOfRange(x.shape(), 1, x.rank()));
-        }
-        prepare(shapes);
+        prepare(batchShapes(describe(), inputs));
         return forward(inputs, training);
+    }
+
+    /**
+     * The shapes without the batch axis of eager inputs {@code (N, ...)}, after checking what every
+     * layer and model needs of them: none is null, each has a batch axis, and the batches hold the
+     * same number N > 0 of samples. {@code who} names the layer or model in the errors.
+     */
+    static List<int[]> batchShapes(String who, List<Tensor> inputs) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) == null) {
+                throw new NullPointerException(who + ": input " + i + " of " + inputs.size() + " is null");
+            }
+        }
+        int[][] all = inputs.stream().map(Tensor::shape).toArray(int[][]::new);
+        List<int[]> shapes = new ArrayList<>();
+        for (int[] s : all) {
+            if (s.length < 1) {
+                throw ShapeMismatchException.of(who, "every input needs a batch axis, (N, ...)", all);
+            }
+            if (s[0] != all[0][0]) {
+                throw ShapeMismatchException.of(who, "inputs need a batch axis of the same size", all);
+            }
+            shapes.add(Arrays.copyOfRange(s, 1, s.length));
+        }
+        if (all[0][0] == 0) {
+            throw ShapeMismatchException.of(who, "the batch is empty (0 samples)", all);
+        }
+        return shapes;
     }
 
     @Override

@@ -41,9 +41,14 @@ public class Model extends Layer {
         if (inputs.isEmpty() || outputs.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one input and one output");
         }
+        Set<SymbolicTensor> distinctInputs = Collections.newSetFromMap(new IdentityHashMap<>());
         for (SymbolicTensor in : inputs) {
             if (!(in.layer() instanceof InputLayer)) {
                 throw new IllegalArgumentException("model inputs must come from Input.of(...), got " + in);
+            }
+            if (!distinctInputs.add(in)) {
+                throw new IllegalArgumentException("the input '" + in.layer().name()
+                        + "' is listed twice among the model's inputs; list each input once");
             }
         }
         super(name);
@@ -148,10 +153,13 @@ public class Model extends Layer {
                     return in;
                 }
             }
-            Layer nested = findLayer(layerName);
-            throw new NoSuchLayerException(nested == null ? noSuchLayer(layerName)
-                    : "layer '" + layerName + "' is inside a nested model of '" + name()
-                      + "'; cut that model instead (model.layer(\"<nested model>\").cutAt(...))");
+            if (findLayer(layerName) == null) {
+                throw new NoSuchLayerException(noSuchLayer(layerName));
+            }
+            String nested = nestedModelHolding(layerName);
+            throw new NoSuchLayerException("layer '" + layerName + "' is inside the nested model '" + nested + "' of '"
+                    + name() + "'; cut that model instead: ((Model) model.layer(\"" + nested + "\")).cutAt(\""
+                    + layerName + "\")");
         }
         if (matches.size() > 1) {
             throw new IllegalArgumentException("layer '" + layerName + "' is shared (called " + matches.size()
@@ -184,18 +192,29 @@ public class Model extends Layer {
 
     /**
      * Freezes every layer before the named one (in {@link #flattenedLayers} order) and unfreezes it and
-     * every layer after it: the fine-tuning step "unfreeze the top blocks".
+     * every layer after it: the fine-tuning step "unfreeze the top blocks". A nested model's name stands
+     * for its first layer, so {@code unfreezeFrom("base")} unfreezes the whole base and what follows it.
+     *
+     * <p>The {@link BatchNormalization} layers this unfreezes go back to batch statistics in training.
+     * Keras' fine-tuning guide keeps them in inference mode instead (it calls the base with
+     * {@code training=False}); to do that here, freeze them again with {@code setTrainable(false)}.
      */
     public void unfreezeFrom(String layerName) {
-        List<Layer> flat = flattenedLayers();
         Layer from = layer(layerName);
-        int index = -1;
+        Layer first = from instanceof Model m
+                ? m.flattenedLayers().stream().filter(l -> !(l instanceof InputLayer)).findFirst().orElse(from)
+                : from;
+        List<Layer> flat = flattenedLayers();
         for (int i = 0; i < flat.size(); i++) {
-            if (flat.get(i) == from) {
-                index = i;
+            if (flat.get(i) == first) {
+                unfreezeFrom(i);
+                return;
             }
         }
-        unfreezeFrom(index);
+        String nested = nestedModelHolding(layerName);
+        throw new IllegalArgumentException("layer '" + layerName + "' is an input layer inside the nested model '"
+                + nested + "' of '" + name() + "' and has no place in flattenedLayers(); unfreeze from '" + nested
+                + "' or from its first layer");
     }
 
     /** As {@link #unfreezeFrom(String)} with an index into {@link #flattenedLayers}. */
@@ -212,8 +231,10 @@ public class Model extends Layer {
 
     /**
      * With {@code true}, frozen {@link BatchNormalization} layers still normalise with batch statistics
-     * and update their moving statistics while training (fastai's {@code train_bn}); their gamma and
-     * beta stay frozen. The default, {@code false}, is Keras': a frozen BN layer runs in inference mode.
+     * and update their moving statistics while training, the statistics half of fastai's {@code train_bn};
+     * their gamma and beta stay frozen (fastai's {@code train_bn} trains those too: here, unfreeze the BN
+     * layers with {@code setTrainable(true)} for that). The default, {@code false}, is Keras': a frozen BN
+     * layer runs in inference mode.
      */
     public void trainBatchNormWhenFrozen(boolean value) {
         for (Layer l : flattenedLayers()) {
@@ -234,20 +255,15 @@ public class Model extends Layer {
 
     /** Runs the graph on one batch per input and returns one batch per output. */
     public List<Tensor> callAll(List<Tensor> batches, boolean training) {
-        if (batches.size() != inputs.size()) {
-            throw new IllegalArgumentException("model '" + name() + "' takes " + inputs.size() + " inputs, got "
-                    + batches.size());
-        }
+        checkInputCount(batches.size());
+        List<int[]> shapes = batchShapes(describe(), batches);
         Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
-            Tensor x = batches.get(i);
-            int[] expected = inputs.get(i).shape();
-            if (x.rank() != expected.length + 1
-                    || !Arrays.equals(Arrays.copyOfRange(x.shape(), 1, x.rank()), expected)) {
+            if (!Arrays.equals(shapes.get(i), inputs.get(i).shape())) {
                 throw ShapeMismatchException.of(name() + " (input '" + inputs.get(i).layer().name() + "')",
-                        "expects batches of shape " + inputs.get(i).shapeString(), x.shape());
+                        "expects batches of shape " + inputs.get(i).shapeString(), batches.get(i).shape());
             }
-            values.put(inputs.get(i), x);
+            values.put(inputs.get(i), batches.get(i));
         }
         for (LayerCall call : calls) {
             List<Tensor> in = call.inputs().stream().map(values::get).toList();
@@ -258,9 +274,10 @@ public class Model extends Layer {
 
     @Override
     protected int[] outputShape(List<int[]> inputShapes) {
-        if (inputShapes.size() != inputs.size()) {
-            throw new IllegalArgumentException("model " + describe() + " takes " + inputs.size() + " inputs, got "
-                    + inputShapes.size());
+        checkInputCount(inputShapes.size());
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("model " + describe() + " has " + outputs.size() + " outputs, so it "
+                    + "cannot be called or nested as a layer of one output; run it with callAll(...)");
         }
         for (int i = 0; i < inputs.size(); i++) {
             if (!Arrays.equals(inputShapes.get(i), inputs.get(i).shape())) {
@@ -268,12 +285,12 @@ public class Model extends Layer {
                         + inputs.get(i).shapeString(), inputShapes.get(i));
             }
         }
-        return output().shape();
+        return outputs.getFirst().shape();
     }
 
+    /** Runs the graph; {@link #outputShape} has made sure that it has one output. */
     @Override
     protected Tensor forward(List<Tensor> batches, boolean training) {
-        output();
         return callAll(batches, training).getFirst();
     }
 
@@ -295,6 +312,13 @@ public class Model extends Layer {
                     + "s; use " + what + "s()");
         }
         return list.getFirst();
+    }
+
+    private void checkInputCount(int given) {
+        if (given != inputs.size()) {
+            throw new IllegalArgumentException("model " + describe() + " takes " + inputs.size()
+                    + (inputs.size() == 1 ? " input" : " inputs") + ", got " + given);
+        }
     }
 
     private void checkUniqueNames() {
@@ -319,6 +343,12 @@ public class Model extends Layer {
             }
         }
         return null;
+    }
+
+    /** The name of the nested model (one of {@link #layers}) in which {@link #findLayer} finds this layer. */
+    private String nestedModelHolding(String layerName) {
+        return layers.stream().filter(l -> l instanceof Model m && m.findLayer(layerName) != null)
+                .map(Layer::name).findFirst().orElseThrow();
     }
 
     private String noSuchLayer(String layerName) {

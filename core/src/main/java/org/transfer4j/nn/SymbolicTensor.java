@@ -1,7 +1,5 @@
 package org.transfer4j.nn;
 
-import java.util.Arrays;
-
 /**
  * A placeholder for a batch in a functional graph (Keras' {@code KerasTensor}): it has a shape
  * (batch axis excluded) and remembers which layer call produced it. {@code layer.apply(x)} returns

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -95,6 +96,29 @@ class FreezingTest {
         assertFalse(bn.weight("gamma").isTrainable());
         assertTrue(bn.usesBatchStatistics(true));
         assertFalse(bn.usesBatchStatistics(false));
+    }
+
+    @Test
+    void unfreezeFromANestedModelUnfreezesAllOfItAndWhatFollows() {
+        // stem -> base (b1, b2) -> head: unfreezing from "base" keeps the stem frozen and trains the rest.
+        // It used to throw IndexOutOfBoundsException "layer index -1": the base itself is not in flattenedLayers().
+        Conv2D stem = new Conv2D(3, 1);
+        Conv2D b1 = new Conv2D(4, 3);
+        Conv2D b2 = new Conv2D(4, 1);
+        Dense head = new Dense(2);
+        Model base = new Sequential("base", new int[] {5, 5, 3}, b1, b2);
+        SymbolicTensor in = Input.of(5, 5, 3);
+        Model model = Model.of(in, head.apply(base.apply(stem.apply(in))));
+        model.setTrainable(false);
+        model.unfreezeFrom("base");
+        assertFalse(stem.isTrainable());
+        assertTrue(b1.isTrainable() && b2.isTrainable() && head.isTrainable());
+        assertEquals(6, model.trainableWeights().size());
+
+        // A nested model's input layer has no place in flattenedLayers(): a clear error, not an index of -1.
+        String nestedInput = base.layers().getFirst().name();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.unfreezeFrom(nestedInput));
+        assertTrue(e.getMessage().contains(nestedInput) && e.getMessage().contains("base"), e.getMessage());
     }
 
     @Test

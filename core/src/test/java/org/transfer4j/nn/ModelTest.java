@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.transfer4j.nn.layers.Add;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Conv2D;
 import org.transfer4j.nn.layers.Dense;
@@ -17,6 +18,7 @@ import org.transfer4j.nn.layers.Flatten;
 import org.transfer4j.nn.layers.MaxPooling2D;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.ops.Reduce;
+import org.transfer4j.ops.Unary;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
@@ -36,14 +38,10 @@ class ModelTest {
         Model model = Model.of(in, dense.apply(new ReLU().apply(bn.apply(conv.apply(in)))));
         Tensor x = images(1, 2);
 
-        Tensor expected = Unary_relu(bn.call(conv.call(x, false), false));
+        Tensor expected = Unary.relu(bn.call(conv.call(x, false), false));
         expected = dense.call(expected, false);
         assertArrayEquals(expected.toArray(), model.predict(x).toArray(), 0f);
         assertArrayEquals(new int[] {2, 4, 4, 2}, model.predict(x).shape());
-    }
-
-    private static Tensor Unary_relu(Tensor t) {
-        return org.transfer4j.ops.Unary.relu(t);
     }
 
     @Test
@@ -86,6 +84,19 @@ class ModelTest {
     }
 
     @Test
+    void callingAMultiOutputModelAsOneLayerPointsToCallAll() {
+        SymbolicTensor in = Input.of(5);
+        Model model = Model.of(List.of(in), List.of(new Dense(2).apply(in), new Dense(3).apply(in)));
+        IllegalStateException call = assertThrows(IllegalStateException.class,
+                () -> model.call(Tensor.ones(1, 5), false));
+        assertTrue(call.getMessage().contains("2 outputs") && call.getMessage().contains("callAll"), call.getMessage());
+        assertThrows(IllegalStateException.class, () -> model.apply(Input.of(5)));
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> model.callAll(List.of(Tensor.ones(1, 5), Tensor.ones(1, 5)), false));
+        assertTrue(count.getMessage().contains("takes 1 input, got 2"), count.getMessage());
+    }
+
+    @Test
     void nestedModelRunsAsALayerAndItsLayersAreAddressable() {
         Model base = new Sequential("base", new int[] {6, 6, 3},
                 new Conv2D(4, 3).named("base_conv"), new BatchNormalization().named("base_bn"));
@@ -113,6 +124,20 @@ class ModelTest {
         assertArrayEquals(conv.call(x, false).toArray(), cut.predict(x).toArray(), 0f);
         assertSame(conv.weight("kernel"), cut.weight("features/kernel"));
         assertEquals(conv.countParams(), cut.countParams());
+    }
+
+    @Test
+    void cuttingInsideANestedModelNamesThatModelAndHowToCutIt() {
+        // The message used to suggest model.layer("<nested model>").cutAt(...), which does not compile
+        // (layer() returns a Layer) and did not say which nested model holds the layer.
+        Model base = new Sequential("base", new int[] {6, 6, 3}, new Conv2D(4, 3).named("inner_conv"));
+        SymbolicTensor in = Input.of(6, 6, 3);
+        Model model = Model.of(in, new Dense(2).apply(base.apply(in)));
+        NoSuchLayerException e = assertThrows(NoSuchLayerException.class, () -> model.cutAt("inner_conv"));
+        assertTrue(e.getMessage().contains("'base'") && e.getMessage().contains("((Model) model.layer(\"base\"))"
+                + ".cutAt(\"inner_conv\")"), e.getMessage());
+        Model cut = ((Model) model.layer("base")).cutAt("inner_conv");
+        assertArrayEquals(new int[] {4, 4, 4}, cut.output().shape());
     }
 
     @Test
@@ -198,6 +223,28 @@ class ModelTest {
         SymbolicTensor z = new Dense(2).apply(other);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.of(in, z));
         assertTrue(e.getMessage().contains("graph disconnected"), e.getMessage());
+    }
+
+    @Test
+    void anOutputThatIsAnotherModelsInputIsAGraphDisconnection() {
+        // Model.of(in, other) used to build, then fail in predict with NoSuchElementException.
+        SymbolicTensor in = Input.of(4);
+        SymbolicTensor other = Input.of("other", 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.of(in, other));
+        assertTrue(e.getMessage().contains("graph disconnected") && e.getMessage().contains("'other'"), e.getMessage());
+        float[] x = {1, 2, 3, 4};
+        assertArrayEquals(x, Model.of(in, in).predict(Tensor.of(x, 1, 4)).toArray(), 0f,
+                "an input that is its own output is fine");
+    }
+
+    @Test
+    void anInputListedTwiceIsRejected() {
+        // Keras: "The list of inputs passed to the model is redundant. All inputs should only appear once."
+        // Here the second batch would silently replace the first.
+        SymbolicTensor in = Input.of("x", 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Model.of(List.of(in, in), List.of(new Add().apply(in, in))));
+        assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("twice"), e.getMessage());
     }
 
     @Test

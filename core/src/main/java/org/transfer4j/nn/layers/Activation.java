@@ -4,7 +4,11 @@ import org.transfer4j.nn.Activations;
 import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.tensor.Tensor;
 
-/** Keras {@code Activation("relu")}: applies a named activation (see {@link Activations}) elementwise. */
+/**
+ * Keras {@code Activation("relu")}: applies a named activation (see {@link Activations}),
+ * {@code x (N, ...) -> y} of the same shape; elementwise, except {@code "softmax"}, which normalises the
+ * last axis. A null name is Keras' {@code None}: linear.
+ */
 public class Activation extends SingleInputLayer {
     private final String activation;
 

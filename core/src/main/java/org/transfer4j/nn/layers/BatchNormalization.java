@@ -10,7 +10,8 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * Keras {@code BatchNormalization}: normalises each feature along {@code axis} (default the last, the
- * channels of NHWC) by {@code gamma * (x - mean) / sqrt(var + epsilon) + beta}.
+ * channels of NHWC) by {@code gamma * (x - mean) / sqrt(var + epsilon) + beta}, {@code x (N, ...) -> y} of
+ * the same shape, e.g. {@code (N,H,W,C) -> (N,H,W,C)} with C features.
  * Weights in Keras' order: {@code gamma (C)} if scale, {@code beta (C)} if center, then the
  * non-trainable {@code moving_mean (C)} and {@code moving_variance (C)}. Defaults: momentum 0.99,
  * epsilon 1e-3, center and scale on.
@@ -18,7 +19,8 @@ import org.transfer4j.tensor.Tensor;
  * <p>Mode, as in Keras 2.1.3+ / TF2: the batch statistics are used (and the moving ones updated with
  * {@code moving = moving * momentum + batch * (1 - momentum)}) only when {@code training} is true and
  * the layer is trainable. A frozen layer normalises with its moving statistics even while the rest
- * of the model trains, unless {@link #updateStatisticsWhenFrozen} asks otherwise (fastai's {@code train_bn}).
+ * of the model trains, unless {@link #updateStatisticsWhenFrozen} asks otherwise: then the statistics
+ * follow the batches while gamma and beta stay frozen (see {@code Model.trainBatchNormWhenFrozen}).
  */
 public class BatchNormalization extends SingleInputLayer {
     private int axis = -1;
@@ -37,8 +39,8 @@ public class BatchNormalization extends SingleInputLayer {
     private Weight movingMean;
     private Weight movingVariance;
     /** Stand-ins for an absent gamma (ones) or beta (zeros): constants, never trained. */
-    private Tensor fixedGamma;
-    private Tensor fixedBeta;
+    private DeviceConstant fixedGamma;
+    private DeviceConstant fixedBeta;
 
     /** The feature axis, counted with the batch axis as 0 (as in Keras); negative counts from the end. */
     public BatchNormalization axis(int value) {
@@ -126,7 +128,7 @@ public class BatchNormalization extends SingleInputLayer {
 
     @Override
     protected int[] outputShape(int[] in) {
-        int a = featureAxis(in.length);
+        int a = featureAxis(in);
         if (movingMean != null && movingMean.shape()[0] != in[a]) {
             throw shapeError("built for " + movingMean.shape()[0] + " features on axis " + axis, in);
         }
@@ -135,16 +137,16 @@ public class BatchNormalization extends SingleInputLayer {
 
     @Override
     protected void build(int[] in) {
-        int[] features = {in[featureAxis(in.length)]};
+        int[] features = {in[featureAxis(in)]};
         if (scale) {
             gamma = addWeight("gamma", features, gammaInitializer, true);
         } else {
-            fixedGamma = Initializers.ones().create(features, null);
+            fixedGamma = DeviceConstant.filled(1f, features);
         }
         if (center) {
             beta = addWeight("beta", features, betaInitializer, true);
         } else {
-            fixedBeta = Initializers.zeros().create(features, null);
+            fixedBeta = DeviceConstant.filled(0f, features);
         }
         movingMean = addWeight("moving_mean", features, movingMeanInitializer, false);
         movingVariance = addWeight("moving_variance", features, movingVarianceInitializer, false);
@@ -153,23 +155,23 @@ public class BatchNormalization extends SingleInputLayer {
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         int last = x.rank() - 1;
-        int a = featureAxis(x.rank() - 1) + 1;
+        int a = KerasAxis.resolve(axis, x.rank()); // in range: outputShape checked it
         Tensor input = a == last ? x : Views.transpose(x, a, last);
-        Tensor g = gamma != null ? gamma.value() : fixedGamma;
-        Tensor b = beta != null ? beta.value() : fixedBeta;
+        Tensor g = gamma != null ? gamma.value() : fixedGamma.on(x.device());
+        Tensor b = beta != null ? beta.value() : fixedBeta.on(x.device());
         Tensor y = usesBatchStatistics(training)
                 ? BatchNorm.train(input, g, b, movingMean.value(), movingVariance.value(), momentum, epsilon)
                 : BatchNorm.infer(input, g, b, movingMean.value(), movingVariance.value(), epsilon);
         return a == last ? y : Views.transpose(y, a, last);
     }
 
-    /** The feature axis as an index into the shape without the batch axis. */
-    private int featureAxis(int rankWithoutBatch) {
-        int a = axis < 0 ? axis + rankWithoutBatch : axis - 1;
-        if (a < 0 || a >= rankWithoutBatch) {
-            throw shapeError("axis " + axis + " is out of range for inputs of rank " + (rankWithoutBatch + 1)
-                    + " (batch included)", new int[rankWithoutBatch]);
+    /** The feature axis as an index into {@code in}, the input shape without the batch axis. */
+    private int featureAxis(int[] in) {
+        int a = KerasAxis.resolve(axis, in.length + 1);
+        if (a < 1) {
+            throw shapeError("axis " + axis + " is out of range for inputs of rank " + (in.length + 1)
+                    + " (batch included)", in);
         }
-        return a;
+        return a - 1;
     }
 }

@@ -39,9 +39,6 @@ public abstract class GlobalPooling2D<T extends GlobalPooling2D<T>> extends Sing
         if (in.length != 3) {
             throw shapeError(typeName() + " expects (H,W,C) inputs", in);
         }
-        if (in[0] < 1 || in[1] < 1) {
-            throw shapeError(typeName() + " needs at least one pixel", in);
-        }
         return keepdims ? new int[] {1, 1, in[2]} : new int[] {in[2]};
     }
 

@@ -37,14 +37,12 @@ public class Normalization extends SingleInputLayer {
     private float[] givenMean;
     private float[] givenVariance;
 
-    /** Kept axes of the full tensor (batch = 0), sorted; set by build. */
-    private int[] keep;
     private Weight mean;
     private Weight variance;
     private Weight count;
-    /** The statistics given up front, shaped like the kept axes. */
-    private Tensor fixedMean;
-    private Tensor fixedVariance;
+    /** The statistics given up front, shaped like the kept axes; the variance as the divisor it gives. */
+    private DeviceConstant fixedMean;
+    private DeviceConstant fixedStd;
 
     /** The axes with their own statistics (see the class comment); none means one statistic for all. */
     public Normalization axis(int... values) {
@@ -86,7 +84,7 @@ public class Normalization extends SingleInputLayer {
         }
         int[] kept = keptAxes(in);
         int[] statShape = statisticShape(in, kept);
-        if (keep != null && !Arrays.equals(statShape, statShape())) {
+        if (isBuilt() && !Arrays.equals(statShape, statShape())) {
             throw shapeError("built for statistics of shape " + Arrays.toString(statShape()), in);
         }
         int features = Math.toIntExact(Shape.numel(statShape));
@@ -101,15 +99,19 @@ public class Normalization extends SingleInputLayer {
 
     @Override
     protected void build(int[] in) {
-        keep = keptAxes(in);
-        int[] shape = statisticShape(in, keep);
+        int[] shape = statisticShape(in, keptAxes(in));
         if (givenMean == null) {
             mean = addWeight("mean", shape, Initializers.zeros(), false);
             variance = addWeight("variance", shape, Initializers.ones(), false);
             count = addWeight("count", new int[0], Initializers.zeros(), false);
         } else {
-            fixedMean = Tensor.of(spread(givenMean, shape), shape);
-            fixedVariance = Tensor.of(spread(givenVariance, shape), shape);
+            fixedMean = new DeviceConstant(spread(givenMean, shape), shape);
+            float[] std = spread(givenVariance, shape);
+            for (int i = 0; i < std.length; i++) {
+                // The float square root, correctly rounded, as Unary.sqrt computes it in forward.
+                std[i] = Math.max((float) Math.sqrt(std[i]), EPSILON);
+            }
+            fixedStd = new DeviceConstant(std, shape);
         }
     }
 
@@ -130,7 +132,7 @@ public class Normalization extends SingleInputLayer {
             Tensor x = data.detach();
             // Calling the layer on the first sample validates the shape and builds it through the usual path.
             call(Views.slice(x, 0, 0, 1, 1), false);
-            int[] reduce = reducedAxes(x.rank());
+            int[] reduce = reducedAxes(x.shape());
             long n = 1;
             for (int a : reduce) {
                 n *= x.shape(a);
@@ -169,8 +171,10 @@ public class Normalization extends SingleInputLayer {
         return mean != null ? mean.shape() : fixedMean.shape();
     }
 
-    private int[] reducedAxes(int rank) {
-        return IntStream.range(0, rank).filter(d -> Arrays.binarySearch(keep, d) < 0).toArray();
+    /** The axes of {@code x (N, ...)} that each statistic averages over: all but the kept ones. */
+    private int[] reducedAxes(int[] x) {
+        int[] kept = keptAxes(Arrays.copyOfRange(x, 1, x.length));
+        return IntStream.range(0, x.length).filter(d -> Arrays.binarySearch(kept, d) < 0).toArray();
     }
 
     private static float[] spread(float[] given, int[] shape) {
@@ -186,14 +190,17 @@ public class Normalization extends SingleInputLayer {
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         // Statistics (kept axes) -> (1, ..., size at a kept axis, ..., 1), which broadcasts against x.
+        // The kept axes are resolved against this input's rank, which may differ from the one built on.
         int[] broadcast = new int[x.rank()];
         Arrays.fill(broadcast, 1);
-        for (int a : keep) {
+        for (int a : keptAxes(Arrays.copyOfRange(x.shape(), 1, x.rank()))) {
             broadcast[a] = x.shape(a);
         }
-        Tensor m = Views.reshape(mean != null ? mean.value() : fixedMean, broadcast);
-        Tensor v = Views.reshape(variance != null ? variance.value() : fixedVariance, broadcast);
-        Tensor std = Unary.clamp(Unary.sqrt(v), EPSILON, Float.POSITIVE_INFINITY);
-        return Arithmetic.div(Arithmetic.sub(x, m), std);
+        // Adapted statistics are weights, which adapt() or a weight import may change between calls;
+        // given ones are constants whose divisor build() computed once.
+        Tensor m = mean != null ? mean.value() : fixedMean.on(x.device());
+        Tensor std = mean != null ? Unary.clamp(Unary.sqrt(variance.value()), EPSILON, Float.POSITIVE_INFINITY)
+                : fixedStd.on(x.device());
+        return Arithmetic.div(Arithmetic.sub(x, Views.reshape(m, broadcast)), Views.reshape(std, broadcast));
     }
 }

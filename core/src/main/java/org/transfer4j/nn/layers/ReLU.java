@@ -7,14 +7,19 @@ import org.transfer4j.ops.Unary;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * Keras {@code ReLU(max_value, negative_slope, threshold)}:
- * {@code f(x) = max_value} for {@code x >= max_value}, {@code x} for {@code threshold <= x < max_value},
- * {@code negative_slope * (x - threshold)} otherwise. MobileNet's ReLU6 is {@code new ReLU().maxValue(6)}.
+ * Keras {@code ReLU(max_value=None, negative_slope=0, threshold=0)}, {@code x (N, ...) -> y} of the same shape:
+ * {@code f(x) = max_value} for {@code x >= max_value}, {@code x} for {@code threshold < x < max_value},
+ * {@code negative_slope * (x - threshold)} otherwise. At {@code x = threshold} that is 0, as Keras computes
+ * it ({@code x * (x > threshold) - negative_slope * relu(threshold - x)}), although Keras' docstring writes
+ * {@code threshold <= x}. All three arguments must be {@code >= 0}, as in Keras. MobileNet's ReLU6 is
+ * {@code new ReLU().maxValue(6)}.
  */
 public class ReLU extends SingleInputLayer {
     private float maxValue = Float.POSITIVE_INFINITY;
     private float negativeSlope = 0f;
     private float threshold = 0f;
+    /** The threshold as a tensor on the input's device, when it is not 0; made by build. */
+    private DeviceConstant thresholdConstant;
 
     public ReLU maxValue(float value) {
         checkNotBuilt("maxValue");
@@ -36,6 +41,9 @@ public class ReLU extends SingleInputLayer {
 
     public ReLU threshold(float value) {
         checkNotBuilt("threshold");
+        if (!(value >= 0f)) {
+            throw new IllegalArgumentException("ReLU threshold must be >= 0, got " + value);
+        }
         this.threshold = value;
         return this;
     }
@@ -46,13 +54,20 @@ public class ReLU extends SingleInputLayer {
     }
 
     @Override
+    protected void build(int[] in) {
+        if (threshold != 0f) {
+            thresholdConstant = new DeviceConstant(new float[] {threshold});
+        }
+    }
+
+    @Override
     protected Tensor forward(Tensor x, boolean training) {
         Tensor y;
         if (threshold == 0f) {
             y = negativeSlope == 0f ? Unary.relu(x) : Unary.leakyRelu(x, negativeSlope);
         } else {
-            // mask * x + (1 - mask) * slope * (x - threshold), with mask = (x >= threshold)
-            Tensor mask = Arithmetic.compare(BinaryOp.GE, x.detach(), Tensor.of(x.device(), new float[] {threshold}));
+            // mask * x + (1 - mask) * slope * (x - threshold), with mask = (x > threshold)
+            Tensor mask = Arithmetic.compare(BinaryOp.GT, x.detach(), thresholdConstant.on(x.device()));
             Tensor below = Unary.affine(x, negativeSlope, -negativeSlope * threshold);
             y = Arithmetic.add(Arithmetic.mul(mask, x), Arithmetic.mul(Unary.affine(mask, -1f, 1f), below));
         }

@@ -12,6 +12,8 @@ import org.transfer4j.tensor.Tensor;
  */
 public class ThresholdedReLU extends SingleInputLayer {
     private float theta = 1f;
+    /** Theta as a tensor on the input's device; made by build. */
+    private DeviceConstant thetaConstant;
 
     /** The threshold; tf.keras refuses negative values, and so do we. */
     public ThresholdedReLU theta(float value) {
@@ -33,8 +35,13 @@ public class ThresholdedReLU extends SingleInputLayer {
     }
 
     @Override
+    protected void build(int[] in) {
+        thetaConstant = new DeviceConstant(new float[] {theta});
+    }
+
+    @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor above = Arithmetic.compare(BinaryOp.GT, x.detach(), Tensor.of(x.device(), new float[] {theta}));
+        Tensor above = Arithmetic.compare(BinaryOp.GT, x.detach(), thetaConstant.on(x.device()));
         return Arithmetic.mul(x, above);
     }
 }

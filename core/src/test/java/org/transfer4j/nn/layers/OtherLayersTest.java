@@ -14,7 +14,6 @@ import org.junit.jupiter.api.function.Executable;
 import org.transfer4j.nn.Input;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
-import org.transfer4j.nn.Weight;
 import org.transfer4j.ops.OpCheck;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
@@ -135,77 +134,6 @@ class OtherLayersTest {
         var bad = assertThrows(ShapeMismatchException.class,
                 () -> new Dropout(0.1f).noiseShape(-1, 3).call(Tensor.ones(2, 4), true));
         assertTrue(bad.getMessage().contains("[-1, 3]") && bad.getMessage().contains("[4]"), bad.getMessage());
-    }
-
-    // ---- Normalization -----------------------------------------------------------------------------------
-
-    @Test
-    void normalizationAdaptsPerFeatureMeanAndBiasedVariance() {
-        // data (M=3, 2, 2) with axis -1: each of the 2 features is averaged over the 3 samples and the middle axis.
-        float[] d = {1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 9, 90};
-        Normalization norm = new Normalization().adapt(Tensor.of(d, 3, 2, 2));
-        double[] mean = new double[2];
-        double[] var = new double[2];
-        for (int f = 0; f < 2; f++) {
-            for (int i = f; i < d.length; i += 2) {
-                mean[f] += d[i] / 6.0;
-            }
-            for (int i = f; i < d.length; i += 2) {
-                var[f] += (d[i] - mean[f]) * (d[i] - mean[f]) / 6.0; // population variance, divisor n = 6
-            }
-        }
-        assertArrayEquals(new float[] {(float) mean[0], (float) mean[1]}, norm.weight("mean").value().toArray(), 1e-5f);
-        assertArrayEquals(new float[] {(float) var[0], (float) var[1]}, norm.weight("variance").value().toArray(), 1e-3f);
-        assertEquals(6f, norm.weight("count").value().item());
-        assertEquals(List.of("mean", "variance", "count"), norm.weights().stream().map(Weight::name).toList());
-        assertTrue(norm.trainableWeights().isEmpty(), "statistics are never trained");
-
-        Tensor y = norm.call(Tensor.of(new float[] {4, 20}, 1, 1, 2), false);
-        float[] want = {(float) ((4 - mean[0]) / Math.sqrt(var[0])), (float) ((20 - mean[1]) / Math.sqrt(var[1]))};
-        assertArrayEquals(want, y.toArray(), 1e-5f);
-    }
-
-    @Test
-    void normalizationMatchesTheKerasDocumentationExamples() {
-        // keras.layers.Normalization docstring: adapt([[0,7,4],[2,9,6],[0,7,4],[2,9,6]]) with axis=-1,
-        // then layer([[0,7,4]]) -> [-1, -1, -1].
-        Normalization perFeature = new Normalization().axis(-1)
-                .adapt(Tensor.of(new float[] {0, 7, 4, 2, 9, 6, 0, 7, 4, 2, 9, 6}, 4, 3));
-        assertArrayEquals(new float[] {-1, -1, -1}, perFeature.call(Tensor.of(new float[] {0, 7, 4}, 1, 3), false).toArray(),
-                1e-6f);
-        // axis=None, adapt([1, 2, 3, 4, 5]), layer([1, 2, 3]) -> [-1.4142135, -0.70710677, 0].
-        Normalization global = new Normalization().axis().adapt(Tensor.of(new float[] {1, 2, 3, 4, 5}, 5));
-        float[] documented = {-1.4142135f, -0.70710677f, 0f};
-        assertArrayEquals(documented, global.call(Tensor.of(new float[] {1, 2, 3}, 3), false).toArray(), 1e-6f);
-        // Normalization(mean=3., variance=2.) on [[1], [2], [3]]: the same numbers, and no weights.
-        Normalization fixed = new Normalization().mean(3f).variance(2f);
-        assertArrayEquals(documented, fixed.call(Tensor.of(new float[] {1, 2, 3}, 3, 1), false).toArray(), 1e-6f);
-        assertTrue(fixed.weights().isEmpty());
-        assertThrows(IllegalStateException.class, () -> fixed.adapt(Tensor.ones(2, 1)));
-    }
-
-    @Test
-    void normalizationKeepsSeveralAxesAndGuardsAZeroVariance() {
-        // axis (1, 2) on (M, 2, 3, 2): one statistic per (i, j), over samples and the last axis.
-        Tensor data = OpCheck.randn(4, 5, 2, 3, 2);
-        float[] d = data.toArray();
-        Normalization norm = new Normalization().axis(1, 2).adapt(data);
-        assertArrayEquals(new int[] {2, 3}, norm.weight("mean").shape());
-        float[] mean = norm.weight("mean").value().toArray();
-        for (int ij = 0; ij < 6; ij++) {
-            double sum = 0;
-            for (int m = 0; m < 5; m++) {
-                sum += d[(m * 6 + ij) * 2] + d[(m * 6 + ij) * 2 + 1];
-            }
-            assertEquals(sum / 10, mean[ij], 1e-5, "mean of index " + ij);
-        }
-        assertEquals(10f, norm.weight("count").value().item());
-
-        // A constant feature has variance 0: Keras divides by max(sqrt(0), 1e-7) instead of by 0.
-        Normalization flat = new Normalization().adapt(Tensor.of(new float[] {5, 1, 5, 3}, 2, 2));
-        float[] y = flat.call(Tensor.of(new float[] {6, 2}, 1, 2), false).toArray();
-        assertEquals(1e7f, y[0], 1f, "(6 - 5) / 1e-7");
-        assertEquals(0f, y[1], 1e-6f);
     }
 
     // ---- activations --------------------------------------------------------------------------------
@@ -366,6 +294,14 @@ class OtherLayersTest {
                 "[-3]", "[2, 3]");
         assertMessage(() -> new PReLU().sharedAxes(3).named("pr").apply(Input.of(2, 3)), "pr (PReLU)", "[3]", "[2, 3]");
         assertThrows(IllegalArgumentException.class, () -> new Normalization().axis(0));
+    }
+
+    @Test
+    void batchNormalizationAxisOutOfRangeNamesTheRealInputShape() {
+        // The message used to show a shape of zeros ([0, 0]) of the input's rank instead of the input's shape.
+        assertMessage(() -> new BatchNormalization().axis(5).named("bn5").apply(Input.of(3, 4)), "bn5 (BatchNormalization)",
+                "axis 5", "[3, 4]");
+        assertMessage(() -> new BatchNormalization().axis(-4).named("bn_4").apply(Input.of(3, 4)), "axis -4", "[3, 4]");
     }
 
     @Test
