@@ -7,6 +7,7 @@ import io.jhdf.api.Node;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +33,33 @@ final class H5Arrays {
         if (!Files.isRegularFile(path)) {
             throw KerasImportException.of(path, "no such file");
         }
+        HdfFile hdf;
         try {
-            return new HdfFile(path);
+            hdf = new HdfFile(path);
         } catch (RuntimeException e) {
             throw new KerasImportException(path + ": not a readable HDF5 file (" + describe(e) + ")", e);
+        }
+        checkNotTruncated(hdf, path);
+        return hdf;
+    }
+
+    /**
+     * The superblock records where the file ends; a shorter file lost its tail (libhdf5 refuses such a
+     * file the same way: "truncated file"). Without this, a cut file fails later on whatever object
+     * happened to lie past the cut, with a message that does not say why.
+     */
+    private static void checkNotTruncated(HdfFile hdf, Path path) {
+        try {
+            long end = hdf.getUserBlockSize() + hdf.getHdfBackingStorage().getSuperblock().getEndOfFileAddress();
+            long size = Files.size(path);
+            if (size < end) {
+                throw KerasImportException.of(path, "truncated: the file has " + size
+                        + " bytes, but its HDF5 superblock says it ends at byte " + end);
+            }
+        } catch (IOException | RuntimeException e) {
+            hdf.close();
+            throw e instanceof KerasImportException k ? k
+                    : new KerasImportException(path + ": not a readable HDF5 file (" + describe(e) + ")", e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The layout of a Keras 2 weights group, as Keras' {@code legacy_h5_format.py} writes it
@@ -51,16 +52,23 @@ final class KerasWeightGroup {
 
     /** The weights group of an open file: the root when it has {@code layer_names}, else {@code model_weights}. */
     static Group of(HdfFile hdf, Path file) {
-        if (H5Arrays.hasStrings(hdf, "layer_names")) {
-            return hdf;
+        Map<String, Node> children;
+        Set<String> attributes;
+        try {
+            if (H5Arrays.hasStrings(hdf, "layer_names")) {
+                return hdf;
+            }
+            children = hdf.getChildren();
+            attributes = hdf.getAttributes().keySet();
+        } catch (RuntimeException e) {
+            throw H5Arrays.wrap(file, null, "the root group", e);
         }
-        Node modelWeights = hdf.getChildren().get(MODEL_WEIGHTS);
-        if (modelWeights instanceof Group group) {
+        if (children.get(MODEL_WEIGHTS) instanceof Group group) {
             return group;
         }
         throw KerasImportException.of(file, "no Keras 2 weights here: the root has no 'layer_names' attribute and no '"
-                + MODEL_WEIGHTS + "' group (root holds " + hdf.getChildren().keySet() + ", attributes "
-                + hdf.getAttributes().keySet() + ")");
+                + MODEL_WEIGHTS + "' group (root holds " + children.keySet() + ", attributes "
+                + attributes + ")");
     }
 
     /**

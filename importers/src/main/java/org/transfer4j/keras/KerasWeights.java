@@ -49,13 +49,7 @@ public final class KerasWeights {
     public static WeightLoadReport load(Path path, Model model, boolean strict) {
         Objects.requireNonNull(model, "model");
         try (HdfFile hdf = H5Arrays.open(path)) {
-            Group group;
-            try {
-                group = KerasWeightGroup.of(hdf, path);
-            } catch (RuntimeException e) {
-                throw H5Arrays.wrap(path, null, "the root group", e);
-            }
-            return load(group, model, path, strict);
+            return load(KerasWeightGroup.of(hdf, path), model, path, strict);
         } catch (RuntimeException e) {
             // Also catches a failure in close(): no jhdf exception leaves this method.
             throw H5Arrays.wrap(path, null, "the file", e);

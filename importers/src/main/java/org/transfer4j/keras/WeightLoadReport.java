@@ -35,7 +35,9 @@ public record WeightLoadReport(Path file, List<String> loadedWeights, List<Strin
 
     /** The report without the file name: counts and names on both sides. */
     String details() {
+        long layers = loadedWeights.stream().map(p -> p.substring(0, p.lastIndexOf('/') + 1)).distinct().count();
         return "loaded " + loadedWeights.size() + (loadedWeights.size() == 1 ? " weight" : " weights")
+                + " into " + layers + " layer(s)"
                 + "\n  " + unmatchedFileLayers.size() + " layer(s) of the file with weights have no layer in the model"
                 + list(unmatchedFileLayers)
                 + "\n  " + unloadedModelLayers.size() + " layer(s) of the model with weights got none from the file"

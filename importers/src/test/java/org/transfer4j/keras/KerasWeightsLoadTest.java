@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Sequential;
 import org.transfer4j.nn.Weight;
@@ -91,6 +93,16 @@ class KerasWeightsLoadTest {
         assertEquals(Set.of("conv_preds"), Set.copyOf(full.keySet().stream().filter(k -> !noTop.containsKey(k)).toList()));
     }
 
+    /** Every Keras file of the data folder reads whole; INVENTORY.md gives each file's number of stored weight values. */
+    @ParameterizedTest
+    @CsvSource({"mobilenet_2_5_224_tf_no_top.h5, 218544", "mobilenet_v1_0.25_224_imagenet.h5, 475544",
+            "resnet8_cifar10_keras2.4.0.h5, 78666", "resnet8_cifar10_large_keras2.14.0.h5, 205306",
+            "vww_96.h5, 221794"})
+    void everySharedKerasFileReadsWhole(String name, long values) {
+        Map<String, Map<String, float[]>> arrays = readAll(TestData.require("keras/" + name));
+        assertEquals(values, arrays.values().stream().flatMap(m -> m.values().stream()).mapToLong(a -> a.length).sum());
+    }
+
     @Test
     void nonStrictLoadFillsTheMatchingLayersAndReportsTheRest() {
         Path file = TestData.require(NO_TOP);
@@ -110,7 +122,7 @@ class KerasWeightsLoadTest {
         assertEquals(List.of("my_head"), report.unloadedModelLayers());
         assertFalse(report.isComplete());
         String text = report.toString();
-        assertTrue(text.contains("loaded 5 weights") && text.contains("conv_dw_1") && text.contains("my_head")
+        assertTrue(text.contains("loaded 5 weights into 2 layer(s)") && text.contains("conv_dw_1") && text.contains("my_head")
                 && text.contains("(32 more)"), text);
 
         Map<String, float[]> conv1 = readAll(file).get("conv1");
