@@ -88,6 +88,12 @@ class ArchitectureNamesTest {
         List<String> names = names(model);
         assertEquals(List.of("conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pad", "pool1_pool"),
                 names.subList(1, 7));
+        // Keras' order (model.summary() of keras.applications.ResNet50): by depth, so the shortcut's
+        // _0_conv and _0_bn sit beside _3_conv and _3_bn
+        assertEquals(List.of("conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu", "conv2_block1_2_conv",
+                "conv2_block1_2_bn", "conv2_block1_2_relu", "conv2_block1_0_conv", "conv2_block1_3_conv",
+                "conv2_block1_0_bn", "conv2_block1_3_bn", "conv2_block1_add", "conv2_block1_out", "conv2_block2_1_conv"),
+                names.subList(7, 20));
         assertEquals("avg_pool", names.getLast());
         assertEquals("conv5_block3_out", names.get(names.size() - 2));
         for (String suffix : List.of("_0_conv", "_0_bn", "_1_conv", "_1_bn", "_1_relu", "_2_conv", "_2_bn", "_2_relu",
