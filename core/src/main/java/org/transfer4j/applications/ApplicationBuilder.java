@@ -141,7 +141,7 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
         return classifierActivation;
     }
 
-    /** Keras' no-top pooling: {@code GlobalAveragePooling2D} / {@code GlobalMaxPooling2D} with these names (null: automatic). */
+    /** Keras' no-top pooling: {@code GlobalAveragePooling2D} / {@code GlobalMaxPooling2D}, named so (null: automatic). */
     final SymbolicTensor pool(SymbolicTensor x, String avgName, String maxName) {
         return switch (pooling) {
             case NONE -> x;

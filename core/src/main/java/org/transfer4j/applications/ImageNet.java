@@ -88,7 +88,7 @@ public final class ImageNet {
         static {
             try (InputStream in = ImageNet.class.getResourceAsStream(RESOURCE)) {
                 if (in == null) {
-                    throw new IllegalStateException("the resource " + RESOURCE + " is missing from the transfer4j core jar");
+                    throw new IllegalStateException("the resource " + RESOURCE + " is missing from transfer4j core");
                 }
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
                 int count = 0;

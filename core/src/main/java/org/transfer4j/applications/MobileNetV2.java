@@ -106,7 +106,7 @@ public final class MobileNetV2 {
             return new int[] {96, 128, 160, 192, 224};
         }
 
-        /** {@code mobilenetv2_<alpha:.2f>_<rows>}, rows 224 when the input is not one of the weight files' sizes (as Keras). */
+        /** {@code mobilenetv2_<alpha:.2f>_<rows>}, rows 224 when the input is none of the weight files' sizes (as Keras). */
         @Override
         String defaultName(int rows, int cols) {
             return String.format(Locale.ROOT, "mobilenetv2_%.2f_%d", alpha, isTopSize(rows, cols) ? rows : DEFAULT_SIZE);

@@ -64,7 +64,7 @@ public enum Preprocessing {
         return compute(images);
     }
 
-    /** A float32 tensor of these values, shape {@code (values.length)}, on {@code like}'s device (it broadcasts over the last axis). */
+    /** These values as a float32 tensor {@code (values.length)} on {@code like}'s device (it broadcasts over channels). */
     private static Tensor constant(Tensor like, float... values) {
         return Tensor.of(like.device(), values, values.length);
     }

@@ -86,7 +86,7 @@ public final class ResNet {
             return new Dense(classes()).activation(classifierActivation()).named("predictions").apply(x);
         }
 
-        /** Keras' {@code stack_residual_blocks_v1}: block 1 with the projection shortcut and the stride, then identity blocks. */
+        /** Keras' {@code stack_residual_blocks_v1}: block 1 with the projection shortcut and the stride, then identities. */
         private static SymbolicTensor stack(SymbolicTensor x, int filters, int count, int firstStride, String name) {
             x = block(x, filters, firstStride, true, name + "_block1");
             for (int i = 2; i <= count; i++) {
