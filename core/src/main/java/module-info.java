@@ -1,6 +1,6 @@
 /**
  * transfer4j core: tensors, autograd, the backend SPI with the CPU backend, the ops, layers and
- * models, optimizers and schedules, losses and metrics.
+ * models, the Keras Applications architectures, optimizers and schedules, losses and metrics.
  * {@code org.transfer4j.backend.cpu} is exported for benchmarks and tools that call its kernels
  * ({@code CpuGemm.sgemm}) or size its thread pool ({@code CpuParallel}); models need only the others.
  */
@@ -19,4 +19,5 @@ module org.transfer4j.core {
     exports org.transfer4j.optim.schedules;
     exports org.transfer4j.losses;
     exports org.transfer4j.metrics;
+    exports org.transfer4j.applications;
 }
