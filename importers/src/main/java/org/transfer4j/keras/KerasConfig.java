@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.transfer4j.Transfer4jException;
@@ -177,7 +177,7 @@ public final class KerasConfig {
         }
         JsonNode config = config(entry);
         String modelName = name != null ? name : config.path("name").isTextual() ? config.path("name").textValue()
-                : className(entry).toLowerCase(java.util.Locale.ROOT);
+                : className(entry).toLowerCase(Locale.ROOT);
         if (className(entry).equals("Sequential")) {
             return sequential(entry, config, modelName, depth);
         }
@@ -274,9 +274,5 @@ public final class KerasConfig {
     static String abbreviate(JsonNode node) {
         String s = String.valueOf(node);
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
-    static String shape(int[] shape) {
-        return Arrays.toString(shape);
     }
 }

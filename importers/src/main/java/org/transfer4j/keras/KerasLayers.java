@@ -2,10 +2,12 @@ package org.transfer4j.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.transfer4j.Transfer4jException;
 import org.transfer4j.nn.Layer;
@@ -28,6 +30,7 @@ import org.transfer4j.nn.layers.MaxPooling2D;
 import org.transfer4j.nn.layers.Multiply;
 import org.transfer4j.nn.layers.Normalization;
 import org.transfer4j.nn.layers.PReLU;
+import org.transfer4j.nn.layers.Pooling2D;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.nn.layers.Rescaling;
 import org.transfer4j.nn.layers.Reshape;
@@ -54,8 +57,7 @@ final class KerasLayers {
     static {
         FACTORIES.put("Activation", a -> new Activation(a.activation("activation")));
         FACTORIES.put("Add", a -> new Add());
-        FACTORIES.put("AveragePooling2D", a -> pooling(a, new AveragePooling2D(a.pair("pool_size", 2)[0],
-                a.pair("pool_size", 2)[1])));
+        FACTORIES.put("AveragePooling2D", a -> pooling(a, AveragePooling2D::new));
         FACTORIES.put("BatchNormalization", KerasLayers::batchNormalization);
         FACTORIES.put("Concatenate", a -> new Concatenate().axis(a.integer("axis", -1)));
         FACTORIES.put("Conv2D", KerasLayers::conv2d);
@@ -81,8 +83,7 @@ final class KerasLayers {
         // Keras 2 calls the slope alpha, Keras 3 negative_slope; the default is 0.3 in both.
         FACTORIES.put("LeakyReLU", a -> new LeakyReLU().negativeSlope(a.has("negative_slope")
                 ? a.number("negative_slope", 0.3f) : a.number("alpha", 0.3f)));
-        FACTORIES.put("MaxPooling2D", a -> pooling(a, new MaxPooling2D(a.pair("pool_size", 2)[0],
-                a.pair("pool_size", 2)[1])));
+        FACTORIES.put("MaxPooling2D", a -> pooling(a, MaxPooling2D::new));
         FACTORIES.put("Multiply", a -> new Multiply());
         FACTORIES.put("Normalization", KerasLayers::normalization);
         FACTORIES.put("PReLU", a -> {
@@ -196,19 +197,19 @@ final class KerasLayers {
                 .dilationRate(d[0], d[1]).activation(a.activation("activation")).useBias(a.bool("use_bias", true));
     }
 
-    /** Strides default to the pool size, as in Keras ({@code strides: null}). */
-    private static Layer pooling(KerasArgs a, org.transfer4j.nn.layers.Pooling2D<?> pool) {
+    /** {@code pool_size} defaults to 2 and the strides to the pool size, as in Keras ({@code strides: null}). */
+    private static Layer pooling(KerasArgs a, BiFunction<Integer, Integer, Pooling2D<?>> constructor) {
         a.channelsLast();
-        int[] poolSize = pool.poolSize();
-        int[] s = a.has("strides") ? a.pair("strides", 1) : poolSize;
-        return pool.strides(s[0], s[1]).padding(a.string("padding", "valid"));
+        int[] size = a.pair("pool_size", 2);
+        int[] s = a.has("strides") ? a.pair("strides", 1) : size;
+        return constructor.apply(size[0], size[1]).strides(s[0], s[1]).padding(a.string("padding", "valid"));
     }
 
     private static Layer batchNormalization(KerasArgs a) {
         // Keras 2 writes axis as [3] after build, Keras 3 as an int; one axis is all the layer supports.
         int[] axis = a.ints("axis");
         if (axis != null && axis.length != 1) {
-            throw a.error("argument 'axis' = " + java.util.Arrays.toString(axis) + " is not supported: "
+            throw a.error("argument 'axis' = " + Arrays.toString(axis) + " is not supported: "
                     + "BatchNormalization normalises over one feature axis");
         }
         return new BatchNormalization().axis(axis == null ? -1 : axis[0]).momentum(a.number("momentum", 0.99f))
