@@ -60,7 +60,7 @@ class KerasConfigReferenceTest {
 
     private static void check(Path source) throws IOException {
         String fileName = source.getFileName().toString();
-        String json = fileName.endsWith(".json") ? Files.readString(source) : KerasH5.read(source, KerasH5::modelConfig);
+        String json = fileName.endsWith(".json") ? Files.readString(source) : KerasH5.read(source, hdf -> KerasH5.modelConfig(source, hdf));
         JsonNode config = KerasConfig.parse(json);
         Set<String> classes = new HashSet<>();
         collectClasses(config, classes);
