@@ -31,11 +31,11 @@ import org.transfer4j.testdata.TestData;
  */
 class KerasConfigReferenceTest {
     /** Keras' 1-D layer classes: transfer4j has no 1-D layers yet. */
-    private static final Set<String> ONE_D = Set.of("Conv1D", "SeparableConv1D", "Conv1DTranspose", "MaxPooling1D",
+    static final Set<String> ONE_D = Set.of("Conv1D", "SeparableConv1D", "Conv1DTranspose", "MaxPooling1D",
             "AveragePooling1D", "GlobalAveragePooling1D", "GlobalMaxPooling1D", "UpSampling1D", "ZeroPadding1D",
             "Cropping1D", "SpatialDropout1D", "LocallyConnected1D");
     /** weights-import's simpleconv2d models start with Conv2D(data_format='channels_first') (see their .py). */
-    private static final Set<String> CHANNELS_FIRST = Set.of("simpleconv2d.hdf5", "simpleconv2d_model.hdf5");
+    static final Set<String> CHANNELS_FIRST = Set.of("simpleconv2d.hdf5", "simpleconv2d_model.hdf5");
 
     @TestFactory
     Stream<DynamicTest> everyTwoDimensionalConfigBuildsAndRuns() throws IOException {
@@ -96,7 +96,7 @@ class KerasConfigReferenceTest {
         }
     }
 
-    private static void collectClasses(JsonNode node, Set<String> out) {
+    static void collectClasses(JsonNode node, Set<String> out) {
         if (node.isObject() && node.path("class_name").isTextual()) {
             out.add(node.path("class_name").textValue());
         }
