@@ -127,8 +127,14 @@ public final class KerasConfig {
         return INPUT_LAYER.equals(className(entry));
     }
 
-    /** The input shape (batch axis excluded) an InputLayer config declares. */
+    /** The input shape (batch axis excluded) an InputLayer config declares; sparse and ragged inputs are refused. */
     static int[] inputLayerShape(String name, JsonNode config) {
+        for (String flag : List.of("sparse", "ragged")) {
+            if (config.path(flag).asBoolean(false)) {
+                throw new KerasImportException("input layer '" + name + "' is " + flag + "; transfer4j takes dense"
+                        + " tensors only");
+            }
+        }
         for (String key : List.of("batch_input_shape", "batch_shape")) {
             if (config.hasNonNull(key)) {
                 return withoutBatch(name, key, config.get(key));

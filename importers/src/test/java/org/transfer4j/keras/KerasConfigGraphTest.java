@@ -255,6 +255,14 @@ class KerasConfigGraphTest {
     }
 
     @Test
+    void sparseInputIsRefused() {
+        String config = functional("m", input("x", 2).replace("'sparse': false", "'sparse': true") + ","
+                + dense("d", 1, "[[['x', 0, 0, {}]]]"), "[['x', 0, 0]]", "[['d', 0, 0]]");
+        KerasImportException e = assertThrows(KerasImportException.class, () -> KerasConfig.fromJson(json(config)));
+        assertTrue(e.getMessage().contains("input layer 'x' is sparse"), e.getMessage());
+    }
+
+    @Test
     void unknownSizeBesidesTheBatchIsRefused() {
         String config = functional("m", input("x", 2).replace("null, 2", "null, null, 2") + ","
                 + dense("d", 1, "[[['x', 0, 0, {}]]]"), "[['x', 0, 0]]", "[['d', 0, 0]]");
