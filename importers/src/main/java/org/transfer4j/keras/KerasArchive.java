@@ -1,17 +1,20 @@
 package org.transfer4j.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -133,7 +136,7 @@ public final class KerasArchive {
             ZipEntry entry = all.nextElement();
             String name = entry.getName();
             if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*") || name.indexOf('\0') >= 0
-                    || java.util.Arrays.asList(name.split("[/\\\\]")).contains("..")) {
+                    || Arrays.asList(name.split("[/\\\\]")).contains("..")) {
                 throw KerasImportException.of(file, "entry '" + name + "' has an absolute path or a '..' segment; "
                         + "Keras writes no such entry, and the archive is refused");
             }
@@ -209,11 +212,11 @@ public final class KerasArchive {
         ZipEntry require(String name) {
             ZipEntry entry = entries.get(name);
             if (entry == null) {
-                String hint = name.equals(WEIGHTS) && entries.containsKey("model.weights.npz")
-                        ? "; it holds model.weights.npz (Keras' weights_format='npz'), which transfer4j does not read"
-                        : "";
+                String why = name.equals(WEIGHTS) && entries.containsKey("model.weights.npz")
+                        ? "the weights are in model.weights.npz (Keras' weights_format='npz'), which transfer4j does not read"
+                        : "not a Keras .keras file";
                 throw KerasImportException.of(file, "no entry '" + name + "' in the archive (it holds "
-                        + new java.util.TreeSet<>(entries.keySet()) + ")" + hint + "; not a Keras .keras file");
+                        + new TreeSet<>(entries.keySet()) + "): " + why);
             }
             if (entry.isDirectory()) {
                 throw KerasImportException.of(entryPath(name), "is a directory, not a file");
@@ -225,7 +228,7 @@ public final class KerasArchive {
         String text(String name, long cap) {
             ZipEntry entry = require(name);
             try (InputStream in = zip.getInputStream(entry)) {
-                var bytes = new java.io.ByteArrayOutputStream();
+                var bytes = new ByteArrayOutputStream();
                 copy(name, entry, in, bytes, cap);
                 return bytes.toString(StandardCharsets.UTF_8);
             } catch (IOException e) {
