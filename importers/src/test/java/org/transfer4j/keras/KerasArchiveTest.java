@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -118,6 +124,60 @@ class KerasArchiveTest {
                 1e-5f);
     }
 
+    @Test
+    void aSequentialWithANestedSequentialIsStoredUnderTheConfigsClassNames() throws IOException {
+        // KerasConfig builds a nested Sequential as a plain Model; the store path must still be
+        // layers/sequential (its config class), not layers/functional. Keras 3 Sequential configs list the
+        // InputLayer first; Sequential.layers leaves it out, so it takes no store path.
+        String policy = "{'module': 'keras', 'class_name': 'DTypePolicy', 'config': {'name': 'float32'}, "
+                + "'registered_name': null}";
+        String config = ("{'module': 'keras', 'class_name': 'Sequential', 'config': {'name': 'seq', 'trainable': true, "
+                + "'dtype': " + policy + ", 'layers': ["
+                + "{'module': 'keras.layers', 'class_name': 'InputLayer', 'config': {'batch_shape': [null, 2], "
+                + "'dtype': 'float32', 'sparse': false, 'name': 'input_layer'}, 'registered_name': null}, "
+                + "{'module': 'keras.layers', 'class_name': 'Normalization', 'config': {'name': 'normalization', "
+                + "'trainable': true, 'dtype': " + policy + ", 'axis': [-1], 'invert': false, 'mean': null, "
+                + "'variance': null}, 'registered_name': null, 'build_config': {'input_shape': [null, 2]}}, "
+                + "{'module': 'keras', 'class_name': 'Sequential', 'config': {'name': 'inner', 'trainable': true, "
+                + "'dtype': " + policy + ", 'layers': [{'module': 'keras.layers', 'class_name': 'InputLayer', "
+                + "'config': {'batch_shape': [null, 2], 'dtype': 'float32', 'sparse': false, 'name': 'input_layer_1'}, "
+                + "'registered_name': null}, {'module': 'keras.layers', 'class_name': 'Dense', 'config': {'name': 'd1', "
+                + "'trainable': true, 'dtype': " + policy + ", 'units': 2, 'activation': 'linear', 'use_bias': true}, "
+                + "'registered_name': null, 'build_config': {'input_shape': [null, 2]}}], "
+                + "'build_input_shape': [null, 2]}, 'registered_name': null, 'build_config': {'input_shape': [null, 2]}}, "
+                + "{'module': 'keras.layers', 'class_name': 'Dense', 'config': {'name': 'out', 'trainable': true, "
+                + "'dtype': " + policy + ", 'units': 1, 'activation': 'linear', 'use_bias': true}, "
+                + "'registered_name': null, 'build_config': {'input_shape': [null, 2]}}], "
+                + "'build_input_shape': [null, 2]}, 'registered_name': null, 'build_config': {'input_shape': [null, 2]}}")
+                .replace('\'', '"');
+        Path weights = dir.resolve("seq.weights.h5");
+        try (WritableHdfFile hdf = HdfFile.write(weights)) {
+            WritableGroup layers = hdf.putGroup("layers");
+            WritableGroup norm = layers.putGroup("normalization").putGroup("vars");
+            norm.putDataset("0", new float[] {1f, 2f});
+            norm.putDataset("1", new float[] {4f, 16f});
+            norm.putDataset("2", 100L);
+            WritableGroup d1 = layers.putGroup("sequential").putGroup("layers").putGroup("dense")
+                    .putGroup("vars");
+            d1.putDataset("0", new float[][] {{1f, 2f}, {3f, 4f}});
+            d1.putDataset("1", new float[] {0.5f, -0.5f});
+            WritableGroup out = layers.putGroup("dense").putGroup("vars");
+            out.putDataset("0", new float[][] {{1f}, {-1f}});
+            out.putDataset("1", new float[] {0.25f});
+        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(KerasArchive.METADATA, KerasV3Fixture.METADATA.getBytes(StandardCharsets.UTF_8));
+        entries.put(KerasArchive.CONFIG, config.getBytes(StandardCharsets.UTF_8));
+        entries.put(KerasArchive.WEIGHTS, Files.readAllBytes(weights));
+
+        Model model = KerasArchive.load(archive("seq.keras", entries));
+
+        // normalization([3, 10]) = [(3-1)/2, (10-2)/4] = [1, 2]; d1 = [1*1 + 2*3 + 0.5, 1*2 + 2*4 - 0.5] = [7.5, 9.5];
+        // out = 7.5 - 9.5 + 0.25 = -1.75
+        assertArrayEquals(new float[] {-1.75f}, model.predict(Tensor.of(new float[] {3f, 10f}, 1, 2)).toArray(), 1e-6f);
+        assertEquals(100f, model.layer("normalization").weight("count").value().item());
+    }
+
     // ---- broken archives -------------------------------------------------------------------------------
 
     @Test
@@ -134,7 +194,7 @@ class KerasArchiveTest {
     void aTruncatedArchiveIsRefused() throws IOException {
         byte[] whole = Files.readAllBytes(goodArchive());
         for (double fraction : new double[] {0.1, 0.5, 0.9, 0.99}) {
-            Path cut = Files.write(dir.resolve("cut.keras"), java.util.Arrays.copyOf(whole, (int) (whole.length * fraction)));
+            Path cut = Files.write(dir.resolve("cut.keras"), Arrays.copyOf(whole, (int) (whole.length * fraction)));
             onlyKerasImportException(() -> KerasArchive.load(cut), cut);
         }
     }
@@ -220,7 +280,7 @@ class KerasArchiveTest {
 
     @Test
     void weightsThatDoNotFitTheConfigAreRefusedStrictly() throws IOException {
-        List<Var> extra = new java.util.ArrayList<>(KerasV3Fixture.vars());
+        List<Var> extra = new ArrayList<>(KerasV3Fixture.vars());
         extra.add(new Var("layers/dense_2", 0, new int[] {2}, new float[] {1, 2}));
         Path file = archive("extra.keras", KerasV3Fixture.archiveEntries(weights(extra)));
 

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
+import io.jhdf.checksum.ChecksumUtils;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -119,7 +122,7 @@ class KerasWeightsV3Test {
 
     @Test
     void variablesNoLayerTakesAreRefusedWhenStrictAndReportedOtherwise() {
-        List<Var> extra = new java.util.ArrayList<>(KerasV3Fixture.vars());
+        List<Var> extra = new ArrayList<>(KerasV3Fixture.vars());
         extra.add(new Var("layers/dense_2", 0, new int[] {2}, new float[] {1, 2}));
         Path file = KerasV3Fixture.writeWeights(dir.resolve("extra.weights.h5"), extra, false);
 
@@ -315,7 +318,7 @@ class KerasWeightsV3Test {
             chunk = (chunk << 8) | (bytes[p + i] & 0xff);
         }
         int end = p + width + (int) chunk;
-        int checksum = io.jhdf.checksum.ChecksumUtils.checksum(java.util.Arrays.copyOfRange(bytes, start, end));
+        int checksum = ChecksumUtils.checksum(Arrays.copyOfRange(bytes, start, end));
         ByteBuffer.wrap(bytes, end, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(checksum);
     }
 
