@@ -1,6 +1,7 @@
 package org.transfer4j.cli;
 
 import org.transfer4j.examples.TrainingDivergedException;
+import org.transfer4j.images.ImageDecodeException;
 import org.transfer4j.keras.KerasImportException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,7 @@ public final class Main implements Runnable {
                 case TrainingDivergedException diverged -> diverged.getMessage();
                 // These messages already start with the file.
                 case KerasImportException bad -> "transfer4j: " + oneLine(bad.getMessage());
+                case ImageDecodeException bad -> "transfer4j: " + oneLine(bad.getMessage());
                 case FileProblemException bad -> "transfer4j: " + oneLine(bad.getMessage());
                 default -> throw e;
             };
