@@ -31,10 +31,11 @@ class MainTest {
     }
 
     @Test
-    void noSubcommandPrintsUsageListingDemo() {
+    void noSubcommandPrintsUsageListingTheCommands() {
         assertEquals(0, run());
         assertTrue(out.toString().contains("Usage: transfer4j"), out.toString());
         assertTrue(out.toString().contains("demo"), out.toString());
+        assertTrue(out.toString().contains("inspect") && out.toString().contains("predict"), out.toString());
     }
 
     @Test

@@ -1,0 +1,267 @@
+package org.transfer4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.transfer4j.applications.ImageNet;
+import org.transfer4j.applications.Preprocessing;
+import org.transfer4j.images.Images;
+import org.transfer4j.images.Resize;
+import org.transfer4j.keras.KerasH5;
+import org.transfer4j.keras.Npy;
+import org.transfer4j.nn.Model;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code transfer4j predict}: runs a Keras full model ({@link KerasH5#load}) in one of two ways.
+ * <ul>
+ *   <li>{@code --model MODEL.h5 [--preprocess MODE] [--top K] [--json] IMAGE...}: classifies images. Each is
+ *       decoded and resized to the model's input height and width as Keras' {@code load_img(target_size=...)}
+ *       does (nearest neighbour, whole image), preprocessed, and run; the K highest scores of its
+ *       {@code (classes)} output are printed, with the ImageNet class names when there are 1000 classes.</li>
+ *   <li>{@code --model MODEL.h5 --input X.npy --output Y.npy}: a raw tensor {@code x (N, ...input shape) -> y
+ *       (N, ...output shape)}, float32, with no preprocessing.</li>
+ * </ul>
+ */
+@Command(name = "predict",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {"Runs a Keras full-model .h5 file. With IMAGE files: decodes each, resizes it to the model's "
+                + "input size (nearest neighbour, as Keras' load_img), preprocesses it, and prints the K highest "
+                + "scores, with ImageNet class names when the model has 1000 classes. With --input X.npy "
+                + "--output Y.npy: runs the model on a raw tensor, no preprocessing, and writes its output as float32."},
+        sortOptions = false)
+final class PredictCommand implements Callable<Integer> {
+    /** Images decoded and run at a time, to bound memory on a long list of files. */
+    static final int BATCH = 16;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.h5", description = "a Keras full-model .h5 file")
+    private Path modelFile;
+
+    @Option(names = "--preprocess", paramLabel = "MODE", converter = PreprocessConverter.class,
+            description = {"mobilenet (x/127.5-1: MobileNet, MobileNetV2), caffe (BGR minus the ImageNet mean: ResNet, "
+                    + "VGG), torch (x/255, then ImageNet mean and std) or none (pixels 0..255; the default)"})
+    private Preprocess preprocess = Preprocess.NONE;
+
+    @Option(names = "--top", paramLabel = "K", description = "how many classes to print per image (default: ${DEFAULT-VALUE}, "
+            + "or all of a model with fewer)")
+    private int top = 5;
+
+    @Option(names = "--json", description = "print one JSON object on one line: the predictions, each with its image "
+            + "and its top classes (index, label, probability)")
+    private boolean json;
+
+    @Option(names = "--input", paramLabel = "X.npy", description = "a NumPy array (N, ...the model's input shape) to run "
+            + "the model on, instead of images")
+    private Path input;
+
+    @Option(names = "--output", paramLabel = "Y.npy", description = "where --input's result goes (float32 .npy)")
+    private Path output;
+
+    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "image files (JPEG, PNG, BMP, GIF, TIFF)")
+    private List<Path> images = List.of();
+
+    /** The --preprocess modes; NONE feeds the pixels 0..255 as they are. */
+    enum Preprocess {
+        MOBILENET(Preprocessing.MOBILENET), CAFFE(Preprocessing.CAFFE), TORCH(Preprocessing.TORCH), NONE(null);
+
+        private final Preprocessing preprocessing;
+
+        Preprocess(Preprocessing preprocessing) {
+            this.preprocessing = preprocessing;
+        }
+
+        Tensor apply(Tensor pixels) {
+            return preprocessing == null ? pixels : preprocessing.apply(pixels);
+        }
+    }
+
+    /** {@code --preprocess} takes the lower-case names the help shows; picocli's enum conversion wants upper case. */
+    static final class PreprocessConverter implements ITypeConverter<Preprocess> {
+        @Override
+        public Preprocess convert(String value) {
+            for (Preprocess p : Preprocess.values()) {
+                if (p.name().equalsIgnoreCase(value)) {
+                    return p;
+                }
+            }
+            throw new TypeConversionException("expected one of mobilenet, caffe, torch, none but was '" + value + "'");
+        }
+    }
+
+    /** One of the K highest scores of an image: the class index, its ImageNet name (or null), the score. */
+    record Guess(int index, String label, float probability) {
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
+        Model model = KerasH5.load(modelFile);
+        if (model.inputs().size() != 1 || model.outputs().size() != 1) {
+            throw new FileProblemException(modelFile, "the model has " + model.inputs().size() + " input(s) and "
+                    + model.outputs().size() + " output(s); predict runs models with one of each");
+        }
+        if (input != null) {
+            predictArray(model);
+        } else {
+            classifyImages(model);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The two forms do not mix: each option of one is a usage error in the other. */
+    private void checkOptions() {
+        var parsed = spec.commandLine().getParseResult();
+        if (input != null || output != null) {
+            if (input == null || output == null) {
+                throw usage("--input X.npy and --output Y.npy go together");
+            }
+            for (String option : List.of("--preprocess", "--top", "--json")) {
+                if (parsed.hasMatchedOption(option)) {
+                    throw usage(option + " is for images; --input X.npy runs the model on the array as it is");
+                }
+            }
+            if (!images.isEmpty()) {
+                throw usage("give either IMAGE files or --input X.npy --output Y.npy, not both");
+            }
+        } else if (images.isEmpty()) {
+            throw usage("give IMAGE files to classify, or --input X.npy --output Y.npy");
+        }
+        if (top < 1) {
+            throw usage("--top must be at least 1, got " + top);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    // ---- --input X.npy --output Y.npy -----------------------------------------------------------------
+
+    private void predictArray(Model model) {
+        Tensor x = Npy.read(input);
+        Tensor y;
+        try {
+            y = model.predict(x);
+        } catch (ShapeMismatchException e) {
+            throw new FileProblemException(input, "the array " + shape(x.shape()) + " does not fit the model "
+                    + modelFile + ", which takes " + model.input().shapeString() + ": " + e.getMessage(), e);
+        }
+        try {
+            Npy.write(output, y);
+        } catch (UncheckedIOException e) {
+            throw new FileProblemException(output, "cannot write it: " + e.getCause().getMessage(), e);
+        }
+        spec.commandLine().getOut().println(input + " " + shape(x.shape()) + " -> " + output + " " + shape(y.shape()));
+    }
+
+    private static String shape(int[] shape) {
+        return Arrays.toString(shape).replace('[', '(').replace(']', ')');
+    }
+
+    // ---- IMAGE... -------------------------------------------------------------------------------------
+
+    private void classifyImages(Model model) {
+        int[] in = model.input().shape();
+        if (in.length != 3 || in[2] != 3) {
+            throw new FileProblemException(modelFile, "the model takes " + model.input().shapeString()
+                    + ", not RGB images (None, height, width, 3); run it on an array with --input X.npy --output Y.npy");
+        }
+        int[] out = model.output().shape();
+        if (out.length != 1) {
+            throw new FileProblemException(modelFile, "the model's output " + model.output().shapeString() + " is not one "
+                    + "score per class (None, classes); run it on an array with --input X.npy --output Y.npy");
+        }
+        int classes = out[0];
+        int k = top;
+        if (k > classes) {
+            // The default asks for 5; a model of fewer classes gives them all. Asking for more is an error.
+            if (spec.commandLine().getParseResult().hasMatchedOption("--top")) {
+                throw usage("--top " + top + " is more than the model's " + classes + " classes");
+            }
+            k = classes;
+        }
+        List<List<Guess>> results = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += BATCH) {
+            List<Path> batch = images.subList(from, Math.min(images.size(), from + BATCH));
+            Tensor pixels = Images.readBatch(batch, in[0], in[1], Resize.NEAREST);
+            float[] scores = model.predict(preprocess.apply(pixels)).toArray();
+            for (int n = 0; n < batch.size(); n++) {
+                results.add(highest(scores, n * classes, classes, k));
+            }
+        }
+        PrintWriter printer = spec.commandLine().getOut();
+        if (json) {
+            printer.println(Json.write(asJson(results)));
+        } else {
+            printText(results, printer);
+        }
+    }
+
+    /** The {@code k} highest of {@code scores[offset, offset + classes)}, highest first; equal scores keep the lower index first. */
+    static List<Guess> highest(float[] scores, int offset, int classes, int k) {
+        boolean imageNet = classes == ImageNet.CLASSES;
+        return IntStream.range(0, classes).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> scores[offset + i]).reversed())
+                .limit(k)
+                .map(i -> new Guess(i, imageNet ? ImageNet.label(i) : null, scores[offset + i]))
+                .toList();
+    }
+
+    private ObjectNode asJson(List<List<Guess>> results) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        ArrayNode predictions = o.putArray("predictions");
+        for (int i = 0; i < results.size(); i++) {
+            ObjectNode image = predictions.addObject();
+            image.put("image", images.get(i).toString());
+            ArrayNode guesses = image.putArray("top");
+            for (Guess g : results.get(i)) {
+                ObjectNode guess = guesses.addObject();
+                guess.put("index", g.index());
+                guess.put("label", g.label());
+                guess.put("probability", g.probability());
+            }
+        }
+        return o;
+    }
+
+    private void printText(List<List<Guess>> results, PrintWriter out) {
+        for (int i = 0; i < results.size(); i++) {
+            out.println(images.get(i));
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"#", "class", "label", "probability"});
+            int rank = 1;
+            for (Guess g : results.get(i)) {
+                rows.add(new String[] {Integer.toString(rank++), Integer.toString(g.index()),
+                    g.label() == null ? "-" : g.label(), String.format(Locale.ROOT, "%.6f", g.probability())});
+            }
+            Table.print(rows, out);
+            if (i + 1 < results.size()) {
+                out.println();
+            }
+        }
+    }
+}
