@@ -1,0 +1,154 @@
+package org.transfer4j.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Node;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.transfer4j.nn.Model;
+
+/**
+ * Keras {@code .h5} files (the HDF5 layout of Keras 2 and of Keras 3's {@code model.save("x.h5")}): the root
+ * attributes {@code keras_version}, {@code backend} and either {@code model_config} (a full model, weights
+ * in the {@code model_weights} group) or {@code layer_names} (a weights-only file).
+ *
+ * <pre>
+ * Model model = KerasH5.load(Path.of("resnet8_cifar10_keras2.4.0.h5"));   // architecture and weights
+ * Tensor probabilities = model.predict(images);                          // (N,32,32,3) -> (N,10)
+ * </pre>
+ * Every failure, from a file that is not HDF5 to a config transfer4j cannot build or weights that do not
+ * fit, is a {@link KerasImportException} whose message starts with the file.
+ */
+public final class KerasH5 {
+    static final String MODEL_CONFIG = "model_config";
+    static final String LAYER_NAMES = "layer_names";
+
+    private KerasH5() {
+    }
+
+    /**
+     * The model of a full-model file with its weights: built from {@code model_config}, then every weight
+     * loaded from {@code model_weights} by layer name, strictly (a layer of either side without its
+     * counterpart is an error). A weights-only file is refused with a message saying what to do instead.
+     */
+    public static Model load(Path file) {
+        return read(file, hdf -> {
+            Model model = build(file, modelConfig(file, hdf));
+            KerasWeights.load(KerasWeightGroup.of(hdf, file), model, file, true);
+            return model;
+        });
+    }
+
+    /**
+     * The model a full-model file describes, with its weights still at their initial values: the
+     * architecture only (see {@link #load} for the model with the file's weights).
+     */
+    public static Model buildModel(Path file) {
+        return build(file, read(file, hdf -> modelConfig(file, hdf)));
+    }
+
+    /** Keras version, backend, full model or weights-only, and the layers, without reading any weight. */
+    public static KerasFileInfo info(Path file) {
+        return read(file, hdf -> {
+            String version = orUnknown(stringAttribute(file, hdf, "keras_version"));
+            String backend = orUnknown(stringAttribute(file, hdf, "backend"));
+            String config = stringAttribute(file, hdf, MODEL_CONFIG);
+            if (config != null) {
+                try {
+                    JsonNode json = KerasConfig.parse(config);
+                    return new KerasFileInfo(file, version, backend, true, KerasConfig.className(json),
+                            topLayerNames(json));
+                } catch (KerasImportException e) {
+                    throw new KerasImportException(file + ": " + e.getMessage(), e);
+                }
+            }
+            List<String> names = H5Arrays.strings(hdf, LAYER_NAMES, file, null);
+            if (names == null) {
+                throw noKerasContent(file);
+            }
+            return new KerasFileInfo(file, version, backend, false, null, names);
+        });
+    }
+
+    // ---- reading ---------------------------------------------------------------------------------------
+
+    /**
+     * Opens the file, applies {@code action} and closes it. The action's {@link KerasImportException}s
+     * already name the file; any other exception from jhdf (a damaged or hostile file surfaces as buffer,
+     * index or argument exceptions from its parsers) becomes one that does.
+     */
+    static <T> T read(Path file, Function<HdfFile, T> action) {
+        try (HdfFile hdf = H5Arrays.open(file)) {
+            return action.apply(hdf);
+        } catch (KerasImportException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw H5Arrays.wrap(file, null, "the file", e);
+        }
+    }
+
+    /** The config built into a model, its errors prefixed with the file. */
+    private static Model build(Path file, String config) {
+        try {
+            return KerasConfig.fromJson(config);
+        } catch (KerasImportException e) {
+            throw new KerasImportException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code model_config} JSON, or an error saying what the file is instead. */
+    static String modelConfig(Path file, HdfFile hdf) {
+        String config = stringAttribute(file, hdf, MODEL_CONFIG);
+        if (config != null) {
+            return config;
+        }
+        if (H5Arrays.hasStrings(hdf, LAYER_NAMES)) {
+            throw KerasImportException.of(file, "a weights-only Keras file (root attribute 'layer_names', no "
+                    + "'model_config'): build the model in Java and load these weights into it with KerasWeights.load");
+        }
+        throw noKerasContent(file);
+    }
+
+    private static KerasImportException noKerasContent(Path file) {
+        return KerasImportException.of(file, "an HDF5 file without Keras content: its root has neither a "
+                + "'model_config' nor a 'layer_names' attribute");
+    }
+
+    /** A string attribute, or null when absent; an attribute of another type is an error. */
+    static String stringAttribute(Path file, Node node, String name) {
+        Attribute attribute = node.getAttribute(name);
+        if (attribute == null) {
+            return null;
+        }
+        return switch (attribute.getData()) {
+            case String s -> s;
+            case String[] array when array.length == 1 -> array[0];
+            case null, default -> throw KerasImportException.of(file, "attribute '" + name + "' of " + node.getPath()
+                    + " is not a string (it holds " + H5Arrays.dtypeName(attribute.getDataType()) + ")");
+        };
+    }
+
+    private static String orUnknown(String s) {
+        return s == null ? "unknown" : s;
+    }
+
+    /** The names Keras' {@code model.layers} would list for this config (see {@link KerasFileInfo}). */
+    private static List<String> topLayerNames(JsonNode modelConfig) {
+        JsonNode config = KerasConfig.config(modelConfig);
+        boolean sequential = "Sequential".equals(KerasConfig.className(modelConfig));
+        JsonNode layers = config.isArray() ? config : config.get("layers");
+        if (layers == null || !layers.isArray()) {
+            throw new KerasImportException("the model config has no 'layers' list");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode entry : layers) {
+            if (!(sequential && KerasConfig.isInputLayer(entry))) {
+                names.add(KerasConfig.entryName(entry));
+            }
+        }
+        return names;
+    }
+}
