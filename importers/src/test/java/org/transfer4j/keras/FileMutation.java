@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
-import java.util.regex.Matcher;
 import java.util.random.RandomGenerator;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * One change to the bytes of a file, for the fuzz test of the readers ({@link KerasFilesFuzzTest}). Each is a
@@ -131,6 +133,17 @@ sealed interface FileMutation {
         }
     }
 
+    /** The bytes from {@code at} overwritten with {@code text} (Latin-1): a same-length edit of a JSON token. */
+    record ReplaceAt(int at, String text) implements FileMutation {
+        @Override
+        public byte[] apply(byte[] bytes) {
+            byte[] out = bytes.clone();
+            byte[] t = text.getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(t, 0, out, Math.min(at, out.length), Math.min(t.length, out.length - Math.min(at, out.length)));
+            return out;
+        }
+    }
+
     /** The first occurrence of {@code find} (as Latin-1 bytes) replaced by {@code replacement}. */
     record ReplaceBytes(String find, String replacement) implements FileMutation {
         @Override
@@ -220,6 +233,44 @@ sealed interface FileMutation {
         long[] values = {0, 1, -1, 1L << 20, 1L << 26, 1L << 29, (1L << 31) - 1, 1L << 31, 1L << 32, 1L << 40,
             1L << 62, Long.MAX_VALUE, v + 1, v - 1, 2 * v, v << 8, v << 16};
         return new SetField(f, r.nextInt(4) == 0 ? r.nextLong() : values[r.nextInt(values.length)]);
+    }
+
+    /**
+     * A same-length edit of one token of the JSON text at {@code [start, end)} of {@code original} (a Keras
+     * {@code model_config}), so that the HDF5 structure around it stays intact and the config parser and
+     * model builder get the damage: a number becomes other digits, zeros or a negative number; a string
+     * becomes another string of the JSON of the same length (a layer name in {@code inbound_nodes} becomes
+     * another layer's, which makes unknown inputs, cycles and duplicates) or its characters reversed; a
+     * bracket, brace, colon or comma becomes another of them.
+     */
+    static FileMutation json(byte[] original, int start, int end, RandomGenerator r) {
+        String text = new String(original, start, end - start, StandardCharsets.ISO_8859_1);
+        Matcher tokens = Pattern.compile("-?\\d+(\\.\\d+)?|\"[^\"]*\"|[\\[\\]{}:,]")
+                .matcher(text);
+        List<MatchResult> all = tokens.results().toList();
+        MatchResult token = all.get(r.nextInt(all.size()));
+        String t = token.group();
+        int at = start + token.start();
+        if (t.startsWith("\"")) {
+            List<String> sameLength = all.stream().map(MatchResult::group)
+                    .filter(o -> o.startsWith("\"") && o.length() == t.length() && !o.equals(t)).distinct().toList();
+            return new ReplaceAt(at, !sameLength.isEmpty() && r.nextInt(4) != 0
+                    ? sameLength.get(r.nextInt(sameLength.size()))
+                    : "\"" + new StringBuilder(t.substring(1, t.length() - 1)).reverse() + "\"");
+        }
+        if (Character.isDigit(t.charAt(t.length() - 1))) {
+            StringBuilder digits = new StringBuilder();
+            int kind = r.nextInt(3);
+            for (int i = 0; i < t.length(); i++) {
+                digits.append(kind == 0 ? '0' : kind == 1 ? '9' : (char) ('0' + r.nextInt(10)));
+            }
+            if (t.length() > 1 && r.nextBoolean()) {
+                digits.setCharAt(0, '-');
+            }
+            return new ReplaceAt(at, digits.toString());
+        }
+        String structural = "[]{}:,";
+        return new ReplaceAt(at, String.valueOf(structural.charAt(r.nextInt(structural.length()))));
     }
 
     /** The shape, type or order in a .npy header rewritten, keeping the header's length where it can. */

@@ -35,7 +35,10 @@ import org.transfer4j.testdata.TestData;
  * by 1-4 {@link FileMutation}s: byte flips, runs of 0x00/0xFF/random bytes, truncation, deleted and
  * duplicated ranges; for HDF5 also fields located by {@link H5Landmarks} (dataspace dimensions, attribute
  * lengths, element sizes, data addresses, message sizes, the superblock's end-of-file address, ...) set to
- * boundary values, and for {@code .npy} the header's shape, type or order rewritten.
+ * boundary values or pointed at other structures, and same-length edits of the {@code model_config} JSON
+ * (numbers, layer names, brackets); for {@code .npy} the header's shape, type or order rewritten. The
+ * readers: {@link KerasH5#info}, {@link KerasH5#buildModel}, {@link KerasH5#load}, {@code KerasWeights.read},
+ * {@link KerasWeights#load(Path, Model, boolean)} (strict and not, into MobileNet) and {@link Npy#read}.
  *
  * <p>The seed is fixed, so CI runs the same cases each time, and the default numbers of tries keep this
  * class within about 30 s on 2 cores. {@code -Dtransfer4j.fuzz.tries=N} runs N tries per test instead, and
@@ -47,7 +50,7 @@ class KerasFilesFuzzTest {
     /** The real files are at most 3 MB and read whole with tens of MB; a quarter GB is out of proportion. */
     static final long ALLOCATION_LIMIT_BYTES = 256L << 20;
     static final long DEFAULT_SEED = 5_052_025;
-    static final int H5_TRIES = 2_000;
+    static final int H5_TRIES = 1_200;
     static final int NPY_TRIES = 5_000;
 
     static final List<String> H5_FILES = List.of("mobilenet_2_5_224_tf_no_top.h5",
@@ -55,8 +58,11 @@ class KerasFilesFuzzTest {
             "resnet8_cifar10_large_keras2.14.0.h5", "vww_96.h5");
     static final Path NPY_DIR = Path.of("src/test/resources/npy");
 
-    /** A real file, the HDF5 fields the fuzzer aims at in it, and (MobileNet only) a model its weights load into. */
-    record Original(String name, byte[] bytes, H5Landmarks.Found fields, Model model) {
+    /**
+     * A real file, the HDF5 fields the fuzzer aims at in it, where its {@code model_config} JSON lies
+     * ({@code jsonStart < 0} when it has none), and (MobileNet only) a model its weights load into.
+     */
+    record Original(String name, byte[] bytes, H5Landmarks.Found fields, int jsonStart, int jsonEnd, Model model) {
     }
 
     /** One fuzz case: a file and the mutations applied to it in order. */
@@ -97,9 +103,12 @@ class KerasFilesFuzzTest {
         List<Original> originals = H5_FILES.stream().map(KerasFilesFuzzTest::h5Original).toList();
         FuzzLoop<Case> loop = new FuzzLoop<>("damaged .h5", r -> {
             Original o = originals.get(r.nextInt(originals.size()));
-            return new Case(o.name(), Stream.generate(() -> r.nextInt(3) == 0
-                    ? FileMutation.field(o.fields(), o.bytes(), r)
-                    : FileMutation.bytes(o.bytes().length, r)).limit(1 + r.nextInt(4)).toList());
+            return new Case(o.name(), Stream.generate(() -> switch (r.nextInt(6)) {
+                case 0, 1 -> FileMutation.field(o.fields(), o.bytes(), r);
+                case 2 -> o.jsonStart() >= 0 ? FileMutation.json(o.bytes(), o.jsonStart(), o.jsonEnd(), r)
+                        : FileMutation.bytes(o.bytes().length, r);
+                default -> FileMutation.bytes(o.bytes().length, r);
+            }).limit(1 + r.nextInt(4)).toList());
         }, Case::shrinks, this::readH5);
         report("damaged .h5", loop, tries(H5_TRIES));
     }
@@ -118,11 +127,18 @@ class KerasFilesFuzzTest {
         report("damaged .npy", loop, tries(NPY_TRIES));
     }
 
-    /** Every public reader of a Keras file on the mutated file: the arrays alone, and loading into MobileNet. */
+    /**
+     * Every public reader of a Keras file on the mutated file: {@code KerasH5}'s info, model and model with
+     * weights; the arrays alone; and, for MobileNet, loading into a model built in Java. The label is the
+     * outcome of {@code KerasH5.load} (of {@code KerasWeights.read} for the weights-only file).
+     */
     String readH5(Case c) {
         Original original = ORIGINALS.get(c.file());
         Path file = write(c, original);
-        String outcome = readsOrRefuses("KerasWeights.read", file, () -> {
+        readsOrRefuses("KerasH5.info", file, () -> KerasH5.info(file));
+        readsOrRefuses("KerasH5.buildModel", file, () -> KerasH5.buildModel(file));
+        String load = readsOrRefuses("KerasH5.load", file, () -> KerasH5.load(file));
+        String arrays = readsOrRefuses("KerasWeights.read", file, () -> {
             try (HdfFile hdf = H5Arrays.open(file)) {
                 return KerasWeights.read(KerasWeightGroup.of(hdf, file), file);
             }
@@ -131,7 +147,7 @@ class KerasFilesFuzzTest {
             readsOrRefuses("KerasWeights.load(strict)", file, () -> KerasWeights.load(file, original.model(), true));
             readsOrRefuses("KerasWeights.load", file, () -> KerasWeights.load(file, original.model(), false));
         }
-        return outcome;
+        return original.jsonStart() >= 0 ? load : arrays;
     }
 
     String readNpy(Case c) {
@@ -164,7 +180,9 @@ class KerasFilesFuzzTest {
                 default -> null;
             };
             try {
-                return new Original(n, Files.readAllBytes(path), H5Landmarks.find(path), model);
+                byte[] bytes = Files.readAllBytes(path);
+                int start = indexOf(bytes, "{\"class_name\"");
+                return new Original(n, bytes, H5Landmarks.find(path), start, start < 0 ? -1 : jsonEnd(bytes, start), model);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -174,11 +192,38 @@ class KerasFilesFuzzTest {
     private static Original npyOriginal(String name) {
         return ORIGINALS.computeIfAbsent(name, n -> {
             try {
-                return new Original(n, Files.readAllBytes(NPY_DIR.resolve(n)), null, null);
+                return new Original(n, Files.readAllBytes(NPY_DIR.resolve(n)), null, -1, -1, null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    private static int indexOf(byte[] bytes, String text) {
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(text);
+    }
+
+    /** The end of the JSON object that starts at {@code start}: its closing brace, counted outside strings. */
+    private static int jsonEnd(byte[] bytes, int start) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < bytes.length; i++) {
+            char ch = (char) bytes[i];
+            if (inString) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == '"') {
+                    inString = false;
+                }
+            } else if (ch == '"') {
+                inString = true;
+            } else if (ch == '{' || ch == '[') {
+                depth++;
+            } else if ((ch == '}' || ch == ']') && --depth == 0) {
+                return i + 1;
+            }
+        }
+        throw new IllegalStateException("unterminated JSON at " + start);
     }
 
     // ---- the rule -----------------------------------------------------------------------------------
