@@ -9,8 +9,10 @@ import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,19 +26,33 @@ import java.util.List;
 final class H5Arrays {
     /** The most elements a Java array may hold (some VMs reserve a few header words). */
     static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    /** The largest file {@link #open} maps into one buffer (a ByteBuffer is indexed by int). */
+    static final long MAX_MAPPED_BYTES = Integer.MAX_VALUE;
 
     private H5Arrays() {
     }
 
-    /** Opens {@code path} read-only; a missing file, a non-HDF5 file or a damaged superblock is a KerasImportException. */
+    /**
+     * Opens {@code path} read-only; a missing file, a non-HDF5 file or a damaged superblock is a KerasImportException.
+     *
+     * <p>A file of up to {@value #MAX_MAPPED_BYTES} bytes is memory-mapped and given to jhdf as a buffer, so that
+     * every read jhdf makes is a slice of the file: jhdf's file-channel reader allocates a heap buffer of the
+     * length a file declares before it reads (an object header or local heap whose size field says 2 GiB
+     * allocated 2 GiB, or failed with OutOfMemoryError), while a slice beyond the end of the mapping fails with
+     * an exception, which is then reported as damage. Larger files, which one buffer cannot map, are read
+     * through the channel.
+     */
     static HdfFile open(Path path) {
         if (!Files.isRegularFile(path)) {
             throw KerasImportException.of(path, "no such file");
         }
         HdfFile hdf;
-        try {
-            hdf = new HdfFile(path);
-        } catch (RuntimeException e) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            // The mapping stays valid after the channel is closed.
+            hdf = size <= MAX_MAPPED_BYTES ? HdfFile.fromByteBuffer(channel.map(FileChannel.MapMode.READ_ONLY, 0, size))
+                    : new HdfFile(path);
+        } catch (IOException | RuntimeException e) {
             throw new KerasImportException(path + ": not a readable HDF5 file (" + describe(e) + ")", e);
         }
         checkNotTruncated(hdf, path);

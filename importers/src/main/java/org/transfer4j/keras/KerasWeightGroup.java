@@ -126,16 +126,26 @@ final class KerasWeightGroup {
         return new StoredLayer(name, List.copyOf(weights));
     }
 
-    /** The dataset at {@code weightName}, a path inside the layer group ({@code conv1/kernel:0}). */
+    /**
+     * The dataset at {@code weightName}, a path inside the layer group ({@code conv1/kernel:0}), walked one
+     * member at a time: jhdf's {@code getByPath} reports a missing member with an exception whose type
+     * depends on how the file was opened (a file opened from a buffer, as {@link H5Arrays#open} does, gets a
+     * plain HdfException), so absence is told apart from damage here by {@code getChild} returning null.
+     */
     private static Dataset dataset(Group layerGroup, String weightName, Path file, String layer) {
-        Node node = null;
+        Node node = layerGroup;
         try {
-            node = layerGroup.getByPath(weightName);
-        } catch (RuntimeException e) {
-            // jhdf throws HdfInvalidPathException for a path that does not exist; other failures are damage.
-            if (!(e instanceof io.jhdf.exceptions.HdfInvalidPathException)) {
-                throw H5Arrays.wrap(file, layer, "the weight '" + weightName + "'", e);
+            for (String part : weightName.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                node = node instanceof Group group ? group.getChild(part) : null;
+                if (node == null) {
+                    break;
+                }
             }
+        } catch (RuntimeException e) {
+            throw H5Arrays.wrap(file, layer, "the weight '" + weightName + "'", e);
         }
         if (!(node instanceof Dataset dataset)) {
             throw KerasImportException.of(file, layer, "weight '" + weightName + "' is listed in 'weight_names' but "
