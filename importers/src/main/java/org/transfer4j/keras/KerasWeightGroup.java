@@ -83,6 +83,11 @@ final class KerasWeightGroup {
         } catch (RuntimeException e) {
             throw H5Arrays.wrap(file, null, "the attribute 'layer_names' of '" + group.getPath() + "'", e);
         }
+        if (layerNames == null && isEmptyModelWeights(group, file)) {
+            // A model without weights, as KerasH5.save writes it: jhdf cannot write an empty 'layer_names', and
+            // Keras reads a missing one as empty (load_attributes_from_hdf5_group).
+            return List.of();
+        }
         if (layerNames == null) {
             throw KerasImportException.of(file, "the group '" + group.getPath() + "' has no 'layer_names' attribute, so it "
                     + "holds no Keras 2 weights (expected the root of a weights-only file or the '" + MODEL_WEIGHTS
@@ -106,6 +111,14 @@ final class KerasWeightGroup {
             }
         }
         return layers;
+    }
+
+    private static boolean isEmptyModelWeights(Group group, Path file) {
+        try {
+            return group.getName().equals(MODEL_WEIGHTS) && group.getChildren().isEmpty();
+        } catch (RuntimeException e) {
+            throw H5Arrays.wrap(file, null, "the members of '" + group.getPath() + "'", e);
+        }
     }
 
     private static StoredLayer layer(Node node, String name, Path file) {
