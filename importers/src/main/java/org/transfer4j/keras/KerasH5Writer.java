@@ -9,13 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
-import io.jhdf.api.WritableNode;
 import java.io.IOException;
-import java.lang.reflect.Array;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,7 +51,7 @@ import org.transfer4j.nn.Weight;
  *   <li>Strings are fixed-length ASCII (Keras: variable-length), which h5py returns as {@code bytes}; Keras
  *       decodes both. jhdf also adds a root attribute {@code _jHDF} naming itself, which Keras does not read.</li>
  *   <li>The JSON has no spaces after separators, and a {@code model_config} larger than
- *       {@link #MAX_ATTRIBUTE_BYTES} is first shortened by leaving out the initializer, regularizer and
+ *       {@link H5Output#MAX_ATTRIBUTE_BYTES} is first shortened by leaving out the initializer, regularizer and
  *       constraint arguments (written at Keras' defaults anyway, which Keras' constructors restore), then,
  *       if still too large, left out: the file then holds weights only and the report says why.</li>
  * </ul>
@@ -69,15 +68,7 @@ final class KerasH5Writer {
      */
     static final String KERAS_VERSION = "2.15.0";
     static final String BACKEND = "tensorflow";
-    /**
-     * The largest attribute written, in bytes. jhdf 0.13 writes an attribute of more than about 59,500 bytes
-     * into a file that neither jhdf nor libhdf5 can open ("bad flag combination for message"), so this stays
-     * below it; Keras' own limit, {@code HDF5_OBJECT_HEADER_LIMIT = 64512}, is for libhdf5.
-     */
-    static final int MAX_ATTRIBUTE_BYTES = 56 * 1024;
-    /** The longest group or dataset name jhdf 0.13 writes into a readable file (measured: 255 bytes is not). */
-    static final int MAX_NAME_BYTES = 254;
-
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonGenerator.Feature.ESCAPE_NON_ASCII) // Keras' json.dumps writes ASCII only
             .build();
@@ -113,7 +104,7 @@ final class KerasH5Writer {
         List<LayerGroup> groups = plan(model, target);
         Path temp;
         try {
-            temp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
+            temp = createTemp(folder, target);
         } catch (IOException | RuntimeException e) {
             throw new KerasExportException(target + ": cannot create a temporary file in " + folder + " (" + e + ")", e);
         }
@@ -151,12 +142,14 @@ final class KerasH5Writer {
             return new Config(null, null, e.getMessage());
         }
         String json = json(description);
-        if (utf8Length(json) > MAX_ATTRIBUTE_BYTES) {
-            String full = json;
+        int limit = H5Output.MAX_ATTRIBUTE_BYTES;
+        if (H5Output.utf8Length(json) > limit) {
+            int full = H5Output.utf8Length(json);
             json = json(withoutDefaults(description.deepCopy()));
-            if (utf8Length(json) > MAX_ATTRIBUTE_BYTES) {
-                return new Config(null, null, "the model config takes " + utf8Length(full) + " bytes (" + utf8Length(json)
-                        + " without initializers, regularizers and constraints), more than the " + MAX_ATTRIBUTE_BYTES
+            int shortened = H5Output.utf8Length(json);
+            if (shortened > limit) {
+                return new Config(null, null, "the model config takes " + full + " bytes (" + shortened
+                        + " without initializers, regularizers and constraints), more than the " + limit
                         + " that jhdf 0.13 can write into one HDF5 attribute");
             }
         }
@@ -226,9 +219,9 @@ final class KerasH5Writer {
     }
 
     private static void checkName(Path file, String name, String what) {
-        if (utf8Length(name) > MAX_NAME_BYTES) {
-            throw KerasExportException.of(file, "the " + what + " '" + name + "' takes " + utf8Length(name)
-                    + " bytes; jhdf 0.13 writes HDF5 names of at most " + MAX_NAME_BYTES + " bytes");
+        if (H5Output.utf8Length(name) > H5Output.MAX_NAME_BYTES) {
+            throw KerasExportException.of(file, "the " + what + " '" + name + "' takes " + H5Output.utf8Length(name)
+                    + " bytes; jhdf 0.13 writes HDF5 names of at most " + H5Output.MAX_NAME_BYTES + " bytes");
         }
     }
 
@@ -250,12 +243,12 @@ final class KerasH5Writer {
                 hdf.putAttribute(KerasH5.MODEL_CONFIG, config.json());
             }
             WritableGroup weights = hdf.putGroup(KerasWeightGroup.MODEL_WEIGHTS);
-            putStrings(weights, KerasH5.LAYER_NAMES, groups.stream().map(LayerGroup::name).toList(), target);
+            H5Output.putStrings(weights, KerasH5.LAYER_NAMES, groups.stream().map(LayerGroup::name).toList(), target);
             weights.putAttribute("backend", BACKEND);
             weights.putAttribute("keras_version", KERAS_VERSION);
             for (LayerGroup group : groups) {
                 WritableGroup layerGroup = weights.putGroup(group.name());
-                putStrings(layerGroup, "weight_names", group.weightNames(), target);
+                H5Output.putStrings(layerGroup, "weight_names", group.weightNames(), target);
                 Map<String, WritableGroup> folders = new HashMap<>();
                 for (StoredArray array : group.arrays()) {
                     putDataset(layerGroup, folders, array, group.name());
@@ -283,84 +276,7 @@ final class KerasH5Writer {
             throw new KerasExportException("layer '" + layer + "': cannot read the values of weight "
                     + array.weight().path() + ": " + e.getMessage(), e);
         }
-        parent.putDataset(parts[parts.length - 1], shaped(values, array.weight().shape()));
-    }
-
-    /** Row-major {@code values} as the Java array jhdf writes with this shape: a Float, float[], float[][], .... */
-    static Object shaped(float[] values, int[] shape) {
-        if (shape.length == 0) {
-            return values[0];
-        }
-        if (shape.length == 1) {
-            return values;
-        }
-        Object out = Array.newInstance(float.class, shape);
-        fill(out, shape, 0, values, 0);
-        return out;
-    }
-
-    private static int fill(Object array, int[] shape, int axis, float[] values, int offset) {
-        if (axis == shape.length - 1) {
-            System.arraycopy(values, offset, array, 0, shape[axis]);
-            return offset + shape[axis];
-        }
-        for (int i = 0; i < shape[axis]; i++) {
-            offset = fill(Array.get(array, i), shape, axis + 1, values, offset);
-        }
-        return offset;
-    }
-
-    /**
-     * A string-list attribute as Keras' {@code save_attributes_to_hdf5_group} writes it: whole, or, when its
-     * fixed-length array ({@code count x longest}) is larger than an attribute may be, split like
-     * {@code np.array_split} into {@code name0}, {@code name1}, ... of as many chunks as it takes. An empty
-     * list is not written (jhdf cannot write an empty array; Keras reads a missing one as empty).
-     */
-    static void putStrings(WritableNode node, String name, List<String> values, Path file) {
-        if (values.isEmpty()) {
-            return;
-        }
-        for (String v : values) {
-            if (utf8Length(v) > MAX_ATTRIBUTE_BYTES) {
-                throw KerasExportException.of(file, "the name '" + v.substring(0, 40) + "...' is longer than the "
-                        + MAX_ATTRIBUTE_BYTES + " bytes an HDF5 attribute can hold");
-            }
-        }
-        int chunks = 1;
-        while (largestChunkBytes(values, chunks) > MAX_ATTRIBUTE_BYTES) {
-            chunks++;
-        }
-        if (chunks == 1) {
-            node.putAttribute(name, values.toArray(String[]::new));
-            return;
-        }
-        int start = 0;
-        for (int c = 0; c < chunks; c++) {
-            int size = chunkSize(values.size(), chunks, c);
-            node.putAttribute(name + c, values.subList(start, start + size).toArray(String[]::new));
-            start += size;
-        }
-    }
-
-    /** {@code np.array_split}: the first {@code n % k} chunks have one element more. */
-    private static int chunkSize(int n, int k, int index) {
-        return n / k + (index < n % k ? 1 : 0);
-    }
-
-    private static long largestChunkBytes(List<String> values, int chunks) {
-        long largest = 0;
-        int start = 0;
-        for (int c = 0; c < chunks; c++) {
-            int size = chunkSize(values.size(), chunks, c);
-            int longest = values.subList(start, start + size).stream().mapToInt(KerasH5Writer::utf8Length).max().orElse(0);
-            largest = Math.max(largest, (long) size * longest);
-            start += size;
-        }
-        return largest;
-    }
-
-    private static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+        parent.putDataset(parts[parts.length - 1], H5Output.shaped(values, array.weight().shape()));
     }
 
     // ---- checking -----------------------------------------------------------------------------------------
@@ -397,6 +313,34 @@ final class KerasH5Writer {
             }
         } catch (KerasImportException e) {
             throw new KerasExportException(target + ": the written file does not read back: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An empty file beside the target, hidden ({@code .model.h5.<random>.tmp}). Made with the folder's usual
+     * permissions (umask), not {@code createTempFile}'s owner-only ones, since it becomes the saved file; when
+     * it replaces a file, it takes that file's permissions.
+     */
+    private static Path createTemp(Path folder, Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path temp = folder.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + ".tmp");
+            try {
+                Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt < 100) {
+                    continue;
+                }
+                throw e;
+            }
+            if (Files.exists(target)) {
+                try {
+                    Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException | IOException e) {
+                    // not a POSIX file system, or not ours to change: the new file keeps the default permissions
+                }
+            }
+            return temp;
         }
     }
 

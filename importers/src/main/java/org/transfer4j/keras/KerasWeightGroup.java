@@ -20,7 +20,9 @@ import java.util.Set;
  *   conv1_bn/            weight_names = [conv1_bn/gamma:0, conv1_bn/beta:0, conv1_bn/moving_mean:0, conv1_bn/moving_variance:0]
  * </pre>
  * The weights group is the root of a weights-only file ({@code save_weights}) or the {@code model_weights}
- * group of a full-model file ({@code model.save}). This class reads names and declared shapes only;
+ * group of a full-model file ({@code model.save}). An empty {@code model_weights} without {@code layer_names}
+ * holds no weights, as Keras reads it (a missing string-list attribute is an empty list): that is how
+ * {@link KerasH5#save} writes a model without weights, jhdf being unable to write an empty array. This class reads names and declared shapes only;
  * no weight values are read here.
  */
 final class KerasWeightGroup {

@@ -15,12 +15,17 @@ import io.jhdf.api.Group;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,6 +74,35 @@ class KerasH5SaveTest {
         assertEquals("Functional", report.modelClass(), report.toString());
         assertNull(report.configOmitted());
         assertRoundTrip(original, KerasH5.load(saved));
+    }
+
+    /**
+     * Every full 2-D model of the keras-reference folders (Sequential and Functional configs of Keras 2.2
+     * to 2.4; the 1-D folders are out of scope, and the channels_first models do not import) survives
+     * import, export, import.
+     */
+    @TestFactory
+    Stream<DynamicTest> referenceModelsRoundTrip() throws IOException {
+        Path root = TestData.require("keras-reference");
+        List<Path> files = new ArrayList<>();
+        for (String folder : List.of("dl4j-activations", "dl4j-fullconfigs-cnn", "dl4j-tfkeras-cnn2d", "dl4j-weights-import")) {
+            try (Stream<Path> all = Files.list(root.resolve(folder))) {
+                all.filter(f -> {
+                    String name = f.getFileName().toString();
+                    return name.matches(".*\\.(h5|hdf5)") && !name.endsWith("_inputs_and_outputs.h5")
+                            && !name.endsWith("_weights.h5") && !KerasConfigReferenceTest.CHANNELS_FIRST.contains(name);
+                }).sorted().forEach(files::add);
+            }
+        }
+        assertTrue(files.size() >= 20, "found the reference models, got " + files.size());
+        return files.stream().map(f -> DynamicTest.dynamicTest(root.relativize(f).toString(), () -> {
+            Model original = KerasH5.load(f);
+            randomize(original, 23);
+            Path saved = dir.resolve(f.getFileName().toString().replace(".hdf5", ".h5"));
+            KerasSaveReport report = KerasH5.save(original, saved);
+            assertTrue(report.hasModelConfig(), report.toString());
+            assertRoundTrip(original, KerasH5.load(saved));
+        }));
     }
 
     /**
@@ -199,14 +233,22 @@ class KerasH5SaveTest {
     }
 
     @Test
-    void savingOverAnExistingFileReplacesIt() throws IOException {
+    void savingOverAnExistingFileReplacesItAndKeepsItsPermissions() throws IOException {
         Path target = dir.resolve("model.h5");
         Files.write(target, "an older file".getBytes());
+        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
+        Set<PosixFilePermission> permissions = PosixFilePermissions.fromString("rw-r-----");
+        if (posix) {
+            Files.setPosixFilePermissions(target, permissions);
+        }
         Model model = nestedGraph();
         randomize(model, 8);
         KerasH5.save(model, target);
         assertRoundTrip(model, KerasH5.load(target));
         assertEquals(List.of(target), listDir());
+        if (posix) {
+            assertEquals(permissions, Files.getPosixFilePermissions(target));
+        }
     }
 
     @Test
@@ -256,6 +298,22 @@ class KerasH5SaveTest {
         Model fresh = denseStack(240, "d".repeat(250));
         assertTrue(KerasWeights.load(saved, fresh, true).isComplete());
         assertWeightsEqual(model, fresh);
+    }
+
+    /** The limits H5Output keeps to are within what jhdf 0.13 writes readably (past them it does not). */
+    @Test
+    void theLargestAttributeAndNameWrittenReadBack() {
+        Path file = dir.resolve("limits.h5");
+        String config = "x".repeat(H5Output.MAX_ATTRIBUTE_BYTES);
+        String name = "n".repeat(H5Output.MAX_NAME_BYTES);
+        try (io.jhdf.WritableHdfFile hdf = HdfFile.write(file)) {
+            hdf.putAttribute("model_config", config);
+            hdf.putGroup(name).putDataset(name, new float[] {1f});
+        }
+        try (HdfFile hdf = new HdfFile(file)) {
+            assertEquals(config, hdf.getAttribute("model_config").getData());
+            assertArrayEquals(new float[] {1f}, (float[]) hdf.getDatasetByPath(name + "/" + name).getData());
+        }
     }
 
     @Test
