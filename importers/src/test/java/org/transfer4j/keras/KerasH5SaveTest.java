@@ -200,6 +200,30 @@ class KerasH5SaveTest {
         assertEquals("float32", conv.get("dtype").asText());
     }
 
+    /**
+     * Frozen layers stay frozen, and a nested model stores its weights as Keras' {@code _legacy_weights}:
+     * all trainable ones (in layer order), then all the others, so a frozen conv's kernel comes after the
+     * trainable gamma and beta of the batch normalisation behind it.
+     */
+    @Test
+    void frozenLayersRoundTripAndComeAfterTheTrainableWeights() throws IOException {
+        Model model = nestedGraph();
+        randomize(model, 4);
+        ((Model) model.layer("base")).layer("base_conv").setTrainable(false);
+        model.layer("logits").setTrainable(false);
+        Path saved = dir.resolve("frozen.h5");
+        KerasH5.save(model, saved);
+        try (HdfFile hdf = new HdfFile(saved)) {
+            assertArrayEquals(new String[] {"base_bn/gamma:0", "base_bn/beta:0", "base_conv/kernel:0", "base_conv/bias:0",
+                            "base_bn/moving_mean:0", "base_bn/moving_variance:0"},
+                    (String[]) ((Group) hdf.getByPath("model_weights/base")).getAttribute("weight_names").getData());
+        }
+        Model reloaded = KerasH5.load(saved);
+        assertFalse(((Model) reloaded.layer("base")).layer("base_conv").isTrainable());
+        assertFalse(reloaded.layer("logits").isTrainable());
+        assertRoundTrip(model, reloaded);
+    }
+
     // ---- what cannot be described, and failures ---------------------------------------------------------
 
     @Test
