@@ -1,5 +1,7 @@
 package org.transfer4j.nn;
 
+import java.util.List;
+
 /**
  * A placeholder for a batch in a functional graph (Keras' {@code KerasTensor}): it has a shape
  * (batch axis excluded) and remembers which layer call produced it. {@code layer.apply(x)} returns
@@ -22,6 +24,15 @@ public final class SymbolicTensor {
     /** The layer whose call produced this tensor (an {@link InputLayer} for model inputs). */
     public Layer layer() {
         return producer.layer();
+    }
+
+    /**
+     * The tensors the layer call that produced this one took, in call order; empty for a model input.
+     * With {@link #layer()} this lets code outside the package walk a graph (e.g. to describe it in a
+     * Keras model config).
+     */
+    public List<SymbolicTensor> inputs() {
+        return producer.inputs();
     }
 
     LayerCall producer() {

@@ -73,6 +73,26 @@ public final class KerasH5 {
         });
     }
 
+    /**
+     * Writes {@code model} to {@code path} as a Keras 2 full-model file that Keras' {@code load_model} and
+     * {@link #load} read: the weights, and the model config when every layer (nested models included) has a
+     * Keras description; otherwise the weights only, with the reason in the report (and a logged warning).
+     * The file is written beside the target and renamed over it, so a failed save leaves an existing file
+     * as it was. The layout and its deviations from Keras' own files are described on {@link KerasH5Writer}.
+     *
+     * <pre>
+     * KerasSaveReport report = KerasH5.save(model, Path.of("model.h5"));
+     * Model again = KerasH5.load(Path.of("model.h5"));      // same layers, same weights, same outputs
+     * </pre>
+     *
+     * @throws KerasExportException when the file cannot be written or the weights have no place in the layout
+     */
+    public static KerasSaveReport save(Model model, Path path) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(path, "path");
+        return KerasH5Writer.save(model, path);
+    }
+
     // ---- reading ---------------------------------------------------------------------------------------
 
     /**

@@ -20,7 +20,9 @@ import java.util.Set;
  *   conv1_bn/            weight_names = [conv1_bn/gamma:0, conv1_bn/beta:0, conv1_bn/moving_mean:0, conv1_bn/moving_variance:0]
  * </pre>
  * The weights group is the root of a weights-only file ({@code save_weights}) or the {@code model_weights}
- * group of a full-model file ({@code model.save}). This class reads names and declared shapes only;
+ * group of a full-model file ({@code model.save}). An empty {@code model_weights} without {@code layer_names}
+ * holds no weights, as Keras reads it (a missing string-list attribute is an empty list): that is how
+ * {@link KerasH5#save} writes a model without weights, jhdf being unable to write an empty array. This class reads names and declared shapes only;
  * no weight values are read here.
  */
 final class KerasWeightGroup {
@@ -83,6 +85,11 @@ final class KerasWeightGroup {
         } catch (RuntimeException e) {
             throw H5Arrays.wrap(file, null, "the attribute 'layer_names' of '" + group.getPath() + "'", e);
         }
+        if (layerNames == null && isEmptyModelWeights(group, file)) {
+            // A model without weights, as KerasH5.save writes it: jhdf cannot write an empty 'layer_names', and
+            // Keras reads a missing one as empty (load_attributes_from_hdf5_group).
+            return List.of();
+        }
         if (layerNames == null) {
             throw KerasImportException.of(file, "the group '" + group.getPath() + "' has no 'layer_names' attribute, so it "
                     + "holds no Keras 2 weights (expected the root of a weights-only file or the '" + MODEL_WEIGHTS
@@ -106,6 +113,14 @@ final class KerasWeightGroup {
             }
         }
         return layers;
+    }
+
+    private static boolean isEmptyModelWeights(Group group, Path file) {
+        try {
+            return group.getName().equals(MODEL_WEIGHTS) && group.getChildren().isEmpty();
+        } catch (RuntimeException e) {
+            throw H5Arrays.wrap(file, null, "the members of '" + group.getPath() + "'", e);
+        }
     }
 
     private static StoredLayer layer(Node node, String name, Path file) {

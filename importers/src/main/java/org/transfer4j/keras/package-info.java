@@ -4,6 +4,8 @@
  * and pretrained-weight download with a checksum and a cache. Reading is a lookup table from Keras class
  * names to the layers of {@code org.transfer4j.nn.layers}; every size read from a file is validated before
  * anything is allocated, and every failure is a {@link org.transfer4j.keras.KerasImportException} naming
- * the file, layer and weight.
+ * the file, layer and weight. Writing ({@link org.transfer4j.keras.KerasH5#save}) is the inverse table, from
+ * layers to Keras 2 configs, and an atomic write of Keras 2's full-model layout; its failures are
+ * {@link org.transfer4j.keras.KerasExportException}s.
  */
 package org.transfer4j.keras;

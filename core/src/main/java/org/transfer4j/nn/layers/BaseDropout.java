@@ -1,6 +1,7 @@
 package org.transfer4j.nn.layers;
 
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.tensor.Generator;
@@ -19,6 +20,8 @@ import org.transfer4j.tensor.Tensor;
 public abstract class BaseDropout<T extends BaseDropout<T>> extends SingleInputLayer {
     private final float rate;
     private Generator generator;
+    /** The seed given to {@link #seed(long)}, kept only to be reported by {@link #seed()}. */
+    private Long seed;
 
     /** Package-private: the subclasses are the dropout layers of this package. */
     BaseDropout(float rate) {
@@ -39,6 +42,7 @@ public abstract class BaseDropout<T extends BaseDropout<T>> extends SingleInputL
     public T seed(long value) {
         checkNotBuilt("seed");
         this.generator = new Generator(value);
+        this.seed = value;
         @SuppressWarnings("unchecked") // T is this class's own subclass: see the class comment
         T self = (T) this;
         return self;
@@ -46,6 +50,11 @@ public abstract class BaseDropout<T extends BaseDropout<T>> extends SingleInputL
 
     public float rate() {
         return rate;
+    }
+
+    /** The seed of the layer's own generator, or empty when it draws from the default generator. */
+    public OptionalLong seed() {
+        return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
     }
 
     @Override

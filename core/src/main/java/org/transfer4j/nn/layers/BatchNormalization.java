@@ -121,6 +121,19 @@ public class BatchNormalization extends SingleInputLayer {
         return epsilon;
     }
 
+    /** The feature axis as configured (batch = 0, negative from the end). */
+    public int axis() {
+        return axis;
+    }
+
+    public boolean center() {
+        return center;
+    }
+
+    public boolean scale() {
+        return scale;
+    }
+
     /** True when a call with this {@code training} flag normalises with batch statistics. */
     public boolean usesBatchStatistics(boolean training) {
         return training && (isTrainable() || updateStatisticsWhenFrozen);

@@ -59,6 +59,14 @@ public class Dense extends SingleInputLayer {
         return units;
     }
 
+    public String activation() {
+        return activation;
+    }
+
+    public boolean useBias() {
+        return useBias;
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length < 1) {

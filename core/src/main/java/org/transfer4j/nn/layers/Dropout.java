@@ -34,6 +34,14 @@ public class Dropout extends BaseDropout<Dropout> {
         return this;
     }
 
+    /**
+     * The noise shape with the batch axis, -1 for the input's size; null when none was set (the input's
+     * shape). (Not {@code noiseShape()}: that is the varargs setter.)
+     */
+    public int[] configuredNoiseShape() {
+        return noiseShape == null ? null : noiseShape.clone();
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (noiseShape != null) {

@@ -20,6 +20,11 @@ public class Flatten extends SingleInputLayer {
         return this;
     }
 
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return channelsFirst ? "channels_first" : "channels_last";
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         long n = 1;

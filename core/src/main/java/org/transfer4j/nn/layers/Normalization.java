@@ -76,6 +76,24 @@ public class Normalization extends SingleInputLayer {
         return this;
     }
 
+    /**
+     * The axes with their own statistics, as configured; empty for one statistic for everything. (Not
+     * {@code axis()}: that is the varargs setter's "axis=None".)
+     */
+    public int[] configuredAxes() {
+        return axes.clone();
+    }
+
+    /** The mean given with {@link #mean(float...)}, or null when the statistics are weights (adapted or loaded). */
+    public float[] givenMean() {
+        return givenMean == null ? null : givenMean.clone();
+    }
+
+    /** The variance given with {@link #variance(float...)}, or null as for {@link #givenMean()}. */
+    public float[] givenVariance() {
+        return givenVariance == null ? null : givenVariance.clone();
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         if ((givenMean == null) != (givenVariance == null)) {

@@ -42,6 +42,11 @@ public class PReLU extends SingleInputLayer {
         return this;
     }
 
+    /** The shared axes (batch = 0); empty when none are shared. (Not {@code sharedAxes()}: that is the varargs setter.) */
+    public int[] configuredSharedAxes() {
+        return sharedAxes.clone();
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         for (int a : sharedAxes) {

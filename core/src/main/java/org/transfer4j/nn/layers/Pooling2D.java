@@ -56,6 +56,11 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends SingleInputLayer
         return new int[] {window.strideH(), window.strideW()};
     }
 
+    /** {@link Padding#VALID} or {@link Padding#SAME}. */
+    public Padding padding() {
+        return window.padding();
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {

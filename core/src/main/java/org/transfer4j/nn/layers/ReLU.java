@@ -48,6 +48,19 @@ public class ReLU extends SingleInputLayer {
         return this;
     }
 
+    /** The upper bound; {@link Float#POSITIVE_INFINITY} when none was set (Keras' {@code max_value=None}). */
+    public float maxValue() {
+        return maxValue;
+    }
+
+    public float negativeSlope() {
+        return negativeSlope;
+    }
+
+    public float threshold() {
+        return threshold;
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         return in.clone();

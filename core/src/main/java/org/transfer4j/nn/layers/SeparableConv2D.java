@@ -125,6 +125,30 @@ public class SeparableConv2D extends SingleInputLayer {
         return activation;
     }
 
+    /** {@code {kernelH, kernelW}}. */
+    public int[] kernelSize() {
+        return new int[] {window.height(), window.width()};
+    }
+
+    /** {@code {strideH, strideW}}. */
+    public int[] strides() {
+        return new int[] {window.strideH(), window.strideW()};
+    }
+
+    /** {@link Padding#VALID}, {@link Padding#SAME} or an explicit padding. */
+    public Padding padding() {
+        return window.padding();
+    }
+
+    /** {@code {dilationH, dilationW}}. */
+    public int[] dilationRate() {
+        return new int[] {window.dilationH(), window.dilationW()};
+    }
+
+    public boolean useBias() {
+        return useBias;
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {

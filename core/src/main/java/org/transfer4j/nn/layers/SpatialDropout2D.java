@@ -24,6 +24,11 @@ public class SpatialDropout2D extends BaseDropout<SpatialDropout2D> {
         return this;
     }
 
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return channelsFirst ? "channels_first" : "channels_last";
+    }
+
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
