@@ -17,7 +17,7 @@ import org.transfer4j.applications.ImageNet;
 import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.images.Images;
 import org.transfer4j.images.Resize;
-import org.transfer4j.keras.KerasH5;
+import org.transfer4j.keras.KerasModels;
 import org.transfer4j.keras.Npy;
 import org.transfer4j.nn.Model;
 import org.transfer4j.tensor.ShapeMismatchException;
@@ -32,7 +32,8 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code transfer4j predict}: runs a Keras full model ({@link KerasH5#load}) in one of two ways.
+ * {@code transfer4j predict}: runs a Keras full model ({@link KerasModels#load}: a {@code .h5}, or a Keras 3
+ * {@code .keras} archive) in one of two ways.
  * <ul>
  *   <li>{@code --model MODEL.h5 [--preprocess MODE] [--top K] [--json] IMAGE...}: classifies images. Each is
  *       decoded and resized to the model's input height and width as Keras' {@code load_img(target_size=...)}
@@ -118,7 +119,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        Model model = KerasH5.load(modelFile);
+        Model model = KerasModels.load(modelFile);
         if (model.inputs().size() != 1 || model.outputs().size() != 1) {
             throw new FileProblemException(modelFile, "the model has " + model.inputs().size() + " input(s) and "
                     + model.outputs().size() + " output(s); predict runs models with one of each");

@@ -89,6 +89,17 @@ class KerasArchiveTest {
     // ---- loading ---------------------------------------------------------------------------------------
 
     @Test
+    void kerasModelsTellsTheArchiveFromAnH5ByItsContentNotItsName() throws IOException {
+        Path renamed = Files.move(goodArchive(), dir.resolve("renamed.h5"));
+        Model model = KerasModels.load(renamed);
+        float[] out = model.predict(Tensor.of(IMAGE, 1, 2, 2, 2)).toArray();
+        assertArrayEquals(KerasV3Fixture.expectedOutput(IMAGE), out, 1e-5f);
+        Path notKeras = Files.writeString(dir.resolve("notes.keras"), "hello");
+        KerasImportException e = assertThrows(KerasImportException.class, () -> KerasModels.load(notKeras));
+        assertTrue(e.getMessage().contains("notes.keras"), e.getMessage());
+    }
+
+    @Test
     void theArchiveBuildsTheModelAndLoadsItsWeights() throws IOException {
         Model model = KerasArchive.load(goodArchive());
 
