@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -25,10 +23,10 @@ class H5LandmarksTest {
         byte[] bytes = Files.readAllBytes(file);
         // conv1/kernel:0 is (3, 3, 3, 8) (INVENTORY.md); its dims and max dims are the only two runs of these
         // four little-endian longs in the file (KerasWeightsHostileFilesTest patches both).
-        byte[] pattern = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong(3).putLong(3).putLong(3)
-                .putLong(8).array();
-        int first = indexOf(bytes, pattern, 0);
-        int second = indexOf(bytes, pattern, first + 1);
+        byte[] pattern = BytePatches.longs(3, 3, 3, 8);
+        int first = BytePatches.indexOf(bytes, pattern, 0);
+        int second = BytePatches.indexOf(bytes, pattern, first + 1);
+        assertTrue(first >= 0 && second > first, "two runs of (3, 3, 3, 8), at " + first + " and " + second);
 
         List<H5Landmarks.Field> dims = H5Landmarks.find(file).fields().stream()
                 .filter(f -> f.kind() == H5Landmarks.Kind.DATASPACE_DIM && f.offset() >= first && f.offset() < second + 32)
@@ -55,18 +53,5 @@ class H5LandmarksTest {
             // Every located field lies inside the file.
             assertTrue(found.fields().stream().allMatch(f -> f.offset() + f.width() <= bytes.length), name);
         }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("pattern not found after " + from);
     }
 }

@@ -236,12 +236,8 @@ class KerasArchiveTest {
         Map<String, byte[]> entries = KerasV3Fixture.archiveEntries(weights(KerasV3Fixture.vars()));
         entries.put("config.jsoX", "{}".getBytes(StandardCharsets.UTF_8));
         byte[] bytes = Files.readAllBytes(archive("dup.keras", entries));
-        byte[] from = "config.jsoX".getBytes(StandardCharsets.US_ASCII);
-        int renamed = 0;
-        for (int at = indexOf(bytes, from, 0); at >= 0; at = indexOf(bytes, from, at + 1)) {
-            bytes[at + from.length - 1] = 'n';
-            renamed++;
-        }
+        int renamed = BytePatches.replaceAll(bytes, "config.jsoX".getBytes(StandardCharsets.US_ASCII),
+                "config.json".getBytes(StandardCharsets.US_ASCII)).length;
         assertEquals(2, renamed, "the local and the central directory headers");
         refused(Files.write(dir.resolve("dup.keras"), bytes), "entry 'config.json' appears twice");
     }
@@ -330,24 +326,11 @@ class KerasArchiveTest {
     /** The offset of {@code name} in its central directory file header (signature PK\1\2, name at +46). */
     private static int centralDirectoryName(byte[] zip, String name) {
         byte[] needle = name.getBytes(StandardCharsets.US_ASCII);
-        for (int at = indexOf(zip, needle, 0); at >= 0; at = indexOf(zip, needle, at + 1)) {
+        for (int at = BytePatches.indexOf(zip, needle, 0); at >= 0; at = BytePatches.indexOf(zip, needle, at + 1)) {
             if (at >= 46 && zip[at - 46] == 'P' && zip[at - 45] == 'K' && zip[at - 44] == 1 && zip[at - 43] == 2) {
                 return at;
             }
         }
         throw new AssertionError("no central directory header for " + name);
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.transfer4j.keras.BytePatches.longs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,13 +56,7 @@ class KerasWeightShapesTest {
         // As in KerasWeightsHostileFilesTest: conv1/kernel:0's dims and max dims (3,3,3,8), little-endian 64-bit
         // integers, become (1024,1024,1024,1024), 2^40 values.
         byte[] bytes = Files.readAllBytes(TestData.require(NO_TOP));
-        byte[] dims = longs(3, 3, 3, 8);
-        byte[] absurd = longs(1024, 1024, 1024, 1024);
-        int patched = 0;
-        for (int at = indexOf(bytes, dims, 0); at >= 0; at = indexOf(bytes, dims, at + dims.length)) {
-            System.arraycopy(absurd, 0, bytes, at, absurd.length);
-            patched++;
-        }
+        int patched = BytePatches.replaceAll(bytes, longs(3, 3, 3, 8), longs(1024, 1024, 1024, 1024)).length;
         assertEquals(2, patched);
         Path file = Files.write(dir.resolve("absurd.h5"), bytes);
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasWeightShapes.read(file));
@@ -76,26 +69,5 @@ class KerasWeightShapesTest {
         Path file = TestData.require("keras/README.md");
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasWeightShapes.read(file));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-    }
-
-    private static byte[] longs(long... values) {
-        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            b.putLong(v);
-        }
-        return b.array();
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.transfer4j.keras.BytePatches.longs;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jhdf.HdfFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -108,13 +107,7 @@ class KerasWeightsHostileFilesTest {
         // Patch the real file's dataspace for conv1/kernel:0: its dims (3,3,3,8) and max dims, stored as
         // little-endian 64-bit integers, become (1024,1024,1024,1024), i.e. 2^40 float32 values (4 TiB).
         byte[] bytes = Files.readAllBytes(TestData.require(NO_TOP));
-        byte[] dims = longs(3, 3, 3, 8);
-        byte[] absurd = longs(1024, 1024, 1024, 1024);
-        int patched = 0;
-        for (int at = indexOf(bytes, dims, 0); at >= 0; at = indexOf(bytes, dims, at + dims.length)) {
-            System.arraycopy(absurd, 0, bytes, at, absurd.length);
-            patched++;
-        }
+        int patched = BytePatches.replaceAll(bytes, longs(3, 3, 3, 8), longs(1024, 1024, 1024, 1024)).length;
         assertEquals(2, patched, "dims and max dims of the one (3,3,3,8) dataset");
         Path file = Files.write(dir.resolve("absurd.h5"), bytes);
 
@@ -150,26 +143,5 @@ class KerasWeightsHostileFilesTest {
                 () -> H5Arrays.checkedSize(dims, Path.of("model.h5"), "conv1", "conv1/kernel:0"));
         assertTrue(e.getMessage().contains(expected) && e.getMessage().contains("model.h5: layer 'conv1'")
                 && e.getMessage().contains("conv1/kernel:0"), e.getMessage());
-    }
-
-    private static byte[] longs(long... values) {
-        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            b.putLong(v);
-        }
-        return b.array();
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -8,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
-import io.jhdf.checksum.ChecksumUtils;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -265,14 +261,11 @@ class KerasWeightsV3Test {
             vars.putDataset("1", new float[5]);
         }
         byte[] bytes = Files.readAllBytes(file);
-        byte[] dims = longs(3, 5);
-        int patched = 0;
-        for (int at = indexOf(bytes, dims, 0); at >= 0; at = indexOf(bytes, dims, at + dims.length)) {
-            System.arraycopy(longs(1L << 20, 1L << 20), 0, bytes, at, dims.length);
-            fixObjectHeaderChecksum(bytes, at);
-            patched++;
+        int[] patched = BytePatches.replaceAll(bytes, BytePatches.longs(3, 5), BytePatches.longs(1L << 20, 1L << 20));
+        for (int at : patched) {
+            BytePatches.fixObjectHeaderChecksum(bytes, at);
         }
-        assertTrue(patched >= 1, "the (3, 5) dataspace was found");
+        assertTrue(patched.length >= 1, "the (3, 5) dataspace was found");
         Files.write(file, bytes);
         Model model = new Sequential(new int[] {3}, new Dense(5).named("d"));
 
@@ -294,52 +287,5 @@ class KerasWeightsV3Test {
 
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasWeightsV3.load(file, model, false));
         assertTrue(e.getMessage().contains("bfloat16") && e.getMessage().contains("layers/dense/vars/0"), e.getMessage());
-    }
-
-    /**
-     * Recomputes the checksum of the version 2 object header ("OHDR") holding byte {@code at}: per the HDF5
-     * file format specification (Version 2 Object Header), signature, version, flags, optional times (flag
-     * bit 5) and attribute phase change values (bit 4), the size of chunk 0 in 1 << (flags & 3) bytes,
-     * the messages, then a Jenkins lookup3 checksum of everything before it.
-     */
-    private static void fixObjectHeaderChecksum(byte[] bytes, int at) {
-        int start = -1;
-        for (int i = at; i >= 0 && start < 0; i--) {
-            if (bytes[i] == 'O' && bytes[i + 1] == 'H' && bytes[i + 2] == 'D' && bytes[i + 3] == 'R') {
-                start = i;
-            }
-        }
-        assertTrue(start >= 0, "a version 2 object header precedes the dataspace");
-        int flags = bytes[start + 5];
-        int p = start + 6 + ((flags & 0x20) != 0 ? 16 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
-        int width = 1 << (flags & 3);
-        long chunk = 0;
-        for (int i = width - 1; i >= 0; i--) {
-            chunk = (chunk << 8) | (bytes[p + i] & 0xff);
-        }
-        int end = p + width + (int) chunk;
-        int checksum = ChecksumUtils.checksum(Arrays.copyOfRange(bytes, start, end));
-        ByteBuffer.wrap(bytes, end, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(checksum);
-    }
-
-    private static byte[] longs(long... values) {
-        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long v : values) {
-            b.putLong(v);
-        }
-        return b.array();
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
