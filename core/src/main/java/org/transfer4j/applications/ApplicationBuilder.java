@@ -31,6 +31,10 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
     static final int MIN_SIZE = 32;
     static final int DEFAULT_SIZE = 224;
 
+    private final String family;
+    private final Preprocessing preprocessing;
+    private final int[] topSizes;
+
     private boolean includeTop = true;
     private Pooling pooling = Pooling.NONE;
     private int classes = ImageNet.CLASSES;
@@ -38,8 +42,18 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
     private String classifierActivation = "softmax";
     private String name;
 
-    /** Package-private: the families of this package are the builders. */
-    ApplicationBuilder() {
+    /**
+     * Package-private: the families of this package are the builders.
+     *
+     * @param family the family's Keras function name, for messages ({@code MobileNet}, {@code ResNet50})
+     * @param preprocessing the preprocessing its ImageNet weights expect
+     * @param topSizes the square input sizes (rows = cols) that have ImageNet weights with the top; none given:
+     *     224 only. Keras' {@code default_size} is the input's size when it is one of them, else 224
+     */
+    ApplicationBuilder(String family, Preprocessing preprocessing, int... topSizes) {
+        this.family = Objects.requireNonNull(family, "family");
+        this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+        this.topSizes = topSizes.length == 0 ? new int[] {DEFAULT_SIZE} : topSizes.clone();
     }
 
     /** Whether to include the ImageNet classifier (Keras' {@code include_top}); default true. */
@@ -79,7 +93,9 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
     }
 
     /** The preprocessing this family's ImageNet weights expect on RGB pixels 0..255. */
-    public abstract Preprocessing preprocessing();
+    public final Preprocessing preprocessing() {
+        return preprocessing;
+    }
 
     /**
      * Checks the arguments (each error quotes the value at fault) and builds the model: input
@@ -106,19 +122,8 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
 
     // ---- what a family adds ----------------------------------------------------------------------------
 
-    /** The family's Keras function name, for messages ({@code MobileNet}, {@code ResNet50}). */
-    abstract String family();
-
     /** Checks the family's own arguments (alpha, ...), quoting a bad value; the default has none. */
     void checkFamilyArguments() {
-    }
-
-    /**
-     * The square input sizes (rows = cols) that have ImageNet weights with the top; Keras' {@code default_size}
-     * is the input's size when it is one of them, else 224. Default: 224 only.
-     */
-    int[] topSizes() {
-        return new int[] {DEFAULT_SIZE};
     }
 
     /** The layers from the input {@code (N,H,W,3)} to the output, top or pooling included. */
@@ -128,6 +133,11 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
     abstract String defaultName(int rows, int cols);
 
     // ---- for the families ---------------------------------------------------------------------------------
+
+    /** The family's Keras function name, for messages ({@code MobileNet}, {@code ResNet50}). */
+    final String family() {
+        return family;
+    }
 
     final boolean includeTop() {
         return includeTop;
@@ -152,9 +162,27 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
         };
     }
 
-    /** True when {@code rows x cols} is square and one of {@link #topSizes}. */
-    final boolean isTopSize(int rows, int cols) {
-        return rows == cols && Arrays.stream(topSizes()).anyMatch(s -> s == rows);
+    /**
+     * Keras' {@code default_size} for an input of {@code rows x cols}: rows when the input is square and one of the
+     * sizes with top weights, else 224 (the size whose weights Keras loads, and names the model after).
+     */
+    final int defaultSize(int rows, int cols) {
+        return rows == cols && Arrays.stream(topSizes).anyMatch(s -> s == rows) ? rows : DEFAULT_SIZE;
+    }
+
+    /**
+     * Keras' check of the width multiplier {@code alpha} with ImageNet weights: it must be one of {@code alphas},
+     * the widths that have weight files; else an error quoting it.
+     */
+    final void checkAlpha(double alpha, double... alphas) {
+        if (Arrays.stream(alphas).noneMatch(a -> a == alpha)) {
+            StringBuilder known = new StringBuilder();
+            for (int i = 0; i < alphas.length; i++) {
+                known.append(i == 0 ? "" : i == alphas.length - 1 ? " or " : ", ").append(alphas[i]);
+            }
+            throw new IllegalArgumentException(family + ": alpha must be one of " + known + " only (the widths with"
+                    + " Keras ImageNet weights); got alpha=" + alpha);
+        }
     }
 
     /** Keras' {@code obtain_input_shape} with {@code weights="imagenet"}, channels last, no {@code None} axes. */
@@ -164,8 +192,8 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
         }
         int rows = inputShape[0];
         int cols = inputShape[1];
-        int defaultSize = isTopSize(rows, cols) ? rows : DEFAULT_SIZE;
-        int[] defaultShape = {defaultSize, defaultSize, 3};
+        int size = defaultSize(rows, cols);
+        int[] defaultShape = {size, size, 3};
         if (includeTop && !Arrays.equals(inputShape, defaultShape)) {
             throw new IllegalArgumentException(family() + ": with includeTop(true) the input shape must be "
                     + tuple(defaultShape) + " (the size the ImageNet top was trained for; Keras refuses others"

@@ -51,6 +51,7 @@ public final class MobileNet {
         private double dropout = 1e-3;
 
         private Builder() {
+            super("MobileNet", Preprocessing.MOBILENET, 128, 160, 192, 224);
         }
 
         /** The width multiplier: every layer's filters times alpha; one of 0.25, 0.5, 0.75, 1.0. Default 1.0. */
@@ -72,25 +73,8 @@ public final class MobileNet {
         }
 
         @Override
-        public Preprocessing preprocessing() {
-            return Preprocessing.MOBILENET;
-        }
-
-        @Override
-        String family() {
-            return "MobileNet";
-        }
-
-        @Override
         void checkFamilyArguments() {
-            boolean known = false;
-            for (double a : ALPHAS) {
-                known |= a == alpha;
-            }
-            if (!known) {
-                throw new IllegalArgumentException("MobileNet: alpha can be one of 0.25, 0.50, 0.75 or 1.0 only (the"
-                        + " widths with Keras ImageNet weights); got alpha=" + alpha);
-            }
+            checkAlpha(alpha, ALPHAS);
             if (depthMultiplier < 1) {
                 throw new IllegalArgumentException("MobileNet: depthMultiplier must be positive, got " + depthMultiplier);
             }
@@ -99,18 +83,13 @@ public final class MobileNet {
             }
         }
 
-        @Override
-        int[] topSizes() {
-            return new int[] {128, 160, 192, 224};
-        }
-
         /**
          * {@code mobilenet_<alpha:.2f>_<rows>}; as in Keras, rows is 224 when the input is not square or not one
          * of 128, 160, 192, 224 (the sizes of Keras' weight files; Keras then loads the 224 ones).
          */
         @Override
         String defaultName(int rows, int cols) {
-            return String.format(Locale.ROOT, "mobilenet_%.2f_%d", alpha, isTopSize(rows, cols) ? rows : DEFAULT_SIZE);
+            return String.format(Locale.ROOT, "mobilenet_%.2f_%d", alpha, defaultSize(rows, cols));
         }
 
         @Override

@@ -71,6 +71,7 @@ public final class MobileNetV2 {
         private double alpha = 1.0;
 
         private Builder() {
+            super("MobileNetV2", Preprocessing.MOBILENET, 96, 128, 160, 192, 224);
         }
 
         /** The width multiplier; one of 0.35, 0.5, 0.75, 1.0, 1.3, 1.4. Default 1.0. */
@@ -80,36 +81,14 @@ public final class MobileNetV2 {
         }
 
         @Override
-        public Preprocessing preprocessing() {
-            return Preprocessing.MOBILENET;
-        }
-
-        @Override
-        String family() {
-            return "MobileNetV2";
-        }
-
-        @Override
         void checkFamilyArguments() {
-            boolean known = false;
-            for (double a : ALPHAS) {
-                known |= a == alpha;
-            }
-            if (!known) {
-                throw new IllegalArgumentException("MobileNetV2: alpha must be one of 0.35, 0.50, 0.75, 1.0, 1.3 or 1.4"
-                        + " only (the widths with Keras ImageNet weights); got alpha=" + alpha);
-            }
-        }
-
-        @Override
-        int[] topSizes() {
-            return new int[] {96, 128, 160, 192, 224};
+            checkAlpha(alpha, ALPHAS);
         }
 
         /** {@code mobilenetv2_<alpha:.2f>_<rows>}, rows 224 when the input is none of the weight files' sizes (as Keras). */
         @Override
         String defaultName(int rows, int cols) {
-            return String.format(Locale.ROOT, "mobilenetv2_%.2f_%d", alpha, isTopSize(rows, cols) ? rows : DEFAULT_SIZE);
+            return String.format(Locale.ROOT, "mobilenetv2_%.2f_%d", alpha, defaultSize(rows, cols));
         }
 
         @Override

@@ -40,24 +40,13 @@ public final class ResNet {
     /** The arguments of Keras' {@code ResNet50(...)} (and 101, 152); see {@link ApplicationBuilder}. */
     public static final class Builder extends ApplicationBuilder<Builder> {
         private final String modelName;
-        private final String family;
         /** Blocks in the stacks conv2, conv3, conv4, conv5. */
         private final int[] blocks;
 
         Builder(String family, String modelName, int... blocks) {
-            this.family = family;
+            super(family, Preprocessing.CAFFE);
             this.modelName = modelName;
             this.blocks = blocks.clone();
-        }
-
-        @Override
-        public Preprocessing preprocessing() {
-            return Preprocessing.CAFFE;
-        }
-
-        @Override
-        String family() {
-            return family;
         }
 
         @Override

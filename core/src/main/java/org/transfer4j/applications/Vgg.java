@@ -24,25 +24,14 @@ public final class Vgg {
 
     /** The arguments of Keras' {@code VGG16(...)} and {@code VGG19(...)}; see {@link ApplicationBuilder}. */
     public static final class Builder extends ApplicationBuilder<Builder> {
-        private final String family;
         private final String modelName;
         /** Convolutions in blocks 1 to 5. */
         private final int[] convolutions;
 
         Builder(String family, String modelName, int... convolutions) {
-            this.family = family;
+            super(family, Preprocessing.CAFFE);
             this.modelName = modelName;
             this.convolutions = convolutions.clone();
-        }
-
-        @Override
-        public Preprocessing preprocessing() {
-            return Preprocessing.CAFFE;
-        }
-
-        @Override
-        String family() {
-            return family;
         }
 
         @Override
