@@ -241,13 +241,12 @@ final class KerasArgs {
         throw error("argument '" + key + "' must name a Keras activation, got " + v);
     }
 
-    /** Reads {@code data_format} and refuses {@code channels_first}: transfer4j's 2-D layers are NHWC only. */
-    void channelsLast() {
-        String format = string("data_format", "channels_last");
-        if (!format.equals("channels_last")) {
-            throw error("data_format '" + format + "' is not supported: transfer4j's 2-D layers work on NHWC"
-                    + " (channels_last) tensors only; re-save the model with channels_last");
-        }
+    /**
+     * {@code data_format}: {@code "channels_last"} (also for a missing or null value, Keras' default when its
+     * {@code image_data_format} is unset) or {@code "channels_first"}; the layer's setter refuses anything else.
+     */
+    String dataFormat() {
+        return string("data_format", "channels_last");
     }
 
     /** Refuses an argument whose value is not the one we can honour. */

@@ -86,7 +86,7 @@ final class KerasLayerConfigs {
         put(Conv2D.class, "Conv2D", KerasLayerConfigs::conv2d);
         put(Cropping2D.class, "Cropping2D", (l, c) -> {
             c.set("cropping", fourSides(l.cropping()));
-            c.put("data_format", "channels_last");
+            c.put("data_format", l.dataFormat());
         });
         put(Dense.class, "Dense", KerasLayerConfigs::dense);
         put(DepthwiseConv2D.class, "DepthwiseConv2D", KerasLayerConfigs::depthwiseConv2d);
@@ -134,12 +134,12 @@ final class KerasLayerConfigs {
         put(ThresholdedReLU.class, "ThresholdedReLU", (l, c) -> c.set("theta", number(l.theta())));
         put(UpSampling2D.class, "UpSampling2D", (l, c) -> {
             c.set("size", ints(l.size()));
-            c.put("data_format", "channels_last");
+            c.put("data_format", l.dataFormat());
             c.put("interpolation", l.interpolation());
         });
         put(ZeroPadding2D.class, "ZeroPadding2D", (l, c) -> {
             c.set("padding", fourSides(l.padding()));
-            c.put("data_format", "channels_last");
+            c.put("data_format", l.dataFormat());
         });
     }
 
@@ -186,7 +186,7 @@ final class KerasLayerConfigs {
 
     private static void conv2d(Conv2D l, ObjectNode c) {
         c.put("filters", l.filters());
-        window(l, c, l.kernelSize(), l.strides(), l.padding(), l.dilationRate());
+        window(l, c, l.kernelSize(), l.strides(), l.padding(), l.dataFormat(), l.dilationRate());
         c.put("groups", l.groups());
         c.put("activation", activation(l, l.activation()));
         c.put("use_bias", l.useBias());
@@ -196,7 +196,7 @@ final class KerasLayerConfigs {
     }
 
     private static void depthwiseConv2d(DepthwiseConv2D l, ObjectNode c) {
-        window(l, c, l.kernelSize(), l.strides(), l.padding(), l.dilationRate());
+        window(l, c, l.kernelSize(), l.strides(), l.padding(), l.dataFormat(), l.dilationRate());
         c.put("groups", 1); // tf.keras 2 writes Conv2D's groups into DepthwiseConv2D configs too
         c.put("activation", activation(l, l.activation()));
         c.put("use_bias", l.useBias());
@@ -209,7 +209,7 @@ final class KerasLayerConfigs {
 
     private static void separableConv2d(SeparableConv2D l, ObjectNode c) {
         c.put("filters", l.filters());
-        window(l, c, l.kernelSize(), l.strides(), l.padding(), l.dilationRate());
+        window(l, c, l.kernelSize(), l.strides(), l.padding(), l.dataFormat(), l.dilationRate());
         c.put("activation", activation(l, l.activation()));
         c.put("use_bias", l.useBias());
         // SeparableConv2D inherits Conv's kernel arguments, unused, and tf.keras 2 writes them all.
@@ -222,11 +222,12 @@ final class KerasLayerConfigs {
         nulls(c, "depthwise_regularizer", "pointwise_regularizer", "depthwise_constraint", "pointwise_constraint");
     }
 
-    private static void window(Layer l, ObjectNode c, int[] kernel, int[] strides, Padding padding, int[] dilation) {
+    private static void window(Layer l, ObjectNode c, int[] kernel, int[] strides, Padding padding, String dataFormat,
+                               int[] dilation) {
         c.set("kernel_size", ints(kernel));
         c.set("strides", ints(strides));
         c.put("padding", padding(l, padding));
-        c.put("data_format", "channels_last");
+        c.put("data_format", dataFormat);
         c.set("dilation_rate", ints(dilation));
     }
 
@@ -243,11 +244,11 @@ final class KerasLayerConfigs {
         c.set("pool_size", ints(l.poolSize()));
         c.put("padding", padding(l, l.padding()));
         c.set("strides", ints(l.strides()));
-        c.put("data_format", "channels_last");
+        c.put("data_format", l.dataFormat());
     }
 
     private static void globalPooling(GlobalPooling2D<?> l, ObjectNode c) {
-        c.put("data_format", "channels_last");
+        c.put("data_format", l.dataFormat());
         c.put("keepdims", l.keepdims());
     }
 

@@ -62,23 +62,20 @@ final class KerasLayers {
         FACTORIES.put("Concatenate", a -> new Concatenate().axis(a.integer("axis", -1)));
         FACTORIES.put("Conv2D", KerasLayers::conv2d);
         FACTORIES.put("Cropping2D", a -> {
-            a.channelsLast();
             int[] c = a.fourSides("cropping", 0);
-            return new Cropping2D(c[0], c[1], c[2], c[3]);
+            return new Cropping2D(c[0], c[1], c[2], c[3]).dataFormat(a.dataFormat());
         });
         FACTORIES.put("Dense", a -> new Dense(a.requiredInt("units")).activation(a.activation("activation"))
                 .useBias(a.bool("use_bias", true)));
         FACTORIES.put("DepthwiseConv2D", KerasLayers::depthwiseConv2d);
         FACTORIES.put("Dropout", KerasLayers::dropout);
         FACTORIES.put("ELU", a -> new ELU().alpha(a.number("alpha", 1f)));
-        FACTORIES.put("Flatten", a -> new Flatten().dataFormat(a.string("data_format", "channels_last")));
+        FACTORIES.put("Flatten", a -> new Flatten().dataFormat(a.dataFormat()));
         FACTORIES.put("GlobalAveragePooling2D", a -> {
-            a.channelsLast();
-            return new GlobalAveragePooling2D().keepdims(a.bool("keepdims", false));
+            return new GlobalAveragePooling2D().keepdims(a.bool("keepdims", false)).dataFormat(a.dataFormat());
         });
         FACTORIES.put("GlobalMaxPooling2D", a -> {
-            a.channelsLast();
-            return new GlobalMaxPooling2D().keepdims(a.bool("keepdims", false));
+            return new GlobalMaxPooling2D().keepdims(a.bool("keepdims", false)).dataFormat(a.dataFormat());
         });
         // Keras 2 calls the slope alpha, Keras 3 negative_slope; the default is 0.3 in both.
         FACTORIES.put("LeakyReLU", a -> new LeakyReLU().negativeSlope(a.has("negative_slope")
@@ -103,19 +100,18 @@ final class KerasLayers {
         FACTORIES.put("Softmax", a -> new Softmax().axis(a.integer("axis", -1)));
         FACTORIES.put("SpatialDropout2D", a -> {
             SpatialDropout2D d = new SpatialDropout2D(a.number("rate", 0f))
-                    .dataFormat(a.string("data_format", "channels_last"));
+                    .dataFormat(a.dataFormat());
             return a.has("seed") ? d.seed(a.integer("seed", 0)) : d;
         });
         FACTORIES.put("ThresholdedReLU", a -> new ThresholdedReLU().theta(a.number("theta", 1f)));
         FACTORIES.put("UpSampling2D", a -> {
-            a.channelsLast();
             int[] size = a.pair("size", 2);
-            return new UpSampling2D(size[0], size[1]).interpolation(a.string("interpolation", "nearest"));
+            return new UpSampling2D(size[0], size[1]).interpolation(a.string("interpolation", "nearest"))
+                    .dataFormat(a.dataFormat());
         });
         FACTORIES.put("ZeroPadding2D", a -> {
-            a.channelsLast();
             int[] p = a.fourSides("padding", 1);
-            return new ZeroPadding2D(p[0], p[1], p[2], p[3]);
+            return new ZeroPadding2D(p[0], p[1], p[2], p[3]).dataFormat(a.dataFormat());
         });
         // Aliases Keras registers for the same classes.
         FACTORIES.put("Convolution2D", FACTORIES.get("Conv2D"));
@@ -166,17 +162,15 @@ final class KerasLayers {
     }
 
     private static Layer conv2d(KerasArgs a) {
-        a.channelsLast();
         int[] k = a.requiredPair("kernel_size");
         int[] s = a.pair("strides", 1);
         int[] d = a.pair("dilation_rate", 1);
         return new Conv2D(a.requiredInt("filters"), k[0], k[1]).strides(s[0], s[1])
                 .padding(a.string("padding", "valid")).dilationRate(d[0], d[1]).groups(a.integer("groups", 1))
-                .activation(a.activation("activation")).useBias(a.bool("use_bias", true));
+                .activation(a.activation("activation")).useBias(a.bool("use_bias", true)).dataFormat(a.dataFormat());
     }
 
     private static Layer depthwiseConv2d(KerasArgs a) {
-        a.channelsLast();
         // tf.keras writes Conv2D's groups (always 1) into DepthwiseConv2D configs too.
         a.require("groups", ONE, "a depthwise convolution has one group per input channel");
         int[] k = a.requiredPair("kernel_size");
@@ -184,25 +178,25 @@ final class KerasLayers {
         int[] d = a.pair("dilation_rate", 1);
         return new DepthwiseConv2D(k[0], k[1]).strides(s[0], s[1]).padding(a.string("padding", "valid"))
                 .depthMultiplier(a.integer("depth_multiplier", 1)).dilationRate(d[0], d[1])
-                .activation(a.activation("activation")).useBias(a.bool("use_bias", true));
+                .activation(a.activation("activation")).useBias(a.bool("use_bias", true)).dataFormat(a.dataFormat());
     }
 
     private static Layer separableConv2d(KerasArgs a) {
-        a.channelsLast();
         int[] k = a.requiredPair("kernel_size");
         int[] s = a.pair("strides", 1);
         int[] d = a.pair("dilation_rate", 1);
         return new SeparableConv2D(a.requiredInt("filters"), k[0], k[1]).strides(s[0], s[1])
                 .padding(a.string("padding", "valid")).depthMultiplier(a.integer("depth_multiplier", 1))
-                .dilationRate(d[0], d[1]).activation(a.activation("activation")).useBias(a.bool("use_bias", true));
+                .dilationRate(d[0], d[1]).activation(a.activation("activation")).useBias(a.bool("use_bias", true))
+                .dataFormat(a.dataFormat());
     }
 
     /** {@code pool_size} defaults to 2 and the strides to the pool size, as in Keras ({@code strides: null}). */
     private static Layer pooling(KerasArgs a, BiFunction<Integer, Integer, Pooling2D<?>> constructor) {
-        a.channelsLast();
         int[] size = a.pair("pool_size", 2);
         int[] s = a.has("strides") ? a.pair("strides", 1) : size;
-        return constructor.apply(size[0], size[1]).strides(s[0], s[1]).padding(a.string("padding", "valid"));
+        return constructor.apply(size[0], size[1]).strides(s[0], s[1]).padding(a.string("padding", "valid"))
+                .dataFormat(a.dataFormat());
     }
 
     private static Layer batchNormalization(KerasArgs a) {

@@ -216,10 +216,34 @@ class KerasConfigLayersTest {
                 unknown.getMessage());
     }
 
+    /** {@code data_format='channels_first'} gives layers on (C,H,W) inputs; the channel axis stays first. */
+    @Test
+    void channelsFirstLayersKeepTheChannelAxisFirst() {
+        String cf = "'data_format': 'channels_first'";
+        // Conv2D(4, 3x3, valid) over (C,H,W) = (2,6,5): (4, 6-2, 5-2)
+        assertArrayEquals(new int[] {4, 4, 3}, outputShape(layer("Conv2D", "{'filters': 4, 'kernel_size': 3, " + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2, 3, 2}, outputShape(layer("MaxPooling2D", "{" + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2, 3, 2}, outputShape(layer("AveragePooling2D", "{" + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2, 1, 1},
+                outputShape(layer("GlobalAveragePooling2D", "{'keepdims': true, " + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2}, outputShape(layer("GlobalMaxPooling2D", "{" + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2, 8, 7}, outputShape(layer("ZeroPadding2D", "{" + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2, 4, 3}, outputShape(layer("Cropping2D", "{'cropping': 1, " + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {2, 12, 10}, outputShape(layer("UpSampling2D", "{" + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {4, 4, 3},
+                outputShape(layer("DepthwiseConv2D", "{'kernel_size': 3, 'depth_multiplier': 2, " + cf + "}"), 2, 6, 5));
+        assertArrayEquals(new int[] {3, 4, 3},
+                outputShape(layer("SeparableConv2D", "{'filters': 3, 'kernel_size': 3, " + cf + "}"), 2, 6, 5));
+        // no data_format, or null: Keras' default, channels_last
+        assertEquals("channels_last", ((Conv2D) layer("Conv2D", "{'filters': 4, 'kernel_size': 3}")).dataFormat());
+        assertEquals("channels_last",
+                ((Conv2D) layer("Conv2D", "{'filters': 4, 'kernel_size': 3, 'data_format': null}")).dataFormat());
+    }
+
     @Test
     void argumentsWeCannotHonourAreRefusedByName() {
-        KerasImportException cf = refused("Conv2D", "{'filters': 2, 'kernel_size': 3, 'data_format': 'channels_first'}");
-        assertTrue(cf.getMessage().contains("layer 'l' (Conv2D): data_format 'channels_first' is not supported"),
+        KerasImportException cf = refused("Conv2D", "{'filters': 2, 'kernel_size': 3, 'data_format': 'NCHW'}");
+        assertTrue(cf.getMessage().contains("layer 'l' (Conv2D)") && cf.getMessage().contains("\"NCHW\""),
                 cf.getMessage());
         KerasImportException extra = refused("Dense", "{'units': 2, 'kernel_quantizer': 'int8'}");
         assertTrue(extra.getMessage().contains("argument 'kernel_quantizer' = \"int8\" is not supported"), extra.getMessage());

@@ -58,18 +58,19 @@ class KerasLayerConfigsTest {
         return List.of(
                 new Activation("tanh"),
                 new Add(),
-                new AveragePooling2D(3, 2).strides(1, 2).padding("same"),
+                new AveragePooling2D(3, 2).strides(1, 2).padding("same").dataFormat("channels_first"),
                 new BatchNormalization().axis(2).momentum(0.9f).epsilon(1e-5f).center(false).scale(false),
                 new Concatenate().axis(1),
                 new Conv2D(6, 3, 2).strides(2, 1).padding("same").dilationRate(1, 2).groups(3).activation("relu")
-                        .useBias(false),
-                new Cropping2D(1, 2, 3, 4),
+                        .useBias(false).dataFormat("channels_first"),
+                new Cropping2D(1, 2, 3, 4).dataFormat("channels_first"),
                 frozen,
-                new DepthwiseConv2D(3, 1).strides(2).padding("same").depthMultiplier(2).activation("elu").useBias(false),
+                new DepthwiseConv2D(3, 1).strides(2).padding("same").depthMultiplier(2).activation("elu").useBias(false)
+                        .dataFormat("channels_first"),
                 new Dropout(0.3f).noiseShape(-1, 1, 1, -1).seed(42),
                 new ELU().alpha(0.7f),
                 new Flatten().dataFormat("channels_first"),
-                new GlobalAveragePooling2D().keepdims(true),
+                new GlobalAveragePooling2D().keepdims(true).dataFormat("channels_first"),
                 new GlobalMaxPooling2D(),
                 new LeakyReLU().negativeSlope(0.1f),
                 new MaxPooling2D(2),
@@ -80,12 +81,25 @@ class KerasLayerConfigsTest {
                 new Rescaling(1f / 255f, -1f),
                 new Reshape(2, -1),
                 new SeparableConv2D(4, 3).strides(2).padding("same").depthMultiplier(2).dilationRate(1)
-                        .activation("softplus").useBias(false),
+                        .activation("softplus").useBias(false).dataFormat("channels_first"),
                 new Softmax().axis(1),
                 new SpatialDropout2D(0.2f).dataFormat("channels_first").seed(7),
                 new ThresholdedReLU().theta(0.5f),
-                new UpSampling2D(2, 3),
-                new ZeroPadding2D(1, 2, 3, 4));
+                new UpSampling2D(2, 3).dataFormat("channels_first"),
+                new ZeroPadding2D(1, 2, 3, 4).dataFormat("channels_first"));
+    }
+
+    /** The spatial layers write their own data_format (channels_first above, Keras' channels_last otherwise). */
+    @Test
+    void spatialLayersWriteTheirDataFormat() {
+        List<String> formats = layers().stream().map(KerasLayerConfigs::describe)
+                .filter(e -> e.get("config").has("data_format"))
+                .map(e -> e.get("class_name").asText() + "=" + e.get("config").get("data_format").asText()).toList();
+        assertEquals(List.of("AveragePooling2D=channels_first", "Conv2D=channels_first", "Cropping2D=channels_first",
+                "DepthwiseConv2D=channels_first", "Flatten=channels_first", "GlobalAveragePooling2D=channels_first",
+                "GlobalMaxPooling2D=channels_last", "MaxPooling2D=channels_last", "SeparableConv2D=channels_first",
+                "SpatialDropout2D=channels_first", "UpSampling2D=channels_first", "ZeroPadding2D=channels_first"),
+                formats);
     }
 
     @TestFactory

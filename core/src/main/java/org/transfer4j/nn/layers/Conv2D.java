@@ -14,12 +14,14 @@ import org.transfer4j.tensor.Tensor;
  * Keras {@code Conv2D}: {@code x (N,H,W,C) -> activation(conv(x, kernel) + bias) (N,OH,OW,filters)}.
  * Weights: {@code kernel (KH,KW,C/groups,filters)} (HWIO, Keras' layout), {@code bias (filters)}.
  * Defaults as in Keras: strides 1, padding "valid", dilation 1, groups 1, no activation, bias on,
- * glorot-uniform kernel, zero bias.
+ * glorot-uniform kernel, zero bias. With {@code dataFormat("channels_first")}, {@code x (N,C,H,W) -> y
+ * (N,filters,OH,OW)} and the same kernel ({@link DataFormat}).
  */
 public class Conv2D extends SingleInputLayer {
     private final int filters;
     private Window2D window; // kernel size, strides, padding, dilation
     private int groups = 1;
+    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
     private String activation = "linear";
     private boolean useBias = true;
     private Initializer kernelInitializer = Initializers.glorotUniform();
@@ -78,6 +80,21 @@ public class Conv2D extends SingleInputLayer {
         }
         this.groups = value;
         return this;
+    }
+
+    /**
+     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
+     * see {@link DataFormat}.
+     */
+    public Conv2D dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.dataFormat = DataFormat.of(value);
+        return this;
+    }
+
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return dataFormat.keras();
     }
 
     public Conv2D activation(String name) {
@@ -143,25 +160,27 @@ public class Conv2D extends SingleInputLayer {
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
-            throw shapeError("Conv2D expects (H,W,C) inputs", in);
+            throw shapeError("Conv2D expects " + dataFormat.axes() + " inputs", in);
         }
-        if (in[2] % groups != 0) {
-            throw shapeError("input channels " + in[2] + " are not divisible by groups " + groups, in);
+        int[] hwc = dataFormat.toLast(in);
+        if (hwc[2] % groups != 0) {
+            throw shapeError("input channels " + hwc[2] + " are not divisible by groups " + groups, in);
         }
-        if (kernel != null && kernel.shape()[2] != in[2] / groups) {
+        if (kernel != null && kernel.shape()[2] != hwc[2] / groups) {
             throw shapeError("the kernel was built for " + kernel.shape()[2] * groups + " input channels",
                     in, kernel.shape());
         }
-        int[] out = window.output(in[0], in[1]);
+        int[] out = window.output(hwc[0], hwc[1]);
         if (out == null) {
             throw shapeError(window.misfit(), in);
         }
-        return new int[] {out[0], out[1], filters};
+        return dataFormat.toFirst(new int[] {out[0], out[1], filters});
     }
 
     @Override
     protected void build(int[] in) {
-        kernel = addWeight("kernel", new int[] {window.height(), window.width(), in[2] / groups, filters},
+        int channels = dataFormat.toLast(in)[2];
+        kernel = addWeight("kernel", new int[] {window.height(), window.width(), channels / groups, filters},
                 kernelInitializer, true);
         if (useBias) {
             bias = addWeight("bias", new int[] {filters}, biasInitializer, true);
@@ -170,11 +189,11 @@ public class Conv2D extends SingleInputLayer {
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor y = Conv2d.conv2d(x, kernel.value(), window.padding(), window.strideH(), window.strideW(),
-                window.dilationH(), window.dilationW(), groups);
+        Tensor y = Conv2d.conv2d(dataFormat.toLast(x), kernel.value(), window.padding(), window.strideH(),
+                window.strideW(), window.dilationH(), window.dilationW(), groups);
         if (bias != null) {
             y = Arithmetic.add(y, bias.value());
         }
-        return Activations.get(activation).apply(y);
+        return dataFormat.toFirst(Activations.get(activation).apply(y));
     }
 }

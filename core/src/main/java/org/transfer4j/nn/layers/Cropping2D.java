@@ -10,12 +10,15 @@ import org.transfer4j.tensor.Tensor;
  * map to the constructors: {@code c} is {@code (c)}, {@code (h, w)} is {@code (h, w)} (symmetric),
  * {@code ((top, bottom), (left, right))} is {@code (top, bottom, left, right)}; the default crops
  * nothing, as in Keras. The output is a view of the input (its gradient goes back through the slices).
+ * With {@code dataFormat("channels_first")}, {@code x (N,C,H,W) -> y (N, C, H-top-bottom, W-left-right)}
+ * ({@link DataFormat}).
  */
 public class Cropping2D extends SingleInputLayer {
     private final int top;
     private final int bottom;
     private final int left;
     private final int right;
+    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
 
     public Cropping2D() {
         this(0);
@@ -38,6 +41,21 @@ public class Cropping2D extends SingleInputLayer {
         this.right = right;
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
+     * see {@link DataFormat}.
+     */
+    public Cropping2D dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.dataFormat = DataFormat.of(value);
+        return this;
+    }
+
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return dataFormat.keras();
+    }
+
     /** {@code {top, bottom, left, right}}. */
     public int[] cropping() {
         return new int[] {top, bottom, left, right};
@@ -46,20 +64,22 @@ public class Cropping2D extends SingleInputLayer {
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
-            throw shapeError("Cropping2D expects (H,W,C) inputs", in);
+            throw shapeError("Cropping2D expects " + dataFormat.axes() + " inputs", in);
         }
-        int h = in[0] - top - bottom;
-        int w = in[1] - left - right;
+        int[] hwc = dataFormat.toLast(in);
+        int h = hwc[0] - top - bottom;
+        int w = hwc[1] - left - right;
         if (h < 1 || w < 1) {
             throw shapeError("cropping " + top + "+" + bottom + " rows and " + left + "+" + right
                     + " columns leaves nothing of the input", in);
         }
-        return new int[] {h, w, in[2]};
+        return dataFormat.toFirst(new int[] {h, w, hwc[2]});
     }
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor rows = Views.slice(x, 1, top, x.shape(1) - bottom, 1);
-        return Views.slice(rows, 2, left, x.shape(2) - right, 1);
+        Tensor nhwc = dataFormat.toLast(x);
+        Tensor rows = Views.slice(nhwc, 1, top, nhwc.shape(1) - bottom, 1);
+        return dataFormat.toFirst(Views.slice(rows, 2, left, nhwc.shape(2) - right, 1));
     }
 }

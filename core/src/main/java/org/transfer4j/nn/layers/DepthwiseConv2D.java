@@ -17,11 +17,13 @@ import org.transfer4j.tensor.Tensor;
  * Weights: {@code depthwise_kernel (KH,KW,C,M)}, {@code bias (C*M)}. Defaults as in Keras: strides 1,
  * padding "valid", depth multiplier 1, dilation 1, no activation, bias on, glorot-uniform kernel, zero bias.
  * Keras refuses strides > 1 together with dilation > 1; here that combination is computed (a strided
- * convolution with a dilated kernel), as {@link Conv2D} does.
+ * convolution with a dilated kernel), as {@link Conv2D} does. With {@code dataFormat("channels_first")},
+ * {@code x (N,C,H,W) -> y (N,C*M,OH,OW)} and the same weights ({@link DataFormat}).
  */
 public class DepthwiseConv2D extends SingleInputLayer {
     private Window2D window; // kernel size, strides, padding, dilation
     private int depthMultiplier = 1;
+    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
     private String activation = "linear";
     private boolean useBias = true;
     private Initializer depthwiseInitializer = Initializers.glorotUniform();
@@ -75,6 +77,21 @@ public class DepthwiseConv2D extends SingleInputLayer {
         checkNotBuilt("dilationRate");
         window = window.withDilation(rateH, rateW);
         return this;
+    }
+
+    /**
+     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
+     * see {@link DataFormat}.
+     */
+    public DepthwiseConv2D dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.dataFormat = DataFormat.of(value);
+        return this;
+    }
+
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return dataFormat.keras();
     }
 
     public DepthwiseConv2D activation(String name) {
@@ -136,21 +153,23 @@ public class DepthwiseConv2D extends SingleInputLayer {
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
-            throw shapeError("DepthwiseConv2D expects (H,W,C) inputs", in);
+            throw shapeError("DepthwiseConv2D expects " + dataFormat.axes() + " inputs", in);
         }
-        if (depthwiseKernel != null && depthwiseKernel.shape()[2] != in[2]) {
+        int[] hwc = dataFormat.toLast(in);
+        if (depthwiseKernel != null && depthwiseKernel.shape()[2] != hwc[2]) {
             throw shapeError("the depthwise kernel was built for " + depthwiseKernel.shape()[2] + " input channels", in,
                     depthwiseKernel.shape());
         }
-        int[] out = window.output(in[0], in[1]);
+        int[] out = window.output(hwc[0], hwc[1]);
         if (out == null) {
             throw shapeError(window.misfit(), in);
         }
-        return new int[] {out[0], out[1], in[2] * depthMultiplier};
+        return dataFormat.toFirst(new int[] {out[0], out[1], hwc[2] * depthMultiplier});
     }
 
     @Override
-    protected void build(int[] in) {
+    protected void build(int[] shape) {
+        int[] in = dataFormat.toLast(shape);
         depthwiseKernel = addWeight("depthwise_kernel",
                 new int[] {window.height(), window.width(), in[2], depthMultiplier}, depthwiseInitializer, true);
         if (useBias) {
@@ -160,11 +179,11 @@ public class DepthwiseConv2D extends SingleInputLayer {
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        Tensor y = depthwise(x, depthwiseKernel.value(), window);
+        Tensor y = depthwise(dataFormat.toLast(x), depthwiseKernel.value(), window);
         if (bias != null) {
             y = Arithmetic.add(y, bias.value());
         }
-        return Activations.get(activation).apply(y);
+        return dataFormat.toFirst(Activations.get(activation).apply(y));
     }
 
     /**

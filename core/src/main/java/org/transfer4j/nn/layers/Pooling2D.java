@@ -8,7 +8,8 @@ import org.transfer4j.tensor.Tensor;
  * What {@link MaxPooling2D} and {@link AveragePooling2D} share, as Keras' {@code BasePooling}: the pool
  * size, strides and padding, and the output shape {@code x (N,H,W,C) -> y (N,OH,OW,C)}; a subclass only
  * chooses the pooling op. Defaults as in Keras: strides equal to the pool size unless set, padding "valid"
- * ({@code OH = (H - poolH) / strideH + 1}); "same" gives {@code OH = ceil(H / strideH)}.
+ * ({@code OH = (H - poolH) / strideH + 1}); "same" gives {@code OH = ceil(H / strideH)}. With
+ * {@code dataFormat("channels_first")}, {@code x (N,C,H,W) -> y (N,C,OH,OW)} ({@link DataFormat}).
  *
  * @param <T> the subclass itself ({@code MaxPooling2D extends Pooling2D<MaxPooling2D>}), so that the
  *            fluent setters declared here return the concrete layer: {@code new MaxPooling2D(3).strides(2)}
@@ -16,6 +17,7 @@ import org.transfer4j.tensor.Tensor;
  */
 public abstract class Pooling2D<T extends Pooling2D<T>> extends SingleInputLayer {
     private Window2D window;
+    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
 
     /** Package-private: the subclasses are the two pooling layers of this package. */
     Pooling2D(int poolH, int poolW) {
@@ -46,6 +48,21 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends SingleInputLayer
         return self();
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
+     * see {@link DataFormat}.
+     */
+    public T dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.dataFormat = DataFormat.of(value);
+        return self();
+    }
+
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return dataFormat.keras();
+    }
+
     /** {@code {poolH, poolW}}. */
     public int[] poolSize() {
         return new int[] {window.height(), window.width()};
@@ -64,18 +81,19 @@ public abstract class Pooling2D<T extends Pooling2D<T>> extends SingleInputLayer
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
-            throw shapeError(typeName() + " expects (H,W,C) inputs", in);
+            throw shapeError(typeName() + " expects " + dataFormat.axes() + " inputs", in);
         }
-        int[] out = window.output(in[0], in[1]);
+        int[] hwc = dataFormat.toLast(in);
+        int[] out = window.output(hwc[0], hwc[1]);
         if (out == null) {
             throw shapeError(window.misfit(), in);
         }
-        return new int[] {out[0], out[1], in[2]};
+        return dataFormat.toFirst(new int[] {out[0], out[1], hwc[2]});
     }
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        return pool(x, window);
+        return dataFormat.toFirst(pool(dataFormat.toLast(x), window));
     }
 
     @SuppressWarnings("unchecked") // T is this class's own subclass: see the class comment

@@ -8,7 +8,8 @@ import org.transfer4j.tensor.Tensor;
 /**
  * Keras {@code UpSampling2D} with nearest-neighbour interpolation: every pixel becomes a
  * {@code sizeH x sizeW} block, {@code x (N,H,W,C) -> y (N, H*sizeH, W*sizeW, C)} with
- * {@code y[n, i, j, c] = x[n, i / sizeH, j / sizeW, c]}. The default size is Keras' {@code (2, 2)}.
+ * {@code y[n, i, j, c] = x[n, i / sizeH, j / sizeW, c]}. The default size is Keras' {@code (2, 2)}. With
+ * {@code dataFormat("channels_first")}, {@code x (N,C,H,W) -> y (N, C, H*sizeH, W*sizeW)} ({@link DataFormat}).
  *
  * <p>Only {@code interpolation = "nearest"} (Keras' default) is supported: the other Keras modes
  * ("bilinear", ...) follow {@code tf.image.resize} conventions that no reference here checks, so they
@@ -19,6 +20,7 @@ public class UpSampling2D extends SingleInputLayer {
 
     private final int sizeH;
     private final int sizeW;
+    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
 
     public UpSampling2D() {
         this(2);
@@ -32,6 +34,21 @@ public class UpSampling2D extends SingleInputLayer {
         LayerArgs.positive("UpSampling2D size", sizeH, sizeW);
         this.sizeH = sizeH;
         this.sizeW = sizeW;
+    }
+
+    /**
+     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
+     * see {@link DataFormat}.
+     */
+    public UpSampling2D dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.dataFormat = DataFormat.of(value);
+        return this;
+    }
+
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return dataFormat.keras();
     }
 
     /** Keras' {@code interpolation}; only {@code "nearest"} is supported. */
@@ -56,9 +73,11 @@ public class UpSampling2D extends SingleInputLayer {
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
-            throw shapeError("UpSampling2D expects (H,W,C) inputs", in);
+            throw shapeError("UpSampling2D expects " + dataFormat.axes() + " inputs", in);
         }
-        return new int[] {Math.multiplyExact(in[0], sizeH), Math.multiplyExact(in[1], sizeW), in[2]};
+        int[] hwc = dataFormat.toLast(in);
+        int[] out = {Math.multiplyExact(hwc[0], sizeH), Math.multiplyExact(hwc[1], sizeW), hwc[2]};
+        return dataFormat.toFirst(out);
     }
 
     /**
@@ -68,9 +87,10 @@ public class UpSampling2D extends SingleInputLayer {
      */
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        int[] s = x.shape();
-        Tensor blocks = Views.unsqueeze(Views.unsqueeze(x, 2), 4);
+        Tensor nhwc = dataFormat.toLast(x);
+        int[] s = nhwc.shape();
+        Tensor blocks = Views.unsqueeze(Views.unsqueeze(nhwc, 2), 4);
         Tensor repeated = Views.broadcastTo(blocks, s[0], s[1], sizeH, s[2], sizeW, s[3]);
-        return Views.reshape(repeated, s[0], s[1] * sizeH, s[2] * sizeW, s[3]);
+        return dataFormat.toFirst(Views.reshape(repeated, s[0], s[1] * sizeH, s[2] * sizeW, s[3]));
     }
 }

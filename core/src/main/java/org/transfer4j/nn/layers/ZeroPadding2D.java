@@ -9,13 +9,15 @@ import org.transfer4j.tensor.Tensor;
  * {@code x (N,H,W,C) -> y (N, top+H+bottom, left+W+right, C)}. The Keras forms of {@code padding}
  * map to the constructors: {@code p} is {@code (p)}, {@code (h, w)} is {@code (h, w)} (symmetric),
  * {@code ((top, bottom), (left, right))} is {@code (top, bottom, left, right)}; the default is
- * Keras' {@code (1, 1)}.
+ * Keras' {@code (1, 1)}. With {@code dataFormat("channels_first")}, {@code x (N,C,H,W) -> y (N, C, top+H+bottom,
+ * left+W+right)} ({@link DataFormat}).
  */
 public class ZeroPadding2D extends SingleInputLayer {
     private final int top;
     private final int bottom;
     private final int left;
     private final int right;
+    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
 
     public ZeroPadding2D() {
         this(1);
@@ -38,6 +40,21 @@ public class ZeroPadding2D extends SingleInputLayer {
         this.right = right;
     }
 
+    /**
+     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
+     * see {@link DataFormat}.
+     */
+    public ZeroPadding2D dataFormat(String value) {
+        checkNotBuilt("dataFormat");
+        this.dataFormat = DataFormat.of(value);
+        return this;
+    }
+
+    /** {@code "channels_last"} or {@code "channels_first"}. */
+    public String dataFormat() {
+        return dataFormat.keras();
+    }
+
     /** {@code {top, bottom, left, right}}. */
     public int[] padding() {
         return new int[] {top, bottom, left, right};
@@ -46,13 +63,15 @@ public class ZeroPadding2D extends SingleInputLayer {
     @Override
     protected int[] outputShape(int[] in) {
         if (in.length != 3) {
-            throw shapeError("ZeroPadding2D expects (H,W,C) inputs", in);
+            throw shapeError("ZeroPadding2D expects " + dataFormat.axes() + " inputs", in);
         }
-        return new int[] {in[0] + top + bottom, in[1] + left + right, in[2]};
+        int[] hwc = dataFormat.toLast(in);
+        return dataFormat.toFirst(new int[] {hwc[0] + top + bottom, hwc[1] + left + right, hwc[2]});
     }
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
-        return Pad.pad(x, new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}, 0f);
+        Tensor y = Pad.pad(dataFormat.toLast(x), new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}, 0f);
+        return dataFormat.toFirst(y);
     }
 }

@@ -27,11 +27,11 @@ class KerasFixtureCoverageTest {
             Map.entry("core.Activation.json", "KerasCoreLayersFixtureTest"),
             Map.entry("normalization.BatchNormalization.json", "KerasCoreLayersFixtureTest"),
             Map.entry("convolutional.SeparableConv2D.json", "KerasSpatialLayersFixtureTest"),
-            Map.entry("convolutional.UpSampling2D.json", "KerasSpatialLayersFixtureTest (channels_last cases)"),
-            Map.entry("convolutional.ZeroPadding2D.json", "KerasSpatialLayersFixtureTest (channels_last cases)"),
-            Map.entry("pooling.MaxPooling2D.json", "KerasSpatialLayersFixtureTest (channels_last cases)"),
-            Map.entry("pooling.AveragePooling2D.json", "KerasSpatialLayersFixtureTest (channels_last cases)"),
-            Map.entry("pooling.GlobalAveragePooling2D.json", "KerasSpatialLayersFixtureTest (channels_last cases)"),
+            Map.entry("convolutional.UpSampling2D.json", "KerasSpatialLayersFixtureTest (both data formats)"),
+            Map.entry("convolutional.ZeroPadding2D.json", "KerasSpatialLayersFixtureTest (both data formats)"),
+            Map.entry("pooling.MaxPooling2D.json", "KerasSpatialLayersFixtureTest (both data formats)"),
+            Map.entry("pooling.AveragePooling2D.json", "KerasSpatialLayersFixtureTest (both data formats)"),
+            Map.entry("pooling.GlobalAveragePooling2D.json", "KerasSpatialLayersFixtureTest (both data formats)"),
             Map.entry("core.Dropout.json", "KerasOtherLayersFixtureTest"),
             Map.entry("core.Flatten.json", "KerasOtherLayersFixtureTest"),
             Map.entry("core.Reshape.json", "KerasOtherLayersFixtureTest"),
@@ -64,9 +64,6 @@ class KerasFixtureCoverageTest {
         StringBuilder listing = new StringBuilder("keras-js fixtures not checked (unsupported):\n");
         new TreeMap<>(UNSUPPORTED).forEach((file, why) -> listing.append("  ").append(file).append(": ").append(why)
                 .append('\n'));
-        for (String id : KerasSpatialLayersFixtureTest.SKIPPED_CHANNELS_FIRST) {
-            listing.append("  ").append(id).append(": data_format='channels_first' (transfer4j layers are NHWC)\n");
-        }
         System.out.print(listing);
     }
 }
