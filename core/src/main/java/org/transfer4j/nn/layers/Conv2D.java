@@ -1,10 +1,7 @@
 package org.transfer4j.nn.layers;
 
-import org.transfer4j.backend.Padding;
-import org.transfer4j.nn.Activations;
 import org.transfer4j.nn.Initializer;
 import org.transfer4j.nn.Initializers;
-import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.ops.Conv2d;
@@ -15,15 +12,12 @@ import org.transfer4j.tensor.Tensor;
  * Weights: {@code kernel (KH,KW,C/groups,filters)} (HWIO, Keras' layout), {@code bias (filters)}.
  * Defaults as in Keras: strides 1, padding "valid", dilation 1, groups 1, no activation, bias on,
  * glorot-uniform kernel, zero bias. With {@code dataFormat("channels_first")}, {@code x (N,C,H,W) -> y
- * (N,filters,OH,OW)} and the same kernel ({@link DataFormat}).
+ * (N,filters,OH,OW)} and the same kernel ({@link DataFormat}). The strides, padding, dilation, data format,
+ * activation and bias switch are {@link BaseConv2D}'s.
  */
-public class Conv2D extends SingleInputLayer {
+public class Conv2D extends BaseConv2D<Conv2D> {
     private final int filters;
-    private Window2D window; // kernel size, strides, padding, dilation
     private int groups = 1;
-    private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
-    private String activation = "linear";
-    private boolean useBias = true;
     private Initializer kernelInitializer = Initializers.glorotUniform();
     private Initializer biasInitializer = Initializers.zeros();
 
@@ -35,40 +29,9 @@ public class Conv2D extends SingleInputLayer {
     }
 
     public Conv2D(int filters, int kernelH, int kernelW) {
-        LayerArgs.positive("Conv2D filters", filters);
+        LayerArgs.positive("Conv2D filters", filters); // before the kernel size, as it was checked first
+        super("Conv2D", kernelH, kernelW);
         this.filters = filters;
-        this.window = Window2D.kernel("Conv2D", kernelH, kernelW);
-    }
-
-    public Conv2D strides(int stride) {
-        return strides(stride, stride);
-    }
-
-    public Conv2D strides(int strideH, int strideW) {
-        checkNotBuilt("strides");
-        window = window.withStrides(strideH, strideW);
-        return this;
-    }
-
-    /** {@code "valid"} or {@code "same"} (TensorFlow's: extra padding goes bottom/right). */
-    public Conv2D padding(String keras) {
-        return padding(LayerArgs.padding(keras));
-    }
-
-    public Conv2D padding(Padding value) {
-        checkNotBuilt("padding");
-        window = window.withPadding(value);
-        return this;
-    }
-
-    public Conv2D dilationRate(int rate) {
-        return dilationRate(rate, rate);
-    }
-
-    public Conv2D dilationRate(int rateH, int rateW) {
-        checkNotBuilt("dilationRate");
-        window = window.withDilation(rateH, rateW);
-        return this;
     }
 
     /** Grouped convolution: input and output channels split into this many independent groups. */
@@ -79,33 +42,6 @@ public class Conv2D extends SingleInputLayer {
             throw new IllegalArgumentException("Conv2D: filters " + filters + " is not divisible by groups " + value);
         }
         this.groups = value;
-        return this;
-    }
-
-    /**
-     * {@code "channels_last"} (the default, {@code (N,H,W,C)}) or {@code "channels_first"} ({@code (N,C,H,W)}):
-     * see {@link DataFormat}.
-     */
-    public Conv2D dataFormat(String value) {
-        checkNotBuilt("dataFormat");
-        this.dataFormat = DataFormat.of(value);
-        return this;
-    }
-
-    /** {@code "channels_last"} or {@code "channels_first"}. */
-    public String dataFormat() {
-        return dataFormat.keras();
-    }
-
-    public Conv2D activation(String name) {
-        checkNotBuilt("activation");
-        this.activation = LayerArgs.activation(name);
-        return this;
-    }
-
-    public Conv2D useBias(boolean value) {
-        checkNotBuilt("useBias");
-        this.useBias = value;
         return this;
     }
 
@@ -125,75 +61,37 @@ public class Conv2D extends SingleInputLayer {
         return filters;
     }
 
-    public String activation() {
-        return activation;
-    }
-
-    /** {@code {kernelH, kernelW}}. */
-    public int[] kernelSize() {
-        return new int[] {window.height(), window.width()};
-    }
-
-    /** {@code {strideH, strideW}}. */
-    public int[] strides() {
-        return new int[] {window.strideH(), window.strideW()};
-    }
-
-    /** {@link Padding#VALID}, {@link Padding#SAME} or an explicit padding. */
-    public Padding padding() {
-        return window.padding();
-    }
-
-    /** {@code {dilationH, dilationW}}. */
-    public int[] dilationRate() {
-        return new int[] {window.dilationH(), window.dilationW()};
-    }
-
-    public boolean useBias() {
-        return useBias;
-    }
-
     public int groups() {
         return groups;
     }
 
     @Override
-    protected int[] outputShape(int[] in) {
-        if (in.length != 3) {
-            throw shapeError("Conv2D expects " + dataFormat.axes() + " inputs", in);
+    int outputChannels(int channels, int[] in) {
+        if (channels % groups != 0) {
+            throw shapeError("input channels " + channels + " are not divisible by groups " + groups, in);
         }
-        int[] hwc = dataFormat.toLast(in);
-        if (hwc[2] % groups != 0) {
-            throw shapeError("input channels " + hwc[2] + " are not divisible by groups " + groups, in);
-        }
-        if (kernel != null && kernel.shape()[2] != hwc[2] / groups) {
+        if (kernel != null && kernel.shape()[2] != channels / groups) {
             throw shapeError("the kernel was built for " + kernel.shape()[2] * groups + " input channels",
                     in, kernel.shape());
         }
-        int[] out = window.output(hwc[0], hwc[1]);
-        if (out == null) {
-            throw shapeError(window.misfit(), in);
-        }
-        return dataFormat.toFirst(new int[] {out[0], out[1], filters});
+        return filters;
     }
 
     @Override
     protected void build(int[] in) {
-        int channels = dataFormat.toLast(in)[2];
-        kernel = addWeight("kernel", new int[] {window.height(), window.width(), channels / groups, filters},
+        Window2D window = window();
+        kernel = addWeight("kernel", new int[] {window.height(), window.width(), channels(in) / groups, filters},
                 kernelInitializer, true);
-        if (useBias) {
+        if (useBias()) {
             bias = addWeight("bias", new int[] {filters}, biasInitializer, true);
         }
     }
 
     @Override
-    protected Tensor forward(Tensor x, boolean training) {
-        Tensor y = Conv2d.conv2d(dataFormat.toLast(x), kernel.value(), window.padding(), window.strideH(),
-                window.strideW(), window.dilationH(), window.dilationW(), groups);
-        if (bias != null) {
-            y = Arithmetic.add(y, bias.value());
-        }
-        return dataFormat.toFirst(Activations.get(activation).apply(y));
+    Tensor convolve(Tensor x) {
+        Window2D window = window();
+        Tensor y = Conv2d.conv2d(x, kernel.value(), window.padding(), window.strideH(), window.strideW(),
+                window.dilationH(), window.dilationW(), groups);
+        return bias == null ? y : Arithmetic.add(y, bias.value());
     }
 }
