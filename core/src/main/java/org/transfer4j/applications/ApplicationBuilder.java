@@ -120,7 +120,36 @@ public abstract class ApplicationBuilder<B extends ApplicationBuilder<B>> {
         return Model.of(name == null ? defaultName(shape[0], shape[1]) : name, input, output);
     }
 
+    /**
+     * The Keras ImageNet weight file for this configuration, the file Keras' {@code weights="imagenet"} downloads
+     * for the same arguments: it depends on the family, {@code includeTop}, MobileNet's alpha and, for the
+     * MobileNets, the input size (Keras' {@code default_size} of {@link #build}: 224 for a non-square input or
+     * one without weights of its own size). Its {@link PretrainedWeights#fileHash()} is Keras' published checksum,
+     * null where Keras publishes none (MobileNet and MobileNetV2).
+     *
+     * @throws IllegalArgumentException for an argument Keras refuses with ImageNet weights, quoting it (as
+     *     {@link #build} does), and for those {@link #build} leaves free but no ImageNet file fits: with the top,
+     *     {@code classes} other than 1000; MobileNet's {@code depthMultiplier} other than 1
+     */
+    public final PretrainedWeights imagenetWeights() {
+        checkFamilyArguments();
+        int[] shape = resolvedInputShape();
+        if (includeTop && classes != ImageNet.CLASSES) {
+            throw new IllegalArgumentException(family() + ": the ImageNet weights with the top have "
+                    + ImageNet.CLASSES + " classes; got classes=" + classes + " (use includeTop(false) for a new head)");
+        }
+        checkImagenetWeightsFit();
+        return imagenetWeights(defaultSize(shape[0], shape[1]));
+    }
+
     // ---- what a family adds ----------------------------------------------------------------------------
+
+    /** Refuses the family's free arguments that no ImageNet weight file fits, quoting them; the default has none. */
+    void checkImagenetWeightsFit() {
+    }
+
+    /** The family's ImageNet file for Keras' {@code rows} (its {@code default_size}), with {@link #includeTop()}. */
+    abstract PretrainedWeights imagenetWeights(int rows);
 
     /** Checks the family's own arguments (alpha, ...), quoting a bad value; the default has none. */
     void checkFamilyArguments() {

@@ -45,6 +45,16 @@ public final class MobileNet {
     public static final class Builder extends ApplicationBuilder<Builder> {
         /** The widths that have Keras ImageNet weights; Keras (with them) refuses any other. */
         private static final double[] ALPHAS = {0.25, 0.50, 0.75, 1.0};
+        /** Keras' {@code BASE_WEIGHT_PATH} in {@code keras/src/applications/mobilenet.py}. */
+        private static final String BASE_WEIGHT_PATH =
+                "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/";
+        /**
+         * The SHA-256 of {@code mobilenet_2_5_224_tf_no_top.h5}, which Keras publishes no checksum for: computed from
+         * the copy in the project's test data ({@code shared/data/keras/INVENTORY.md}), which
+         * {@code shared/data/keras/README.md} records as a byte-for-byte copy of the original Keras Applications file
+         * (Keras 2.0.4, weights only; its 135 arrays equal those of the alpha 0.25 full model there).
+         */
+        static final String ALPHA_0_25_NO_TOP_SHA256 = "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf";
 
         private double alpha = 1.0;
         private int depthMultiplier = 1;
@@ -90,6 +100,28 @@ public final class MobileNet {
         @Override
         String defaultName(int rows, int cols) {
             return String.format(Locale.ROOT, "mobilenet_%.2f_%d", alpha, defaultSize(rows, cols));
+        }
+
+        @Override
+        void checkImagenetWeightsFit() {
+            if (depthMultiplier != 1) {
+                throw new IllegalArgumentException("MobileNet: the ImageNet weights have depthMultiplier 1 (Keras"
+                        + " refuses any other with them); got depthMultiplier=" + depthMultiplier);
+            }
+        }
+
+        /**
+         * As {@code mobilenet.py}: {@code BASE_WEIGHT_PATH + "mobilenet_%s_%d_tf.h5" % (alpha_text, rows)}, or
+         * {@code _tf_no_top.h5} without the top, alpha_text "1_0", "7_5", "5_0" or "2_5". Keras passes no
+         * {@code file_hash}; we know the SHA-256 of one file (see {@link #ALPHA_0_25_NO_TOP_SHA256}).
+         */
+        @Override
+        PretrainedWeights imagenetWeights(int rows) {
+            String alphaText = alpha == 1.0 ? "1_0" : alpha == 0.75 ? "7_5" : alpha == 0.50 ? "5_0" : "2_5";
+            String fileName = String.format(Locale.ROOT, "mobilenet_%s_%d_tf%s.h5", alphaText, rows,
+                    includeTop() ? "" : "_no_top");
+            String hash = fileName.equals("mobilenet_2_5_224_tf_no_top.h5") ? ALPHA_0_25_NO_TOP_SHA256 : null;
+            return PretrainedWeights.of(BASE_WEIGHT_PATH, fileName, hash);
         }
 
         @Override

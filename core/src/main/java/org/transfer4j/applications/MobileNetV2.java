@@ -65,6 +65,9 @@ public final class MobileNetV2 {
     public static final class Builder extends ApplicationBuilder<Builder> {
         /** The widths that have Keras ImageNet weights; Keras (with them) refuses any other. */
         private static final double[] ALPHAS = {0.35, 0.50, 0.75, 1.0, 1.3, 1.4};
+        /** Keras' {@code BASE_WEIGHT_PATH} in {@code keras/src/applications/mobilenet_v2.py}. */
+        private static final String BASE_WEIGHT_PATH =
+                "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/";
         private static final float BN_EPSILON = 1e-3f;
         private static final float BN_MOMENTUM = 0.999f;
 
@@ -89,6 +92,19 @@ public final class MobileNetV2 {
         @Override
         String defaultName(int rows, int cols) {
             return String.format(Locale.ROOT, "mobilenetv2_%.2f_%d", alpha, defaultSize(rows, cols));
+        }
+
+        /**
+         * As {@code mobilenet_v2.py}: {@code BASE_WEIGHT_PATH + "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_"
+         * + str(float(alpha)) + "_" + str(rows) + ".h5"}, or {@code _no_top.h5} without the top; Keras passes no
+         * {@code file_hash}. Java's {@code Double.toString} writes the six alphas as Python's {@code str(float)}
+         * does ("0.35", "0.5", "0.75", "1.0", "1.3", "1.4").
+         */
+        @Override
+        PretrainedWeights imagenetWeights(int rows) {
+            String fileName = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + Double.toString(alpha) + "_" + rows
+                    + (includeTop() ? "" : "_no_top") + ".h5";
+            return PretrainedWeights.of(BASE_WEIGHT_PATH, fileName, null);
         }
 
         @Override

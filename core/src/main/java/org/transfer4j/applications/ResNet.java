@@ -1,5 +1,7 @@
 package org.transfer4j.applications;
 
+import java.util.List;
+import java.util.Map;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.SymbolicTensor;
 import org.transfer4j.nn.layers.Activation;
@@ -28,6 +30,14 @@ import org.transfer4j.tensor.Tensor;
  */
 public final class ResNet {
     private static final float BN_EPSILON = 1.001e-5f;
+    /** Keras' {@code BASE_WEIGHTS_PATH} in {@code keras/src/applications/resnet.py}. */
+    private static final String BASE_WEIGHTS_PATH =
+            "https://storage.googleapis.com/tensorflow/keras-applications/resnet/";
+    /** Keras' {@code WEIGHTS_HASHES} there (MD5s): model name to (with the top, without). */
+    private static final Map<String, List<String>> WEIGHTS_HASHES = Map.of(
+            "resnet50", List.of("2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"),
+            "resnet101", List.of("f1aeb4b969a6efcfb50fad2f0c20cfc5", "88cf7a10940856eca736dc7b7e228a21"),
+            "resnet152", List.of("100835be76be38e30d865e96f2aaae62", "ee4c566cf9a93f14d82f913c2dc6dd0c"));
 
     private ResNet() {
     }
@@ -52,6 +62,18 @@ public final class ResNet {
         @Override
         String defaultName(int rows, int cols) {
             return modelName;
+        }
+
+        /**
+         * As {@code resnet.py}: {@code BASE_WEIGHTS_PATH + model_name + "_weights_tf_dim_ordering_tf_kernels.h5"}, or
+         * {@code _notop.h5} without the top, with the MD5 of {@code WEIGHTS_HASHES[model_name]}; one file for every
+         * input size.
+         */
+        @Override
+        PretrainedWeights imagenetWeights(int rows) {
+            String fileName = modelName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop() ? "" : "_notop") + ".h5";
+            return PretrainedWeights.of(BASE_WEIGHTS_PATH, fileName,
+                    WEIGHTS_HASHES.get(modelName).get(includeTop() ? 0 : 1));
         }
 
         @Override

@@ -1,5 +1,7 @@
 package org.transfer4j.applications;
 
+import java.util.List;
+import java.util.Map;
 import org.transfer4j.nn.SymbolicTensor;
 import org.transfer4j.nn.layers.Conv2D;
 import org.transfer4j.nn.layers.Dense;
@@ -18,6 +20,13 @@ import org.transfer4j.nn.layers.MaxPooling2D;
  */
 public final class Vgg {
     private static final int[] FILTERS = {64, 128, 256, 512, 512};
+    /**
+     * The {@code file_hash} (MD5s) of {@code keras/src/applications/vgg16.py} and {@code vgg19.py}: model name to
+     * (with the top, without).
+     */
+    private static final Map<String, List<String>> WEIGHTS_HASHES = Map.of(
+            "vgg16", List.of("64373286793e3c8b2b4e3219cbf3544b", "6d6bbae143d832006294945121d1f1fc"),
+            "vgg19", List.of("cbe5617147190e668d6c5d5026f83318", "253f8cb515780f3b799900260a226db6"));
 
     private Vgg() {
     }
@@ -37,6 +46,18 @@ public final class Vgg {
         @Override
         String defaultName(int rows, int cols) {
             return modelName;
+        }
+
+        /**
+         * As {@code vgg16.py} / {@code vgg19.py}: {@code WEIGHTS_PATH} and {@code WEIGHTS_PATH_NO_TOP},
+         * {@code https://storage.googleapis.com/tensorflow/keras-applications/<name>/<name>_weights_tf_dim_ordering_tf_kernels.h5}
+         * ({@code _notop.h5} without the top), with Keras' MD5; one file for every input size.
+         */
+        @Override
+        PretrainedWeights imagenetWeights(int rows) {
+            String fileName = modelName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop() ? "" : "_notop") + ".h5";
+            return PretrainedWeights.of("https://storage.googleapis.com/tensorflow/keras-applications/" + modelName + "/",
+                    fileName, WEIGHTS_HASHES.get(modelName).get(includeTop() ? 0 : 1));
         }
 
         @Override

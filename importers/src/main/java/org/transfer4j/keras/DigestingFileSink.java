@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,28 +12,22 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A response body written to a file while its SHA-256 is computed, so the download is read once.
+ * A response body written to a file while its digest (SHA-256 or MD5, see {@link FileHash}) is computed, so
+ * the download is read once.
  * It counts the bytes received, which lets the caller notice a stalled connection, and can be
  * cancelled from another thread.
  */
 final class DigestingFileSink implements HttpResponse.BodySubscriber<Void> {
     private final FileChannel out;
-    private final MessageDigest sha256 = newSha256();
+    private final MessageDigest digest;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicLong bytes = new AtomicLong();
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
 
-    DigestingFileSink(FileChannel out) {
+    DigestingFileSink(FileChannel out, MessageDigest digest) {
         this.out = out;
-    }
-
-    static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        this.digest = digest;
     }
 
     /** Bytes written so far. */
@@ -44,7 +37,7 @@ final class DigestingFileSink implements HttpResponse.BodySubscriber<Void> {
 
     /** The digest of everything written; call once the body has completed. */
     byte[] digest() {
-        return sha256.digest();
+        return digest.digest();
     }
 
     /** Stops receiving: the body completes exceptionally (if it has not completed yet). */
@@ -76,7 +69,7 @@ final class DigestingFileSink implements HttpResponse.BodySubscriber<Void> {
     public void onNext(List<ByteBuffer> buffers) {
         try {
             for (ByteBuffer b : buffers) {
-                sha256.update(b.duplicate());
+                digest.update(b.duplicate());
                 int n = b.remaining();
                 while (b.hasRemaining()) {
                     out.write(b);

@@ -3,12 +3,15 @@ package org.transfer4j.keras;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.transfer4j.applications.PretrainedWeights;
 
 /**
  * Pretrained-weight files fetched once and then read from a local cache, as Keras'
- * {@code get_file(..., file_hash=...)} does, but always checked with SHA-256.
+ * {@code get_file(..., file_hash=...)} does, but never without a checksum: a SHA-256 (64 hex digits) or an
+ * MD5 (32), told apart by length as Keras' {@code hash_algorithm="auto"} does.
  *
  * <pre>{@code
+ * Path h5 = Weights.fetch(ResNet50.builder().includeTop(false).imagenetWeights());   // Keras' URL and MD5
  * Path h5 = Weights.fetch(URI.create("https://storage.googleapis.com/.../mobilenet_1_0_224_tf_no_top.h5"), sha256);
  * Path h5 = Weights.cache(Path.of("models")).fetch(url, sha256);   // an explicit cache folder
  * }</pre>
@@ -29,12 +32,24 @@ public final class Weights {
 
     /**
      * The file at {@code url} in the default cache, downloaded first unless the cache already holds it
-     * with the SHA-256 {@code sha256} (64 hex digits).
+     * with the checksum {@code fileHash}: 64 hex digits (SHA-256) or 32 (MD5); see {@link WeightsCache#fetch}.
      *
      * @throws WeightsDownloadException naming the URL when it cannot be fetched or does not verify
      */
-    public static Path fetch(URI url, String sha256) {
-        return cache(defaultDirectory()).fetch(url, sha256);
+    public static Path fetch(URI url, String fileHash) {
+        return cache(defaultDirectory()).fetch(url, fileHash);
+    }
+
+    /**
+     * A Keras Application's weight file ({@code MobileNet.builder().alpha(0.25).includeTop(false).imagenetWeights()})
+     * in the default cache, fetched from Keras' URL and checked with the hash Keras publishes.
+     *
+     * @throws IllegalArgumentException when Keras publishes no checksum for it (the MobileNets but one file):
+     *     pass one you trust with {@link #fetch(URI, String)}
+     * @throws WeightsDownloadException naming the URL when it cannot be fetched or does not verify
+     */
+    public static Path fetch(PretrainedWeights weights) {
+        return cache(defaultDirectory()).fetch(weights);
     }
 
     /** A cache in {@code directory} (created on the first download), with the default timeouts. */

@@ -5,13 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -21,17 +19,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.transfer4j.applications.PretrainedWeights;
 
 /**
  * A folder of downloaded files, each named after the last path segment of its URL and verified by
- * SHA-256 (made by {@link Weights#cache(Path)}). Instances are immutable and safe to share.
+ * SHA-256 or MD5, as Keras' {@code get_file} verifies them (made by {@link Weights#cache(Path)}). Instances
+ * are immutable and safe to share.
  */
 public final class WeightsCache {
     private static final Logger LOG = LoggerFactory.getLogger(WeightsCache.class);
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     /** One lock per target file, so threads of this JVM download a file once and never race on it. */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -82,33 +80,33 @@ public final class WeightsCache {
     }
 
     /**
-     * The file of {@code url} in this cache. When the cache holds it with the SHA-256 {@code sha256}, it
+     * The file of {@code url} in this cache. When the cache holds it with the checksum {@code fileHash}, it
      * is returned without any download; otherwise (absent, or a wrong checksum, which is logged) it is
-     * downloaded, following redirects, into a temporary file in the cache folder, verified, synced to
-     * disk and renamed into place atomically, so the cache never holds a partial or unverified file.
+     * downloaded, following redirects, into a temporary file in the cache folder, verified while it streams,
+     * synced to disk and renamed into place atomically, so the cache never holds a partial or unverified file.
      *
-     * @param sha256 the file's SHA-256 as 64 hex digits (either case)
+     * @param fileHash the file's checksum, either case, its algorithm told by its length as Keras'
+     *     {@code get_file(file_hash=..., hash_algorithm="auto")} does: 64 hex digits are a SHA-256, 32 an MD5
+     *     (Keras publishes MD5s for ResNet and VGG)
      * @throws IllegalArgumentException for a malformed checksum or a URL without a file name
      * @throws WeightsDownloadException naming the URL: an HTTP error status, a failed, truncated or stalled
-     *     transfer, a checksum mismatch (with the expected and actual digests), or an unwritable cache
+     *     transfer, a checksum mismatch (naming the algorithm, the expected and actual digests), or an
+     *     unwritable cache
      */
-    public Path fetch(URI url, String sha256) {
-        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("sha256 must be 64 hex digits, got '" + sha256 + "' for " + url);
-        }
-        String expected = sha256.toLowerCase(Locale.ROOT);
+    public Path fetch(URI url, String fileHash) {
+        FileHash expected = FileHash.parse(fileHash, url);
         Path target = pathOf(url);
         ReentrantLock lock = LOCKS.computeIfAbsent(target, k -> new ReentrantLock());
         lock.lock();
         try {
             if (Files.isRegularFile(target)) {
-                String actual = sha256Of(target);
-                if (actual.equals(expected)) {
+                String actual = expected.of(target);
+                if (actual.equals(expected.hex())) {
                     LOG.debug("{}: using the cached {}", url, target);
                     return target;
                 }
-                LOG.warn("{} has sha256 {}, not the expected {}: downloading it again from {}",
-                        target, actual, expected, url);
+                LOG.warn("{} has {} {}, not the expected {}: downloading it again from {}",
+                        target, expected.name(), actual, expected.hex(), url);
             }
             Files.createDirectories(directory);
             download(url, target, expected);
@@ -120,7 +118,23 @@ public final class WeightsCache {
         }
     }
 
-    private void download(URI url, Path target, String expected) throws IOException {
+    /**
+     * The file Keras lists for a pretrained model ({@code ApplicationBuilder.imagenetWeights()}), fetched as
+     * {@link #fetch(URI, String)} with the hash Keras publishes.
+     *
+     * @throws IllegalArgumentException when Keras publishes no checksum for the file ({@code fileHash} null):
+     *     nothing is downloaded unverified; the message says how to pass a checksum you trust
+     */
+    public Path fetch(PretrainedWeights weights) {
+        if (weights.fileHash() == null) {
+            throw new IllegalArgumentException("Keras publishes no checksum for " + weights.fileName() + " ("
+                    + weights.url() + "), and transfer4j downloads nothing unverified: get the file's SHA-256 from"
+                    + " a source you trust (or compute it from a copy you trust) and call fetch(url, hash) with it");
+        }
+        return fetch(weights.url(), weights.fileHash());
+    }
+
+    private void download(URI url, Path target, FileHash expected) throws IOException {
         LOG.info("Downloading {} to {}", url, target);
         Path tmp = Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
         HttpClient client = HttpClient.newBuilder()
@@ -131,7 +145,7 @@ public final class WeightsCache {
             long bytes;
             String actual;
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                DigestingFileSink sink = new DigestingFileSink(out);
+                DigestingFileSink sink = new DigestingFileSink(out, expected.newDigest());
                 HttpRequest request = HttpRequest.newBuilder(url).timeout(idleTimeout).GET().build();
                 CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request,
                         info -> info.statusCode() == 200 ? sink : HttpResponse.BodySubscribers.discarding());
@@ -144,13 +158,13 @@ public final class WeightsCache {
                 bytes = sink.bytes();
                 actual = HexFormat.of().formatHex(sink.digest());
             }
-            if (!actual.equals(expected)) {
-                throw new WeightsDownloadException("GET " + url + ": sha256 mismatch: expected " + expected
-                        + ", got " + actual + " (" + bytes + " bytes); the download was deleted");
+            if (!actual.equals(expected.hex())) {
+                throw new WeightsDownloadException("GET " + url + ": " + expected.name() + " mismatch: expected "
+                        + expected.hex() + ", got " + actual + " (" + bytes + " bytes); the download was deleted");
             }
             Npy.moveIntoPlace(tmp, target);
             syncDirectory();
-            LOG.info("Downloaded {} ({} bytes, sha256 verified)", target, bytes);
+            LOG.info("Downloaded {} ({} bytes, {} verified)", target, bytes, expected.name());
         } finally {
             client.shutdownNow();
             deleteQuietly(tmp); // gone already after a successful move
@@ -209,14 +223,7 @@ public final class WeightsCache {
 
     /** The SHA-256 of a file, as lowercase hex. */
     static String sha256Of(Path file) throws IOException {
-        MessageDigest sha = DigestingFileSink.newSha256();
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (in.read(buffer.clear()) >= 0) {
-                sha.update(buffer.flip());
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
+        return FileHash.hexDigest(file, FileHash.digest("SHA-256"));
     }
 
     private static Duration positive(String what, Duration d) {

@@ -31,11 +31,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.transfer4j.applications.MobileNet;
+import org.transfer4j.applications.PretrainedWeights;
+import org.transfer4j.testdata.TestData;
 
 /** Downloads from a local HTTP server (no internet in tests). */
 class WeightsTest {
     /** SHA-256("abc"), the example of FIPS 180-2, appendix B.1. */
     private static final String ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    /** MD5("abc"), from the test suite of RFC 1321, appendix A.5. */
+    private static final String ABC_MD5 = "900150983cd24fb0d6963f7d28e17f72";
+    /**
+     * The SHA-256 of the test data's {@code mobilenet_2_5_224_tf_no_top.h5}, as {@code shared/data/keras/INVENTORY.md}
+     * lists it (its README: a byte-for-byte copy of the Keras Applications file of that name).
+     */
+    private static final String MOBILENET_2_5_NO_TOP_SHA256 =
+            "dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf";
 
     @TempDir
     Path cacheDir;
@@ -46,6 +57,8 @@ class WeightsTest {
     /** 300 KB of seeded pseudo-random bytes: several network reads, and no two prefixes alike. */
     private final byte[] content = new byte[300_000];
     private String contentSha256;
+    /** Served under /keras/: the shared test data's Keras file, read on first request. */
+    private volatile byte[] kerasFile;
 
     @BeforeEach
     void startServer() throws Exception {
@@ -58,6 +71,11 @@ class WeightsTest {
             count(exchange);
             byte[] body = exchange.getRequestURI().getPath().endsWith("abc.txt")
                     ? "abc".getBytes(StandardCharsets.US_ASCII) : content;
+            send(exchange, body, body.length);
+        });
+        server.createContext("/keras/", exchange -> {
+            count(exchange);
+            byte[] body = kerasFile;
             send(exchange, body, body.length);
         });
         server.createContext("/slow/", exchange -> {
@@ -266,14 +284,80 @@ class WeightsTest {
 
     @Test
     void malformedChecksumsAndUrlsAreRejectedBeforeAnyRequest() {
-        // an MD5 (32 hex digits), as some Keras Applications list, is not a SHA-256
-        IllegalArgumentException md5 = assertThrows(IllegalArgumentException.class,
-                () -> cache().fetch(url("/files/model.h5"), "6d6bbae143d832006294945121d1f1fc"));
-        assertTrue(md5.getMessage().contains("64 hex digits"), md5.getMessage());
+        // 40 hex digits (a SHA-1) is neither of Keras' two algorithms
+        IllegalArgumentException sha1 = assertThrows(IllegalArgumentException.class,
+                () -> cache().fetch(url("/files/model.h5"), "a9993e364706816aba3e25717850c26c9cd0d89d"));
+        assertTrue(sha1.getMessage().contains("64 hex digits (SHA-256) or 32 (MD5)"), sha1.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> cache().fetch(url("/files/model.h5"), "g" + ABC_MD5.substring(1)));
+        assertThrows(IllegalArgumentException.class, () -> cache().fetch(url("/files/model.h5"), (String) null));
         assertThrows(IllegalArgumentException.class, () -> cache().fetch(url("/files/"), contentSha256));
         assertThrows(IllegalArgumentException.class, () -> cache().fetch(url("/files/%2E%2E"), contentSha256));
         assertThrows(IllegalArgumentException.class,
                 () -> cache().fetch(URI.create("file:///etc/model.h5"), contentSha256));
+        assertEquals(0, hits.size());
+    }
+
+    @Test
+    void anMd5VerifiesAsKerasAutoRuleReadsA32DigitHash() throws IOException {
+        Path file = cache().fetch(url("/files/abc.txt"), ABC_MD5);
+        assertEquals("abc", Files.readString(file));
+        Path again = cache().fetch(url("/files/abc.txt"), ABC_MD5.toUpperCase());
+        assertEquals(file, again);
+        assertEquals(1, hitsOf("/files/abc.txt"), "the cached file verifies with MD5 too");
+    }
+
+    @Test
+    void aWrongMd5DeletesTheDownloadAndNamesTheAlgorithm() throws Exception {
+        URI url = url("/files/model.h5");
+        String contentMd5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+        WeightsDownloadException e = assertThrows(WeightsDownloadException.class,
+                () -> cache().fetch(url, ABC_MD5));
+        assertTrue(e.getMessage().contains(url + ": md5 mismatch: expected " + ABC_MD5 + ", got " + contentMd5),
+                e.getMessage());
+        assertEquals(List.of(), cacheFiles());
+        WeightsDownloadException sha = assertThrows(WeightsDownloadException.class,
+                () -> cache().fetch(url, ABC_SHA256));
+        assertTrue(sha.getMessage().contains("sha256 mismatch"), sha.getMessage());
+    }
+
+    @Test
+    void aKerasApplicationsFileIsFetchedUnderItsKerasNameAndVerifiedWithItsListedHash() throws IOException {
+        Path shared = TestData.require("keras/mobilenet_2_5_224_tf_no_top.h5");
+        kerasFile = Files.readAllBytes(shared);
+        PretrainedWeights listed = MobileNet.builder().alpha(0.25).includeTop(false).imagenetWeights();
+        assertEquals("mobilenet_2_5_224_tf_no_top.h5", listed.fileName());
+        assertEquals(MOBILENET_2_5_NO_TOP_SHA256, listed.fileHash());
+        // Keras' listing, served from the local server under Keras' path instead of storage.googleapis.com
+        URI local = url(listed.url().getPath().replaceFirst("^/tensorflow/", "/keras/"));
+        PretrainedWeights served = new PretrainedWeights(local, listed.fileName(), listed.fileHash());
+        String before = System.getProperty(Weights.CACHE_PROPERTY);
+        try {
+            System.setProperty(Weights.CACHE_PROPERTY, cacheDir.toString());
+            Path file = Weights.fetch(served);
+            assertEquals(cacheDir.resolve("mobilenet_2_5_224_tf_no_top.h5"), file);
+            assertArrayEquals(kerasFile, Files.readAllBytes(file));
+            assertEquals(MOBILENET_2_5_NO_TOP_SHA256, WeightsCache.sha256Of(file));
+            assertEquals(file, Weights.fetch(served));
+            assertEquals(1, hitsOf(local.getPath()), "the second fetch uses the cache");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Weights.CACHE_PROPERTY);
+            } else {
+                System.setProperty(Weights.CACHE_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void aFileWithoutAPublishedHashIsRefusedBeforeAnyRequest() {
+        PretrainedWeights listed = MobileNet.builder().imagenetWeights();
+        assertEquals(null, listed.fileHash(), "Keras publishes no hash for mobilenet_1_0_224_tf.h5");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Weights.fetch(listed));
+        assertTrue(e.getMessage().contains("Keras publishes no checksum for mobilenet_1_0_224_tf.h5"), e.getMessage());
+        assertTrue(e.getMessage().contains("fetch(url, hash)"), e.getMessage());
+        PretrainedWeights local = new PretrainedWeights(url("/files/model.h5"), "model.h5", null);
+        assertThrows(IllegalArgumentException.class, () -> cache().fetch(local));
         assertEquals(0, hits.size());
     }
 }
