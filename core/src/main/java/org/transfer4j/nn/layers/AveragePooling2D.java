@@ -20,7 +20,7 @@ public class AveragePooling2D extends Pooling2D<AveragePooling2D> {
     }
 
     public AveragePooling2D(int poolH, int poolW) {
-        super(poolH, poolW);
+        super("AveragePooling2D", poolH, poolW);
     }
 
     @Override

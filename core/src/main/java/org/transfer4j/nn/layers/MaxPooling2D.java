@@ -19,7 +19,7 @@ public class MaxPooling2D extends Pooling2D<MaxPooling2D> {
     }
 
     public MaxPooling2D(int poolH, int poolW) {
-        super(poolH, poolW);
+        super("MaxPooling2D", poolH, poolW);
     }
 
     @Override

@@ -4,8 +4,8 @@ import org.transfer4j.backend.Padding;
 
 /**
  * The window a 2D convolution or pooling layer slides over {@code x (N,H,W,C)}: its size, strides,
- * padding and dilation, the rules they obey, and the output size {@code (OH, OW)} they give. {@link BaseConv2D}
- * (for the three convolution layers) and {@link Pooling2D} each hold one, and their fluent
+ * padding and dilation, the rules they obey, and the output size {@code (OH, OW)} they give.
+ * {@link SlidingWindow2D} (the base of the convolution and pooling layers) holds one, and its fluent
  * setters replace it with a changed copy ({@code window = window.withStrides(2, 2)}), so each rule is
  * written here once.
  *
