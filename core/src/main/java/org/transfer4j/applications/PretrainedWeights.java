@@ -1,7 +1,9 @@
 package org.transfer4j.applications;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -46,5 +48,16 @@ public record PretrainedWeights(URI url, String fileName, String fileHash) {
     /** The file {@code fileName} in the folder URL {@code base} (which ends with a slash), as Keras joins them. */
     static PretrainedWeights of(String base, String fileName, String fileHash) {
         return new PretrainedWeights(URI.create(base + fileName), fileName, fileHash);
+    }
+
+    /**
+     * The file naming ResNet and VGG share in Keras: {@code base + modelName +
+     * "_weights_tf_dim_ordering_tf_kernels.h5"} ({@code _notop.h5} without the top), with the hash Keras lists
+     * for it: {@code hashes.get(modelName)} is (with the top, without).
+     */
+    static PretrainedWeights tfKernels(String base, String modelName, boolean includeTop,
+                                       Map<String, List<String>> hashes) {
+        String fileName = modelName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop ? "" : "_notop") + ".h5";
+        return of(base, fileName, hashes.get(modelName).get(includeTop ? 0 : 1));
     }
 }

@@ -71,9 +71,7 @@ public final class ResNet {
          */
         @Override
         PretrainedWeights imagenetWeights(int rows) {
-            String fileName = modelName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop() ? "" : "_notop") + ".h5";
-            return PretrainedWeights.of(BASE_WEIGHTS_PATH, fileName,
-                    WEIGHTS_HASHES.get(modelName).get(includeTop() ? 0 : 1));
+            return PretrainedWeights.tfKernels(BASE_WEIGHTS_PATH, modelName, includeTop(), WEIGHTS_HASHES);
         }
 
         @Override

@@ -55,9 +55,8 @@ public final class Vgg {
          */
         @Override
         PretrainedWeights imagenetWeights(int rows) {
-            String fileName = modelName + "_weights_tf_dim_ordering_tf_kernels" + (includeTop() ? "" : "_notop") + ".h5";
-            return PretrainedWeights.of("https://storage.googleapis.com/tensorflow/keras-applications/" + modelName + "/",
-                    fileName, WEIGHTS_HASHES.get(modelName).get(includeTop() ? 0 : 1));
+            return PretrainedWeights.tfKernels("https://storage.googleapis.com/tensorflow/keras-applications/" + modelName
+                    + "/", modelName, includeTop(), WEIGHTS_HASHES);
         }
 
         @Override
