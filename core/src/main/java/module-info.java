@@ -20,4 +20,5 @@ module org.transfer4j.core {
     exports org.transfer4j.losses;
     exports org.transfer4j.metrics;
     exports org.transfer4j.applications;
+    exports org.transfer4j.train;
 }
