@@ -41,6 +41,6 @@ public final class InputLayer extends Layer {
 
     /** The symbolic tensor this input layer produces, the start of a graph. */
     SymbolicTensor output() {
-        return new LayerCall(this, List.of(), shape).output();
+        return new LayerCall(this, List.of(), shape, null).output();
     }
 }

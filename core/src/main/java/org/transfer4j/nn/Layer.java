@@ -182,11 +182,26 @@ public abstract class Layer {
     }
 
     public final SymbolicTensor apply(List<SymbolicTensor> inputs) {
+        return wire(inputs, null);
+    }
+
+    /**
+     * Graph mode with the call's mode fixed, as Keras' {@code layer(x, training=False)}: this call runs
+     * in {@code training} mode whatever mode the enclosing model is called in. The transfer-learning
+     * guides call a pretrained base with {@code training=False}, so its batch normalisation keeps using
+     * its moving statistics even after the base is unfrozen for fine-tuning; gradients still flow
+     * through it.
+     */
+    public final SymbolicTensor apply(List<SymbolicTensor> inputs, boolean training) {
+        return wire(inputs, training);
+    }
+
+    private SymbolicTensor wire(List<SymbolicTensor> inputs, Boolean fixedTraining) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("layer " + describe() + " needs at least one input");
         }
         int[] out = prepare(inputs.stream().map(SymbolicTensor::shape).toList());
-        return new LayerCall(this, inputs, out).output();
+        return new LayerCall(this, inputs, out, fixedTraining).output();
     }
 
     /** Eager mode on one batch {@code x (N, ...)}. */

@@ -10,11 +10,22 @@ final class LayerCall {
     private final Layer layer;
     private final List<SymbolicTensor> inputs;
     private final SymbolicTensor output;
+    private final Boolean fixedTraining; // null: the call runs in the mode the model is called in
 
-    LayerCall(Layer layer, List<SymbolicTensor> inputs, int[] outputShape) {
+    LayerCall(Layer layer, List<SymbolicTensor> inputs, int[] outputShape, Boolean fixedTraining) {
         this.layer = layer;
         this.inputs = List.copyOf(inputs);
+        this.fixedTraining = fixedTraining;
         this.output = new SymbolicTensor(outputShape, this);
+    }
+
+    /** The mode this call runs in when the model runs in {@code modelTraining} mode. */
+    boolean training(boolean modelTraining) {
+        return fixedTraining == null ? modelTraining : fixedTraining;
+    }
+
+    Boolean fixedTraining() {
+        return fixedTraining;
     }
 
     Layer layer() {

@@ -196,8 +196,9 @@ public class Model extends Layer {
      * for its first layer, so {@code unfreezeFrom("base")} unfreezes the whole base and what follows it.
      *
      * <p>The {@link BatchNormalization} layers this unfreezes go back to batch statistics in training.
-     * Keras' fine-tuning guide keeps them in inference mode instead (it calls the base with
-     * {@code training=False}); to do that here, freeze them again with {@code setTrainable(false)}.
+     * Keras' fine-tuning guide keeps them in inference mode instead: it calls the base with
+     * {@code training=False}, which here is {@code base.apply(List.of(x), false)}; or freeze the BN
+     * layers again with {@code setTrainable(false)}.
      */
     public void unfreezeFrom(String layerName) {
         Layer from = layer(layerName);
@@ -267,7 +268,7 @@ public class Model extends Layer {
         }
         for (LayerCall call : calls) {
             List<Tensor> in = call.inputs().stream().map(values::get).toList();
-            values.put(call.output(), call.layer().forward(in, training));
+            values.put(call.output(), call.layer().forward(in, call.training(training)));
         }
         return outputs.stream().map(values::get).toList();
     }

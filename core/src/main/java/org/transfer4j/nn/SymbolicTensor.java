@@ -1,6 +1,7 @@
 package org.transfer4j.nn;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A placeholder for a batch in a functional graph (Keras' {@code KerasTensor}): it has a shape
@@ -33,6 +34,14 @@ public final class SymbolicTensor {
      */
     public List<SymbolicTensor> inputs() {
         return producer.inputs();
+    }
+
+    /**
+     * The mode the call that produced this tensor always runs in ({@code layer.apply(inputs, training)},
+     * Keras' {@code training=} keyword), or empty when it follows the model's mode.
+     */
+    public Optional<Boolean> fixedTraining() {
+        return Optional.ofNullable(producer.fixedTraining());
     }
 
     LayerCall producer() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Conv2D;
@@ -137,5 +138,23 @@ class FreezingTest {
         assertFalse(c1.isTrainable());
         assertTrue(c2.isTrainable() && head.isTrainable());
         assertEquals(4, model.trainableWeights().size());
+    }
+
+    @Test
+    void baseAppliedInInferenceModeKeepsItsBatchNormFixedWhileTheModelTrains() {
+        // Keras: y = base(x, training=False); the base's BN uses moving statistics and does not update them,
+        // even though it is trainable and the model is called in training mode; gradients still reach it.
+        BatchNormalization bn = new BatchNormalization().momentum(0.5f);
+        Model base = new Sequential(new int[] {5, 5, 3}, new Conv2D(3, 1), bn);
+        SymbolicTensor in = Input.of("x", 5, 5, 3);
+        SymbolicTensor features = base.apply(List.of(in), false);
+        Model model = Model.of(in, new Dense(2).apply(features));
+        assertEquals(Optional.of(false), features.fixedTraining());
+        float[] movingMean = bn.weight("moving_mean").value().toArray();
+        Tensor training = model.call(batch(), true);
+        assertArrayEquals(model.predict(batch()).toArray(), training.toArray(), 0f);
+        assertArrayEquals(movingMean, bn.weight("moving_mean").value().toArray(), 0f, "moving mean not updated");
+        Reduce.sum(training, null, false).backward();
+        assertNotNull(bn.weight("gamma").value().grad(), "the base still learns");
     }
 }

@@ -221,7 +221,7 @@ public final class KerasConfig {
         }
         SymbolicTensor x = input;
         for (Layer layer : layers) {
-            x = call(layer, List.of(x));
+            x = call(layer, List.of(x), null);
         }
         return newModel(name, List.of(input), List.of(x));
     }
@@ -256,10 +256,13 @@ public final class KerasConfig {
         }
     }
 
-    /** {@code layer(inputs)} with the layer's refusals turned into a {@link KerasImportException}. */
-    static SymbolicTensor call(Layer layer, List<SymbolicTensor> inputs) {
+    /**
+     * {@code layer(inputs)}, or {@code layer(inputs, training=...)} when {@code training} is not null, with
+     * the layer's refusals turned into a {@link KerasImportException}.
+     */
+    static SymbolicTensor call(Layer layer, List<SymbolicTensor> inputs, Boolean training) {
         try {
-            return layer.apply(inputs);
+            return training == null ? layer.apply(inputs) : layer.apply(inputs, training);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | Transfer4jException e) {
             if (e instanceof KerasImportException k) {
                 throw k;

@@ -27,7 +27,9 @@ import org.transfer4j.nn.SymbolicTensor;
  * left, so a config may list a layer before the layers it depends on. Before that, every reference is
  * checked (layer known, node index in range, single-output tensor index 0), so a broken config gets a
  * message saying which reference is wrong, and a pass that makes no progress can only mean a cycle.
- * Keyword arguments of a call are not read beyond {@code training} (ignored: imports run for inference).
+ * Of a call's keyword arguments only {@code training} is read: {@code base(x, training=False)} becomes a
+ * call fixed in inference mode ({@code layer.apply(inputs, false)}), as the transfer-learning guides wire
+ * a pretrained base, so fine-tuning the imported model keeps the base's batch normalisation frozen.
  */
 final class KerasGraph {
     /** One input tensor of a call: output {@code tensor} of call {@code node} of {@code layer}. */
@@ -38,15 +40,19 @@ final class KerasGraph {
         }
     }
 
+    /** One call of a layer: its input tensors, and its {@code training} keyword (null when not given). */
+    record Call(List<TensorRef> refs, Boolean training) {
+    }
+
     /** A layer of the config with its calls, in order; {@code outputs} fills as the calls are made. */
     private static final class Node {
         final String name;
         final Layer layer;
         final boolean isModel;
-        final List<List<TensorRef>> calls;
+        final List<Call> calls;
         final List<SymbolicTensor> outputs = new ArrayList<>();
 
-        Node(String name, Layer layer, boolean isModel, List<List<TensorRef>> calls) {
+        Node(String name, Layer layer, boolean isModel, List<Call> calls) {
             this.name = name;
             this.layer = layer;
             this.isModel = isModel;
@@ -108,7 +114,7 @@ final class KerasGraph {
             node.outputs.add(in);
         } else {
             Layer layer = KerasConfig.layer(entry, depth);
-            List<List<TensorRef>> calls = calls(name, entry.get("inbound_nodes"));
+            List<Call> calls = calls(name, entry.get("inbound_nodes"));
             if (calls.isEmpty()) {
                 throw error("layer '" + name + "' is never called (its 'inbound_nodes' is empty)");
             }
@@ -117,31 +123,33 @@ final class KerasGraph {
         nodes.put(name, node);
     }
 
-    private List<List<TensorRef>> calls(String layer, JsonNode inbound) {
+    private List<Call> calls(String layer, JsonNode inbound) {
         if (inbound == null || !inbound.isArray()) {
             throw error("layer '" + layer + "' has no 'inbound_nodes' list");
         }
-        List<List<TensorRef>> calls = new ArrayList<>();
+        List<Call> calls = new ArrayList<>();
         for (JsonNode call : inbound) {
             List<TensorRef> refs = new ArrayList<>();
+            Boolean training = null;
             if (call.isArray()) { // Keras 2: [[name, node, tensor, kwargs], ...]
                 for (JsonNode t : call) {
                     if (!t.isArray() || t.size() < 3 || t.size() > 4) {
                         throw error("layer '" + layer + "': an inbound tensor must be [layer, node, tensor, kwargs], got " + t);
                     }
                     refs.add(ref(t, layer));
-                    checkKwargs(layer, t.get(3));
+                    Boolean mode = training(layer, t.get(3)); // Keras 2 repeats the call's kwargs on each tensor
+                    training = training == null ? mode : training;
                 }
             } else if (call.isObject()) { // Keras 3: {"args": [...], "kwargs": {...}}
                 collectTensors(layer, call.get("args"), refs);
-                checkKwargs(layer, call.get("kwargs"));
+                training = training(layer, call.get("kwargs"));
             } else {
                 throw error("layer '" + layer + "': a call in 'inbound_nodes' must be a list or an object, got " + call);
             }
             if (refs.isEmpty()) {
                 throw error("layer '" + layer + "' has a call without input tensors");
             }
-            calls.add(refs);
+            calls.add(new Call(refs, training));
         }
         return calls;
     }
@@ -169,10 +177,13 @@ final class KerasGraph {
                 + ", which is not a tensor; transfer4j's layers take tensors only");
     }
 
-    /** Call keywords: {@code training} is ignored (inference), any other non-null one is refused. */
-    private void checkKwargs(String layer, JsonNode kwargs) {
+    /**
+     * Call keywords: returns {@code training} when it is a boolean (null when absent or null); any
+     * other non-null keyword is refused.
+     */
+    private Boolean training(String layer, JsonNode kwargs) {
         if (kwargs == null || kwargs.isNull()) {
-            return;
+            return null;
         }
         if (!kwargs.isObject()) {
             throw error("layer '" + layer + "': call keyword arguments must be an object, got " + kwargs);
@@ -183,6 +194,15 @@ final class KerasGraph {
                         + KerasConfig.abbreviate(e.getValue()) + ", which transfer4j does not support");
             }
         }
+        JsonNode training = kwargs.get("training");
+        if (training == null || training.isNull()) {
+            return null;
+        }
+        if (!training.isBoolean()) {
+            throw error("layer '" + layer + "' is called with training=" + KerasConfig.abbreviate(training)
+                    + "; transfer4j reads training=true, false or null");
+        }
+        return training.booleanValue();
     }
 
     /** {@code [name, node, tensor]} (a Keras 2 inbound tensor may have kwargs as a fourth entry). */
@@ -219,8 +239,8 @@ final class KerasGraph {
 
     private void check(List<TensorRef> inputs, List<TensorRef> outputs) {
         for (Node node : nodes.values()) {
-            for (List<TensorRef> call : node.calls) {
-                for (TensorRef r : call) {
+            for (Call call : node.calls) {
+                for (TensorRef r : call.refs()) {
                     checkRef(r, "layer '" + node.name + "'");
                 }
             }
@@ -263,8 +283,9 @@ final class KerasGraph {
             boolean progress = false;
             for (Node node : nodes.values()) {
                 while (node.outputs.size() < node.calls.size() && ready(node.calls.get(node.outputs.size()))) {
-                    List<SymbolicTensor> in = node.calls.get(node.outputs.size()).stream().map(this::resolve).toList();
-                    node.outputs.add(KerasConfig.call(node.layer, in));
+                    Call call = node.calls.get(node.outputs.size());
+                    List<SymbolicTensor> in = call.refs().stream().map(this::resolve).toList();
+                    node.outputs.add(KerasConfig.call(node.layer, in, call.training()));
                     progress = true;
                 }
                 pending |= node.layer != null && node.outputs.size() < node.calls.size();
@@ -275,8 +296,8 @@ final class KerasGraph {
         }
     }
 
-    private boolean ready(List<TensorRef> call) {
-        return call.stream().allMatch(r -> resolvable(r));
+    private boolean ready(Call call) {
+        return call.refs().stream().allMatch(r -> resolvable(r));
     }
 
     private boolean resolvable(TensorRef r) {
@@ -293,8 +314,8 @@ final class KerasGraph {
         List<String> out = new ArrayList<>();
         for (Node node : nodes.values()) {
             if (node.layer != null && node.outputs.size() < node.calls.size()) {
-                List<TensorRef> call = node.calls.get(node.outputs.size());
-                out.add("'" + node.name + "' waits for " + call.stream().filter(r -> !resolvable(r)).toList());
+                Call call = node.calls.get(node.outputs.size());
+                out.add("'" + node.name + "' waits for " + call.refs().stream().filter(r -> !resolvable(r)).toList());
             }
         }
         return String.join("; ", out);

@@ -47,8 +47,8 @@ import org.transfer4j.nn.layers.ZeroPadding2D;
  * Which arguments may go unread is stated on {@link KerasArgs}; {@code InputLayer} and the model classes
  * ({@code Sequential}, {@code Functional}, {@code Model}) are the model builder's ({@link KerasConfig}).
  *
- * <p>The {@code training} keyword of a call (Keras' {@code base(x, training=False)}) is not a layer argument
- * and is not read: an imported model runs in inference mode under {@code predict}.
+ * <p>The {@code training} keyword of a call (Keras' {@code base(x, training=False)}) is not a layer argument:
+ * it belongs to the call, and {@link KerasGraph} reads it there.
  */
 final class KerasLayers {
     private static final IntNode ONE = IntNode.valueOf(1);

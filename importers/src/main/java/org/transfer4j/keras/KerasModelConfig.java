@@ -25,7 +25,8 @@ import org.transfer4j.nn.SymbolicTensor;
  * <pre>
  * Functional: {"name", "trainable", "layers": [{"class_name", "config", "name", "inbound_nodes"}, ...],
  *              "input_layers": [[name, 0, 0], ...], "output_layers": [[name, node, 0], ...]}
- *   inbound_nodes: one entry per call of the layer in this model, [[source, node, 0, {}], ...];
+ *   inbound_nodes: one entry per call of the layer in this model, [[source, node, 0, kwargs], ...], kwargs
+ *   {"training": false} for a call fixed in a mode (layer.apply(inputs, false)), else {};
  *   an InputLayer has none ([]), and a nested model's calls are numbered from 1 (see KerasGraph).
  * Sequential: {"name", "layers": [{"class_name": "InputLayer", "config": ...}, {"class_name", "config"}, ...]}
  * </pre>
@@ -122,7 +123,8 @@ final class KerasModelConfig {
                     ArrayNode args = inbound.addArray();
                     for (SymbolicTensor in : call.inputs()) {
                         ArrayNode ref = reference(in, calls);
-                        ref.addObject(); // the call's keyword arguments: none
+                        ObjectNode kwargs = ref.addObject(); // the call's keyword arguments: training=, if fixed
+                        call.fixedTraining().ifPresent(mode -> kwargs.put("training", mode));
                         args.add(ref);
                     }
                 }

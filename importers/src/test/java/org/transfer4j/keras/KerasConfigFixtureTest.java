@@ -62,7 +62,7 @@ class KerasConfigFixtureTest {
                 channelsFirst++;
             }
             SymbolicTensor in = Input.of(c.input().shape());
-            Model model = KerasConfig.newModel("m", List.of(in), List.of(KerasConfig.call(layer, List.of(in))));
+            Model model = KerasConfig.newModel("m", List.of(in), List.of(KerasConfig.call(layer, List.of(in), null)));
             assertEquals(c.weights().size(), layer.weights().size(), c.id() + ": weights in Keras' order");
             for (int i = 0; i < c.weights().size(); i++) {
                 layer.weights().get(i).assign(c.weights().get(i).tensor());

@@ -130,6 +130,34 @@ class KerasConfigGraphTest {
         assertEquals(3 * 4 + 4 + 4 * 2 + 2, model.countParams());
     }
 
+    @Test
+    void trainingFalseKeywordFixesTheNestedBaseInInferenceModeAndIsExportedAgain() {
+        // The Keras transfer-learning guide: x = base_model(inputs, training=False)
+        String bn = "{'class_name': 'BatchNormalization', 'name': 'bn', 'config': {'name': 'bn', 'axis': -1, "
+                + "'momentum': 0.5, 'epsilon': 0.001}, 'inbound_nodes': [[['base_in', 0, 0, {}]]]}";
+        String base = "{'class_name': 'Functional', 'name': 'base', 'config': {'name': 'base', 'layers': ["
+                + input("base_in", 2) + "," + bn + "], 'input_layers': [['base_in', 0, 0]], "
+                + "'output_layers': [['bn', 0, 0]]}, 'inbound_nodes': [[['x', 0, 0, {'training': false}]]]}";
+        Model model = KerasConfig.fromJson(json(functional("m", input("x", 2) + "," + base
+                + "," + dense("head", 1, "[[['base', 1, 0, {}]]]"), "[['x', 0, 0]]", "[['head', 0, 0]]")));
+        Layer bnLayer = model.layer("bn");
+        float[] before = bnLayer.weight("moving_mean").value().toArray();
+        Tensor x = Tensor.of(new float[] {1f, 2f, 3f, 5f}, 2, 2);
+        assertArrayEquals(model.predict(x).toArray(), model.call(x, true).toArray(), 0f,
+                "the base runs in inference mode in a training call");
+        assertArrayEquals(before, bnLayer.weight("moving_mean").value().toArray(), 0f);
+        String exported = KerasModelConfig.describe(model).toString();
+        assertTrue(exported.replace(" ", "").contains("[\"x\",0,0,{\"training\":false}]"), exported);
+    }
+
+    @Test
+    void nonBooleanTrainingKeywordIsRefused() {
+        String layers = input("x", 2) + "," + dense("d", 1, "[[['x', 0, 0, {'training': 'yes'}]]]");
+        KerasImportException e = assertThrows(KerasImportException.class,
+                () -> KerasConfig.fromJson(json(functional("m", layers, "[['x', 0, 0]]", "[['d', 0, 0]]"))));
+        assertTrue(e.getMessage().contains("training="), e.getMessage());
+    }
+
     // ---- Sequential forms -----------------------------------------------------------------------------
 
     @Test
