@@ -1,6 +1,7 @@
 package org.transfer4j.train;
 
 import java.util.Locale;
+import java.util.Map;
 
 /** Whether a monitored metric should go down (a loss) or up (an accuracy), as Keras' {@code mode}. */
 public enum MonitorMode {
@@ -31,5 +32,15 @@ public enum MonitorMode {
     /** The starting best: +inf for MIN, -inf for MAX. */
     double worst() {
         return this == MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+
+    /** The monitored metric from an epoch's logs; a missing one is a configuration error that names what there is. */
+    static double read(Map<String, Double> logs, String monitor, String who) {
+        Double v = logs.get(monitor);
+        if (v == null) {
+            throw new IllegalStateException(who + " monitors '" + monitor + "', which this run does not record (it has "
+                    + logs.keySet() + "; val_ metrics need validation data)");
+        }
+        return v;
     }
 }
