@@ -38,6 +38,15 @@ final class TrainFixtures {
         return new InMemoryDataset(Tensor.of(x, n, 2), labels, THREE);
     }
 
+    /** Random inputs with 3 features and labels i % 3, for the identity-kernel model. */
+    static InMemoryDataset blobsIn3(int n) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+        }
+        return new InMemoryDataset(Tensor.randn(new Generator(n), n, 3), labels, THREE);
+    }
+
     /** {@code x (N,2) -> logits (N,3)}: one Dense layer named {@code dense}. */
     static Model linear() {
         return new Sequential("linear", new int[] {2}, new Dense(3).named("dense"));
