@@ -1,6 +1,7 @@
 package org.transfer4j.nn.layers;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.ops.Arithmetic;
@@ -55,6 +56,14 @@ public abstract class BaseDropout<T extends BaseDropout<T>> extends SingleInputL
     /** The seed of the layer's own generator, or empty when it draws from the default generator. */
     public OptionalLong seed() {
         return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
+    }
+
+    /**
+     * The layer's own generator when it has a {@link #seed}, else empty (it draws from the default one).
+     * A training checkpoint saves and restores its counter, so a resumed run drops the same elements.
+     */
+    public Optional<Generator> ownGenerator() {
+        return Optional.ofNullable(generator);
     }
 
     @Override

@@ -1,0 +1,18 @@
+package org.transfer4j.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A checkpoint file that is truncated, corrupt, or not a checkpoint at all; the message names the file. */
+public final class CorruptCheckpointException extends IOException {
+    private final transient Path file;
+
+    CorruptCheckpointException(Path file, String problem, Throwable cause) {
+        super("checkpoint " + file + " is unreadable: " + problem, cause);
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,86 @@
+package org.transfer4j.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keras' {@code CSVLogger(filename, separator=',', append=False)}: a header {@code epoch,<metric>,...} with
+ * the metric names sorted (as Keras does), then one row per epoch, written and flushed as each epoch ends.
+ * The {@code epoch} column is Keras' 0-based index, i.e. the 1-based epoch of the {@link History} minus 1.
+ * A non-finite value is written as Python writes it ({@code nan}, {@code inf}, {@code -inf}).
+ *
+ * <p>With {@code append}, rows go after those already in the file and its header's columns are kept (a
+ * resumed run continues the same file); without, the file is replaced when training begins.
+ */
+public final class CsvLogger implements Callback {
+    private final Path file;
+    private final boolean append;
+    private List<String> columns;
+
+    public CsvLogger(Path file) {
+        this(file, false);
+    }
+
+    public CsvLogger(Path file, boolean append) {
+        this.file = file;
+        this.append = append;
+    }
+
+    @Override
+    public void onTrainBegin(TrainingContext context) {
+        columns = null;
+        try {
+            if (append && Files.exists(file) && Files.size(file) > 0) {
+                String header = Files.readAllLines(file, StandardCharsets.UTF_8).getFirst();
+                List<String> names = Arrays.asList(header.split(",", -1));
+                columns = names.subList(1, names.size());
+            } else {
+                if (file.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                }
+                Files.writeString(file, "", StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("CsvLogger: cannot prepare " + file, e);
+        }
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, Map<String, Double> logs) {
+        StringBuilder sb = new StringBuilder();
+        if (columns == null) {
+            columns = new ArrayList<>(logs.keySet());
+            columns.sort(null);
+            sb.append("epoch,").append(String.join(",", columns)).append('\n');
+        }
+        sb.append(epoch - 1);
+        for (String name : columns) {
+            Double v = logs.get(name);
+            sb.append(',').append(v == null ? "" : format(v));
+        }
+        sb.append('\n');
+        try {
+            Files.writeString(file, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("CsvLogger: cannot write epoch " + epoch + " to " + file, e);
+        }
+    }
+
+    private static String format(double v) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return Double.toString(v);
+    }
+}

@@ -1,0 +1,117 @@
+package org.transfer4j.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.transfer4j.metrics.Accuracy;
+import org.transfer4j.nn.Model;
+import org.transfer4j.nn.Weight;
+import org.transfer4j.optim.Optimizer;
+import org.transfer4j.tensor.Tensor;
+
+/** One call of {@link Trainer#fit} or {@link Trainer#resume}: the epochs, their batches, the callbacks. */
+final class TrainingLoop {
+    private final Trainer trainer;
+    private final Model model;
+    private final Optimizer optimizer;
+    private final Dataset train;
+    private final Dataset val;
+    private final History history;
+    private final Checkpoint.Position fit;
+    private final List<Callback> callbacks;
+    private final TrainingContext context;
+
+    TrainingLoop(Trainer trainer, Model model, Dataset train, Dataset val, History history, Checkpoint.Position fit,
+                 boolean resumed, List<Callback> callbacks) {
+        this.trainer = trainer;
+        this.model = model;
+        this.optimizer = trainer.optimizer();
+        this.train = train;
+        this.val = val;
+        this.history = history;
+        this.fit = fit;
+        this.callbacks = List.copyOf(callbacks);
+        this.context = new TrainingContext(model, optimizer, history, train.classNames(), fit, resumed);
+    }
+
+    History run() {
+        callbacks.forEach(c -> c.onTrainBegin(context));
+        Map<String, Double> last = Map.of();
+        for (int epoch = fit.epoch() + 1; epoch <= fit.fitLastEpoch() && !context.stopRequested(); epoch++) {
+            last = epoch(epoch);
+        }
+        Map<String, Double> logs = last;
+        callbacks.forEach(c -> c.onTrainEnd(logs));
+        return history;
+    }
+
+    private Map<String, Double> epoch(int epoch) {
+        for (Callback c : callbacks) {
+            c.onEpochBegin(epoch, new LinkedHashMap<>());
+        }
+        long start = System.nanoTime();
+        Accuracy accuracy = new Accuracy();
+        double lossSum = 0; // sum of (batch mean loss) x (batch size): a short last batch weighs less
+        int seen = 0;
+        int skipped;
+        try (BatchStream stream = train.batches(fit.batchSize(), true, EpochOrder.epochSeed(fit.seed(), epoch - 1))) {
+            context.stepsPerEpoch(stream.batchCount());
+            int step = 0;
+            while (stream.hasNext()) {
+                Batch batch = stream.next();
+                step++;
+                Map<String, Double> logs = new LinkedHashMap<>();
+                logs.put("size", (double) batch.size());
+                for (Callback c : callbacks) {
+                    c.onBatchBegin(step, logs);
+                }
+                double loss = step(batch, epoch, step, accuracy);
+                lossSum += loss * batch.size();
+                seen += batch.size();
+                logs.put("loss", lossSum / seen);
+                logs.put("accuracy", accuracy.result());
+                for (Callback c : callbacks) {
+                    c.onBatchEnd(step, logs);
+                }
+            }
+            skipped = stream.skipped();
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> logs = new LinkedHashMap<>();
+        logs.put("loss", seen == 0 ? Double.NaN : lossSum / seen);
+        logs.put("accuracy", accuracy.result());
+        if (val != null) {
+            Evaluation e = trainer.evaluate(model, val);
+            logs.put("val_loss", e.loss());
+            logs.put("val_accuracy", e.accuracy());
+            logs.put("val_skipped", (double) e.skipped());
+        }
+        logs.put("lr", optimizer.baseLearningRate());
+        logs.put("seconds", (System.nanoTime() - start) / 1e9);
+        logs.put("skipped", (double) skipped);
+        logs.put("images_per_second", trainSeconds > 0 ? seen / trainSeconds : Double.NaN);
+        history.record(logs);
+        for (Callback c : callbacks) {
+            c.onEpochEnd(epoch, logs);
+        }
+        return logs;
+    }
+
+    /** Forward, loss, backward, checks, update; returns the batch's loss. */
+    private double step(Batch batch, int epoch, int step, Accuracy accuracy) {
+        for (Weight w : model.weights()) {
+            w.value().zeroGrad();
+        }
+        Tensor scores = model.call(batch.x(), true);
+        Tensor loss = trainer.loss(scores, batch.labels(), true);
+        double value = loss.item();
+        if (!Double.isFinite(value)) {
+            throw Divergence.ofLoss(model, epoch, step, value, batch);
+        }
+        loss.backward();
+        Divergence.checkGradients(model, epoch, step, value);
+        optimizer.step();
+        accuracy.update(scores.detach(), batch.labels());
+        return value;
+    }
+}
