@@ -31,7 +31,7 @@ import org.knowm.xchart.style.Styler;
  * {@code java.awt.headless=true}, so a run over SSH or in CI with a stale {@code DISPLAY} does not try to open
  * an X connection (AWT reads the property once, when it first starts; the CLI draws nothing else).
  */
-public abstract sealed class Plot permits TrainingCurvesPlot {
+public abstract sealed class Plot permits TrainingCurvesPlot, LearningRatePlot, LrFinderPlot, ConfusionMatrixPlot {
     static {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");

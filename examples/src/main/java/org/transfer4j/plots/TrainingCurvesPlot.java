@@ -119,6 +119,10 @@ public final class TrainingCurvesPlot extends Plot {
             range[0] -= pad;
             range[1] += pad;
         }
+        // An explicit y range: left to itself, XChart 4.0.3 puts a tick at every distinct value when all values
+        // are small (a loss of 1e-3) instead of at round values.
+        double pad = (range[1] - range[0]) * 0.05;
+        chart.getStyler().setYAxisMin(range[0] - pad).setYAxisMax(range[1] + pad);
         PhaseMarkers.add(chart, history, range[0], range[1]);
         return chart;
     }
