@@ -21,9 +21,13 @@ final class PhaseMarkers {
     private PhaseMarkers() {
     }
 
-    /** The legend name of the line that marks where {@code phase} begins. */
+    /**
+     * The legend name of the line that marks where {@code phase} begins. The phase name never stands alone in
+     * an XChart label: XChart renders a label that starts and ends with {@code $} as LaTeX, through jlatexmath,
+     * which the build leaves out.
+     */
     static String seriesName(History.Phase phase) {
-        return Plot.text(phase.name() + " from epoch " + phase.firstEpoch());
+        return phase.name() + " from epoch " + phase.firstEpoch();
     }
 
     /** The phases that begin after epoch 1 and at or before the last recorded epoch: those that get a line. */

@@ -157,8 +157,8 @@ public abstract sealed class Plot permits TrainingCurvesPlot, LearningRatePlot, 
 
     /** An XY line chart in the common style of these plots: white background, legend inside the top right. */
     static XYChart lineChart(int width, int height, String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(text(title))
-                .xAxisTitle(text(xTitle)).yAxisTitle(text(yTitle)).build();
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler()
                 .setChartBackgroundColor(Color.WHITE)
                 .setLegendPosition(Styler.LegendPosition.InsideNE)
@@ -166,13 +166,5 @@ public abstract sealed class Plot permits TrainingCurvesPlot, LearningRatePlot, 
                 .setAntiAlias(true);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         return chart;
-    }
-
-    /**
-     * User text (a class or phase name) made safe for XChart, which renders text that starts and ends with
-     * {@code $} as LaTeX through jlatexmath, a library left out of the build: a trailing space makes it plain.
-     */
-    static String text(String s) {
-        return s.length() >= 2 && s.startsWith("$") && s.endsWith("$") ? s + " " : s;
     }
 }

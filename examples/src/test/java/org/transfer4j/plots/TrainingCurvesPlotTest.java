@@ -113,6 +113,17 @@ class TrainingCurvesPlotTest {
     }
 
     @Test
+    void aPhaseNamedLikeLatexIsDrawnAsText() throws Exception {
+        // XChart would hand a label "$warmup$" to jlatexmath, which is not on the class path
+        History h = new History();
+        h.beginPhase("$frozen$");
+        h.record(Map.of("loss", 1.0));
+        h.beginPhase("$warmup$");
+        h.record(Map.of("loss", 0.5));
+        Pngs.assertPng(new TrainingCurvesPlot(h).writeTo(dir), 1200, 450);
+    }
+
+    @Test
     void emptyHistoryIsAClearError() {
         var e = assertThrows(IllegalArgumentException.class, () -> new TrainingCurvesPlot(new History()));
         assertTrue(e.getMessage().contains("no epochs"), e.getMessage());
