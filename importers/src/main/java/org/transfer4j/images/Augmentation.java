@@ -166,27 +166,37 @@ public final class Augmentation {
         double cos = Math.cos(angle);
         double sin = Math.sin(angle);
         double centre = size / 2.0;
+        // the inverse rotation of pixel centre (x + 0.5, y + 0.5) about the centre, in pixel-index
+        // coordinates: sx = cos dx + sin dy + centre - 0.5, sy = -sin dx + cos dy + centre - 0.5; the dx
+        // terms are the same on every row
+        double[] xOfDx = new double[size];
+        double[] yOfDx = new double[size];
+        for (int x = 0; x < size; x++) {
+            double dx = x + 0.5 - centre;
+            xOfDx[x] = cos * dx + centre - 0.5;
+            yOfDx[x] = -sin * dx + centre - 0.5;
+        }
         for (int y = 0; y < size; y++) {
             double dy = y + 0.5 - centre;
+            double xOfDy = sin * dy;
+            double yOfDy = cos * dy;
             for (int x = 0; x < size; x++) {
-                double dx = x + 0.5 - centre;
-                // inverse rotation of the pixel centre, back to pixel-index coordinates (centre at +0.5)
-                double sx = Math.clamp(cos * dx + sin * dy + centre - 0.5, 0, size - 1);
-                double sy = Math.clamp(-sin * dx + cos * dy + centre - 0.5, 0, size - 1);
+                double sx = Math.clamp(xOfDx[x] + xOfDy, 0, size - 1);
+                double sy = Math.clamp(yOfDx[x] + yOfDy, 0, size - 1);
                 int x0 = (int) sx;
                 int y0 = (int) sy;
                 int x1 = Math.min(x0 + 1, size - 1);
                 int y1 = Math.min(y0 + 1, size - 1);
                 float fx = (float) (sx - x0);
                 float fy = (float) (sy - y0);
+                int tl = (y0 * size + x0) * 3;
+                int tr = (y0 * size + x1) * 3;
+                int bl = (y1 * size + x0) * 3;
+                int br = (y1 * size + x1) * 3;
                 int o = (y * size + x) * 3;
                 for (int c = 0; c < 3; c++) {
-                    float tl = src[(y0 * size + x0) * 3 + c];
-                    float tr = src[(y0 * size + x1) * 3 + c];
-                    float bl = src[(y1 * size + x0) * 3 + c];
-                    float br = src[(y1 * size + x1) * 3 + c];
-                    float top = tl + (tr - tl) * fx;
-                    float bottom = bl + (br - bl) * fx;
+                    float top = src[tl + c] + (src[tr + c] - src[tl + c]) * fx;
+                    float bottom = src[bl + c] + (src[br + c] - src[bl + c]) * fx;
                     out[o + c] = top + (bottom - top) * fy;
                 }
             }
