@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,7 @@ final class ImageBatchStream implements BatchStream {
     private final int prefetch;
     private final String threadPrefix;
     private final ExecutorService pool;
+    private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final int totalBatches;
     private int submitted;
@@ -77,6 +79,7 @@ final class ImageBatchStream implements BatchStream {
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, threadPrefix + count.incrementAndGet());
             t.setDaemon(true); // a stream the caller forgot to close must not keep the JVM alive
+            workers.add(t);
             return t;
         };
         this.pool = Executors.newFixedThreadPool(threads, factory);
@@ -224,8 +227,14 @@ final class ImageBatchStream implements BatchStream {
         pending.clear();
         pool.shutdownNow();
         try {
-            // a task already decoding finishes its file (ImageIO does not stop on interrupt): milliseconds
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            // a task already decoding finishes its file (ImageIO does not stop on interrupt): milliseconds.
+            // The pool reports termination from its last worker before that thread ends, so join them too.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+            for (Thread t : workers) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            if (workers.stream().anyMatch(Thread::isAlive)) {
                 LOG.warn("Image loader threads {}* still running 10 s after close", threadPrefix);
             }
         } catch (InterruptedException e) {
