@@ -1,0 +1,246 @@
+package org.transfer4j.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.transfer4j.nn.Input;
+import org.transfer4j.nn.InputLayer;
+import org.transfer4j.nn.Layer;
+import org.transfer4j.nn.Model;
+import org.transfer4j.nn.SymbolicTensor;
+import org.transfer4j.nn.Weight;
+import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.nn.layers.Dropout;
+import org.transfer4j.nn.layers.GlobalAveragePooling2D;
+
+/**
+ * A pretrained base without its top, and a new head for {@code classes} classes, wired as the Keras
+ * transfer-learning guide does:
+ * <pre>
+ *   image (H,W,3) -> base(x, training=False) (h,w,c) -> GlobalAveragePooling2D (c)      the feature extractor
+ *                 -> [Dense(hidden, relu) -> Dropout] -> Dropout(rate) -> Dense(classes)  the head, logits
+ * </pre>
+ * The base is called in inference mode ({@link Layer#apply(List, boolean)}), so its batch normalisation
+ * keeps its ImageNet moving statistics in every phase, frozen or fine-tuned; pass
+ * {@link Builder#baseInInferenceMode(boolean) baseInInferenceMode(false)} to let unfrozen BN layers use
+ * and update batch statistics instead.
+ *
+ * <p>The three models share their layers: {@link #model()} is the whole network, {@link #extractor()} the
+ * image-to-feature part, {@link #head()} the feature-to-logits part. Training {@code head()} on cached
+ * features ({@link FeatureCache}) trains the same weights that {@code model()} uses.
+ *
+ * <p>The phases: {@link #freezeBase()} (feature extraction: only the head learns), then
+ * {@link #unfreezeFrom(String)} or {@link #unfreezeTopBlocks(int)} (fine-tuning). {@link #describe()}
+ * says how many parameters are trainable at each point.
+ */
+public final class TransferModel {
+    private final Model base;
+    private final Model extractor;
+    private final Model head;
+    private final Model model;
+
+    private TransferModel(Model base, Model extractor, Model head, Model model) {
+        this.base = base;
+        this.extractor = extractor;
+        this.head = head;
+        this.model = model;
+    }
+
+    /** Starts a transfer model on {@code base}, a model whose output is a feature map {@code (h,w,c)}. */
+    public static Builder on(Model base) {
+        return new Builder(base);
+    }
+
+    /** The whole network: images {@code (N,H,W,3)} to logits {@code (N,classes)}. */
+    public Model model() {
+        return model;
+    }
+
+    /** The pretrained base, as given. */
+    public Model base() {
+        return base;
+    }
+
+    /** Images {@code (N,H,W,3)} to pooled features {@code (N,c)}: the base and the pooling, no trainable head. */
+    public Model extractor() {
+        return extractor;
+    }
+
+    /** Pooled features {@code (N,c)} to logits {@code (N,classes)}, sharing its layers with {@link #model()}. */
+    public Model head() {
+        return head;
+    }
+
+    /** Feature extraction: every layer of the base frozen, the head trainable. */
+    public void freezeBase() {
+        base.setTrainable(false);
+        head.setTrainable(true);
+    }
+
+    /**
+     * Fine-tuning: the base's layers from {@code layerName} on (in {@link Model#flattenedLayers()} order)
+     * become trainable, those before it stay frozen; the head stays trainable.
+     */
+    public void unfreezeFrom(String layerName) {
+        base.unfreezeFrom(layerName);
+        head.setTrainable(true);
+    }
+
+    /**
+     * Fine-tuning of the top {@code n} blocks of the base (see {@link #blocks()}); {@code n} at least the
+     * number of blocks unfreezes the whole base.
+     */
+    public void unfreezeTopBlocks(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("unfreezeTopBlocks: n must be at least 1, got " + n);
+        }
+        List<String> blocks = blocks();
+        String first = blocks.get(Math.max(0, blocks.size() - n));
+        unfreezeFrom(first);
+    }
+
+    /**
+     * The first layer of each block of the base, in order. Keras Applications name their layers by block
+     * ({@code conv_dw_7_bn}, {@code block_7_expand}, {@code conv4_block2_1_conv}): a block is a run of
+     * consecutive layers whose names carry the same numbers (the first two numbers of the name; a layer
+     * whose name has none belongs to the block before it).
+     */
+    public List<String> blocks() {
+        List<String> starts = new ArrayList<>();
+        String previousKey = null;
+        for (Layer layer : base.flattenedLayers()) {
+            if (layer instanceof InputLayer) {
+                continue;
+            }
+            String key = blockKey(layer.name());
+            if (starts.isEmpty() || (key != null && !key.equals(previousKey))) {
+                starts.add(layer.name());
+            }
+            if (key != null) {
+                previousKey = key;
+            }
+        }
+        return starts;
+    }
+
+    /** The first two runs of digits in a layer name, e.g. {@code conv4_block2_1_conv -> "4.2"}; null if none. */
+    static String blockKey(String name) {
+        List<String> runs = new ArrayList<>();
+        int i = 0;
+        while (i < name.length() && runs.size() < 2) {
+            if (Character.isDigit(name.charAt(i))) {
+                int start = i;
+                while (i < name.length() && Character.isDigit(name.charAt(i))) {
+                    i++;
+                }
+                runs.add(name.substring(start, i));
+            } else {
+                i++;
+            }
+        }
+        return runs.isEmpty() ? null : String.join(".", runs);
+    }
+
+    /** Trainable parameters of the whole model now. */
+    public long trainableParams() {
+        return model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+    }
+
+    /** One line for the log: how many parameters train now, out of how many. */
+    public String describe() {
+        long all = model.countParams();
+        long trainable = trainableParams();
+        return String.format(Locale.ROOT, "%s: %,d of %,d parameters trainable (%.1f%%)", model.name(), trainable,
+                all, all == 0 ? 0.0 : 100.0 * trainable / all);
+    }
+
+    /** The base's layers in the model, as a set (for parameter groups that treat base and head apart). */
+    public Set<Layer> baseLayers() {
+        Set<Layer> layers = Collections.newSetFromMap(new IdentityHashMap<>());
+        layers.addAll(base.flattenedLayers());
+        return layers;
+    }
+
+    /** The options of the head; Keras' guide uses pooling, {@code Dropout(0.2)} and one {@code Dense}. */
+    public static final class Builder {
+        private final Model base;
+        private int classes;
+        private int hiddenUnits;
+        private float dropout = 0.2f;
+        private boolean baseInInferenceMode = true;
+        private String name = "transfer";
+
+        private Builder(Model base) {
+            this.base = Objects.requireNonNull(base, "base");
+            if (base.output().shape().length != 3) {
+                throw new IllegalArgumentException("transfer model: the base '" + base.name() + "' must end in a "
+                        + "feature map (h,w,c), but its output is " + base.output().shapeString()
+                        + "; build it without its top (includeTop(false)) or cut it with cutAt(layer)");
+            }
+        }
+
+        /** The number of classes of the new task (required). */
+        public Builder classes(int value) {
+            if (value < 2) {
+                throw new IllegalArgumentException("transfer model: classes must be at least 2, got " + value);
+            }
+            this.classes = value;
+            return this;
+        }
+
+        /** A hidden {@code Dense(units, relu)} with its own dropout before the output layer; 0 (default) for none. */
+        public Builder hiddenUnits(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("transfer model: hidden units must be >= 0, got " + value);
+            }
+            this.hiddenUnits = value;
+            return this;
+        }
+
+        /** The dropout rate before each dense layer of the head (default 0.2, as Keras' guide). */
+        public Builder dropout(double value) {
+            if (!(value >= 0 && value < 1)) {
+                throw new IllegalArgumentException("transfer model: dropout must be in [0, 1), got " + value);
+            }
+            this.dropout = (float) value;
+            return this;
+        }
+
+        /** Whether the base is called with {@code training=False} (default true, as Keras' guide). */
+        public Builder baseInInferenceMode(boolean value) {
+            this.baseInInferenceMode = value;
+            return this;
+        }
+
+        public Builder name(String value) {
+            this.name = Objects.requireNonNull(value, "name");
+            return this;
+        }
+
+        public TransferModel build() {
+            if (classes == 0) {
+                throw new IllegalStateException("transfer model: set classes(n) before build()");
+            }
+            SymbolicTensor image = Input.of("image", base.input().shape());
+            SymbolicTensor map = baseInInferenceMode ? base.apply(List.of(image), false) : base.apply(List.of(image));
+            SymbolicTensor pooled = new GlobalAveragePooling2D().named("head_pool").apply(map);
+            Model extractor = Model.of(name + "_extractor", image, pooled);
+
+            SymbolicTensor features = Input.of("features", pooled.shape());
+            SymbolicTensor x = features;
+            if (hiddenUnits > 0) {
+                x = new Dense(hiddenUnits).activation("relu").named("head_hidden").apply(x);
+                x = new Dropout(dropout).named("head_hidden_dropout").apply(x);
+            }
+            x = new Dropout(dropout).named("head_dropout").apply(x);
+            x = new Dense(classes).named("head_logits").apply(x);
+            Model head = Model.of("head", features, x);
+            Model model = Model.of(name, image, head.apply(pooled));
+            return new TransferModel(base, extractor, head, model);
+        }
+    }
+}
