@@ -25,8 +25,9 @@ import org.transfer4j.tensor.Tensor;
  *
  * <pre>
  * Model base = model.cutAt("global_average_pooling2d");     // frozen: base.setTrainable(false)
- * try (FeatureCache.Result cache = FeatureCache.compute(base, train, 32, FeatureCache.Storage.auto(dir))) {
- *     trainer.fit(head, cache.dataset(), valCache.dataset(), 10);   // head: Input of the feature shape
+ * try (FeatureCache.Result t = FeatureCache.compute(base, train, 32, FeatureCache.Storage.auto(dir));
+ *      FeatureCache.Result v = FeatureCache.compute(base, val, 32, FeatureCache.Storage.auto(dir))) {
+ *     trainer.fit(head, t.dataset(), v.dataset(), 10);   // head: Input.of(t.featureShape()) -> the head's layers
  * }
  * </pre>
  *
