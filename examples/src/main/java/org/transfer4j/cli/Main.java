@@ -2,6 +2,7 @@ package org.transfer4j.cli;
 
 import org.transfer4j.examples.TrainingDivergedException;
 import org.transfer4j.images.ImageDecodeException;
+import org.transfer4j.images.ImageFolderException;
 import org.transfer4j.keras.KerasImportException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A deep-learning engine for the JVM, built for transfer learning with CNNs.",
-        subcommands = {DemoCommand.class, InspectCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InspectCommand.class, PredictCommand.class, TrainCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -38,6 +40,7 @@ public final class Main implements Runnable {
                 // These messages already start with the file.
                 case KerasImportException bad -> "transfer4j: " + oneLine(bad.getMessage());
                 case ImageDecodeException bad -> "transfer4j: " + oneLine(bad.getMessage());
+                case ImageFolderException bad -> "transfer4j: " + oneLine(bad.getMessage());
                 case FileProblemException bad -> "transfer4j: " + oneLine(bad.getMessage());
                 default -> throw e;
             };

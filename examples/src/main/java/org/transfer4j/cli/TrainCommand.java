@@ -1,0 +1,261 @@
+package org.transfer4j.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.transfer4j.applications.Preprocessing;
+import org.transfer4j.images.Augmentation;
+import org.transfer4j.images.ImageDataset;
+import org.transfer4j.images.ImageFolder;
+import org.transfer4j.tensor.Device;
+import org.transfer4j.tensor.Generator;
+import org.transfer4j.train.ClassWeights;
+import org.transfer4j.train.CsvLogger;
+import org.transfer4j.train.Evaluation;
+import org.transfer4j.train.History;
+import org.transfer4j.train.ProgressBar;
+import org.transfer4j.train.TransferModel;
+import org.transfer4j.train.TransferTraining;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code transfer4j train}: a classifier for a folder of photos, from a pretrained base, in up to two phases
+ * ({@link TransferTraining}). The defaults are the recipe measured on the five-flowers photos
+ * (see the README): a head with a hidden layer trained on cached features, then fine-tuning of the top
+ * half of the base with augmentation, label smoothing, AdamW, a cosine schedule and the base at a
+ * fraction of the head's rate.
+ */
+@Command(name = "train",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {"Trains an image classifier on DIR (train/ and val/ folders of class folders, or one folder "
+                + "of class folders split by --val-split) from a pretrained base, and writes it as a Keras .h5 with its "
+                + "history (CSV) and plots (PNG) beside it."},
+        sortOptions = false)
+final class TrainCommand implements Callable<Integer> {
+    enum Mode { SCRATCH, FEATURE_EXTRACTION, FINE_TUNE }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "train/ + val/ of class folders, or one folder of class folders")
+    private Path data;
+
+    @Option(names = "--val-split", paramLabel = "F", description = "fraction of each class held out for validation when DIR has no val/ (default: ${DEFAULT-VALUE})")
+    private double valSplit = 0.2;
+
+    @Option(names = "--base", required = true, paramLabel = "MODEL.h5|mobilenet|mobilenet_v2|resnet50", description = "a Keras full-model file (cut before its classifier) or an architecture name")
+    private String base;
+
+    @Option(names = "--weights", paramLabel = "W.h5", description = "Keras weights (e.g. *_notop.h5) for a named --base")
+    private Path weights;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "scratch, feature-extraction or fine-tune (feature extraction, then fine-tuning; the default)")
+    private String modeText = "fine-tune";
+
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs of feature extraction, or of training from scratch (default: ${DEFAULT-VALUE})")
+    private int epochs = 30;
+
+    @Option(names = "--fine-tune-epochs", paramLabel = "N", description = "epochs of fine-tuning (default: ${DEFAULT-VALUE})")
+    private int fineTuneEpochs = 10;
+
+    @Option(names = "--unfreeze-from", paramLabel = "LAYER", description = "fine-tune the base from this layer on")
+    private String unfreezeFrom;
+
+    @Option(names = "--unfreeze-top", paramLabel = "N", description = "fine-tune the top N blocks of the base (default: the top half)")
+    private Integer unfreezeTop;
+
+    @Option(names = "--lr", paramLabel = "X", description = "head learning rate of feature extraction / scratch (default: ${DEFAULT-VALUE})")
+    private double lr = 1e-3;
+
+    @Option(names = "--fine-tune-lr", paramLabel = "X", description = "head learning rate of fine-tuning (default: ${DEFAULT-VALUE})")
+    private double fineTuneLr = 3e-4;
+
+    @Option(names = "--base-lr-mult", paramLabel = "X", description = "the base's rate as a fraction of the head's when fine-tuning (default: ${DEFAULT-VALUE})")
+    private double baseLrMult = 0.3;
+
+    @Option(names = "--schedule", paramLabel = "S", description = "constant, step:EPOCHS:FACTOR, exp:STEPS:RATE, cosine:WARMUP or onecycle, per phase (default: ${DEFAULT-VALUE})")
+    private String scheduleText = "cosine:0";
+
+    @Option(names = "--batch", paramLabel = "N", description = "batch size (default: ${DEFAULT-VALUE})")
+    private int batch = 32;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "image side for a named --base (default 224; a model file fixes its own)")
+    private int imageSize;
+
+    @Option(names = "--augment", negatable = true, description = "augment the training images of the phases where the base trains (default: on)")
+    private boolean augment = true;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "units of the head's hidden layer, 0 for none (default: ${DEFAULT-VALUE})")
+    private int hidden = 256;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "dropout before each dense layer of the head (default: ${DEFAULT-VALUE})")
+    private double dropout = 0.3;
+
+    @Option(names = "--label-smoothing", paramLabel = "X", description = "(default: ${DEFAULT-VALUE})")
+    private float labelSmoothing = 0.1f;
+
+    @Option(names = "--class-weights", paramLabel = "none|balanced", description = "balanced: weigh each class by n / (classes x its count) (default: ${DEFAULT-VALUE})")
+    private String classWeightsText = "none";
+
+    @Option(names = "--device", paramLabel = "cpu|cuda|auto", description = "where to train (default: ${DEFAULT-VALUE})")
+    private String device = "auto";
+
+    @Option(names = "--seed", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
+    private long seed = 1;
+
+    @Option(names = "--out", paramLabel = "MODEL.h5", description = "the trained model; history and plots go beside it (default: ${DEFAULT-VALUE})")
+    private Path out = Path.of("model.h5");
+
+    @Option(names = "--json", description = "print a JSON summary on the last line")
+    private boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Mode mode = mode();
+        ScheduleOption schedule = parse(() -> ScheduleOption.parse(scheduleText));
+        checkOptions(mode);
+        chooseDevice();
+        Generator.manualSeed(seed);
+        PrintWriter log = spec.commandLine().getOut();
+
+        ImageFolder.Splits splits = Files.isDirectory(data.resolve("train"))
+                ? ImageFolder.splits(data) : ImageFolder.split(data, valSplit, seed);
+        List<String> classes = splits.train().classNames();
+        BaseModels resolved = BaseModels.resolve(base, weights, imageSize);
+        if (mode != Mode.SCRATCH && !resolved.pretrained()) {
+            throw usage("--base " + base + " has no weights: give --weights W.h5, a model file, or --mode scratch");
+        }
+        int size = resolved.model().input().shape()[0];
+        TransferModel transfer = TransferModel.on(resolved.model()).classes(classes.size()).hiddenUnits(hidden)
+                .dropout(dropout).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier").build();
+
+        Preprocessing preprocessing = resolved.preprocessing();
+        ImageDataset plainTrain = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.train());
+        ImageDataset augmentedTrain = ImageDataset.builder(size).preprocessing(preprocessing)
+                .augmentation(augment ? Augmentation.defaults() : Augmentation.NONE).training(splits.train());
+        ImageDataset val = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.validation());
+        log.printf(Locale.ROOT, "data: %s, %d training and %d validation images, classes %s%n", data,
+                plainTrain.size(), val.size(), classes);
+
+        Path csv = sibling(".history.csv");
+        Files.deleteIfExists(csv);
+        TransferTraining training = new TransferTraining(transfer, mode == Mode.SCRATCH ? augmentedTrain : plainTrain, val)
+                .fineTuneTrain(augmentedTrain).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
+                .classWeights(classWeightsText.equals("balanced") ? ClassWeights.balanced(plainTrain) : null)
+                .callbacks(new ProgressBar(new PrintStream(System.out, true)).minInterval(1.0), new CsvLogger(csv, true));
+        TrainingRun run = new TrainingRun(transfer, training, schedule, log);
+        if (mode == Mode.SCRATCH) {
+            transfer.unfreezeTopBlocks(Integer.MAX_VALUE);
+            run.scratch(epochs, lr);
+        } else {
+            run.featureExtraction(epochs, lr);
+            if (mode == Mode.FINE_TUNE) {
+                if (unfreezeFrom != null) {
+                    transfer.unfreezeFrom(unfreezeFrom);
+                } else {
+                    transfer.unfreezeTopBlocks(unfreezeTop != null ? unfreezeTop : (transfer.blocks().size() + 1) / 2);
+                }
+                run.fineTune(fineTuneEpochs, fineTuneLr, baseLrMult);
+            }
+        }
+        Evaluation evaluation = training.evaluate(val);
+        TrainingOutputs outputs = new TrainingOutputs(out, transfer.model(), classes);
+        outputs.write(training.history(), evaluation);
+        log.printf(Locale.ROOT, "validation: accuracy %.4f, loss %.4f on %d images%n", evaluation.accuracy(),
+                evaluation.loss(), evaluation.samples());
+        log.println("wrote " + outputs.describe());
+        if (json) {
+            log.println(Json.write(summary(run, training.history(), evaluation, outputs)));
+        }
+        log.flush();
+        return 0;
+    }
+
+    private Mode mode() {
+        return switch (modeText.toLowerCase(Locale.ROOT)) {
+            case "scratch" -> Mode.SCRATCH;
+            case "feature-extraction" -> Mode.FEATURE_EXTRACTION;
+            case "fine-tune" -> Mode.FINE_TUNE;
+            default -> throw usage("--mode must be scratch, feature-extraction or fine-tune, got '" + modeText + "'");
+        };
+    }
+
+    private void checkOptions(Mode mode) {
+        if (epochs < 1 || fineTuneEpochs < 1 || batch < 1) {
+            throw usage("--epochs, --fine-tune-epochs and --batch must be at least 1");
+        }
+        if (unfreezeFrom != null && unfreezeTop != null) {
+            throw usage("give --unfreeze-from or --unfreeze-top, not both");
+        }
+        if ((unfreezeFrom != null || unfreezeTop != null) && mode != Mode.FINE_TUNE) {
+            throw usage("--unfreeze-from and --unfreeze-top are for --mode fine-tune");
+        }
+        if (!(valSplit > 0 && valSplit < 1)) {
+            throw usage("--val-split must be between 0 and 1, got " + valSplit);
+        }
+        if (!(lr > 0) || !(fineTuneLr > 0) || !(baseLrMult >= 0)) {
+            throw usage("--lr and --fine-tune-lr must be > 0 and --base-lr-mult >= 0");
+        }
+        if (!List.of("none", "balanced").contains(classWeightsText)) {
+            throw usage("--class-weights must be none or balanced, got '" + classWeightsText + "'");
+        }
+        if (!out.getFileName().toString().endsWith(".h5")) {
+            throw usage("--out must name a .h5 file, got " + out);
+        }
+    }
+
+    /** {@code cpu}, {@code auto}: the CPU until the CUDA backend lands; {@code cuda}: refused, saying so. */
+    private void chooseDevice() {
+        switch (device.toLowerCase(Locale.ROOT)) {
+            case "cpu" -> { }
+            case "auto" -> {
+                if (Device.best().type() != Device.Type.CPU) {
+                    throw usage("--device auto found " + Device.best() + ", but train runs on the CPU only so far");
+                }
+            }
+            case "cuda" -> throw usage("--device cuda: this build has no CUDA backend on its class path; use --device cpu or auto");
+            default -> throw usage("--device must be cpu, cuda or auto, got '" + device + "'");
+        }
+    }
+
+    private Path sibling(String suffix) {
+        String name = out.getFileName().toString();
+        return out.resolveSibling(name.substring(0, name.length() - ".h5".length()) + suffix);
+    }
+
+    private ObjectNode summary(TrainingRun run, History history, Evaluation evaluation, TrainingOutputs outputs) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("model", out.toString());
+        root.put("classes", JsonNodeFactory.instance.arrayNode().addAll(
+                outputs.classNames().stream().map(JsonNodeFactory.instance::textNode).toList()));
+        root.set("phases", run.phasesJson());
+        root.put("epochs", history.epochs());
+        root.put("val_accuracy", evaluation.accuracy());
+        root.put("val_loss", evaluation.loss());
+        return root;
+    }
+
+    private <T> T parse(java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,51 @@
+package org.transfer4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.transfer4j.keras.KerasH5;
+import org.transfer4j.nn.Model;
+import org.transfer4j.plots.ConfusionMatrixPlot;
+import org.transfer4j.plots.LearningRatePlot;
+import org.transfer4j.plots.TrainingCurvesPlot;
+import org.transfer4j.train.Evaluation;
+import org.transfer4j.train.History;
+
+/**
+ * What {@code train} leaves beside {@code MODEL.h5}: the model (Keras 2 layout, with its class names), and
+ * {@code MODEL.history.csv} (written epoch by epoch during training), {@code MODEL.training-curves.png},
+ * {@code MODEL.learning-rate.png}, {@code MODEL.confusion-matrix.png} (validation). Each file is written to
+ * a temporary file and renamed, so an interrupted run leaves no half-written file.
+ */
+final class TrainingOutputs {
+    private final Path model;
+    private final Model network;
+    private final List<String> classNames;
+    private final List<Path> written = new ArrayList<>();
+
+    TrainingOutputs(Path model, Model network, List<String> classNames) {
+        this.model = model;
+        this.network = network;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    List<String> classNames() {
+        return classNames;
+    }
+
+    void write(History history, Evaluation validation) throws IOException {
+        KerasH5.save(network, model);
+        written.add(model);
+        Path dir = model.toAbsolutePath().getParent();
+        String stem = model.getFileName().toString().replaceFirst("\\.h5$", "");
+        written.add(model.resolveSibling(stem + ".history.csv"));
+        written.add(new TrainingCurvesPlot(history).writeTo(dir, stem + ".training-curves.png"));
+        written.add(LearningRatePlot.ofHistory(history).writeTo(dir, stem + ".learning-rate.png"));
+        written.add(new ConfusionMatrixPlot(validation.confusion()).writeTo(dir, stem + ".confusion-matrix.png"));
+    }
+
+    String describe() {
+        return String.join(", ", written.stream().map(Path::toString).toList());
+    }
+}

@@ -1,0 +1,115 @@
+package org.transfer4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.transfer4j.optim.AdamW;
+import org.transfer4j.optim.LearningRateSchedule;
+import org.transfer4j.optim.Optimizer;
+import org.transfer4j.optim.ParamGroup;
+import org.transfer4j.optim.ParamGroups;
+import org.transfer4j.train.TransferModel;
+import org.transfer4j.train.TransferTraining;
+
+/**
+ * The phases {@code train} runs, each with its own AdamW optimizer (weight decay 1e-4, not on batch-norm
+ * weights and biases) and its schedule, and what each cost: epochs, seconds per epoch, trainable parameters,
+ * whether the head trained on cached features, and the peak heap seen after the phase.
+ */
+final class TrainingRun {
+    private static final double WEIGHT_DECAY = 1e-4;
+
+    private final TransferModel transfer;
+    private final TransferTraining training;
+    private final ScheduleOption schedule;
+    private final PrintWriter log;
+    private final List<ObjectNode> phases = new ArrayList<>();
+
+    TrainingRun(TransferModel transfer, TransferTraining training, ScheduleOption schedule, PrintWriter log) {
+        this.transfer = transfer;
+        this.training = training;
+        this.schedule = schedule;
+        this.log = log;
+    }
+
+    /** Every weight trains from its initial value, at {@code rate}. */
+    void scratch(int epochs, double rate) {
+        Optimizer opt = new AdamW(List.of(decayed(ParamGroups.all(transfer.model()).getFirst())), rate);
+        run("scratch", epochs, rate, opt, () -> training.fineTune(epochs, opt));
+    }
+
+    /** The base frozen, the head trained at {@code rate} (on cached features when it can be). */
+    void featureExtraction(int epochs, double rate) {
+        transfer.freezeBase();
+        Optimizer opt = new AdamW(List.of(decayed(ParamGroup.of("head", transfer.head().trainableWeights()))), rate);
+        run("feature-extraction", epochs, rate, opt, () -> training.featureExtraction(epochs, opt));
+    }
+
+    /** What the caller unfroze trains with the head at {@code rate} and the base at {@code rate * baseMultiplier}. */
+    void fineTune(int epochs, double rate, double baseMultiplier) {
+        List<ParamGroup> groups = ParamGroups.headAndBase(transfer.model(), transfer.base().name());
+        Optimizer opt = new AdamW(List.of(decayed(groups.get(0)).rateMultiplier(baseMultiplier), decayed(groups.get(1))),
+                rate);
+        run("fine-tune", epochs, rate, opt, () -> training.fineTune(epochs, opt));
+    }
+
+    private static ParamGroup decayed(ParamGroup group) {
+        return group.weightDecay(WEIGHT_DECAY);
+    }
+
+    private void run(String name, int epochs, double rate, Optimizer opt, Runnable phase) {
+        int steps = training.stepsPerEpoch(name.equals("feature-extraction"));
+        LearningRateSchedule s = schedule.schedule(rate, epochs, steps);
+        opt.setSchedule(s);
+        log.println(name + ": " + transfer.describe() + ", rate " + rate + ", schedule " + schedule);
+        log.flush();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        long t0 = System.nanoTime();
+        phase.run();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        TransferTraining.PhaseReport report = training.lastPhase();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("name", name);
+        node.put("epochs", epochs);
+        node.put("seconds", seconds);
+        node.put("trainable_params", report.trainableParams());
+        node.put("cached", report.cached());
+        if (report.cached()) {
+            node.put("cache_seconds", report.cacheSeconds());
+            node.put("cache_bytes", report.cacheBytes());
+        }
+        node.put("val_accuracy", training.history().last().getOrDefault("val_accuracy", Double.NaN));
+        node.put("peak_heap_mb", peakHeapMb());
+        phases.add(node);
+        log.printf(Locale.ROOT, "%s: %d epochs in %.1f s%s, val_accuracy %.4f, peak heap %d MB%n", name, epochs, seconds,
+                report.cached() ? String.format(Locale.ROOT, " (cached features: %.1f s to compute, %,d bytes)",
+                        report.cacheSeconds(), report.cacheBytes())
+                        : report.notCachedBecause().map(w -> " (not cached: " + w + ")").orElse(""),
+                node.get("val_accuracy").asDouble(), node.get("peak_heap_mb").asLong());
+        log.flush();
+    }
+
+    /** The largest heap the phase used: the sum of the heap pools' peaks since they were reset. */
+    private static long peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / (1024 * 1024);
+    }
+
+    ArrayNode phasesJson() {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        phases.forEach(a::add);
+        return a;
+    }
+}

@@ -1,0 +1,167 @@
+package org.transfer4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.transfer4j.keras.KerasH5;
+import org.transfer4j.nn.Model;
+import org.transfer4j.nn.Sequential;
+import org.transfer4j.nn.layers.BatchNormalization;
+import org.transfer4j.nn.layers.Conv2D;
+import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.nn.layers.GlobalAveragePooling2D;
+import org.transfer4j.nn.layers.ReLU;
+import org.transfer4j.tensor.Generator;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * {@code transfer4j train} end to end on a tiny problem: 16x16 photos of two colours, and a small "pretrained"
+ * model saved as a Keras .h5 the way an ImageNet model file is (a convolutional base, global pooling, a
+ * classifier), so every phase runs in a second.
+ */
+class TrainCommandTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path baseFile;
+
+    @BeforeAll
+    static void writeDataAndBase() throws IOException {
+        data = dir.resolve("colours");
+        Generator gen = new Generator(5);
+        for (String split : List.of("train", "val")) {
+            for (String cls : List.of("blue", "red")) {
+                Path folder = Files.createDirectories(data.resolve(split).resolve(cls));
+                for (int i = 0; i < (split.equals("train") ? 12 : 6); i++) {
+                    BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+                    for (int y = 0; y < 16; y++) {
+                        for (int x = 0; x < 16; x++) {
+                            int noise = (int) (Generator.uniform(gen.seed(), gen.reserve(1)) * 120);
+                            int strong = 135 + noise;
+                            image.setRGB(x, y, cls.equals("red") ? strong << 16 | noise << 8 | noise
+                                    : noise << 16 | noise << 8 | strong);
+                        }
+                    }
+                    ImageIO.write(image, "png", folder.resolve(cls + i + ".png").toFile());
+                }
+            }
+        }
+        Model pretrained = new Sequential("tiny_net", new int[] {16, 16, 3},
+                new Conv2D(4, 3).named("conv1"), new BatchNormalization().named("conv1_bn"), new ReLU().named("conv1_relu"),
+                new Conv2D(8, 3).named("conv_pw_2"), new ReLU().named("conv_pw_2_relu"),
+                new GlobalAveragePooling2D().named("global_pool"), new Dense(10).activation("softmax").named("predictions"));
+        baseFile = dir.resolve("tiny_net.h5");
+        KerasH5.save(pretrained, baseFile);
+    }
+
+    private static JsonNode lastJsonLine(String out) throws IOException {
+        String[] lines = out.strip().split("\\R");
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    @Test
+    void fineTuneRunsBothPhasesAndWritesTheModelHistoryAndPlots() throws IOException {
+        Path out = dir.resolve("ft/colours.h5");
+        Files.createDirectories(out.getParent());
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--epochs", "3",
+                "--fine-tune-epochs", "2", "--batch", "8", "--out", out.toString(), "--json").succeeded();
+        JsonNode summary = lastJsonLine(run.out());
+        assertEquals(List.of("blue", "red"), List.of(summary.get("classes").get(0).asText(),
+                summary.get("classes").get(1).asText()));
+        JsonNode phases = summary.get("phases");
+        assertEquals("feature-extraction", phases.get(0).get("name").asText());
+        assertTrue(phases.get(0).get("cached").asBoolean(), "the frozen base's features are cached");
+        assertEquals("fine-tune", phases.get(1).get("name").asText());
+        assertFalse(phases.get(1).get("cached").asBoolean());
+        assertTrue(phases.get(1).get("trainable_params").asLong() > phases.get(0).get("trainable_params").asLong(),
+                "fine-tuning trains more parameters than feature extraction");
+        assertEquals(5, summary.get("epochs").asInt());
+
+        List<String> csv = Files.readAllLines(dir.resolve("ft/colours.history.csv"));
+        assertTrue(csv.getFirst().startsWith("epoch,"), csv.getFirst());
+        assertEquals(1 + 5, csv.size(), "a header and one row per epoch of both phases");
+        for (String png : List.of("training-curves", "learning-rate", "confusion-matrix")) {
+            assertTrue(ImageIO.read(dir.resolve("ft/colours." + png + ".png").toFile()).getWidth() > 100, png);
+        }
+        Model saved = KerasH5.load(out);
+        assertArrayEquals(new int[] {2}, saved.output().shape(), "two classes");
+        assertTrue(run.out().contains("of 2 training") || run.out().contains("24 training"), run.out());
+    }
+
+    @Test
+    void featureExtractionAloneLearnsTheColours() throws IOException {
+        Path out = dir.resolve("fe.h5");
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode",
+                "feature-extraction", "--epochs", "25", "--lr", "0.01", "--batch", "8", "--hidden", "0",
+                "--out", out.toString(), "--json").succeeded();
+        JsonNode summary = lastJsonLine(run.out());
+        assertEquals(1, summary.get("phases").size());
+        assertTrue(summary.get("val_accuracy").asDouble() >= 0.9,
+                "red vs blue is linearly separable in any colour-sensitive features: " + summary);
+    }
+
+    @Test
+    void scratchTrainsANamedArchitectureWithoutWeights() throws IOException {
+        Path out = dir.resolve("scratch.h5");
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32",
+                "--mode", "scratch", "--epochs", "1", "--batch", "8", "--out", out.toString(), "--json").succeeded();
+        JsonNode phase = lastJsonLine(run.out()).get("phases").get(0);
+        assertEquals("scratch", phase.get("name").asText());
+        assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode", "feature-extraction",
+                "--unfreeze-top", "2").usageError("--mode fine-tune");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--schedule", "sawtooth")
+                .usageError("not a schedule");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--device", "cuda")
+                .usageError("no CUDA backend");
+        CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32")
+                .usageError("has no weights");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode", "fine-tune",
+                "--out", dir.resolve("x.keras").toString()).usageError("--out must name a .h5 file");
+    }
+
+    @Test
+    void aFolderWithoutClassFoldersIsNamed() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("no-classes"));
+        CliRun.of("train", "--data", empty.toString(), "--base", baseFile.toString()).failedOn(empty, "no class folders");
+    }
+
+    @Test
+    void schedulesParseAndStartAtTheirRate() {
+        assertEquals(0.01, ScheduleOption.parse("constant").schedule(0.01, 3, 10).rate(25), 0);
+        // step:2:0.5 with 10 steps per epoch: halved at step 20
+        assertEquals(0.005, ScheduleOption.parse("step:2:0.5").schedule(0.01, 5, 10).rate(20), 1e-12);
+        // exp:10:0.9: 0.01 * 0.9^(15/10)
+        assertEquals(0.01 * Math.pow(0.9, 1.5), ScheduleOption.parse("exp:10:0.9").schedule(0.01, 5, 10).rate(15), 1e-12);
+        // cosine without warm-up: the rate at the start, half of it half way, 0 at the end
+        assertEquals(0.005, ScheduleOption.parse("cosine:0").schedule(0.01, 2, 10).rate(10), 1e-12);
+        // cosine:1 warms up over the first epoch (10 steps) to the rate
+        assertEquals(0.01, ScheduleOption.parse("cosine:1").schedule(0.01, 3, 10).rate(10), 1e-12);
+        assertTrue(ScheduleOption.parse("onecycle").schedule(0.01, 2, 10).rate(0) < 0.01, "one-cycle warms up");
+        for (String bad : List.of("step:2", "exp:0:0.9", "step:2:1.5", "cosine:-1", "cosine:x", "warp")) {
+            try {
+                ScheduleOption.parse(bad);
+                throw new AssertionError(bad + " was accepted");
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage().contains("'" + bad + "'"), expected.getMessage());
+            }
+        }
+    }
+}
