@@ -51,6 +51,10 @@ public final class Trainer {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     }
 
+    /** The trainer of {@link #evaluate(Model, Dataset, int, Loss)}: evaluating needs no optimizer, so it has none. */
+    private Trainer() {
+    }
+
     /** Replaces the optimizer, e.g. for the fine-tuning phase with new parameter groups and a smaller rate. */
     public Trainer optimizer(Optimizer value) {
         this.optimizer = Objects.requireNonNull(value, "optimizer");
@@ -206,6 +210,16 @@ public final class Trainer {
         }
         return new Evaluation(samples == 0 ? Double.NaN : lossSum / samples, confusion.accuracy(), confusion, samples,
                 skipped);
+    }
+
+    /**
+     * {@link #evaluate(Model, Dataset)} without an optimizer at hand: the mean loss, accuracy and confusion
+     * matrix of {@code model} on {@code data}, {@code batchSize} samples at a time, in inference mode. The loss is
+     * {@code loss}, or when null the default (sparse categorical cross-entropy on logits, no label smoothing);
+     * for a model that ends in a softmax pass {@code new SparseCategoricalCrossentropy(false)}.
+     */
+    public static Evaluation evaluate(Model model, Dataset data, int batchSize, Loss loss) {
+        return new Trainer().batchSize(batchSize).loss(loss).evaluate(model, data);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.transfer4j.losses.SparseCategoricalCrossentropy;
 import org.transfer4j.nn.Model;
 import org.transfer4j.optim.Adam;
 import org.transfer4j.optim.ParamGroups;
@@ -114,6 +115,26 @@ class TrainerTest {
         // loss: hits have loss log(e^5 + 2) - 5, misses log(e^5 + 2) - 0
         double lse = Math.log(Math.exp(5) + 2);
         assertEquals((3 * (lse - 5) + 2 * lse) / 5, e.loss(), 1e-5);
+    }
+
+    @Test
+    void staticEvaluateNeedsNoOptimizerAndTakesTheLossOfAModelEndingInASoftmax() {
+        // The identity model passes probabilities through, as a model ending in a softmax gives them:
+        float[] p = {
+            0.7f, 0.2f, 0.1f,   // true 0, predicted 0
+            0.1f, 0.8f, 0.1f,   // true 0, predicted 1
+            0.25f, 0.25f, 0.5f, // true 2, predicted 2
+        };
+        InMemoryDataset data = new InMemoryDataset(Tensor.of(p, 3, 3), new int[] {0, 0, 2}, TrainFixtures.THREE);
+        Model model = identity();
+        Evaluation e = Trainer.evaluate(model, data, 2, new SparseCategoricalCrossentropy(false));
+        // loss from probabilities: mean of -log p_i[y_i]
+        assertEquals(-(Math.log(0.7) + Math.log(0.1) + Math.log(0.5)) / 3, e.loss(), 1e-5);
+        assertEquals(2.0 / 3, e.accuracy(), 1e-12);
+        assertArrayEquals(new long[][] {{1, 1, 0}, {0, 0, 0}, {0, 0, 1}}, e.confusion().matrix());
+        // A null loss is the default one, as Trainer's own evaluate computes it.
+        assertEquals(new Trainer(new SGD(ParamGroups.all(model), 0.1)).evaluate(model, data).loss(),
+                Trainer.evaluate(model, data, 2, null).loss(), 1e-6);
     }
 
     @Test

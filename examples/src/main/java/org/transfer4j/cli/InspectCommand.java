@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code transfer4j inspect MODEL.h5 [--json]}: what a Keras {@code .h5} file holds. For a full model: the
  * Keras version and backend, the model class, and Keras' {@code model.summary()} table (layer, class,
  * output shape, parameters, trainable) with the parameter totals, from the architecture alone (no weight
- * value is read). For a weights-only file: its layer names, with each stored array's name and shape.
+ * value is read). For a weights-only file: its layer names, with each stored array's name and shape. A file
+ * transfer4j saved with its class names ({@link KerasH5#CLASS_NAMES}) also lists them, in label order.
  */
 @Command(name = "inspect",
         mixinStandardHelpOptions = true,
@@ -75,6 +76,10 @@ final class InspectCommand implements Callable<Integer> {
         o.put("backend", info.backend());
         o.put("kind", info.fullModel() ? "full model" : "weights only");
         o.put("modelClass", info.modelClass());
+        if (!info.classNames().isEmpty()) {
+            ArrayNode names = o.putArray("classNames");
+            info.classNames().forEach(names::add);
+        }
         return o;
     }
 
@@ -175,6 +180,11 @@ final class InspectCommand implements Callable<Integer> {
         if (full) {
             out.println("input:    " + shapes(report.get("inputShapes")));
             out.println("output:   " + shapes(report.get("outputShapes")));
+        }
+        if (report.has("classNames")) {
+            List<String> names = new ArrayList<>();
+            report.get("classNames").forEach(n -> names.add(n.asText()));
+            out.println("classes:  " + names.size() + " (" + String.join(", ", names) + ")");
         }
         out.println();
         List<String[]> rows = new ArrayList<>();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code transfer4j} command: {@code transfer4j --help}, {@code transfer4j --version},
- * {@code transfer4j demo [options]}, {@code transfer4j inspect MODEL.h5}, {@code transfer4j predict --model MODEL.h5 ...}. Run it with the {@code ./transfer4j} launcher at the
+ * {@code transfer4j demo [options]}, {@code transfer4j inspect MODEL.h5}, {@code transfer4j predict --model MODEL.h5 ...},
+ * {@code transfer4j train --data DIR --base MODEL.h5 ...}, {@code transfer4j evaluate --model MODEL.h5 --data DIR}. Run it with the {@code ./transfer4j} launcher at the
  * repository root, which builds the jar when needed.
  */
 @Command(name = "transfer4j",
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "A deep-learning engine for the JVM, built for transfer learning with CNNs.",
         subcommands = {DemoCommand.class, InspectCommand.class, PredictCommand.class, TrainCommand.class,
-                CommandLine.HelpCommand.class})
+                EvaluateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -29,8 +30,8 @@ public final class Main implements Runnable {
     /**
      * The command line, configured as {@link #main} runs it; tests call {@code execute} on it. A run whose
      * training diverged prints its message and exits with 1; a file that cannot be used (a damaged or
-     * unsupported model, an image that does not decode) prints one line {@code transfer4j: <file>: <problem>}
-     * and exits with 1. Any other exception is a bug, and picocli prints its stack trace.
+     * unsupported model, an image that does not decode, an image folder without the expected classes) prints
+     * one line {@code transfer4j: <file>: <problem>} and exits with 1. Any other exception is a bug, and picocli prints its stack trace.
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.transfer4j.applications.ImageNet;
-import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.images.Images;
 import org.transfer4j.images.Resize;
 import org.transfer4j.keras.KerasModels;
@@ -23,12 +22,10 @@ import org.transfer4j.nn.Model;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -61,9 +58,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.h5", description = "a Keras full-model .h5 file")
     private Path modelFile;
 
-    @Option(names = "--preprocess", paramLabel = "MODE", converter = PreprocessConverter.class,
-            description = {"mobilenet (x/127.5-1: MobileNet, MobileNetV2), caffe (BGR minus the ImageNet mean: ResNet, "
-                    + "VGG), torch (x/255, then ImageNet mean and std) or none (pixels 0..255; the default)"})
+    @Option(names = "--preprocess", paramLabel = "MODE", converter = Preprocess.Converter.class,
+            description = Preprocess.MODES + "; the default: none")
     private Preprocess preprocess = Preprocess.NONE;
 
     @Option(names = "--top", paramLabel = "K", description = "how many classes to print per image (default: ${DEFAULT-VALUE}, "
@@ -83,34 +79,6 @@ final class PredictCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "image files (JPEG, PNG, BMP, GIF, TIFF)")
     private List<Path> images = List.of();
-
-    /** The --preprocess modes; NONE feeds the pixels 0..255 as they are. */
-    enum Preprocess {
-        MOBILENET(Preprocessing.MOBILENET), CAFFE(Preprocessing.CAFFE), TORCH(Preprocessing.TORCH), NONE(null);
-
-        private final Preprocessing preprocessing;
-
-        Preprocess(Preprocessing preprocessing) {
-            this.preprocessing = preprocessing;
-        }
-
-        Tensor apply(Tensor pixels) {
-            return preprocessing == null ? pixels : preprocessing.apply(pixels);
-        }
-    }
-
-    /** {@code --preprocess} takes the lower-case names the help shows; picocli's enum conversion wants upper case. */
-    static final class PreprocessConverter implements ITypeConverter<Preprocess> {
-        @Override
-        public Preprocess convert(String value) {
-            for (Preprocess p : Preprocess.values()) {
-                if (p.name().equalsIgnoreCase(value)) {
-                    return p;
-                }
-            }
-            throw new TypeConversionException("expected one of mobilenet, caffe, torch, none but was '" + value + "'");
-        }
-    }
 
     /** One of the K highest scores of an image: the class index, its ImageNet name (or null), the score. */
     record Guess(int index, String label, float probability) {

@@ -35,7 +35,7 @@ final class TrainingOutputs {
     }
 
     void write(History history, Evaluation validation) throws IOException {
-        KerasH5.save(network, model);
+        KerasH5.save(network, model, classNames);
         written.add(model);
         Path dir = model.toAbsolutePath().getParent();
         String stem = model.getFileName().toString().replaceFirst("\\.h5$", "");

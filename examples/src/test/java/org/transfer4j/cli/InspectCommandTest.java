@@ -1,6 +1,7 @@
 package org.transfer4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.transfer4j.keras.KerasH5;
+import org.transfer4j.nn.Model;
+import org.transfer4j.nn.Sequential;
+import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.nn.layers.GlobalAveragePooling2D;
 import org.transfer4j.testdata.TestData;
 
 /**
@@ -142,6 +148,23 @@ class InspectCommandTest {
         assertEquals(83, o.get("totals").get("layers").asInt());
         assertEquals(135, o.get("totals").get("weightArrays").asInt());
         assertEquals(218_544, o.get("totals").get("parameters").asLong());
+    }
+
+    @Test
+    void aModelSavedWithClassNamesListsThemInLabelOrder(@TempDir Path dir) throws IOException {
+        Model model = new Sequential("tiny", new int[] {4, 4, 3}, new GlobalAveragePooling2D().named("gap"),
+                new Dense(3).activation("softmax").named("out"));
+        Path file = dir.resolve("tiny.h5");
+        KerasH5.save(model, file, List.of("roses", "daisy", "tulips"));
+        String text = CliRun.of("inspect", file.toString()).succeeded().out();
+        assertTrue(text.contains("\nclasses:  3 (roses, daisy, tulips)\n"), text);
+        JsonNode o = JSON.readTree(CliRun.of("inspect", "--json", file.toString()).succeeded().out());
+        assertEquals("[\"roses\",\"daisy\",\"tulips\"]", o.get("classNames").toString());
+
+        Path plain = dir.resolve("plain.h5");
+        KerasH5.save(model, plain);
+        assertFalse(CliRun.of("inspect", plain.toString()).succeeded().out().contains("classes:"));
+        assertFalse(JSON.readTree(CliRun.of("inspect", "--json", plain.toString()).succeeded().out()).has("classNames"));
     }
 
     @Test

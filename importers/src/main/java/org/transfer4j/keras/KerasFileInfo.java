@@ -16,11 +16,20 @@ import java.util.List;
  * @param layerNames   the layers as Keras' {@code model.layers} lists them: for a full model the config's
  *                     top-level layers (a Sequential's InputLayer left out, as Keras does; a nested model
  *                     is one layer), for a weights-only file its {@code layer_names}
+ * @param classNames   the class names transfer4j stored when it saved the model ({@link KerasH5#CLASS_NAMES}),
+ *                     in label order; empty for a file without them
  */
 public record KerasFileInfo(Path file, String kerasVersion, String backend, boolean fullModel, String modelClass,
-        List<String> layerNames) {
+        List<String> layerNames, List<String> classNames) {
     public KerasFileInfo {
         layerNames = List.copyOf(layerNames);
+        classNames = List.copyOf(classNames);
+    }
+
+    /** A file without class names. */
+    public KerasFileInfo(Path file, String kerasVersion, String backend, boolean fullModel, String modelClass,
+            List<String> layerNames) {
+        this(file, kerasVersion, backend, fullModel, modelClass, layerNames, List.of());
     }
 
     public int layerCount() {

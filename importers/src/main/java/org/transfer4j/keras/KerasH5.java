@@ -1,12 +1,15 @@
 package org.transfer4j.keras;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.transfer4j.nn.Model;
 
@@ -25,6 +28,13 @@ import org.transfer4j.nn.Model;
 public final class KerasH5 {
     static final String MODEL_CONFIG = "model_config";
     static final String LAYER_NAMES = "layer_names";
+    /**
+     * The root attribute in which transfer4j stores a classifier's class names, in label order: a JSON array
+     * of strings ({@code ["daisy","dandelion","roses"]}), written like {@code model_config}. Keras' loaders
+     * read only the attributes they know, so Keras' {@code load_model} ignores it.
+     */
+    public static final String CLASS_NAMES = "transfer4j_class_names";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private KerasH5() {
     }
@@ -60,7 +70,7 @@ public final class KerasH5 {
                 try {
                     JsonNode json = KerasConfig.parse(config);
                     return new KerasFileInfo(file, version, backend, true, KerasConfig.className(json),
-                            topLayerNames(json));
+                            topLayerNames(json), classNames(file, hdf).orElse(List.of()));
                 } catch (KerasImportException e) {
                     throw new KerasImportException(file + ": " + e.getMessage(), e);
                 }
@@ -69,7 +79,7 @@ public final class KerasH5 {
             if (names == null) {
                 throw noKerasContent(file);
             }
-            return new KerasFileInfo(file, version, backend, false, null, names);
+            return new KerasFileInfo(file, version, backend, false, null, names, classNames(file, hdf).orElse(List.of()));
         });
     }
 
@@ -90,7 +100,72 @@ public final class KerasH5 {
     public static KerasSaveReport save(Model model, Path path) {
         java.util.Objects.requireNonNull(model, "model");
         java.util.Objects.requireNonNull(path, "path");
-        return KerasH5Writer.save(model, path);
+        return KerasH5Writer.save(model, path, null);
+    }
+
+    /**
+     * As {@link #save(Model, Path)}, and stores the classifier's class names, in label order, in the root
+     * attribute {@value #CLASS_NAMES}, which {@link #classNames(Path)} reads back (and Keras ignores).
+     *
+     * <pre>
+     * KerasH5.save(model, Path.of("flowers.h5"), List.of("daisy", "dandelion", "roses", "sunflowers", "tulips"));
+     * List&lt;String&gt; classes = KerasH5.classNames(Path.of("flowers.h5")).orElseThrow();
+     * </pre>
+     *
+     * @throws KerasExportException when the names are empty, blank or repeated, or their count is not the size
+     *                              of the last axis of the model's one output {@code (N, C)}; nothing is written
+     */
+    public static KerasSaveReport save(Model model, Path path, List<String> classNames) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(path, "path");
+        java.util.Objects.requireNonNull(classNames, "classNames");
+        return KerasH5Writer.save(model, path, classNames);
+    }
+
+    /**
+     * The class names a file saved by {@link #save(Model, Path, List)} holds, in label order, or empty for a
+     * file without them (every file Keras writes).
+     *
+     * @throws KerasImportException when the attribute is there but is not a non-empty JSON array of distinct,
+     *                              non-blank strings
+     */
+    public static Optional<List<String>> classNames(Path file) {
+        return read(file, hdf -> classNames(file, hdf));
+    }
+
+    private static Optional<List<String>> classNames(Path file, HdfFile hdf) {
+        String json = stringAttribute(file, hdf, CLASS_NAMES);
+        if (json == null) {
+            return Optional.empty();
+        }
+        JsonNode array;
+        try {
+            array = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw KerasImportException.of(file, "attribute '" + CLASS_NAMES + "' is not JSON: "
+                    + e.getOriginalMessage());
+        }
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw KerasImportException.of(file, "attribute '" + CLASS_NAMES + "' is " + abbreviate(json)
+                    + ", not a non-empty JSON array of class names");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode name : array) {
+            if (!name.isTextual() || name.asText().isBlank()) {
+                throw KerasImportException.of(file, "attribute '" + CLASS_NAMES + "' holds " + abbreviate(name.toString())
+                        + " at index " + names.size() + ", not a class name (a non-blank string)");
+            }
+            if (names.contains(name.asText())) {
+                throw KerasImportException.of(file, "attribute '" + CLASS_NAMES + "' names class '" + name.asText()
+                        + "' twice");
+            }
+            names.add(name.asText());
+        }
+        return Optional.of(List.copyOf(names));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     // ---- reading ---------------------------------------------------------------------------------------

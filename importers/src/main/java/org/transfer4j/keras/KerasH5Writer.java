@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -33,7 +34,8 @@ import org.transfer4j.nn.Weight;
 /**
  * Writes a model as a Keras 2 full-model {@code .h5} file (tf.keras 2's {@code save_model_to_hdf5}), with jhdf:
  * <pre>
- * /                      keras_version, backend, model_config (JSON; absent when the model has no Keras description)
+ * /                      keras_version, backend, model_config (JSON; absent when the model has no Keras description),
+ *                        transfer4j_class_names (JSON array; only when class names are given, ignored by Keras)
  *   model_weights/       layer_names (the layers with weights, in model.layers order), backend, keras_version
  *     conv1/             weight_names = [conv1/kernel:0]
  *       conv1/kernel:0   float32 dataset (3, 3, 3, 8)
@@ -91,7 +93,8 @@ final class KerasH5Writer {
     private KerasH5Writer() {
     }
 
-    static KerasSaveReport save(Model model, Path path) {
+    /** Writes the file; {@code classNames} may be null (no class-names attribute). */
+    static KerasSaveReport save(Model model, Path path, List<String> classNames) {
         Path target = path.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             throw KerasExportException.of(target, "is a folder; give the path of the .h5 file to write");
@@ -101,6 +104,7 @@ final class KerasH5Writer {
             throw KerasExportException.of(target, "its folder does not exist");
         }
         Config config = config(model);
+        String classNamesJson = classNames == null ? null : classNamesJson(model, classNames, target);
         List<LayerGroup> groups = plan(model, target);
         Path temp;
         try {
@@ -110,8 +114,8 @@ final class KerasH5Writer {
         }
         boolean moved = false;
         try {
-            write(temp, config, groups, target);
-            check(temp, config, groups, target);
+            write(temp, config, classNamesJson, groups, target);
+            check(temp, config, classNamesJson, groups, target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } catch (IOException e) {
@@ -154,6 +158,46 @@ final class KerasH5Writer {
             }
         }
         return new Config(json, KerasModelConfig.className(model), null);
+    }
+
+    /**
+     * The class names as the JSON array stored in {@link KerasH5#CLASS_NAMES}, after checking them: at least
+     * one, none null, blank or repeated, and one per score of the model's output {@code (N, C)} (last axis C).
+     */
+    private static String classNamesJson(Model model, List<String> classNames, Path target) {
+        if (classNames.isEmpty()) {
+            throw KerasExportException.of(target, "no class names given; pass null (or use save(model, path)) to "
+                    + "save without them");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < classNames.size(); i++) {
+            String name = classNames.get(i);
+            if (name == null || name.isBlank()) {
+                throw KerasExportException.of(target, "class name " + i + " of " + classNames + " is "
+                        + (name == null ? "null" : "blank"));
+            }
+            if (!seen.add(name)) {
+                throw KerasExportException.of(target, "class name '" + name + "' appears twice in " + classNames);
+            }
+        }
+        if (model.outputs().size() != 1) {
+            throw KerasExportException.of(target, "model '" + model.name() + "' has " + model.outputs().size()
+                    + " outputs; class names are for a classifier with one output (N, C)");
+        }
+        int[] out = model.output().shape();
+        int scores = out.length == 0 ? 1 : out[out.length - 1];
+        if (scores != classNames.size()) {
+            throw KerasExportException.of(target, classNames.size() + " class names " + classNames + " for model '"
+                    + model.name() + "' whose output " + model.output().shapeString() + " has " + scores + " scores");
+        }
+        ArrayNode array = JSON.createArrayNode();
+        classNames.forEach(array::add);
+        String json = json(array);
+        if (H5Output.utf8Length(json) > H5Output.MAX_ATTRIBUTE_BYTES) {
+            throw KerasExportException.of(target, "the class names take " + H5Output.utf8Length(json)
+                    + " bytes as JSON, more than the " + H5Output.MAX_ATTRIBUTE_BYTES + " one HDF5 attribute can hold");
+        }
+        return json;
     }
 
     private static String json(JsonNode node) {
@@ -235,12 +279,15 @@ final class KerasH5Writer {
      * group written here holds a dataset: there is no group for a layer without weights (see the class
      * comment), and a model without weights has no dataset, so nothing comes after the (absent) data.
      */
-    private static void write(Path temp, Config config, List<LayerGroup> groups, Path target) {
+    private static void write(Path temp, Config config, String classNamesJson, List<LayerGroup> groups, Path target) {
         try (WritableHdfFile hdf = HdfFile.write(temp)) {
             hdf.putAttribute("keras_version", KERAS_VERSION);
             hdf.putAttribute("backend", BACKEND);
             if (config.json() != null) {
                 hdf.putAttribute(KerasH5.MODEL_CONFIG, config.json());
+            }
+            if (classNamesJson != null) {
+                hdf.putAttribute(KerasH5.CLASS_NAMES, classNamesJson);
             }
             WritableGroup weights = hdf.putGroup(KerasWeightGroup.MODEL_WEIGHTS);
             H5Output.putStrings(weights, KerasH5.LAYER_NAMES, groups.stream().map(LayerGroup::name).toList(), target);
@@ -285,10 +332,13 @@ final class KerasH5Writer {
      * Reads the written file back (names, attributes and declared shapes, no values): guards against a
      * layout jhdf writes but cannot read, before the file replaces anything.
      */
-    private static void check(Path temp, Config config, List<LayerGroup> groups, Path target) {
+    private static void check(Path temp, Config config, String classNamesJson, List<LayerGroup> groups, Path target) {
         try (HdfFile hdf = H5Arrays.open(temp)) {
             if (config.json() != null && !config.json().equals(KerasH5.stringAttribute(temp, hdf, KerasH5.MODEL_CONFIG))) {
                 throw KerasExportException.of(target, "the written model_config does not read back as written");
+            }
+            if (classNamesJson != null && !classNamesJson.equals(KerasH5.stringAttribute(temp, hdf, KerasH5.CLASS_NAMES))) {
+                throw KerasExportException.of(target, "the written " + KerasH5.CLASS_NAMES + " does not read back as written");
             }
             List<KerasWeightGroup.StoredLayer> stored = KerasWeightGroup.layers(KerasWeightGroup.of(hdf, temp), temp);
             List<String> names = stored.stream().map(KerasWeightGroup.StoredLayer::name).toList();

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.transfer4j.nn.Model;
 
 /**
@@ -22,6 +24,14 @@ public final class KerasModels {
     /** The model with its weights; every failure is a {@link KerasImportException} naming the file. */
     public static Model load(Path file) {
         return isZip(file) ? KerasArchive.load(file) : KerasH5.load(file);
+    }
+
+    /**
+     * The class names transfer4j stored with the model ({@link KerasH5#classNames}), in label order; empty for a
+     * file without them, a {@code .keras} archive included (transfer4j does not write archives).
+     */
+    public static Optional<List<String>> classNames(Path file) {
+        return isZip(file) ? Optional.empty() : KerasH5.classNames(file);
     }
 
     static boolean isZip(Path file) {
