@@ -35,7 +35,6 @@ public final class TransferTraining {
     private boolean cacheFeatures = true;
     private FeatureCache.Storage storage = FeatureCache.Storage.memory();
     private PhaseReport lastPhase;
-    private Optimizer lastOptimizer;
 
     /**
      * What a phase did: its name and epochs, whether it trained on cached features (and what computing them
@@ -120,7 +119,6 @@ public final class TransferTraining {
     }
 
     private Trainer trainer(Optimizer optimizer) {
-        lastOptimizer = optimizer;
         return new Trainer(optimizer).batchSize(batchSize).seed(seed).labelSmoothing(labelSmoothing)
                 .classWeights(classWeights);
     }
@@ -167,11 +165,8 @@ public final class TransferTraining {
         return history;
     }
 
-    /** The model's loss, accuracy and confusion matrix on {@code data}, in inference mode, after a phase. */
+    /** The model's loss (from its logits), accuracy and confusion matrix on {@code data}, in inference mode. */
     public Evaluation evaluate(Dataset data) {
-        if (lastOptimizer == null) {
-            throw new IllegalStateException("evaluate after a training phase");
-        }
-        return trainer(lastOptimizer).evaluate(transfer.model(), data);
+        return Trainer.evaluate(transfer.model(), data, batchSize, null);
     }
 }

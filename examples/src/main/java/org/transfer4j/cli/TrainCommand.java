@@ -97,6 +97,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", negatable = true, description = "augment the training images of the phases where the base trains (default: on)")
     private boolean augment = true;
 
+    @Option(names = "--cache", negatable = true, description = "train the head of feature extraction on the frozen base's features, computed once (default: on)")
+    private boolean cache = true;
+
     @Option(names = "--hidden", paramLabel = "N", description = "units of the head's hidden layer, 0 for none (default: ${DEFAULT-VALUE})")
     private int hidden = 256;
 
@@ -152,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
         Path csv = sibling(".history.csv");
         Files.deleteIfExists(csv);
         TransferTraining training = new TransferTraining(transfer, mode == Mode.SCRATCH ? augmentedTrain : plainTrain, val)
-                .fineTuneTrain(augmentedTrain).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
+                .fineTuneTrain(augmentedTrain).cacheFeatures(cache).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
                 .classWeights(classWeightsText.equals("balanced") ? ClassWeights.balanced(plainTrain) : null)
                 .callbacks(new ProgressBar(new PrintStream(System.out, true)).minInterval(1.0), new CsvLogger(csv, true));
         TrainingRun run = new TrainingRun(transfer, training, schedule, log);
