@@ -39,15 +39,25 @@ import org.transfer4j.nn.layers.GlobalAveragePooling2D;
  */
 public final class TransferModel {
     private final Model base;
-    private final Model extractor;
+    private final Layer pool;
     private final Model head;
+    private final boolean baseInInferenceMode;
+    private final String name;
+    private final Model extractor;
     private final Model model;
 
-    private TransferModel(Model base, Model extractor, Model head, Model model) {
+    /** Wires {@code image -> base -> pool -> head} with new calls of these (shared) layers. */
+    private TransferModel(Model base, Layer pool, Model head, boolean baseInInferenceMode, String name) {
         this.base = base;
-        this.extractor = extractor;
+        this.pool = pool;
         this.head = head;
-        this.model = model;
+        this.baseInInferenceMode = baseInInferenceMode;
+        this.name = name;
+        SymbolicTensor image = Input.of("image", base.input().shape());
+        SymbolicTensor map = baseInInferenceMode ? base.apply(List.of(image), false) : base.apply(List.of(image));
+        SymbolicTensor pooled = pool.apply(map);
+        this.extractor = Model.of(name + "_extractor", image, pooled);
+        this.model = Model.of(name, image, head.apply(pooled));
     }
 
     /** Starts a transfer model on {@code base}, a model whose output is a feature map {@code (h,w,c)}. */
@@ -73,6 +83,21 @@ public final class TransferModel {
     /** Pooled features {@code (N,c)} to logits {@code (N,classes)}, sharing its layers with {@link #model()}. */
     public Model head() {
         return head;
+    }
+
+    /** Whether the base is called with {@code training=False}. */
+    public boolean baseInInferenceMode() {
+        return baseInInferenceMode;
+    }
+
+    /**
+     * The same layers and weights wired with the base called in the other mode: with {@code false}, the
+     * unfrozen batch-normalisation layers of the base normalise with batch statistics and update their moving
+     * statistics while training (PyTorch's usual fine-tuning), frozen ones keep their moving statistics.
+     * Use it between phases: feature extraction with the base in inference mode, fine-tuning without.
+     */
+    public TransferModel withBaseInInferenceMode(boolean value) {
+        return value == baseInInferenceMode ? this : new TransferModel(base, pool, head, value, name);
     }
 
     /** Feature extraction: every layer of the base frozen, the head trainable. */
@@ -225,12 +250,9 @@ public final class TransferModel {
             if (classes == 0) {
                 throw new IllegalStateException("transfer model: set classes(n) before build()");
             }
-            SymbolicTensor image = Input.of("image", base.input().shape());
-            SymbolicTensor map = baseInInferenceMode ? base.apply(List.of(image), false) : base.apply(List.of(image));
-            SymbolicTensor pooled = new GlobalAveragePooling2D().named("head_pool").apply(map);
-            Model extractor = Model.of(name + "_extractor", image, pooled);
-
-            SymbolicTensor features = Input.of("features", pooled.shape());
+            Layer pool = new GlobalAveragePooling2D().named("head_pool");
+            int channels = base.output().shape()[2]; // (h,w,c) pooled to (c)
+            SymbolicTensor features = Input.of("features", channels);
             SymbolicTensor x = features;
             if (hiddenUnits > 0) {
                 x = new Dense(hiddenUnits).activation("relu").named("head_hidden").apply(x);
@@ -239,8 +261,7 @@ public final class TransferModel {
             x = new Dropout(dropout).named("head_dropout").apply(x);
             x = new Dense(classes).named("head_logits").apply(x);
             Model head = Model.of("head", features, x);
-            Model model = Model.of(name, image, head.apply(pooled));
-            return new TransferModel(base, extractor, head, model);
+            return new TransferModel(base, pool, head, baseInInferenceMode, name);
         }
     }
 }

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.transfer4j.losses.SparseCategoricalCrossentropy;
+import org.transfer4j.nn.Model;
+import org.transfer4j.optim.LrFindResult;
+import org.transfer4j.optim.LrFinder;
 import org.transfer4j.optim.Optimizer;
 
 /**
@@ -35,6 +39,8 @@ public final class TransferTraining {
     private boolean cacheFeatures = true;
     private FeatureCache.Storage storage = FeatureCache.Storage.memory();
     private PhaseReport lastPhase;
+    private FeatureCache.Result trainFeatures; // computed once, for the LR range test and feature extraction
+    private FeatureCache.Result valFeatures;
 
     /**
      * What a phase did: its name and epochs, whether it trained on cached features (and what computing them
@@ -139,17 +145,71 @@ public final class TransferTraining {
             lastPhase = new PhaseReport("feature-extraction", epochs, false, 0, 0, why, transfer.trainableParams());
             return history;
         }
-        try (FeatureCache.Result trainFeatures = FeatureCache.compute(transfer.extractor(), train, batchSize, storage);
-             FeatureCache.Result valFeatures = val == null ? null
-                     : FeatureCache.compute(transfer.extractor(), val, batchSize, storage)) {
+        try {
+            computeFeatures();
             Dataset cachedVal = valFeatures == null ? null : valFeatures.dataset();
             trainer(optimizer).fit(transfer.head(), trainFeatures.dataset(), cachedVal, epochs, history, cbs);
             double seconds = trainFeatures.seconds() + (valFeatures == null ? 0 : valFeatures.seconds());
             long bytes = trainFeatures.bytes() + (valFeatures == null ? 0 : valFeatures.bytes());
             lastPhase = new PhaseReport("feature-extraction", epochs, true, seconds, bytes, Optional.empty(),
                     transfer.trainableParams());
+        } finally {
+            releaseFeatures();
         }
         return history;
+    }
+
+    private void computeFeatures() {
+        if (trainFeatures == null) {
+            trainFeatures = FeatureCache.compute(transfer.extractor(), train, batchSize, storage);
+            valFeatures = val == null ? null : FeatureCache.compute(transfer.extractor(), val, batchSize, storage);
+        }
+    }
+
+    private void releaseFeatures() {
+        if (trainFeatures != null) {
+            trainFeatures.close();
+        }
+        if (valFeatures != null) {
+            valFeatures.close();
+        }
+        trainFeatures = null;
+        valFeatures = null;
+    }
+
+    /**
+     * The LR range test ({@link LrFinder}) for the head of feature extraction: the base frozen, the head trained
+     * on {@code batches} batches at rates rising from {@code start} to {@code end}, on cached features when they
+     * can be cached (they are then kept for {@link #featureExtraction}). The head's weights and the optimizer's
+     * state are put back afterwards.
+     */
+    public LrFindResult findHeadLearningRate(Optimizer optimizer, double start, double end, int batches) {
+        transfer.freezeBase();
+        boolean cached = cacheFeatures && FeatureCache.reasonNotCacheable(transfer.extractor(), train).isEmpty();
+        if (cached) {
+            computeFeatures();
+        }
+        Model model = cached ? transfer.head() : transfer.model();
+        Dataset data = cached ? trainFeatures.dataset() : train;
+        SparseCategoricalCrossentropy loss = new SparseCategoricalCrossentropy(true);
+        BatchStream[] stream = {null};
+        int[] epoch = {0};
+        try {
+            return new LrFinder(optimizer).restoring(model).range(start, end).batches(batches).run(i -> {
+                if (stream[0] == null || !stream[0].hasNext()) { // cycle through epochs as long as the test runs
+                    if (stream[0] != null) {
+                        stream[0].close();
+                    }
+                    stream[0] = data.batches(batchSize, true, EpochOrder.epochSeed(seed ^ 0x1F1D, epoch[0]++));
+                }
+                Batch b = stream[0].next();
+                return loss.compute(model.call(b.x(), true), b.labels());
+            });
+        } finally {
+            if (stream[0] != null) {
+                stream[0].close();
+            }
+        }
     }
 
     /**

@@ -107,6 +107,16 @@ class TransferModelTest {
         batchStats.model().call(x, true);
         assertFalse(java.util.Arrays.equals(before2, bn2.weight("moving_mean").value().toArray()),
                 "with baseInInferenceMode(false) a trainable BN updates its statistics");
+
+        // rewired between phases: the same layers, now with the base following the model's mode
+        TransferModel rewired = tm.withBaseInInferenceMode(false);
+        assertSame(tm.head(), rewired.head());
+        assertSame(bn, rewired.model().layer("conv1_bn"));
+        assertArrayEquals(tm.model().predict(x).toArray(), rewired.model().predict(x).toArray(), 0f,
+                "same weights, same inference");
+        rewired.model().call(x, true);
+        assertFalse(java.util.Arrays.equals(before, bn.weight("moving_mean").value().toArray()),
+                "the unfrozen BN now updates its statistics");
     }
 
     @Test

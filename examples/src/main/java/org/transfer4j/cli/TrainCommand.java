@@ -19,6 +19,7 @@ import org.transfer4j.tensor.Generator;
 import org.transfer4j.train.ClassWeights;
 import org.transfer4j.train.CsvLogger;
 import org.transfer4j.train.Evaluation;
+import org.transfer4j.train.FeatureCache;
 import org.transfer4j.train.History;
 import org.transfer4j.train.ProgressBar;
 import org.transfer4j.train.TransferModel;
@@ -97,6 +98,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", negatable = true, description = "augment the training images of the phases where the base trains (default: on)")
     private boolean augment = true;
 
+    @Option(names = "--find-lr", description = "run the LR range test for the head first, plot it (MODEL.lr-find.png), and train the head at its suggestion unless --lr is given")
+    private boolean findLr;
+
     @Option(names = "--cache", negatable = true, description = "train the head of feature extraction on the frozen base's features, computed once (default: on)")
     private boolean cache = true;
 
@@ -155,7 +159,8 @@ final class TrainCommand implements Callable<Integer> {
         Path csv = sibling(".history.csv");
         Files.deleteIfExists(csv);
         TransferTraining training = new TransferTraining(transfer, mode == Mode.SCRATCH ? augmentedTrain : plainTrain, val)
-                .fineTuneTrain(augmentedTrain).cacheFeatures(cache).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
+                .fineTuneTrain(augmentedTrain).cacheFeatures(cache)
+                .cacheStorage(FeatureCache.Storage.auto(out.toAbsolutePath().getParent())).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
                 .classWeights(classWeightsText.equals("balanced") ? ClassWeights.balanced(plainTrain) : null)
                 .callbacks(new ProgressBar(new PrintStream(System.out, true)).minInterval(1.0), new CsvLogger(csv, true));
         TrainingRun run = new TrainingRun(transfer, training, schedule, log);
@@ -163,6 +168,12 @@ final class TrainCommand implements Callable<Integer> {
             transfer.unfreezeTopBlocks(Integer.MAX_VALUE);
             run.scratch(epochs, lr);
         } else {
+            if (findLr) {
+                double suggestion = run.findHeadRate(sibling(".lr-find.png"));
+                if (!spec.commandLine().getParseResult().hasMatchedOption("--lr")) {
+                    lr = suggestion;
+                }
+            }
             run.featureExtraction(epochs, lr);
             if (mode == Mode.FINE_TUNE) {
                 if (unfreezeFrom != null) {
@@ -201,6 +212,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (unfreezeFrom != null && unfreezeTop != null) {
             throw usage("give --unfreeze-from or --unfreeze-top, not both");
+        }
+        if (findLr && mode == Mode.SCRATCH) {
+            throw usage("--find-lr tests the head's rate of feature extraction; it is not for --mode scratch");
         }
         if ((unfreezeFrom != null || unfreezeTop != null) && mode != Mode.FINE_TUNE) {
             throw usage("--unfreeze-from and --unfreeze-top are for --mode fine-tune");

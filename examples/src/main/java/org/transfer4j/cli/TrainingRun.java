@@ -3,7 +3,9 @@ package org.transfer4j.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import org.transfer4j.optim.AdamW;
 import org.transfer4j.optim.LearningRateSchedule;
+import org.transfer4j.optim.LrFindResult;
+import org.transfer4j.plots.LrFinderPlot;
 import org.transfer4j.optim.Optimizer;
 import org.transfer4j.optim.ParamGroup;
 import org.transfer4j.optim.ParamGroups;
@@ -45,10 +49,24 @@ final class TrainingRun {
         run("scratch", epochs, rate, opt, () -> training.fineTune(epochs, opt));
     }
 
+    private Optimizer headOptimizer(double rate) {
+        transfer.freezeBase();
+        return new AdamW(List.of(decayed(ParamGroup.of("head", transfer.head().trainableWeights()))), rate);
+    }
+
+    /** The LR range test of the head (1e-6 to 1 over 100 batches), plotted to {@code png}; returns its suggestion. */
+    double findHeadRate(Path png) throws IOException {
+        LrFindResult result = training.findHeadLearningRate(headOptimizer(1e-6), 1e-6, 1, 100);
+        new LrFinderPlot(result).writeTo(png.toAbsolutePath().getParent(), png.getFileName().toString());
+        log.printf(Locale.ROOT, "LR range test: suggested head rate %.3g (%s), plot %s%n", result.suggestion(),
+                result, png);
+        log.flush();
+        return result.suggestion();
+    }
+
     /** The base frozen, the head trained at {@code rate} (on cached features when it can be). */
     void featureExtraction(int epochs, double rate) {
-        transfer.freezeBase();
-        Optimizer opt = new AdamW(List.of(decayed(ParamGroup.of("head", transfer.head().trainableWeights()))), rate);
+        Optimizer opt = headOptimizer(rate);
         run("feature-extraction", epochs, rate, opt, () -> training.featureExtraction(epochs, opt));
     }
 

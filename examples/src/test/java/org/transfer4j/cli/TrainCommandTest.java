@@ -114,6 +114,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void findLrPlotsTheRangeTestAndTrainsTheHeadAtItsSuggestion() throws IOException {
+        Path out = dir.resolve("lr/colours.h5");
+        Files.createDirectories(out.getParent());
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode",
+                "feature-extraction", "--find-lr", "--epochs", "2", "--batch", "8", "--out", out.toString()).succeeded();
+        String line = run.out().lines().filter(l -> l.startsWith("LR range test: suggested head rate")).findFirst()
+                .orElseThrow(() -> new AssertionError(run.out()));
+        double suggested = Double.parseDouble(line.split(" ")[6]); // printed with 3 significant digits
+        String phase = run.out().lines().filter(l -> l.startsWith("feature-extraction: transfer4j")).findFirst()
+                .orElseThrow(() -> new AssertionError(run.out()));
+        double used = Double.parseDouble(phase.replaceAll(".*, rate ([^,]+),.*", "$1"));
+        assertEquals(suggested, used, suggested * 0.005, "the head trains at the suggested rate: " + phase);
+        assertTrue(ImageIO.read(dir.resolve("lr/colours.lr-find.png").toFile()).getWidth() > 100);
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode", "scratch", "--find-lr")
+                .usageError("not for --mode scratch");
+    }
+
+    @Test
     void scratchTrainsANamedArchitectureWithoutWeights() throws IOException {
         Path out = dir.resolve("scratch.h5");
         CliRun run = CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32",
