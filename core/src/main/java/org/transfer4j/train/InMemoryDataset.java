@@ -2,7 +2,6 @@ package org.transfer4j.train;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.ops.Gather;
 import org.transfer4j.tensor.Tensor;
@@ -74,59 +73,13 @@ public final class InMemoryDataset implements Dataset {
 
     @Override
     public BatchStream batches(int batchSize, boolean shuffle, long seed) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("InMemoryDataset: batch size must be at least 1, got " + batchSize);
-        }
-        int[] order = shuffle ? EpochOrder.permutation(size(), seed) : EpochOrder.identity(size());
-        return new Stream(order, batchSize);
+        return IndexedBatchStream.epoch("InMemoryDataset", labels, batchSize, shuffle, seed, this::gather);
     }
 
-    /** Slices of the epoch's order, gathered one batch at a time. */
-    private final class Stream implements BatchStream {
-        private final int[] order;
-        private final int batchSize;
-        private int next;
-        private boolean closed;
-
-        Stream(int[] order, int batchSize) {
-            this.order = order;
-            this.batchSize = batchSize;
-        }
-
-        @Override
-        public int batchCount() {
-            return (order.length + batchSize - 1) / batchSize;
-        }
-
-        @Override
-        public int skipped() {
-            return 0;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return !closed && next < order.length;
-        }
-
-        @Override
-        public Batch next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("InMemoryDataset: the epoch has no more batches");
-            }
-            int[] indices = Arrays.copyOfRange(order, next, Math.min(next + batchSize, order.length));
-            next += indices.length;
-            int[] batchLabels = new int[indices.length];
-            for (int i = 0; i < indices.length; i++) {
-                batchLabels[i] = labels[indices[i]];
-            }
-            try (NoGrad ignored = NoGrad.enter()) {
-                return new Batch(Gather.gather(x, 0, indices), batchLabels, indices);
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
+    /** {@code gather(x, 0, indices)}: the batch's rows {@code (B, ...)} on x's device, outside autograd. */
+    private Tensor gather(int[] indices) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            return Gather.gather(x, 0, indices);
         }
     }
 }
