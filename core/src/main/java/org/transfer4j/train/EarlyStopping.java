@@ -23,26 +23,22 @@ import org.transfer4j.tensor.Tensor;
  * checkpoint, so then only a later improvement can be restored.
  */
 public final class EarlyStopping implements Callback {
-    private final String monitor;
-    private MonitorMode mode = MonitorMode.AUTO;
+    private final MonitoredMetric monitor;
     private int patience;
-    private double minDelta;
     private boolean restoreBestWeights;
 
     private TrainingContext context;
-    private MonitorMode resolved;
-    private double best;
     private int wait;
     private int bestEpoch;
     private int stoppedEpoch;
     private Map<Weight, Tensor> bestWeights;
 
     public EarlyStopping(String monitor) {
-        this.monitor = monitor;
+        this.monitor = new MonitoredMetric("EarlyStopping", monitor);
     }
 
     public EarlyStopping mode(MonitorMode value) {
-        this.mode = value;
+        monitor.mode(value);
         return this;
     }
 
@@ -56,7 +52,7 @@ public final class EarlyStopping implements Callback {
 
     /** The least change that counts as an improvement (absolute; its sign is ignored, as in Keras). */
     public EarlyStopping minDelta(double value) {
-        this.minDelta = Math.abs(value);
+        monitor.minDelta(Math.abs(value));
         return this;
     }
 
@@ -68,20 +64,19 @@ public final class EarlyStopping implements Callback {
     @Override
     public void onTrainBegin(TrainingContext ctx) {
         context = ctx;
-        resolved = mode.resolve(monitor);
-        best = resolved.worst();
+        monitor.reset();
         wait = 0;
         bestEpoch = 0;
         stoppedEpoch = 0;
         bestWeights = null;
         for (int e = ctx.firstEpoch(); e <= ctx.history().epochs(); e++) {
-            update(e, ctx.history().get(monitor, e), false);
+            update(e, ctx.history().get(monitor.name(), e), false);
         }
     }
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        update(epoch, MonitorMode.read(logs, monitor, "EarlyStopping"), true);
+        update(epoch, monitor.read(logs), true);
     }
 
     private void update(int epoch, double current, boolean live) {
@@ -89,8 +84,7 @@ public final class EarlyStopping implements Callback {
             bestWeights = snapshot();
         }
         wait++;
-        if (resolved.improves(current, best, minDelta)) {
-            best = current;
+        if (monitor.update(current)) {
             bestEpoch = epoch;
             wait = 0;
             if (live && restoreBestWeights) {
@@ -123,7 +117,7 @@ public final class EarlyStopping implements Callback {
 
     /** The best value of the monitored metric so far. */
     public double best() {
-        return best;
+        return monitor.best();
     }
 
     /** The epoch of {@link #best()} (0 before any improvement). */

@@ -14,13 +14,10 @@ import java.util.Map;
  */
 public final class ModelCheckpoint implements Callback {
     private final Path file;
-    private String monitor = "val_loss";
-    private MonitorMode mode = MonitorMode.AUTO;
+    private final MonitoredMetric monitor = new MonitoredMetric("ModelCheckpoint", "val_loss");
     private boolean saveBestOnly;
 
     private TrainingContext context;
-    private MonitorMode resolved;
-    private double best;
     private int lastWrittenEpoch;
 
     public ModelCheckpoint(Path file) {
@@ -28,12 +25,12 @@ public final class ModelCheckpoint implements Callback {
     }
 
     public ModelCheckpoint monitor(String metric) {
-        this.monitor = metric;
+        monitor.name(metric);
         return this;
     }
 
     public ModelCheckpoint mode(MonitorMode value) {
-        this.mode = value;
+        monitor.mode(value);
         return this;
     }
 
@@ -45,15 +42,11 @@ public final class ModelCheckpoint implements Callback {
     @Override
     public void onTrainBegin(TrainingContext ctx) {
         context = ctx;
-        resolved = mode.resolve(monitor);
-        best = resolved.worst();
+        monitor.reset();
         lastWrittenEpoch = 0;
         if (saveBestOnly) {
             for (int e = ctx.firstEpoch(); e <= ctx.history().epochs(); e++) {
-                double v = ctx.history().get(monitor, e);
-                if (resolved.improves(v, best, 0)) {
-                    best = v;
-                }
+                monitor.update(ctx.history().get(monitor.name(), e));
             }
         }
     }
@@ -61,11 +54,9 @@ public final class ModelCheckpoint implements Callback {
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         if (saveBestOnly) {
-            double current = MonitorMode.read(logs, monitor, "ModelCheckpoint");
-            if (!resolved.improves(current, best, 0)) {
+            if (!monitor.update(monitor.read(logs))) {
                 return;
             }
-            best = current;
         }
         Path target = pathFor(epoch);
         try {
@@ -90,6 +81,6 @@ public final class ModelCheckpoint implements Callback {
 
     /** The best value of the monitored metric so far (with {@link #saveBestOnly}). */
     public double best() {
-        return best;
+        return monitor.best();
     }
 }
