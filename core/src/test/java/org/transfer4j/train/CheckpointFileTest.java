@@ -42,13 +42,23 @@ class CheckpointFileTest {
                 new Checkpoint.Position(epoch, 2, 5, 77L, 8));
     }
 
+    /** The test CNN, its weights drawn after seeding the default generator with 1. */
+    private static Model seededCnn() {
+        Generator.manualSeed(1);
+        return TrainFixtures.cnn();
+    }
+
+    /** {@link #sample} of {@code model} at {@code epoch}, written to {@code file}. */
+    private static Checkpoint writeSample(Model model, int epoch, Path file) throws IOException {
+        Checkpoint c = sample(model, epoch);
+        c.write(file);
+        return c;
+    }
+
     @Test
     void writeThenReadKeepsEverything() throws IOException {
-        Generator.manualSeed(1);
-        Model model = TrainFixtures.cnn();
-        Checkpoint c = sample(model, 2);
         Path file = dir.resolve("a.ckpt");
-        c.write(file);
+        Checkpoint c = writeSample(seededCnn(), 2, file);
         Checkpoint r = Checkpoint.read(file);
 
         assertEquals(c.position(), r.position());
@@ -73,8 +83,7 @@ class CheckpointFileTest {
 
     @Test
     void restoreRefusesAModelWithOtherWeights() throws IOException {
-        Generator.manualSeed(1);
-        Checkpoint c = sample(TrainFixtures.cnn(), 1);
+        Checkpoint c = sample(seededCnn(), 1);
         Model other = TrainFixtures.linear();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c.restore(other, new SGD(ParamGroups.all(other), 0.1)));
@@ -83,9 +92,8 @@ class CheckpointFileTest {
 
     @Test
     void aTruncatedOrDamagedFileThrowsATypedExceptionNamingIt() throws IOException {
-        Generator.manualSeed(1);
         Path file = dir.resolve("whole.ckpt");
-        sample(TrainFixtures.cnn(), 1).write(file);
+        writeSample(seededCnn(), 1, file);
         byte[] bytes = Files.readAllBytes(file);
         for (int length : new int[] {0, 5, 12, 40, bytes.length / 2, bytes.length - 9, bytes.length - 1}) {
             Path cut = dir.resolve("cut" + length + ".ckpt");
@@ -130,11 +138,9 @@ class CheckpointFileTest {
 
     @Test
     void aWriteThatDiesMidwayLeavesThePreviousCheckpointIntactAndNoTemporaryFile() throws IOException {
-        Generator.manualSeed(1);
-        Model model = TrainFixtures.cnn();
+        Model model = seededCnn();
         Path file = dir.resolve("best.ckpt");
-        Checkpoint old = sample(model, 1);
-        old.write(file);
+        writeSample(model, 1, file);
         byte[] before = Files.readAllBytes(file);
 
         Checkpoint newer = sample(model, 2);
@@ -159,11 +165,9 @@ class CheckpointFileTest {
 
     @Test
     void restorePutsWeightsFlagsAndGeneratorsBack() throws IOException {
-        Generator.manualSeed(1);
-        Model model = TrainFixtures.cnn();
-        Checkpoint c = sample(model, 1);
+        Model model = seededCnn();
         Path file = dir.resolve("c.ckpt");
-        c.write(file);
+        Checkpoint c = writeSample(model, 1, file);
         Generator.manualSeed(2);
         Model fresh = TrainFixtures.cnn();
         SGD sgd = new SGD(ParamGroups.all(fresh), 0.1).momentum(0.9);
