@@ -23,6 +23,7 @@ import org.transfer4j.plots.ConfusionMatrixPlot;
 import org.transfer4j.train.Evaluation;
 import org.transfer4j.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -57,8 +58,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.h5", description = "a Keras full-model file")
-    private Path modelFile;
+    @Mixin
+    private ModelFileOption modelOption;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "a folder of class folders, or a "
             + "root whose test/ (else val/) is evaluated")
@@ -88,16 +89,16 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw usage("--batch must be at least 1, got " + batch);
         }
-        Model model = KerasModels.load(modelFile);
+        Model model = modelOption.loadSingleInputOutput("evaluate runs classifiers");
         int size = imageSize(model);
         int scores = classCount(model);
-        Optional<List<String>> saved = KerasModels.classNames(modelFile);
+        Optional<List<String>> saved = KerasModels.classNames(modelOption.file());
         Path folder = evaluatedFolder();
         ImageFolder images;
         if (saved.isPresent()) {
             List<String> names = saved.get();
             if (names.size() != scores) {
-                throw new FileProblemException(modelFile, "it names " + names.size() + " classes " + names
+                throw new FileProblemException(modelOption.file(), "it names " + names.size() + " classes " + names
                         + " but the model gives " + scores + " scores");
             }
             images = ImageFolder.of(folder, names);
@@ -105,8 +106,8 @@ final class EvaluateCommand implements Callable<Integer> {
             images = ImageFolder.of(folder);
             if (images.classNames().size() != scores) {
                 throw new FileProblemException(folder, "it has " + images.classNames().size() + " class folders "
-                        + images.classNames() + " but the model " + modelFile + " gives " + scores + " scores (and "
-                        + "was not saved with its class names)");
+                        + images.classNames() + " but the model " + modelOption.file() + " gives " + scores
+                        + " scores (and was not saved with its class names)");
             }
         }
         ImageDataset.Builder builder = ImageDataset.builder(size);
@@ -135,18 +136,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** The square side images are resized to: the model's input height and width (RGB images only). */
     private int imageSize(Model model) {
-        if (model.inputs().size() != 1 || model.outputs().size() != 1) {
-            throw new FileProblemException(modelFile, "the model has " + model.inputs().size() + " input(s) and "
-                    + model.outputs().size() + " output(s); evaluate runs classifiers with one of each");
-        }
         int[] in = model.input().shape();
         if (in.length != 3 || in[2] != 3) {
-            throw new FileProblemException(modelFile, "the model takes " + model.input().shapeString()
+            throw new FileProblemException(modelOption.file(), "the model takes " + model.input().shapeString()
                     + ", not RGB images (None, height, width, 3)");
         }
         if (in[0] != in[1]) {
-            throw new FileProblemException(modelFile, "the model takes " + in[0] + "x" + in[1] + " images; evaluate "
-                    + "resizes images to squares");
+            throw new FileProblemException(modelOption.file(), "the model takes " + in[0] + "x" + in[1]
+                    + " images; evaluate resizes images to squares");
         }
         if (imageSize != null && imageSize != in[0]) {
             throw usage("--image-size " + imageSize + " does not match the model's fixed input size " + in[0] + "x"
@@ -159,7 +156,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private int classCount(Model model) {
         int[] out = model.output().shape();
         if (out.length != 1) {
-            throw new FileProblemException(modelFile, "the model's output " + model.output().shapeString()
+            throw new FileProblemException(modelOption.file(), "the model's output " + model.output().shapeString()
                     + " is not one score per class (None, classes)");
         }
         return out[0];
@@ -223,9 +220,9 @@ final class EvaluateCommand implements Callable<Integer> {
         for (int c = 0; c < m.classes(); c++) {
             correct += m.count(c, c);
         }
-        out.println("model:     " + modelFile + " (" + size + "x" + size + ", --preprocess "
-                + preprocess.name().toLowerCase(Locale.ROOT) + ", loss from " + (probabilities ? "probabilities: softmax output"
-                : "logits") + ")");
+        out.println("model:     " + modelOption.file() + " (" + size + "x" + size + ", --preprocess "
+                + preprocess.name().toLowerCase(Locale.ROOT) + ", loss from "
+                + (probabilities ? "probabilities: softmax output" : "logits") + ")");
         out.println("data:      " + folder + " (" + images.size() + " images, " + m.classes() + " classes from the "
                 + (namesFromModel ? "model" : "class folders") + ")");
         out.println("accuracy:  " + fixed(e.accuracy()) + " (" + correct + "/" + e.samples() + ")");

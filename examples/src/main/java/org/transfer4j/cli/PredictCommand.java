@@ -22,6 +22,7 @@ import org.transfer4j.nn.Model;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -55,8 +56,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.h5", description = "a Keras full-model .h5 file")
-    private Path modelFile;
+    @Mixin
+    private ModelFileOption modelOption;
 
     @Option(names = "--preprocess", paramLabel = "MODE", converter = Preprocess.Converter.class,
             description = Preprocess.MODES + "; the default: none")
@@ -87,11 +88,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        Model model = KerasModels.load(modelFile);
-        if (model.inputs().size() != 1 || model.outputs().size() != 1) {
-            throw new FileProblemException(modelFile, "the model has " + model.inputs().size() + " input(s) and "
-                    + model.outputs().size() + " output(s); predict runs models with one of each");
-        }
+        Model model = modelOption.loadSingleInputOutput("predict runs models");
         if (input != null) {
             predictArray(model);
         } else {
@@ -137,7 +134,7 @@ final class PredictCommand implements Callable<Integer> {
             y = model.predict(x);
         } catch (ShapeMismatchException e) {
             throw new FileProblemException(input, "the array " + shape(x.shape()) + " does not fit the model "
-                    + modelFile + ", which takes " + model.input().shapeString() + ": " + e.getMessage(), e);
+                    + modelOption.file() + ", which takes " + model.input().shapeString() + ": " + e.getMessage(), e);
         }
         try {
             Npy.write(output, y);
@@ -156,13 +153,14 @@ final class PredictCommand implements Callable<Integer> {
     private void classifyImages(Model model) {
         int[] in = model.input().shape();
         if (in.length != 3 || in[2] != 3) {
-            throw new FileProblemException(modelFile, "the model takes " + model.input().shapeString()
+            throw new FileProblemException(modelOption.file(), "the model takes " + model.input().shapeString()
                     + ", not RGB images (None, height, width, 3); run it on an array with --input X.npy --output Y.npy");
         }
         int[] out = model.output().shape();
         if (out.length != 1) {
-            throw new FileProblemException(modelFile, "the model's output " + model.output().shapeString() + " is not one "
-                    + "score per class (None, classes); run it on an array with --input X.npy --output Y.npy");
+            throw new FileProblemException(modelOption.file(), "the model's output " + model.output().shapeString()
+                    + " is not one score per class (None, classes); run it on an array with --input X.npy"
+                    + " --output Y.npy");
         }
         int classes = out[0];
         int k = top;
