@@ -13,6 +13,7 @@ import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
 import org.transfer4j.nn.Weight;
+import org.transfer4j.nn.layers.Concatenate;
 import org.transfer4j.nn.layers.Dense;
 import org.transfer4j.nn.layers.Dropout;
 import org.transfer4j.nn.layers.GlobalAveragePooling2D;
@@ -21,13 +22,20 @@ import org.transfer4j.nn.layers.GlobalAveragePooling2D;
  * A pretrained base without its top, and a new head for {@code classes} classes, wired as the Keras
  * transfer-learning guide does:
  * <pre>
- *   image (H,W,3) -> base(x, training=False) (h,w,c) -> GlobalAveragePooling2D (c)      the feature extractor
- *                 -> [Dense(hidden, relu) -> Dropout] -> Dropout(rate) -> Dense(classes)  the head, logits
+ *   image (H,W,3) -> features(x, training=False) (c)                                        the feature extractor
+ *                 -> [Dense(hidden, relu) -> Dropout] -> Dropout(rate) -> Dense(classes)    the head, logits
+ *
+ *   features: base (h,w,c) -> GlobalAveragePooling2D (c)                                   by default
+ *             base -> concat(GAP(layer_1), ..., GAP(layer_k), GAP(base output))         with featureLayers(...)
  * </pre>
- * The base is called in inference mode ({@link Layer#apply(List, boolean)}), so its batch normalisation
- * keeps its ImageNet moving statistics in every phase, frozen or fine-tuned; pass
- * {@link Builder#baseInInferenceMode(boolean) baseInInferenceMode(false)} to let unfrozen BN layers use
- * and update batch statistics instead.
+ * Pooling some intermediate layers of the base besides its output ({@link Builder#featureLayers}) gives the
+ * head mid-level features (colours, textures, parts) next to the top's object-level ones; for a task far
+ * from ImageNet's classes they transfer better (a "hypercolumn" head).
+ *
+ * <p>The features are computed in inference mode ({@link Layer#apply(List, boolean)}), so the base's batch
+ * normalisation keeps its ImageNet moving statistics in every phase, frozen or fine-tuned;
+ * {@link #withBaseInInferenceMode(boolean) withBaseInInferenceMode(false)} rewires the same layers so that
+ * unfrozen BN layers use and update batch statistics instead.
  *
  * <p>The three models share their layers: {@link #model()} is the whole network, {@link #extractor()} the
  * image-to-feature part, {@link #head()} the feature-to-logits part. Training {@code head()} on cached
@@ -39,23 +47,22 @@ import org.transfer4j.nn.layers.GlobalAveragePooling2D;
  */
 public final class TransferModel {
     private final Model base;
-    private final Layer pool;
+    private final Model features;
     private final Model head;
     private final boolean baseInInferenceMode;
     private final String name;
     private final Model extractor;
     private final Model model;
 
-    /** Wires {@code image -> base -> pool -> head} with new calls of these (shared) layers. */
-    private TransferModel(Model base, Layer pool, Model head, boolean baseInInferenceMode, String name) {
+    /** Wires {@code image -> features -> head} with new calls of these (shared) layers. */
+    private TransferModel(Model base, Model features, Model head, boolean baseInInferenceMode, String name) {
         this.base = base;
-        this.pool = pool;
+        this.features = features;
         this.head = head;
         this.baseInInferenceMode = baseInInferenceMode;
         this.name = name;
         SymbolicTensor image = Input.of("image", base.input().shape());
-        SymbolicTensor map = baseInInferenceMode ? base.apply(List.of(image), false) : base.apply(List.of(image));
-        SymbolicTensor pooled = pool.apply(map);
+        SymbolicTensor pooled = baseInInferenceMode ? features.apply(List.of(image), false) : features.apply(List.of(image));
         this.extractor = Model.of(name + "_extractor", image, pooled);
         this.model = Model.of(name, image, head.apply(pooled));
     }
@@ -73,6 +80,14 @@ public final class TransferModel {
     /** The pretrained base, as given. */
     public Model base() {
         return base;
+    }
+
+    /**
+     * The base and its pooling as one model, {@code (H,W,3) -> (c)}: what {@link #model()} nests, and so the
+     * name that separates base and head in {@code ParamGroups.headAndBase(model(), features().name())}.
+     */
+    public Model features() {
+        return features;
     }
 
     /** Images {@code (N,H,W,3)} to pooled features {@code (N,c)}: the base and the pooling, no trainable head. */
@@ -97,7 +112,7 @@ public final class TransferModel {
      * Use it between phases: feature extraction with the base in inference mode, fine-tuning without.
      */
     public TransferModel withBaseInInferenceMode(boolean value) {
-        return value == baseInInferenceMode ? this : new TransferModel(base, pool, head, value, name);
+        return value == baseInInferenceMode ? this : new TransferModel(base, features, head, value, name);
     }
 
     /** Feature extraction: every layer of the base frozen, the head trainable. */
@@ -195,6 +210,7 @@ public final class TransferModel {
         private final Model base;
         private int classes;
         private int hiddenUnits;
+        private List<String> featureLayers = List.of();
         private float dropout = 0.2f;
         private boolean baseInInferenceMode = true;
         private String name = "transfer";
@@ -226,6 +242,18 @@ public final class TransferModel {
             return this;
         }
 
+        /**
+         * Layers of the base whose outputs {@code (h_i,w_i,c_i)} are average-pooled and concatenated with the
+         * pooled base output as the head's features (default: none, the base output alone).
+         */
+        public Builder featureLayers(String... layerNames) {
+            for (String layerName : layerNames) {
+                base.layer(layerName); // fails naming the layer, with a suggestion, when the base has none such
+            }
+            this.featureLayers = List.of(layerNames);
+            return this;
+        }
+
         /** The dropout rate before each dense layer of the head (default 0.2, as Keras' guide). */
         public Builder dropout(double value) {
             if (!(value >= 0 && value < 1)) {
@@ -250,18 +278,37 @@ public final class TransferModel {
             if (classes == 0) {
                 throw new IllegalStateException("transfer model: set classes(n) before build()");
             }
-            Layer pool = new GlobalAveragePooling2D().named("head_pool");
-            int channels = base.output().shape()[2]; // (h,w,c) pooled to (c)
-            SymbolicTensor features = Input.of("features", channels);
-            SymbolicTensor x = features;
+            Model features = pooledFeatures();
+            SymbolicTensor featureInput = Input.of("features", features.output().shape());
+            SymbolicTensor x = featureInput;
             if (hiddenUnits > 0) {
                 x = new Dense(hiddenUnits).activation("relu").named("head_hidden").apply(x);
                 x = new Dropout(dropout).named("head_hidden_dropout").apply(x);
             }
             x = new Dropout(dropout).named("head_dropout").apply(x);
             x = new Dense(classes).named("head_logits").apply(x);
-            Model head = Model.of("head", features, x);
-            return new TransferModel(base, pool, head, baseInInferenceMode, name);
+            Model head = Model.of("head", featureInput, x);
+            return new TransferModel(base, features, head, baseInInferenceMode, name);
+        }
+
+        /** {@code base -> GAP}, or {@code base -> concat(GAP(layer_1), ..., GAP(base output))}, as one model. */
+        private Model pooledFeatures() {
+            SymbolicTensor pooledOutput = new GlobalAveragePooling2D().named("head_pool").apply(base.output());
+            if (featureLayers.isEmpty()) {
+                return Model.of(base.name() + "_pooled", base.input(), pooledOutput);
+            }
+            List<SymbolicTensor> pooled = new ArrayList<>();
+            for (String layerName : featureLayers) {
+                SymbolicTensor map = base.outputOf(layerName);
+                if (map.shape().length != 3) {
+                    throw new IllegalArgumentException("transfer model: feature layer '" + layerName + "' of '"
+                            + base.name() + "' gives " + map.shapeString() + ", not a feature map (h,w,c)");
+                }
+                pooled.add(new GlobalAveragePooling2D().named("head_pool_" + layerName).apply(map));
+            }
+            pooled.add(pooledOutput);
+            SymbolicTensor concat = new Concatenate().named("head_features").apply(pooled);
+            return Model.of(base.name() + "_pooled", base.input(), concat);
         }
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.nn.Model;
+import org.transfer4j.nn.NoSuchLayerException;
 import org.transfer4j.nn.Sequential;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.nn.layers.BatchNormalization;
@@ -56,6 +57,30 @@ class TransferModelTest {
         assertSame(tm.base().layer("conv1"), tm.model().layer("conv1"));
         // head: Dense(6->7) + Dense(7->5)
         assertEquals(6 * 7 + 7 + 7 * 5 + 5, tm.head().countParams());
+    }
+
+    @Test
+    void featureLayersConcatenateThePooledIntermediateMapsBeforeTheBaseOutput() {
+        TransferModel tm = TransferModel.on(base()).classes(3).featureLayers("conv1_relu", "conv_pw_2_relu").build();
+        Tensor x = images();
+        // GAP(conv1_relu) 4 + GAP(conv_pw_2_relu) 4 + GAP(base output) 6
+        Tensor features = tm.extractor().predict(x);
+        assertArrayEquals(new int[] {4, 4 + 4 + 6}, features.shape());
+        Tensor conv1 = Model.of(tm.base().input(), tm.base().outputOf("conv1_relu")).predict(x);
+        float[] pooled = org.transfer4j.ops.Reduce.mean(conv1, new int[] {1, 2}, false).toArray();
+        float[] f = features.toArray();
+        for (int n = 0; n < 4; n++) {
+            for (int c = 0; c < 4; c++) {
+                assertEquals(pooled[n * 4 + c], f[n * 14 + c], 1e-5f, "sample " + n + " channel " + c);
+            }
+        }
+        assertArrayEquals(tm.model().predict(x).toArray(), tm.head().predict(features).toArray(), 1e-5f);
+        assertEquals(14 * 3 + 3, tm.head().countParams());
+        assertSame(tm.base().layer("conv1"), tm.features().layer("conv1"), "the base's layers, not copies");
+
+        NoSuchLayerException e = assertThrows(NoSuchLayerException.class,
+                () -> TransferModel.on(base()).classes(3).featureLayers("conv_dw_9"));
+        assertTrue(e.getMessage().contains("conv_dw_9"), e.getMessage());
     }
 
     @Test

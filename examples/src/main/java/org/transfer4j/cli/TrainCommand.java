@@ -14,6 +14,7 @@ import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.images.Augmentation;
 import org.transfer4j.images.ImageDataset;
 import org.transfer4j.images.ImageFolder;
+import org.transfer4j.nn.NoSuchLayerException;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.train.ClassWeights;
@@ -107,6 +108,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "N", description = "units of the head's hidden layer, 0 for none (default: ${DEFAULT-VALUE})")
     private int hidden = 256;
 
+    @Option(names = "--feature-layers", split = ",", paramLabel = "LAYER,...", description = "layers of the base whose pooled outputs join the base output's as the head's features")
+    private List<String> featureLayers = List.of();
+
     @Option(names = "--dropout", paramLabel = "P", description = "dropout before each dense layer of the head (default: ${DEFAULT-VALUE})")
     private double dropout = 0.3;
 
@@ -130,6 +134,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return train();
+        } catch (NoSuchLayerException e) { // --feature-layers or --unfreeze-from names a layer the base lacks
+            throw usage(e.getMessage());
+        }
+    }
+
+    private int train() throws IOException {
         Mode mode = mode();
         ScheduleOption schedule = parse(() -> ScheduleOption.parse(scheduleText));
         checkOptions(mode);
@@ -146,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         int size = resolved.model().input().shape()[0];
         TransferModel transfer = TransferModel.on(resolved.model()).classes(classes.size()).hiddenUnits(hidden)
-                .dropout(dropout).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier").build();
+                .dropout(dropout).featureLayers(featureLayers.toArray(String[]::new)).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier").build();
 
         Preprocessing preprocessing = resolved.preprocessing();
         ImageDataset plainTrain = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.train());

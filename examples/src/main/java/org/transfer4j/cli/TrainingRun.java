@@ -72,7 +72,7 @@ final class TrainingRun {
 
     /** What the caller unfroze trains with the head at {@code rate} and the base at {@code rate * baseMultiplier}. */
     void fineTune(int epochs, double rate, double baseMultiplier) {
-        List<ParamGroup> groups = ParamGroups.headAndBase(transfer.model(), transfer.base().name());
+        List<ParamGroup> groups = ParamGroups.headAndBase(transfer.model(), transfer.features().name());
         Optimizer opt = new AdamW(List.of(decayed(groups.get(0)).rateMultiplier(baseMultiplier), decayed(groups.get(1))),
                 rate);
         run("fine-tune", epochs, rate, opt, () -> training.fineTune(epochs, opt));

@@ -77,7 +77,8 @@ class TrainCommandTest {
         Path out = dir.resolve("ft/colours.h5");
         Files.createDirectories(out.getParent());
         CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--epochs", "3",
-                "--fine-tune-epochs", "2", "--batch", "8", "--out", out.toString(), "--json").succeeded();
+                "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu", "--out", out.toString(),
+                "--json").succeeded();
         JsonNode summary = lastJsonLine(run.out());
         assertEquals(List.of("blue", "red"), List.of(summary.get("classes").get(0).asText(),
                 summary.get("classes").get(1).asText()));
@@ -153,6 +154,10 @@ class TrainCommandTest {
                 .usageError("has no weights");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode", "fine-tune",
                 "--out", dir.resolve("x.keras").toString()).usageError("--out must name a .h5 file");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--feature-layers", "conv9_relu")
+                .usageError("conv9_relu");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--unfreeze-from", "conv_pw_3")
+                .usageError("conv_pw_3");
     }
 
     @Test
