@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.transfer4j.nn.Input;
-import org.transfer4j.nn.InputLayer;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
@@ -145,46 +144,9 @@ public final class TransferModel {
         unfreezeFrom(first);
     }
 
-    /**
-     * The first layer of each block of the base, in order. Keras Applications name their layers by block
-     * ({@code conv_dw_7_bn}, {@code block_7_expand}, {@code conv4_block2_1_conv}): a block is a run of
-     * consecutive layers whose names carry the same numbers (the first two numbers of the name; a layer
-     * whose name has none belongs to the block before it).
-     */
+    /** The first layer of each block of the base, in order (see {@link BaseBlocks} for what a block is). */
     public List<String> blocks() {
-        List<String> starts = new ArrayList<>();
-        String previousKey = null;
-        for (Layer layer : base.flattenedLayers()) {
-            if (layer instanceof InputLayer) {
-                continue;
-            }
-            String key = blockKey(layer.name());
-            if (starts.isEmpty() || (key != null && !key.equals(previousKey))) {
-                starts.add(layer.name());
-            }
-            if (key != null) {
-                previousKey = key;
-            }
-        }
-        return starts;
-    }
-
-    /** The first two runs of digits in a layer name, e.g. {@code conv4_block2_1_conv -> "4.2"}; null if none. */
-    static String blockKey(String name) {
-        List<String> runs = new ArrayList<>();
-        int i = 0;
-        while (i < name.length() && runs.size() < 2) {
-            if (Character.isDigit(name.charAt(i))) {
-                int start = i;
-                while (i < name.length() && Character.isDigit(name.charAt(i))) {
-                    i++;
-                }
-                runs.add(name.substring(start, i));
-            } else {
-                i++;
-            }
-        }
-        return runs.isEmpty() ? null : String.join(".", runs);
+        return BaseBlocks.of(base).stream().map(BaseBlocks.Block::first).toList();
     }
 
     /** Trainable parameters of the whole model now. */
@@ -265,6 +227,25 @@ public final class TransferModel {
         public Builder normalizeFeatures(boolean value) {
             this.normalizeFeatures = value;
             return this;
+        }
+
+        /**
+         * {@link #featureLayers} chosen from the base's blocks: the last layer of each of the top {@code n}
+         * blocks below the last one (whose output is the base's), where that layer gives a feature map.
+         */
+        public Builder featureLayersFromTopBlocks(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("transfer model: featureLayersFromTopBlocks needs n >= 1, got " + n);
+            }
+            List<BaseBlocks.Block> blocks = BaseBlocks.of(base);
+            List<String> layers = new ArrayList<>();
+            for (int i = Math.max(0, blocks.size() - 1 - n); i < blocks.size() - 1; i++) {
+                String last = blocks.get(i).last();
+                if (base.outputOf(last).shape().length == 3) {
+                    layers.add(last);
+                }
+            }
+            return featureLayers(layers.toArray(String[]::new));
         }
 
         /** The dropout rate before each dense layer of the head (default 0.2, as Keras' guide). */

@@ -110,10 +110,17 @@ class TransferModelTest {
     void blocksFollowTheNumbersInKerasLayerNames() {
         TransferModel tm = TransferModel.on(base()).classes(2).build();
         assertEquals(List.of("conv1", "conv_pw_2", "conv_pw_3"), tm.blocks(), "out_relu has no number: block 3");
-        assertEquals("7", TransferModel.blockKey("conv_dw_7_bn"));
-        assertEquals("7", TransferModel.blockKey("block_7_expand_BN"));
-        assertEquals("4.2", TransferModel.blockKey("conv4_block2_1_conv"));
-        assertNull(TransferModel.blockKey("out_relu"));
+        assertEquals("7", BaseBlocks.blockKey("conv_dw_7_bn"));
+        assertEquals("7", BaseBlocks.blockKey("block_7_expand_BN"));
+        assertEquals("4.2", BaseBlocks.blockKey("conv4_block2_1_conv"));
+        assertNull(BaseBlocks.blockKey("out_relu"));
+        assertEquals(List.of(new BaseBlocks.Block("conv1", "conv1_relu"), new BaseBlocks.Block("conv_pw_2", "conv_pw_2_relu"),
+                new BaseBlocks.Block("conv_pw_3", "out_relu")), BaseBlocks.of(tm.base()));
+        // the top 1 block below the last: conv_pw_2's last layer; asking for more than there are takes all
+        assertEquals(4 + 4 + 6, TransferModel.on(base()).classes(2).featureLayersFromTopBlocks(5).build()
+                .extractor().output().shape()[0]);
+        assertEquals(4 + 6, TransferModel.on(base()).classes(2).featureLayersFromTopBlocks(1).build()
+                .extractor().output().shape()[0]);
     }
 
     @Test

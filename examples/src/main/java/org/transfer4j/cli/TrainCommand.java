@@ -108,8 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "N", description = "units of the head's hidden layer, 0 for none (default: ${DEFAULT-VALUE})")
     private int hidden = 256;
 
-    @Option(names = "--feature-layers", split = ",", paramLabel = "LAYER,...", description = "layers of the base whose pooled outputs join the base output's as the head's features")
-    private List<String> featureLayers = List.of();
+    @Option(names = "--feature-layers", split = ",", paramLabel = "LAYER,...|top:N|none", description = "layers of the base whose pooled outputs join the base output's as the head's features; top:N takes the last layer of each of the N blocks below the top one (default: ${DEFAULT-VALUE})")
+    private List<String> featureLayers = List.of("top:6");
 
     @Option(names = "--dropout", paramLabel = "P", description = "dropout before each dense layer of the head (default: ${DEFAULT-VALUE})")
     private double dropout = 0.3;
@@ -157,8 +157,9 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--base " + base + " has no weights: give --weights W.h5, a model file, or --mode scratch");
         }
         int size = resolved.model().input().shape()[0];
-        TransferModel transfer = TransferModel.on(resolved.model()).classes(classes.size()).hiddenUnits(hidden)
-                .dropout(dropout).featureLayers(featureLayers.toArray(String[]::new)).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier").build();
+        TransferModel.Builder builder = TransferModel.on(resolved.model()).classes(classes.size()).hiddenUnits(hidden)
+                .dropout(dropout).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier");
+        TransferModel transfer = featureLayers(builder).build();
 
         Preprocessing preprocessing = resolved.preprocessing();
         ImageDataset plainTrain = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.train());
@@ -207,6 +208,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         log.flush();
         return 0;
+    }
+
+    /** {@code --feature-layers}: none, top:N, or layer names. */
+    private TransferModel.Builder featureLayers(TransferModel.Builder builder) {
+        if (featureLayers.equals(List.of("none"))) {
+            return builder;
+        }
+        if (featureLayers.size() == 1 && featureLayers.getFirst().startsWith("top:")) {
+            String n = featureLayers.getFirst().substring("top:".length());
+            try {
+                return builder.featureLayersFromTopBlocks(Integer.parseInt(n));
+            } catch (IllegalArgumentException e) {
+                throw usage("--feature-layers top:N needs a whole number N >= 1, got '" + n + "'");
+            }
+        }
+        return builder.featureLayers(featureLayers.toArray(String[]::new));
     }
 
     private Mode mode() {
