@@ -74,7 +74,7 @@ public final class ProgressBar implements Callback {
         int steps = context.stepsPerEpoch();
         String line = head(steps, steps) + String.format(Locale.ROOT, "  %.1f img/s  %.1fs",
                 logs.getOrDefault("images_per_second", Double.NaN), logs.getOrDefault("seconds", Double.NaN))
-                + metrics(logs, true);
+                + metrics(logs, true) + skipped(logs);
         draw(line, true);
     }
 
@@ -94,6 +94,14 @@ public final class ProgressBar implements Callback {
             }
         }
         return sb.toString();
+    }
+
+    /** The epoch's unreadable files (each was logged with its path when it was skipped), when there were any. */
+    private static String skipped(Map<String, Double> logs) {
+        long train = Math.round(logs.getOrDefault("skipped", 0.0));
+        long val = Math.round(logs.getOrDefault("val_skipped", 0.0));
+        return train + val == 0 ? "" : String.format(Locale.ROOT, "  skipped %d unreadable (%d train, %d val)",
+                train + val, train, val);
     }
 
     /** Rewrites the line, padding with spaces over the rest of a longer previous one. */
