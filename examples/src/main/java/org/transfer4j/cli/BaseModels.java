@@ -36,13 +36,23 @@ record BaseModels(Model model, Preprocessing preprocessing, boolean pretrained) 
 
     /** Resolves {@code --base} (a name or a file), {@code --weights} (null: none) at {@code imageSize} (0: the file's). */
     static BaseModels resolve(String base, Path weights, int imageSize) {
+        return resolve(base, weights, imageSize, 1.0);
+    }
+
+    /** As {@link #resolve(String, Path, int)} with MobileNet's and MobileNetV2's width multiplier {@code alpha}. */
+    static BaseModels resolve(String base, Path weights, int imageSize, double alpha) {
         String name = base.toLowerCase(Locale.ROOT);
         if (NAMES.contains(name)) {
             int size = imageSize == 0 ? 224 : imageSize;
             ApplicationBuilder<?> builder = switch (name) {
-                case "mobilenet" -> MobileNet.builder();
-                case "mobilenet_v2" -> MobileNetV2.builder();
-                default -> ResNet50.builder();
+                case "mobilenet" -> MobileNet.builder().alpha(alpha);
+                case "mobilenet_v2" -> MobileNetV2.builder().alpha(alpha);
+                default -> {
+                    if (alpha != 1.0) {
+                        throw new IllegalArgumentException("--alpha is for mobilenet and mobilenet_v2, not " + name);
+                    }
+                    yield ResNet50.builder();
+                }
             };
             Model model = builder.includeTop(false).inputShape(size, size, 3).build();
             if (weights != null) {

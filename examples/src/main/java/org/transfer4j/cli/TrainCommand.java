@@ -63,6 +63,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "W.h5", description = "Keras weights (e.g. *_notop.h5) for a named --base")
     private Path weights;
 
+    @Option(names = "--alpha", paramLabel = "X", description = "width multiplier of a named mobilenet or mobilenet_v2 base (default: ${DEFAULT-VALUE})")
+    private double alpha = 1.0;
+
     @Option(names = "--mode", paramLabel = "MODE", description = "scratch, feature-extraction or fine-tune (feature extraction, then fine-tuning; the default)")
     private String modeText = "fine-tune";
 
@@ -152,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
         ImageFolder.Splits splits = Files.isDirectory(data.resolve("train"))
                 ? ImageFolder.splits(data) : ImageFolder.split(data, valSplit, seed);
         List<String> classes = splits.train().classNames();
-        BaseModels resolved = BaseModels.resolve(base, weights, imageSize);
+        BaseModels resolved = parse(() -> BaseModels.resolve(base, weights, imageSize, alpha));
         if (mode != Mode.SCRATCH && !resolved.pretrained()) {
             throw usage("--base " + base + " has no weights: give --weights W.h5, a model file, or --mode scratch");
         }

@@ -135,11 +135,17 @@ class TrainCommandTest {
     @Test
     void scratchTrainsANamedArchitectureWithoutWeights() throws IOException {
         Path out = dir.resolve("scratch.h5");
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32",
-                "--mode", "scratch", "--epochs", "1", "--batch", "8", "--out", out.toString(), "--json").succeeded();
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--alpha", "0.25",
+                "--image-size", "32", "--mode", "scratch", "--epochs", "1", "--batch", "8", "--out", out.toString(), "--json").succeeded();
         JsonNode phase = lastJsonLine(run.out()).get("phases").get(0);
         assertEquals("scratch", phase.get("name").asText());
         assertTrue(Files.exists(out));
+        // MobileNet 0.25 without its top: 218,544 (Keras' count). The head pools the output (256 channels) and, by
+        // --feature-layers top:6, conv_pw_7_relu..conv_pw_12_relu (5 x 128 + 256): c = 1152 features;
+        // BN 4c + Dense(c->256) + Dense(256->2) = 4,608 + 295,168 + 514; total 518,834.
+        assertTrue(run.out().contains("of 518,834 parameters"), run.out());
+        CliRun.of("train", "--data", data.toString(), "--base", "resnet50", "--alpha", "0.5", "--mode", "scratch")
+                .usageError("--alpha is for mobilenet");
     }
 
     @Test
