@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
     private double lr = 1e-3;
 
     @Option(names = "--fine-tune-lr", paramLabel = "X", description = "head learning rate of fine-tuning (default: ${DEFAULT-VALUE})")
-    private double fineTuneLr = 3e-4;
+    private double fineTuneLr = 1e-4;
 
     @Option(names = "--base-lr-mult", paramLabel = "X", description = "the base's rate as a fraction of the head's when fine-tuning (default: ${DEFAULT-VALUE})")
     private double baseLrMult = 0.3;
@@ -101,6 +101,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--augment", negatable = true, description = "augment the training images of the phases where the base trains (default: on)")
     private boolean augment = true;
+
+    @Option(names = "--augmentation", paramLabel = "flip|light|strong", description = "flip: horizontal flips; light: flips and random resized crops of 80-100%% of the image; strong: crops of 35-100%%, flips, +-10 degrees, brightness and contrast 0.2 (default: ${DEFAULT-VALUE})")
+    private String augmentation = "flip";
 
     @Option(names = "--find-lr", description = "run the LR range test for the head first, plot it (MODEL.lr-find.png), and train the head at its suggestion unless --lr is given")
     private boolean findLr;
@@ -167,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         Preprocessing preprocessing = resolved.preprocessing();
         ImageDataset plainTrain = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.train());
         ImageDataset augmentedTrain = ImageDataset.builder(size).preprocessing(preprocessing)
-                .augmentation(augment ? Augmentation.defaults() : Augmentation.NONE).training(splits.train());
+                .augmentation(augmentation()).training(splits.train());
         ImageDataset val = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.validation());
         log.printf(Locale.ROOT, "data: %s, %d training and %d validation images, classes %s%n", data,
                 plainTrain.size(), val.size(), classes);
@@ -211,6 +214,23 @@ final class TrainCommand implements Callable<Integer> {
         }
         log.flush();
         return 0;
+    }
+
+    /**
+     * {@code --augmentation}. Measured on the flowers (README): flips alone fine-tuned best; stronger crops
+     * pulled the accuracy down for the first epochs and did not end higher.
+     */
+    private Augmentation augmentation() {
+        if (!augment) {
+            return Augmentation.NONE;
+        }
+        Augmentation.Builder flips = Augmentation.builder().noCrop().horizontalFlip(0.5).rotation(0).brightness(0).contrast(0);
+        return switch (augmentation) {
+            case "flip" -> flips.build();
+            case "light" -> flips.randomResizedCrop(0.8, 1.0, 3 / 4.0, 4 / 3.0).build();
+            case "strong" -> Augmentation.defaults();
+            default -> throw usage("--augmentation must be flip, light or strong, got '" + augmentation + "'");
+        };
     }
 
     /** {@code --feature-layers}: none, top:N, or layer names. */

@@ -77,8 +77,8 @@ class TrainCommandTest {
         Path out = dir.resolve("ft/colours.h5");
         Files.createDirectories(out.getParent());
         CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--epochs", "3",
-                "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu", "--out", out.toString(),
-                "--json").succeeded();
+                "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu", "--augmentation", "strong",
+                "--out", out.toString(), "--json").succeeded();
         JsonNode summary = lastJsonLine(run.out());
         assertEquals(List.of("blue", "red"), List.of(summary.get("classes").get(0).asText(),
                 summary.get("classes").get(1).asText()));
@@ -154,6 +154,8 @@ class TrainCommandTest {
                 "--unfreeze-top", "2").usageError("--mode fine-tune");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--schedule", "sawtooth")
                 .usageError("not a schedule");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--augmentation", "wild")
+                .usageError("--augmentation must be flip, light or strong");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--device", "cuda")
                 .usageError("no CUDA backend");
         CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32")
