@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "N", description = "image side for a named --base (default 224; a model file fixes its own)")
     private int imageSize;
 
-    @Option(names = "--augment", negatable = true, description = "augment the training images of the phases where the base trains (default: on)")
+    @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true", description = "augment the training images of the phases where the base trains (default: on)")
     private boolean augment = true;
 
     @Option(names = "--augmentation", paramLabel = "flip|light|strong", description = "flip: horizontal flips; light: flips and random resized crops of 80-100%% of the image; strong: crops of 35-100%%, flips, +-10 degrees, brightness and contrast 0.2 (default: ${DEFAULT-VALUE})")
@@ -108,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--find-lr", description = "run the LR range test for the head first, plot it (MODEL.lr-find.png), and train the head at its suggestion unless --lr is given")
     private boolean findLr;
 
-    @Option(names = "--cache", negatable = true, description = "train the head of feature extraction on the frozen base's features, computed once (default: on)")
+    @Option(names = "--cache", negatable = true, defaultValue = "true", fallbackValue = "true", description = "train the head of feature extraction on the frozen base's features, computed once (default: on)")
     private boolean cache = true;
 
     @Option(names = "--hidden", paramLabel = "N", description = "units of the head's hidden layer, 0 for none (default: ${DEFAULT-VALUE})")

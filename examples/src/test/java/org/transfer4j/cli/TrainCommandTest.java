@@ -133,6 +133,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void noCacheRunsTheFrozenBaseEveryEpoch() throws IOException {
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode",
+                "feature-extraction", "--no-cache", "--no-augment", "--epochs", "1", "--batch", "8", "--out",
+                dir.resolve("nocache.h5").toString(), "--json").succeeded();
+        JsonNode phase = lastJsonLine(run.out()).get("phases").get(0);
+        assertFalse(phase.get("cached").asBoolean(), phase.toString());
+        assertTrue(run.out().contains("not cached: feature caching is off"), run.out());
+    }
+
+    @Test
     void scratchTrainsANamedArchitectureWithoutWeights() throws IOException {
         Path out = dir.resolve("scratch.h5");
         CliRun run = CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--alpha", "0.25",
