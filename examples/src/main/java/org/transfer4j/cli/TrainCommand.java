@@ -166,6 +166,9 @@ final class TrainCommand implements Callable<Integer> {
         TransferModel.Builder builder = TransferModel.on(resolved.model()).classes(classes.size()).hiddenUnits(hidden)
                 .dropout(dropout).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier");
         TransferModel transfer = featureLayers(builder).build();
+        if (unfreezeFrom != null) {
+            transfer.base().layer(unfreezeFrom); // a name the base lacks fails now, not after feature extraction
+        }
 
         Preprocessing preprocessing = resolved.preprocessing();
         ImageDataset plainTrain = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.train());

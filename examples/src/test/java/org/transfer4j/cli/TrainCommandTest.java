@@ -174,8 +174,10 @@ class TrainCommandTest {
                 "--out", dir.resolve("x.keras").toString()).usageError("--out must name a .h5 file");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--feature-layers", "conv9_relu")
                 .usageError("conv9_relu");
-        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--unfreeze-from", "conv_pw_3")
-                .usageError("conv_pw_3");
+        Path out = dir.resolve("refused/model.h5");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--unfreeze-from", "conv_pw_3",
+                "--out", out.toString()).usageError("conv_pw_3");
+        assertFalse(Files.exists(out.getParent()), "refused before training: nothing written");
     }
 
     @Test
