@@ -103,6 +103,11 @@ public abstract class Layer {
         return weights().stream().mapToLong(Weight::numel).sum();
     }
 
+    /** The number of scalars in the trainable weights (Keras' "Trainable params"). */
+    public final long countTrainableParams() {
+        return trainableWeights().stream().mapToLong(Weight::numel).sum();
+    }
+
     /** The weight with this Keras name ({@code kernel}, {@code bias}, ...), or an exception listing the names there are. */
     public Weight weight(String weightName) {
         for (Weight w : weights) {

@@ -58,7 +58,7 @@ final class ModelSummary {
         }
         sb.append("=".repeat(total)).append('\n');
         long all = model.countParams();
-        long trainable = model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+        long trainable = model.countTrainableParams();
         sb.append(String.format(Locale.ROOT, "Total params: %,d%n", all));
         sb.append(String.format(Locale.ROOT, "Trainable params: %,d%n", trainable));
         sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", all - trainable));

@@ -11,7 +11,6 @@ import org.transfer4j.nn.Input;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
-import org.transfer4j.nn.Weight;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Concatenate;
 import org.transfer4j.nn.layers.Dense;
@@ -151,7 +150,7 @@ public final class TransferModel {
 
     /** Trainable parameters of the whole model now. */
     public long trainableParams() {
-        return model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+        return model.countTrainableParams();
     }
 
     /** One line for the log: how many parameters train now, out of how many. */

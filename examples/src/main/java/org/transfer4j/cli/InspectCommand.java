@@ -22,7 +22,6 @@ import org.transfer4j.nn.InputLayer;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
-import org.transfer4j.nn.Weight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -110,7 +109,7 @@ final class InspectCommand implements Callable<Integer> {
             row.put("trainable", layer.isTrainable());
         }
         long total = model.countParams();
-        long trainable = model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+        long trainable = model.countTrainableParams();
         ObjectNode totals = o.putObject("totals");
         totals.put("layers", info.layerCount());
         totals.put("parameters", total);

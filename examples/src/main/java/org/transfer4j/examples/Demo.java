@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import org.transfer4j.backend.cpu.CpuParallel;
 import org.transfer4j.nn.Model;
-import org.transfer4j.nn.Weight;
 import org.transfer4j.optim.Adam;
 import org.transfer4j.optim.LearningRates;
 import org.transfer4j.optim.Optimizer;
@@ -210,7 +209,7 @@ public final class Demo {
         Optimizer optimizer = adam(groups, config.lr());
         Training.fit(model, optimizer, train, config.targetEpochs(), config.batch(), shuffle, s -> { });
         double seconds = seconds(t0);
-        long trainable = model.trainableWeights().stream().mapToLong(Weight::numel).sum();
+        long trainable = model.countTrainableParams();
         List<Double> rates = groups.stream().map(optimizer::currentRate).toList();
         return new Approach(name, trainable, rates, Training.accuracy(model, val, config.batch()), seconds);
     }
