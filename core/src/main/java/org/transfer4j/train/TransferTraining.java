@@ -136,9 +136,7 @@ public final class TransferTraining {
     public History featureExtraction(int epochs, Optimizer optimizer) {
         transfer.freezeBase();
         history.beginPhase("feature-extraction");
-        Optional<String> why = cacheFeatures
-                ? FeatureCache.reasonNotCacheable(transfer.extractor(), train)
-                : Optional.of("feature caching is off");
+        Optional<String> why = notCachedBecause();
         Callback[] cbs = callbacks.toArray(Callback[]::new);
         if (why.isPresent()) {
             trainer(optimizer).fit(transfer.model(), train, val, epochs, history, cbs);
@@ -157,6 +155,12 @@ public final class TransferTraining {
             releaseFeatures();
         }
         return history;
+    }
+
+    /** Why the frozen base's features of the training images cannot be cached; empty when they can. */
+    private Optional<String> notCachedBecause() {
+        return cacheFeatures ? FeatureCache.reasonNotCacheable(transfer.extractor(), train)
+                : Optional.of("feature caching is off");
     }
 
     private void computeFeatures() {
@@ -185,7 +189,7 @@ public final class TransferTraining {
      */
     public LrFindResult findHeadLearningRate(Optimizer optimizer, double start, double end, int batches) {
         transfer.freezeBase();
-        boolean cached = cacheFeatures && FeatureCache.reasonNotCacheable(transfer.extractor(), train).isEmpty();
+        boolean cached = notCachedBecause().isEmpty();
         if (cached) {
             computeFeatures();
         }

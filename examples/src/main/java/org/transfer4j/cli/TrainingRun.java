@@ -49,15 +49,15 @@ final class TrainingRun {
         run("scratch", epochs, rate, opt, () -> training.fineTune(epochs, opt));
     }
 
+    /** AdamW over the head's weights (which train whether the base is frozen or not). */
     private Optimizer headOptimizer(double rate) {
-        transfer.freezeBase();
         return new AdamW(List.of(decayed(ParamGroup.of("head", transfer.head().trainableWeights()))), rate);
     }
 
     /** The LR range test of the head (1e-6 to 1 over 100 batches), plotted to {@code png}; returns its suggestion. */
     double findHeadRate(Path png) throws IOException {
         LrFindResult result = training.findHeadLearningRate(headOptimizer(1e-6), 1e-6, 1, 100);
-        new LrFinderPlot(result).writeTo(png.toAbsolutePath().getParent(), png.getFileName().toString());
+        TrainingOutputs.write(new LrFinderPlot(result), png);
         log.printf(Locale.ROOT, "LR range test: suggested head rate %.3g (%s), plot %s%n", result.suggestion(),
                 result, png);
         log.flush();
@@ -66,6 +66,7 @@ final class TrainingRun {
 
     /** The base frozen, the head trained at {@code rate} (on cached features when it can be). */
     void featureExtraction(int epochs, double rate) {
+        transfer.freezeBase(); // before the phase's log line, which counts the trainable parameters
         Optimizer opt = headOptimizer(rate);
         run("feature-extraction", epochs, rate, opt, () -> training.featureExtraction(epochs, opt));
     }
