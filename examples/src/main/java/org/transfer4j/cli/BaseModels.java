@@ -34,12 +34,10 @@ record BaseModels(Model model, Preprocessing preprocessing, boolean pretrained) 
 
     static final List<String> NAMES = List.of("mobilenet", "mobilenet_v2", "resnet50");
 
-    /** Resolves {@code --base} (a name or a file), {@code --weights} (null: none) at {@code imageSize} (0: the file's). */
-    static BaseModels resolve(String base, Path weights, int imageSize) {
-        return resolve(base, weights, imageSize, 1.0);
-    }
-
-    /** As {@link #resolve(String, Path, int)} with MobileNet's and MobileNetV2's width multiplier {@code alpha}. */
+    /**
+     * Resolves {@code --base} (a name or a file), {@code --weights} (null: none) at {@code imageSize} (0: the
+     * file's), with MobileNet's and MobileNetV2's width multiplier {@code alpha}.
+     */
     static BaseModels resolve(String base, Path weights, int imageSize, double alpha) {
         String name = base.toLowerCase(Locale.ROOT);
         if (NAMES.contains(name)) {

@@ -303,8 +303,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Path sibling(String suffix) {
-        String name = out.getFileName().toString();
-        return out.resolveSibling(name.substring(0, name.length() - ".h5".length()) + suffix);
+        return TrainingOutputs.sibling(out, suffix);
     }
 
     private ObjectNode summary(TrainingRun run, History history, Evaluation evaluation, TrainingOutputs outputs) {

@@ -8,6 +8,7 @@ import org.transfer4j.keras.KerasH5;
 import org.transfer4j.nn.Model;
 import org.transfer4j.plots.ConfusionMatrixPlot;
 import org.transfer4j.plots.LearningRatePlot;
+import org.transfer4j.plots.Plot;
 import org.transfer4j.plots.TrainingCurvesPlot;
 import org.transfer4j.train.Evaluation;
 import org.transfer4j.train.History;
@@ -37,12 +38,21 @@ final class TrainingOutputs {
     void write(History history, Evaluation validation) throws IOException {
         KerasH5.save(network, model, classNames);
         written.add(model);
-        Path dir = model.toAbsolutePath().getParent();
-        String stem = model.getFileName().toString().replaceFirst("\\.h5$", "");
-        written.add(model.resolveSibling(stem + ".history.csv"));
-        written.add(new TrainingCurvesPlot(history).writeTo(dir, stem + ".training-curves.png"));
-        written.add(LearningRatePlot.ofHistory(history).writeTo(dir, stem + ".learning-rate.png"));
-        written.add(new ConfusionMatrixPlot(validation.confusion()).writeTo(dir, stem + ".confusion-matrix.png"));
+        written.add(sibling(model, ".history.csv"));
+        written.add(write(new TrainingCurvesPlot(history), sibling(model, ".training-curves.png")));
+        written.add(write(LearningRatePlot.ofHistory(history), sibling(model, ".learning-rate.png")));
+        written.add(write(new ConfusionMatrixPlot(validation.confusion()), sibling(model, ".confusion-matrix.png")));
+    }
+
+    /** {@code MODEL.h5 -> MODEL<suffix>} in the same folder, e.g. {@code flowers.h5 -> flowers.history.csv}. */
+    static Path sibling(Path model, String suffix) {
+        String name = model.getFileName().toString();
+        return model.resolveSibling(name.substring(0, name.length() - ".h5".length()) + suffix);
+    }
+
+    /** Writes {@code plot} to {@code png} (atomically, as {@link Plot#writeTo} does). */
+    static Path write(Plot plot, Path png) throws IOException {
+        return plot.writeTo(png.toAbsolutePath().getParent(), png.getFileName().toString());
     }
 
     String describe() {
