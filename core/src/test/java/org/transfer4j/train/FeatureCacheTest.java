@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,7 +190,7 @@ class FeatureCacheTest {
 
     @Test
     void refusesAnAugmentedDataset() {
-        Dataset augmented = new Delegating(TrainFixtures.images(4, 1), -1, true);
+        Dataset augmented = new DelegatingDataset(TrainFixtures.images(4, 1), -1, true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FeatureCache.compute(fullModel().cutAt("pool"), augmented, 2));
         assertTrue(e.getMessage().contains("augmented"), e.getMessage());
@@ -218,7 +217,7 @@ class FeatureCacheTest {
     @Test
     void skippedSamplesAreLeftOutAndCounted() {
         InMemoryDataset source = TrainFixtures.images(7, 4);
-        Dataset skipping = new Delegating(source, 3, false);
+        Dataset skipping = new DelegatingDataset(source, 3, false);
         Model base = fullModel().cutAt("pool");
         for (FeatureCache.Storage storage : List.of(FeatureCache.Storage.memory(), FeatureCache.Storage.disk(dir))) {
             try (FeatureCache.Result r = FeatureCache.compute(base, skipping, 2, storage)) {
@@ -248,7 +247,7 @@ class FeatureCacheTest {
     void aDatasetWithNoReadableSampleIsAnError() {
         InMemoryDataset one = TrainFixtures.images(1, 4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FeatureCache.compute(fullModel().cutAt("pool"), new Delegating(one, 0, false), 2,
+                () -> FeatureCache.compute(fullModel().cutAt("pool"), new DelegatingDataset(one, 0, false), 2,
                         FeatureCache.Storage.disk(dir)));
         assertTrue(e.getMessage().contains("no readable sample"), e.getMessage());
         try (Stream<Path> left = Files.list(dir)) {
@@ -264,85 +263,5 @@ class FeatureCacheTest {
             stream.forEachRemaining(out::add);
         }
         return out;
-    }
-
-    /**
-     * An {@link InMemoryDataset} that reports itself augmented, or whose streams leave out the sample at
-     * {@code skip} (a corrupt file, as an image loader skips it) and count it in {@code skipped()}.
-     */
-    private record Delegating(InMemoryDataset source, int skip, boolean augmented) implements Dataset {
-        @Override
-        public int size() {
-            return source.size();
-        }
-
-        @Override
-        public List<String> classNames() {
-            return source.classNames();
-        }
-
-        @Override
-        public int label(int index) {
-            return source.label(index);
-        }
-
-        @Override
-        public BatchStream batches(int batchSize, boolean shuffle, long seed) {
-            BatchStream inner = source.batches(batchSize, shuffle, seed);
-            return new BatchStream() {
-                private int skipped;
-                private Batch pending = advance();
-
-                private Batch advance() {
-                    while (inner.hasNext()) {
-                        Batch b = inner.next();
-                        int at = Arrays.stream(b.indices()).boxed().toList().indexOf(skip);
-                        if (at < 0) {
-                            return b;
-                        }
-                        skipped++;
-                        if (b.size() > 1) {
-                            int[] rows = java.util.stream.IntStream.range(0, b.size()).filter(i -> i != at).toArray();
-                            int[] labels = Arrays.stream(rows).map(i -> b.labels()[i]).toArray();
-                            int[] indices = Arrays.stream(rows).map(i -> b.indices()[i]).toArray();
-                            try (NoGrad ignored = NoGrad.enter()) {
-                                return new Batch(Gather.gather(b.x(), 0, rows), labels, indices);
-                            }
-                        }
-                    }
-                    return null;
-                }
-
-                @Override
-                public int batchCount() {
-                    return inner.batchCount();
-                }
-
-                @Override
-                public int skipped() {
-                    return skipped;
-                }
-
-                @Override
-                public boolean hasNext() {
-                    return pending != null;
-                }
-
-                @Override
-                public Batch next() {
-                    if (pending == null) {
-                        throw new NoSuchElementException();
-                    }
-                    Batch b = pending;
-                    pending = advance();
-                    return b;
-                }
-
-                @Override
-                public void close() {
-                    inner.close();
-                }
-            };
-        }
     }
 }
