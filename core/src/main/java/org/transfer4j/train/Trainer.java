@@ -46,6 +46,7 @@ public final class Trainer {
     private float labelSmoothing;
     private double[] classWeights;
     private Loss loss;
+    private MixUp mixup;
 
     public Trainer(Optimizer optimizer) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -122,6 +123,16 @@ public final class Trainer {
         return this;
     }
 
+    /** Trains on mixed pairs of samples ({@link MixUp}); {@code null} (the default) trains on the batches as they are. */
+    public Trainer mixup(MixUp value) {
+        this.mixup = value;
+        return this;
+    }
+
+    MixUp mixup() {
+        return mixup;
+    }
+
     // ---- training -------------------------------------------------------------------------------------
 
     /** Trains for {@code epochs} epochs into a new {@link History}; {@code val} may be null. */
@@ -165,6 +176,10 @@ public final class Trainer {
             throw new IllegalStateException("Trainer: label smoothing and class weights apply to the default loss; "
                     + "with " + loss + " configure the loss itself (or call loss(null))");
         }
+        if (mixup != null && loss instanceof SparseCategoricalCrossentropy) {
+            throw new IllegalStateException("Trainer: mixup trains on mixed (soft) targets, which " + loss
+                    + " cannot take; use the default loss or a categorical one");
+        }
         if (classWeights != null && classWeights.length != train.classNames().size()) {
             throw new IllegalArgumentException("Trainer: " + classWeights.length + " class weights for "
                     + train.classNames().size() + " classes " + train.classNames());
@@ -174,20 +189,30 @@ public final class Trainer {
     /** The scalar loss of a batch: {@code scores (N, C)}, labels (N); class weights only when {@code weighted}. */
     Tensor loss(Tensor scores, int[] labels, boolean weighted) {
         if (loss == null) {
-            Tensor weights = null;
-            if (weighted && classWeights != null) {
-                float[] w = new float[classWeights.length];
-                for (int c = 0; c < w.length; c++) {
-                    w[c] = (float) classWeights[c];
-                }
-                weights = Tensor.of(scores.device(), w, w.length);
-            }
+            Tensor weights = weighted && classWeights != null ? classWeightTensor(scores) : null;
             return SoftmaxCrossEntropy.sparse(scores, labels, labelSmoothing, weights);
         }
         if (loss instanceof SparseCategoricalCrossentropy sparse) {
             return sparse.compute(scores, labels);
         }
         return loss.compute(scores, Gather.oneHot(scores.device(), labels, scores.shape(1)));
+    }
+
+    /** The training loss of a batch with soft targets {@code (N, C)} (mixup), class weights included. */
+    Tensor loss(Tensor scores, Tensor targets) {
+        if (loss == null) {
+            Tensor weights = classWeights == null ? null : classWeightTensor(scores);
+            return SoftmaxCrossEntropy.loss(scores, targets, labelSmoothing, weights);
+        }
+        return loss.compute(scores, targets);
+    }
+
+    private Tensor classWeightTensor(Tensor scores) {
+        float[] w = new float[classWeights.length];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = (float) classWeights[c];
+        }
+        return Tensor.of(scores.device(), w, w.length);
     }
 
     // ---- inference ------------------------------------------------------------------------------------

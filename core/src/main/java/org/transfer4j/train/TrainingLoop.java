@@ -102,8 +102,17 @@ final class TrainingLoop {
         for (Weight w : model.weights()) {
             w.value().zeroGrad();
         }
-        Tensor scores = model.call(batch.x(), true);
-        Tensor loss = trainer.loss(scores, batch.labels(), true);
+        Tensor scores;
+        Tensor loss;
+        MixUp mixup = trainer.mixup();
+        if (mixup == null) {
+            scores = model.call(batch.x(), true);
+            loss = trainer.loss(scores, batch.labels(), true);
+        } else {
+            MixUp.Mixed mixed = mixup.apply(batch, train.classNames().size(), fit.seed(), epoch, step);
+            scores = model.call(mixed.x(), true);
+            loss = trainer.loss(scores, mixed.targets());
+        }
         double value = loss.item();
         if (!Double.isFinite(value)) {
             throw Divergence.ofLoss(model, epoch, step, value, batch);
@@ -111,7 +120,7 @@ final class TrainingLoop {
         loss.backward();
         Divergence.checkGradients(model, epoch, step, value);
         optimizer.step();
-        accuracy.update(scores.detach(), batch.labels());
+        accuracy.update(scores.detach(), batch.labels()); // with mixup: against each sample's own (larger) label
         return value;
     }
 }

@@ -30,6 +30,7 @@ public final class TransferTraining {
     private final Dataset train;
     private final Dataset val;
     private Dataset fineTuneTrain;
+    private MixUp fineTuneMixup;
     private final History history = new History();
     private final List<Callback> callbacks = new ArrayList<>();
     private int batchSize = 32;
@@ -88,6 +89,15 @@ public final class TransferTraining {
      */
     public TransferTraining fineTuneTrain(Dataset value) {
         this.fineTuneTrain = Objects.requireNonNull(value, "fineTuneTrain");
+        return this;
+    }
+
+    /**
+     * mixup for the fine-tuning phase ({@code null}: none, the default). Feature extraction never mixes:
+     * mixing the images would stop the features from being cached, and the head alone has few weights to overfit.
+     */
+    public TransferTraining fineTuneMixup(MixUp value) {
+        this.fineTuneMixup = value;
         return this;
     }
 
@@ -223,7 +233,7 @@ public final class TransferTraining {
     public History fineTune(int epochs, Optimizer optimizer) {
         history.beginPhase("fine-tune");
         Dataset images = fineTuneTrain == null ? train : fineTuneTrain;
-        trainer(optimizer).fit(transfer.model(), images, val, epochs, history, callbacks.toArray(Callback[]::new));
+        trainer(optimizer).mixup(fineTuneMixup).fit(transfer.model(), images, val, epochs, history, callbacks.toArray(Callback[]::new));
         lastPhase = new PhaseReport("fine-tune", epochs, false, 0, 0, Optional.of("the base trains"),
                 transfer.trainableParams());
         return history;

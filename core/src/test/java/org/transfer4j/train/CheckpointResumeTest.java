@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.transfer4j.nn.Model;
@@ -42,19 +43,30 @@ class CheckpointResumeTest {
         checkResumeIsExact(m -> new Adam(ParamGroups.all(m), 0.01));
     }
 
+    @Test
+    void twoEpochsResumedForTwoMoreEqualFourEpochsWithMixup() throws Exception {
+        // mixup's draws are keyed on (seed, epoch, step): the resumed run mixes epochs 3 and 4 as the straight one did
+        checkResumeIsExact(m -> new Adam(ParamGroups.all(m), 0.01), t -> t.mixup(new MixUp(0.4)));
+    }
+
     private void checkResumeIsExact(Function<Model, Optimizer> optimizer) throws Exception {
+        checkResumeIsExact(optimizer, t -> t);
+    }
+
+    private void checkResumeIsExact(Function<Model, Optimizer> optimizer, UnaryOperator<Trainer> config)
+            throws Exception {
         InMemoryDataset train = TrainFixtures.images(24, 1);
         InMemoryDataset val = TrainFixtures.images(9, 2);
 
         Generator.manualSeed(42);
         Model straight = TrainFixtures.cnn();
-        Trainer t1 = new Trainer(optimizer.apply(straight)).batchSize(8).seed(5);
+        Trainer t1 = config.apply(new Trainer(optimizer.apply(straight)).batchSize(8).seed(5));
         History full = t1.fit(straight, train, val, 4);
 
         Generator.manualSeed(42);
         Model first = TrainFixtures.cnn();
         Path file = dir.resolve("run.ckpt");
-        Trainer t2 = new Trainer(optimizer.apply(first)).batchSize(8).seed(5);
+        Trainer t2 = config.apply(new Trainer(optimizer.apply(first)).batchSize(8).seed(5));
         Callback crashAfterTwo = new Callback() {
             private TrainingContext ctx;
 
@@ -74,7 +86,7 @@ class CheckpointResumeTest {
 
         Generator.manualSeed(999); // another process: other initial weights, other default stream
         Model resumed = TrainFixtures.cnn();
-        Trainer t3 = new Trainer(optimizer.apply(resumed)).batchSize(8).seed(123); // seed and batch come from the checkpoint
+        Trainer t3 = config.apply(new Trainer(optimizer.apply(resumed)).batchSize(8).seed(123)); // seed and batch come from the checkpoint
         Checkpoint checkpoint = Checkpoint.read(file);
         assertEquals(2, checkpoint.epoch());
         History h = t3.resume(resumed, train, val, checkpoint);
