@@ -1,7 +1,7 @@
 /**
  * The CUDA backend: hand-written kernels, the driver layer and the GPU libraries.
  *
- * <p>What is here now is the part that needs no GPU:
+ * <p>The GPU-independent base:
  * <ul>
  *   <li>the kernels themselves, in {@code kernels/src/main/cuda/<family>.cu} (one file per family:
  *       {@code elementwise.cu} so far), compiled by {@code kernels/scripts/build-ptx.sh} to PTX
@@ -17,8 +17,9 @@
  *       with a message instead of failing.</li>
  * </ul>
  *
- * <p>The driver layer (JCuda: context, streams, {@code cuModuleLoadData} of these PTX texts, launches),
- * the caching allocator and the cuBLAS/cuDNN bindings (Java FFM) come next; see
- * {@code docs/ARCHITECTURE.md}, "Facts about the CUDA libraries".
+ * <p>On top of these: {@link org.transfer4j.cuda.driver} (JCuda: device, primary context, streams,
+ * events, module loading of these PTX texts, checked launches) and {@link org.transfer4j.cuda.memory}
+ * (the caching device allocator, pinned host buffers). The cuBLAS/cuDNN bindings (Java FFM) come next;
+ * see {@code docs/ARCHITECTURE.md}, "Facts about the CUDA libraries".
  */
 package org.transfer4j.cuda;

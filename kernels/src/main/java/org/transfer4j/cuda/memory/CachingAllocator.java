@@ -1,0 +1,207 @@
+package org.transfer4j.cuda.memory;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import jcuda.driver.CUresult;
+import org.transfer4j.cuda.driver.CudaException;
+import org.transfer4j.cuda.driver.CudaStream;
+
+/**
+ * A caching device memory allocator after PyTorch's {@code CUDACachingAllocator}, simplified (no
+ * block splitting, no cross-stream use). {@code cuMemAlloc} and {@code cuMemFree} are slow and
+ * {@code cuMemFree} synchronises the device, so a training step that allocates the same activations
+ * every iteration would stall; instead a closed buffer's block is kept and handed to the next request
+ * of a fitting size on the same stream.
+ *
+ * <p>Policy:
+ * <ul>
+ *   <li><b>Size classes.</b> A request of at most {@value #SMALL_LIMIT} bytes (1 MiB) is <i>small</i>
+ *       and rounded up to a multiple of {@value #SMALL_ROUNDING} bytes (0 becomes 512); a larger one
+ *       is <i>large</i> and rounded up to a multiple of {@value #LARGE_ROUNDING} bytes (2 MiB). The
+ *       device allocation is the rounded size ({@link #roundSize}).</li>
+ *   <li><b>Reuse per stream, best fit.</b> Free blocks are kept per (stream, size class). A request
+ *       takes the smallest free block of its stream and class that is at least its rounded size; as
+ *       blocks are not split, a block more than twice the rounded size is not used (it would waste
+ *       more than it holds), and the request goes to the device instead. Blocks never move between
+ *       streams: a block freed on stream S may still be read by work queued on S, and only later work
+ *       on S is ordered after it.</li>
+ *   <li><b>Out of memory.</b> When {@code cuMemAlloc} fails with {@code CUDA_ERROR_OUT_OF_MEMORY},
+ *       the allocator empties its cache ({@link #emptyCache()}) and retries once; if that fails too it
+ *       throws {@link CudaOutOfMemoryException} with the bytes asked for, the device's free and total
+ *       bytes and its own allocated and cached bytes. Other driver errors pass through.</li>
+ *   <li><b>Statistics</b> ({@link #stats()}): allocated, cached, peak allocated, device mallocs and
+ *       frees, cache hits, live buffers.</li>
+ * </ul>
+ * Thread-safe (one lock). {@link #close()} releases the cache; buffers still live are freed to the
+ * device when they are closed.
+ */
+public final class CachingAllocator implements AutoCloseable {
+
+    /** Largest request of the small class: 1 MiB. */
+    public static final long SMALL_LIMIT = 1L << 20;
+    /** Small requests are rounded up to a multiple of this: 512 bytes. */
+    public static final long SMALL_ROUNDING = 512;
+    /** Large requests are rounded up to a multiple of this: 2 MiB. */
+    public static final long LARGE_ROUNDING = 2L << 20;
+    /** A free block is reused for a request only up to this many times the request's rounded size. */
+    public static final long MAX_FIT_RATIO = 2;
+
+    private record PoolKey(long streamId, boolean large) {
+    }
+
+    private final DeviceMemory memory;
+    /** Free blocks: (stream, class) -> block size -> addresses. */
+    private final Map<PoolKey, TreeMap<Long, ArrayDeque<Long>>> pools = new HashMap<>();
+    private long allocatedBytes;
+    private long cachedBytes;
+    private long peakAllocatedBytes;
+    private long deviceMallocs;
+    private long deviceFrees;
+    private long cacheHits;
+    private long liveBuffers;
+    private boolean closed;
+
+    /** An allocator over {@code memory} ({@link JCudaDeviceMemory} in production). */
+    public CachingAllocator(DeviceMemory memory) {
+        this.memory = memory;
+    }
+
+    /**
+     * The size class of a request: up to 1 MiB rounded up to a multiple of 512 bytes (at least 512),
+     * above rounded up to a multiple of 2 MiB.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is negative or too large to round
+     */
+    public static long roundSize(long bytes) {
+        if (bytes < 0 || bytes > Long.MAX_VALUE - LARGE_ROUNDING) {
+            throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
+        }
+        if (bytes <= SMALL_LIMIT) {
+            return Math.max(SMALL_ROUNDING, Math.ceilDiv(bytes, SMALL_ROUNDING) * SMALL_ROUNDING);
+        }
+        return Math.ceilDiv(bytes, LARGE_ROUNDING) * LARGE_ROUNDING;
+    }
+
+    /** {@link #allocate(long, long)} on {@code stream}. */
+    public DeviceBuffer allocate(long bytes, CudaStream stream) {
+        return allocate(bytes, stream.id());
+    }
+
+    /**
+     * A buffer of at least {@code bytes} bytes for use on the stream {@code streamId}: a cached block
+     * of that stream when one fits, else a new device allocation.
+     *
+     * @throws CudaOutOfMemoryException when the device has not enough memory even after emptying the cache
+     * @throws CudaException            on another driver error
+     */
+    public synchronized DeviceBuffer allocate(long bytes, long streamId) {
+        if (closed) {
+            throw new IllegalStateException("allocator is closed");
+        }
+        long rounded = roundSize(bytes);
+        PoolKey key = new PoolKey(streamId, rounded > SMALL_LIMIT);
+        TreeMap<Long, ArrayDeque<Long>> pool = pools.get(key);
+        Map.Entry<Long, ArrayDeque<Long>> fit = pool == null ? null : pool.ceilingEntry(rounded);
+        long address;
+        long capacity;
+        if (fit != null && fit.getKey() <= MAX_FIT_RATIO * rounded) {
+            capacity = fit.getKey();
+            address = fit.getValue().pop();
+            if (fit.getValue().isEmpty()) {
+                pool.remove(capacity);
+            }
+            cachedBytes -= capacity;
+            cacheHits++;
+        } else {
+            capacity = rounded;
+            address = deviceMalloc(bytes, rounded, streamId);
+        }
+        allocatedBytes += capacity;
+        peakAllocatedBytes = Math.max(peakAllocatedBytes, allocatedBytes);
+        liveBuffers++;
+        return new DeviceBuffer(this, address, bytes, capacity, streamId);
+    }
+
+    /** cuMemAlloc, on out-of-memory once more after emptying the cache, then the typed exception. */
+    private long deviceMalloc(long bytes, long rounded, long streamId) {
+        long address;
+        try {
+            address = memory.malloc(rounded);
+        } catch (CudaException first) {
+            if (first.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw first;
+            }
+            long cachedBefore = cachedBytes;
+            emptyCache();
+            try {
+                address = memory.malloc(rounded);
+            } catch (CudaException second) {
+                if (second.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                    throw second;
+                }
+                throw new CudaOutOfMemoryException(bytes, rounded, streamId, memory.memGetInfo(),
+                        allocatedBytes, cachedBefore, second);
+            }
+        }
+        deviceMallocs++;
+        return address;
+    }
+
+    /** Called by {@link DeviceBuffer#close()}: the block goes to its stream's free list (or to the device once closed). */
+    synchronized void release(long address, long capacity, long streamId) {
+        allocatedBytes -= capacity;
+        liveBuffers--;
+        if (closed) {
+            memory.free(address);
+            deviceFrees++;
+            return;
+        }
+        pools.computeIfAbsent(new PoolKey(streamId, capacity > SMALL_LIMIT), k -> new TreeMap<>())
+                .computeIfAbsent(capacity, k -> new ArrayDeque<>()).push(address);
+        cachedBytes += capacity;
+    }
+
+    /**
+     * Frees every cached block to the device ({@code cuMemFree}; live buffers are untouched), like
+     * {@code torch.cuda.empty_cache()}.
+     *
+     * @return the bytes released
+     */
+    public synchronized long emptyCache() {
+        long released = 0;
+        for (TreeMap<Long, ArrayDeque<Long>> pool : pools.values()) {
+            for (Map.Entry<Long, ArrayDeque<Long>> blocks : pool.entrySet()) {
+                for (long address : blocks.getValue()) {
+                    memory.free(address);
+                    deviceFrees++;
+                    released += blocks.getKey();
+                }
+            }
+        }
+        pools.clear();
+        cachedBytes -= released;
+        return released;
+    }
+
+    /** The counters now. */
+    public synchronized AllocatorStats stats() {
+        return new AllocatorStats(allocatedBytes, cachedBytes, peakAllocatedBytes, deviceMallocs, deviceFrees,
+                cacheHits, liveBuffers);
+    }
+
+    /** Sets the peak to the current allocated bytes (to measure the peak of one phase). */
+    public synchronized void resetPeak() {
+        peakAllocatedBytes = allocatedBytes;
+    }
+
+    /** Empties the cache and stops caching; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            emptyCache();
+            closed = true;
+        }
+    }
+}
