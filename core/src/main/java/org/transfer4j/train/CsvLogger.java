@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,17 +62,46 @@ public final class CsvLogger implements Callback {
             columns.sort(null);
             sb.append("epoch,").append(String.join(",", columns)).append('\n');
         }
+        row(sb, epoch, columns, logs);
+        try {
+            Files.writeString(file, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("CsvLogger: cannot write epoch " + epoch + " to " + file, e);
+        }
+    }
+
+    /**
+     * Replaces {@code file} with the rows this logger would have written for the epochs of {@code history}:
+     * the header of its metrics (sorted), then one row per epoch. A run resumed from a checkpoint calls it
+     * first, so the file holds exactly the checkpoint's epochs (not a row that a crash wrote after it), and
+     * then continues it with a logger in append mode.
+     */
+    public static void write(Path file, History history) throws IOException {
+        List<String> columns = new ArrayList<>(history.names());
+        columns.sort(null);
+        StringBuilder sb = new StringBuilder();
+        sb.append("epoch,").append(String.join(",", columns)).append('\n');
+        for (int e = 1; e <= history.epochs(); e++) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (String name : columns) {
+                metrics.put(name, history.get(name, e));
+            }
+            row(sb, e, columns, metrics);
+        }
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        Files.writeString(file, sb, StandardCharsets.UTF_8);
+    }
+
+    /** One row: Keras' 0-based epoch index, then the values of {@code columns} (empty where absent). */
+    private static void row(StringBuilder sb, int epoch, List<String> columns, Map<String, Double> logs) {
         sb.append(epoch - 1);
         for (String name : columns) {
             Double v = logs.get(name);
             sb.append(',').append(v == null ? "" : format(v));
         }
         sb.append('\n');
-        try {
-            Files.writeString(file, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("CsvLogger: cannot write epoch " + epoch + " to " + file, e);
-        }
     }
 
     private static String format(double v) {

@@ -167,6 +167,12 @@ public final class Trainer {
         }
         checkConfig(train);
         checkpoint.restore(model, optimizer);
+        return resumeRestored(model, train, val, checkpoint, callbacks);
+    }
+
+    /** {@link #resume} once {@code checkpoint} is restored into {@code model} and the optimizer (by the caller). */
+    History resumeRestored(Model model, Dataset train, Dataset val, Checkpoint checkpoint, Callback... callbacks) {
+        checkConfig(train);
         return new TrainingLoop(this, model, train, val, checkpoint.history(), checkpoint.position(), true,
                 List.of(callbacks)).run();
     }

@@ -24,6 +24,10 @@ import org.transfer4j.optim.Optimizer;
  * </ol>
  * Each phase gets its optimizer from the caller, built on the weights that train in it; the trainer's
  * settings (batch size, seed, label smoothing, class weights, callbacks) are the same in both.
+ *
+ * <p>A run with a {@link ModelCheckpoint} among its callbacks can be continued after a crash: build the same
+ * {@code TransferTraining} and optimizers again, call {@link #resumeFrom} with the last checkpoint, then the
+ * same phases. The run ends with the weights and history the uninterrupted run would have.
  */
 public final class TransferTraining {
     private final TransferModel transfer;
@@ -31,7 +35,7 @@ public final class TransferTraining {
     private final Dataset val;
     private Dataset fineTuneTrain;
     private MixUp fineTuneMixup;
-    private final History history = new History();
+    private History history = new History();
     private final List<Callback> callbacks = new ArrayList<>();
     private int batchSize = 32;
     private long seed;
@@ -42,13 +46,23 @@ public final class TransferTraining {
     private PhaseReport lastPhase;
     private FeatureCache.Result trainFeatures; // computed once, for the LR range test and feature extraction
     private FeatureCache.Result valFeatures;
+    private Checkpoint resume; // set by resumeFrom until the phase it was written in restores it
+    private int phasesStarted; // phase calls so far: the index of the next one among the history's phases
+
+    static final String FEATURE_EXTRACTION = "feature-extraction";
+    static final String FINE_TUNE = "fine-tune";
+
+    /** How a phase call starts: from its first epoch, from the checkpoint written in it, or not at all (it ended before the checkpoint). */
+    private enum Start { FRESH, FROM_CHECKPOINT, DONE }
 
     /**
-     * What a phase did: its name and epochs, whether it trained on cached features (and what computing them
-     * cost), and why not when it could not.
+     * What a phase did: its name and epochs, how many of them were done before the checkpoint this run
+     * resumed from ({@code doneBefore}: 0 for a phase that started here, {@code epochs} for one that had
+     * ended and was skipped), whether it trained on cached features (and what computing them cost), and why
+     * not when it could not.
      */
-    public record PhaseReport(String name, int epochs, boolean cached, double cacheSeconds, long cacheBytes,
-                              Optional<String> notCachedBecause, long trainableParams) {
+    public record PhaseReport(String name, int epochs, int doneBefore, boolean cached, double cacheSeconds,
+                              long cacheBytes, Optional<String> notCachedBecause, long trainableParams) {
     }
 
     /** {@code val} may be null (no validation). */
@@ -134,6 +148,101 @@ public final class TransferTraining {
         return lastPhase;
     }
 
+    /**
+     * Continues the run that wrote {@code checkpoint} (with a {@link ModelCheckpoint} among its callbacks).
+     * Call it before the phases, then call the phases as that run did, with the same settings and epochs and
+     * optimizers built the same way. A phase that had ended before the checkpoint is skipped; the phase the
+     * checkpoint was written in restores what it trained (the head alone when it trained on cached features,
+     * which are computed again; else the whole model, trainable flags included), the optimizer and the random
+     * state, and runs its remaining epochs; later phases run as usual. {@link #history()} continues the
+     * checkpoint's. What does not fit the checkpoint (classes, phases, epochs, batch size, seed, weights,
+     * optimizer) throws a {@link CheckpointMismatchException} before the phase trains.
+     */
+    public TransferTraining resumeFrom(Checkpoint checkpoint) {
+        if (phasesStarted > 0) {
+            throw new IllegalStateException("resumeFrom: call it before the first phase");
+        }
+        History written = checkpoint.history();
+        if (written.phases().isEmpty()) {
+            throw new CheckpointMismatchException("the checkpoint of epoch " + checkpoint.epoch() + " has no phases: "
+                    + "it was not written by a TransferTraining run (continue it with Trainer.resume)");
+        }
+        if (!checkpoint.classNames().equals(train.classNames())) {
+            throw new CheckpointMismatchException("the checkpoint was trained on the classes " + checkpoint.classNames()
+                    + ", the training data has " + train.classNames());
+        }
+        this.resume = checkpoint;
+        this.history = written;
+        return this;
+    }
+
+    /**
+     * Begins the phase {@code name} of {@code epochs} epochs in the history, or when resuming checks it against
+     * the checkpoint's phase at the same place and says whether it is done or continues from the checkpoint.
+     */
+    private Start start(String name, int epochs) {
+        int index = phasesStarted++;
+        if (resume == null) {
+            history.beginPhase(name);
+            return Start.FRESH;
+        }
+        List<History.Phase> phases = history.phases();
+        List<String> names = phases.stream().map(History.Phase::name).toList();
+        History.Phase phase = phases.get(index); // resume is used up by the last of them, so index is in range
+        if (!phase.name().equals(name)) {
+            throw new CheckpointMismatchException("the checkpoint's run has the phases " + names + ", so phase "
+                    + (index + 1) + " is " + phase.name() + ", not " + name);
+        }
+        Checkpoint.Position at = resume.position();
+        int phaseEpochs = index < phases.size() - 1 ? phases.get(index + 1).firstEpoch() - phase.firstEpoch()
+                : at.fitLastEpoch() - at.fitFirstEpoch() + 1;
+        if (phaseEpochs != epochs) {
+            throw new CheckpointMismatchException("the checkpoint's " + name + " phase has " + phaseEpochs
+                    + " epochs, this run asks for " + epochs);
+        }
+        if (index < phases.size() - 1) {
+            return Start.DONE;
+        }
+        if (at.batchSize() != batchSize || at.seed() != seed) {
+            throw new CheckpointMismatchException("the checkpoint's run has batch size " + at.batchSize() + " and seed "
+                    + at.seed() + ", this one " + batchSize + " and " + seed);
+        }
+        return Start.FROM_CHECKPOINT;
+    }
+
+    /** Epochs of the phase done before this call: 0, those up to the checkpoint, or all of them. */
+    private int doneBefore(Start start, int epochs) {
+        return switch (start) {
+            case FRESH -> 0;
+            case FROM_CHECKPOINT -> resume.epoch() - resume.position().fitFirstEpoch() + 1;
+            case DONE -> epochs;
+        };
+    }
+
+    /** Trains {@code model} for the phase: all its epochs, or from the checkpoint, the ones it has left. */
+    private void fit(Trainer trainer, Model model, Dataset data, Dataset validation, int epochs, Start start) {
+        Callback[] cbs = callbacks.toArray(Callback[]::new);
+        if (start == Start.FRESH) {
+            trainer.fit(model, data, validation, epochs, history, cbs);
+        } else {
+            Checkpoint from = restore(model, trainer.optimizer());
+            history = trainer.resumeRestored(model, data, validation, from, cbs);
+        }
+    }
+
+    /** Puts the checkpoint into {@code model} and {@code optimizer}, which use it up. */
+    private Checkpoint restore(Model model, Optimizer optimizer) {
+        Checkpoint from = resume;
+        try {
+            from.restore(model, optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointMismatchException("cannot resume '" + model.name() + "' from the checkpoint of epoch "
+                    + from.epoch() + ": " + e.getMessage(), e);
+        }
+        resume = null;
+        return from;
+    }
+
     private Trainer trainer(Optimizer optimizer) {
         return new Trainer(optimizer).batchSize(batchSize).seed(seed).labelSmoothing(labelSmoothing)
                 .classWeights(classWeights);
@@ -145,24 +254,29 @@ public final class TransferTraining {
      */
     public History featureExtraction(int epochs, Optimizer optimizer) {
         transfer.freezeBase();
-        history.beginPhase("feature-extraction");
+        Start start = start(FEATURE_EXTRACTION, epochs);
+        int done = doneBefore(start, epochs);
         Optional<String> why = notCachedBecause();
-        Callback[] cbs = callbacks.toArray(Callback[]::new);
-        if (why.isPresent()) {
-            trainer(optimizer).fit(transfer.model(), train, val, epochs, history, cbs);
-            lastPhase = new PhaseReport("feature-extraction", epochs, false, 0, 0, why, transfer.trainableParams());
-            return history;
-        }
+        long params = transfer.trainableParams();
         try {
-            computeFeatures();
-            Dataset cachedVal = valFeatures == null ? null : valFeatures.dataset();
-            trainer(optimizer).fit(transfer.head(), trainFeatures.dataset(), cachedVal, epochs, history, cbs);
-            double seconds = trainFeatures.seconds() + (valFeatures == null ? 0 : valFeatures.seconds());
-            long bytes = trainFeatures.bytes() + (valFeatures == null ? 0 : valFeatures.bytes());
-            lastPhase = new PhaseReport("feature-extraction", epochs, true, seconds, bytes, Optional.empty(),
-                    transfer.trainableParams());
+            if (start == Start.DONE) {
+                lastPhase = new PhaseReport(FEATURE_EXTRACTION, epochs, done, false, 0, 0, why, params);
+            } else if (why.isPresent()) {
+                fit(trainer(optimizer), transfer.model(), train, val, epochs, start);
+                lastPhase = new PhaseReport(FEATURE_EXTRACTION, epochs, done, false, 0, 0, why, params);
+            } else if (done == epochs) { // the checkpoint is of the phase's last epoch: no features needed
+                restore(transfer.head(), optimizer);
+                lastPhase = new PhaseReport(FEATURE_EXTRACTION, epochs, done, true, 0, 0, why, params);
+            } else {
+                computeFeatures();
+                Dataset cachedVal = valFeatures == null ? null : valFeatures.dataset();
+                fit(trainer(optimizer), transfer.head(), trainFeatures.dataset(), cachedVal, epochs, start);
+                double seconds = trainFeatures.seconds() + (valFeatures == null ? 0 : valFeatures.seconds());
+                long bytes = trainFeatures.bytes() + (valFeatures == null ? 0 : valFeatures.bytes());
+                lastPhase = new PhaseReport(FEATURE_EXTRACTION, epochs, done, true, seconds, bytes, why, params);
+            }
         } finally {
-            releaseFeatures();
+            releaseFeatures(); // also those an LR range test computed for this phase
         }
         return history;
     }
@@ -231,16 +345,24 @@ public final class TransferTraining {
      * (the frozen layers stay as they are) and {@code optimizer} over the weights that train.
      */
     public History fineTune(int epochs, Optimizer optimizer) {
-        history.beginPhase("fine-tune");
-        Dataset images = fineTuneTrain == null ? train : fineTuneTrain;
-        trainer(optimizer).mixup(fineTuneMixup).fit(transfer.model(), images, val, epochs, history, callbacks.toArray(Callback[]::new));
-        lastPhase = new PhaseReport("fine-tune", epochs, false, 0, 0, Optional.of("the base trains"),
-                transfer.trainableParams());
+        Start start = start(FINE_TUNE, epochs);
+        int done = doneBefore(start, epochs);
+        if (start != Start.DONE) {
+            Dataset images = fineTuneTrain == null ? train : fineTuneTrain;
+            fit(trainer(optimizer).mixup(fineTuneMixup), transfer.model(), images, val, epochs, start);
+        }
+        lastPhase = new PhaseReport(FINE_TUNE, epochs, done, false, 0, 0,
+                Optional.of("the base trains"), transfer.trainableParams());
         return history;
     }
 
     /** The model's loss (from its logits), accuracy and confusion matrix on {@code data}, in inference mode. */
     public Evaluation evaluate(Dataset data) {
+        if (resume != null) {
+            throw new IllegalStateException("the checkpoint given to resumeFrom was written in the "
+                    + history.phases().getLast().name() + " phase, which this run has not reached: call the phases as "
+                    + "the run that wrote it did");
+        }
         return Trainer.evaluate(transfer.model(), data, batchSize, null);
     }
 }

@@ -195,6 +195,19 @@ class CallbacksTest {
     }
 
     @Test
+    void csvOfAHistoryIsTheFileTheLoggerWroteForIt() throws Exception {
+        Generator.manualSeed(3);
+        Model model = TrainFixtures.linear();
+        Trainer t = new Trainer(new SGD(ParamGroups.all(model), 0.1)).batchSize(10);
+        Path logged = dir.resolve("logged.csv");
+        History h = t.fit(model, TrainFixtures.blobs(20, 1), TrainFixtures.blobs(9, 2), 3, new CsvLogger(logged));
+        Path written = dir.resolve("written.csv");
+        Files.writeString(written, "epoch,loss\n0,1.0\n1,0.9\n2,0.8\n3,0.7\n"); // a longer file is replaced
+        CsvLogger.write(written, h);
+        assertEquals(Files.readAllLines(logged), Files.readAllLines(written));
+    }
+
+    @Test
     void progressBarShowsStepsAndEndsWithValidationMetrics() {
         Generator.manualSeed(3);
         Model model = TrainFixtures.linear();

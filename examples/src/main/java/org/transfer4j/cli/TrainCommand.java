@@ -17,15 +17,20 @@ import org.transfer4j.images.ImageFolder;
 import org.transfer4j.nn.NoSuchLayerException;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Generator;
+import org.transfer4j.train.Callback;
+import org.transfer4j.train.Checkpoint;
+import org.transfer4j.train.CheckpointMismatchException;
 import org.transfer4j.train.ClassWeights;
 import org.transfer4j.train.CsvLogger;
 import org.transfer4j.train.Evaluation;
 import org.transfer4j.train.FeatureCache;
 import org.transfer4j.train.History;
+import org.transfer4j.train.ModelCheckpoint;
 import org.transfer4j.train.ProgressBar;
 import org.transfer4j.train.TransferModel;
 import org.transfer4j.train.TransferTraining;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -36,14 +41,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@link TransferTraining}). The defaults are the recipe measured on the five-flowers photos
  * (see the README): a head with a hidden layer trained on cached features, then fine-tuning of the top
  * half of the base with augmentation, label smoothing, AdamW, a cosine schedule and the base at a
- * fraction of the head's rate.
+ * fraction of the head's rate. Every epoch ends with the whole training state in {@code MODEL.ckpt},
+ * which {@code --resume} continues and a finished run deletes (as Keras' {@code BackupAndRestore} does).
  */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Trains an image classifier on DIR (train/ and val/ folders of class folders, or one folder "
                 + "of class folders split by --val-split) from a pretrained base, and writes it as a Keras .h5 with its "
-                + "history (CSV) and plots (PNG) beside it."},
+                + "history (CSV) and plots (PNG) beside it.",
+                "After every epoch the whole training state is written (atomically) to MODEL.ckpt beside --out; a run "
+                + "that finishes deletes it, so it only remains after an interrupted run, which --resume continues."},
         sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
     enum Mode { SCRATCH, FEATURE_EXTRACTION, FINE_TUNE }
@@ -138,12 +146,30 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON summary on the last line")
     private boolean json;
 
+    @Mixin
+    private ResumeOption resume;
+
+    /** For the tests of --resume: ends the run as a crash would, right after epoch N's checkpoint is written. */
+    @Option(names = "--interrupt-after-epoch", hidden = true, paramLabel = "N")
+    private int interruptAfterEpoch;
+
+    /** Thrown by {@code --interrupt-after-epoch}; nothing of the run happens after it. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted(int epoch) {
+            super("interrupted after epoch " + epoch + " (--interrupt-after-epoch); continue with --resume", null, false,
+                    false);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         try {
             return train();
         } catch (NoSuchLayerException e) { // --feature-layers or --unfreeze-from names a layer the base lacks
             throw usage(e.getMessage());
+        } catch (Interrupted e) {
+            spec.commandLine().getErr().println("transfer4j: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -152,6 +178,12 @@ final class TrainCommand implements Callable<Integer> {
         ScheduleOption schedule = parse(() -> ScheduleOption.parse(scheduleText));
         checkOptions(mode);
         chooseDevice();
+        Path checkpointFile = sibling(".ckpt");
+        Checkpoint resumed = resume.read(checkpointFile, switch (mode) {
+            case SCRATCH -> List.of("fine-tune");
+            case FEATURE_EXTRACTION -> List.of("feature-extraction");
+            case FINE_TUNE -> List.of("feature-extraction", "fine-tune");
+        });
         Generator.manualSeed(seed);
         PrintWriter log = spec.commandLine().getOut();
 
@@ -179,18 +211,55 @@ final class TrainCommand implements Callable<Integer> {
                 plainTrain.size(), val.size(), classes);
 
         Path csv = sibling(".history.csv");
-        Files.deleteIfExists(csv);
         TransferTraining training = new TransferTraining(transfer, mode == Mode.SCRATCH ? augmentedTrain : plainTrain, val)
                 .fineTuneTrain(augmentedTrain).cacheFeatures(cache)
                 .cacheStorage(FeatureCache.Storage.auto(out.toAbsolutePath().getParent())).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
                 .classWeights(classWeightsText.equals("balanced") ? ClassWeights.balanced(plainTrain) : null)
-                .callbacks(new ProgressBar(new PrintStream(System.out, true)).minInterval(1.0), new CsvLogger(csv, true));
+                .callbacks(new ProgressBar(new PrintStream(System.out, true)).minInterval(1.0), new CsvLogger(csv, true),
+                        new ModelCheckpoint(checkpointFile));
+        if (interruptAfterEpoch > 0) {
+            training.callbacks(Callback.onEpochEnd((epoch, logs) -> {
+                if (epoch == interruptAfterEpoch) {
+                    throw new Interrupted(epoch);
+                }
+            }));
+        }
         TrainingRun run = new TrainingRun(transfer, training, schedule, log);
+        try {
+            if (resumed == null) {
+                Files.deleteIfExists(csv);
+            } else {
+                training.resumeFrom(resumed);
+                CsvLogger.write(csv, resumed.history()); // the epochs of the checkpoint, then the logger appends
+                log.printf(Locale.ROOT, "resuming after epoch %d from %s%n", resumed.epoch(), resume.file(checkpointFile));
+            }
+            runPhases(mode, transfer, run, resumed);
+        } catch (CheckpointMismatchException e) { // thrown before the phase that does not fit trains
+            throw usage("--resume " + resume.file(checkpointFile) + ": " + e.getMessage()
+                    + "; resume with the options and data of the interrupted run");
+        }
+        Evaluation evaluation = training.evaluate(val);
+        TrainingOutputs outputs = new TrainingOutputs(out, transfer.model(), classes);
+        outputs.write(training.history(), evaluation);
+        Files.deleteIfExists(checkpointFile); // the run is done: nothing left to resume
+        log.printf(Locale.ROOT, "validation: accuracy %.4f, loss %.4f on %d images%n", evaluation.accuracy(),
+                evaluation.loss(), evaluation.samples());
+        log.println("wrote " + outputs.describe());
+        if (json) {
+            log.println(Json.write(summary(run, training.history(), evaluation, outputs)));
+        }
+        log.flush();
+        return 0;
+    }
+
+    /** The phases of {@code mode}; when resuming, those that ended before the checkpoint are skipped. */
+    private void runPhases(Mode mode, TransferModel transfer, TrainingRun run, Checkpoint resumed) throws IOException {
         if (mode == Mode.SCRATCH) {
             transfer.unfreezeTopBlocks(Integer.MAX_VALUE);
             run.scratch(epochs, lr);
         } else {
-            if (findLr) {
+            // The range test finds the head's rate of feature extraction: not needed once that phase has ended.
+            if (findLr && (resumed == null || resumed.history().phases().size() == 1)) {
                 double suggestion = run.findHeadRate(sibling(".lr-find.png"));
                 if (!spec.commandLine().getParseResult().hasMatchedOption("--lr")) {
                     lr = suggestion;
@@ -206,17 +275,6 @@ final class TrainCommand implements Callable<Integer> {
                 run.fineTune(fineTuneEpochs, fineTuneLr, baseLrMult);
             }
         }
-        Evaluation evaluation = training.evaluate(val);
-        TrainingOutputs outputs = new TrainingOutputs(out, transfer.model(), classes);
-        outputs.write(training.history(), evaluation);
-        log.printf(Locale.ROOT, "validation: accuracy %.4f, loss %.4f on %d images%n", evaluation.accuracy(),
-                evaluation.loss(), evaluation.samples());
-        log.println("wrote " + outputs.describe());
-        if (json) {
-            log.println(Json.write(summary(run, training.history(), evaluation, outputs)));
-        }
-        log.flush();
-        return 0;
     }
 
     /**

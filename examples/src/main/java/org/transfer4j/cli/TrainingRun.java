@@ -25,7 +25,8 @@ import org.transfer4j.train.TransferTraining;
 /**
  * The phases {@code train} runs, each with its own AdamW optimizer (weight decay 1e-4, not on batch-norm
  * weights and biases) and its schedule, and what each cost: epochs, seconds per epoch, trainable parameters,
- * whether the head trained on cached features, and the peak heap seen after the phase.
+ * whether the head trained on cached features, and the peak heap seen after the phase. A resumed run
+ * ({@link TransferTraining#resumeFrom}) says which epochs of each phase were done before its checkpoint.
  */
 final class TrainingRun {
     private static final double WEIGHT_DECAY = 1e-4;
@@ -97,6 +98,15 @@ final class TrainingRun {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("name", name);
         node.put("epochs", epochs);
+        if (report.doneBefore() > 0) {
+            node.put("resumed_after", report.doneBefore()); // epochs of the phase done before the checkpoint
+        }
+        phases.add(node);
+        if (report.doneBefore() == epochs) {
+            log.printf(Locale.ROOT, "%s: all %d epochs were done before the checkpoint%n", name, epochs);
+            log.flush();
+            return;
+        }
         node.put("seconds", seconds);
         node.put("trainable_params", report.trainableParams());
         node.put("cached", report.cached());
@@ -106,8 +116,10 @@ final class TrainingRun {
         }
         node.put("val_accuracy", training.history().last().getOrDefault("val_accuracy", Double.NaN));
         node.put("peak_heap_mb", peakHeapMb());
-        phases.add(node);
-        log.printf(Locale.ROOT, "%s: %d epochs in %.1f s%s, val_accuracy %.4f, peak heap %d MB%n", name, epochs, seconds,
+        String resumed = report.doneBefore() == 0 ? ""
+                : String.format(Locale.ROOT, " (resumed after epoch %d of the phase)", report.doneBefore());
+        log.printf(Locale.ROOT, "%s: %d epochs%s in %.1f s%s, val_accuracy %.4f, peak heap %d MB%n", name,
+                epochs - report.doneBefore(), resumed, seconds,
                 report.cached() ? String.format(Locale.ROOT, " (cached features: %.1f s to compute, %,d bytes)",
                         report.cacheSeconds(), report.cacheBytes())
                         : report.notCachedBecause().map(w -> " (not cached: " + w + ")").orElse(""),

@@ -11,6 +11,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.transfer4j.keras.KerasH5;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Sequential;
+import org.transfer4j.nn.Weight;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Conv2D;
 import org.transfer4j.nn.layers.Dense;
@@ -100,6 +104,97 @@ class TrainCommandTest {
         Model saved = KerasH5.load(out);
         assertArrayEquals(new int[] {2}, saved.output().shape(), "two classes");
         assertTrue(run.out().contains("of 2 training") || run.out().contains("24 training"), run.out());
+    }
+
+    /** {@code train} with a fine-tuning run of 3 + 2 epochs, written to {@code out}, and {@code more} options. */
+    private static CliRun trainFineTune(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--base", baseFile.toString(),
+                "--epochs", "3", "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu",
+                "--augmentation", "light", "--out", out.toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    /**
+     * A run cut short right after the checkpoint of epoch 2 (feature extraction) or 4 (fine-tuning), as a crash
+     * there would cut it (the hidden --interrupt-after-epoch), then continued with --resume, ends with the model
+     * and the history CSV of the uninterrupted run: the same weights bit for bit, the same metrics per epoch
+     * (the seconds each epoch took aside).
+     */
+    @Test
+    void anInterruptedRunResumedFromItsCheckpointEndsAsTheUninterruptedOne() throws IOException {
+        Path straight = Files.createDirectories(dir.resolve("resume")).resolve("straight.h5");
+        trainFineTune(straight).succeeded();
+        assertFalse(Files.exists(TrainingOutputs.sibling(straight, ".ckpt")), "a finished run deletes its checkpoint");
+        for (int cut : new int[] {2, 4}) {
+            Path out = dir.resolve("resume/cut" + cut + ".h5");
+            Path checkpoint = TrainingOutputs.sibling(out, ".ckpt");
+            CliRun interrupted = trainFineTune(out, "--interrupt-after-epoch", Integer.toString(cut));
+            assertEquals(1, interrupted.exitCode(), interrupted.err());
+            assertTrue(interrupted.err().contains("interrupted after epoch " + cut), interrupted.err());
+            assertTrue(Files.exists(checkpoint), "the checkpoint of epoch " + cut + " stays");
+            assertFalse(Files.exists(out), "no model from an interrupted run");
+            assertEquals(1 + cut, Files.readAllLines(TrainingOutputs.sibling(out, ".history.csv")).size());
+            trainFineTune(out).usageError("holds an interrupted run: continue it with --resume");
+            if (cut == 2) { // a crash between the CSV row of epoch 3 and its checkpoint leaves a row to drop
+                Files.writeString(TrainingOutputs.sibling(out, ".history.csv"), "2,a row the checkpoint never saw\n",
+                        StandardOpenOption.APPEND);
+            }
+
+            CliRun resumed = trainFineTune(out, "--resume").succeeded();
+            assertTrue(resumed.out().contains("resuming after epoch " + cut + " from " + checkpoint), resumed.out());
+            assertFalse(Files.exists(checkpoint), "the finished run deletes its checkpoint");
+            List<Weight> expected = KerasH5.load(straight).weights();
+            List<Weight> actual = KerasH5.load(out).weights();
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(expected.get(i).path(), actual.get(i).path());
+                assertArrayEquals(expected.get(i).value().toArray(), actual.get(i).value().toArray(), 0f,
+                        expected.get(i).path() + " after resuming from epoch " + cut);
+            }
+            assertEquals(metrics(TrainingOutputs.sibling(straight, ".history.csv")),
+                    metrics(TrainingOutputs.sibling(out, ".history.csv")), "history after resuming from epoch " + cut);
+        }
+    }
+
+    /** The history CSV's header and rows without the columns of time ({@code seconds}, {@code images_per_second}). */
+    private static List<List<String>> metrics(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = List.of(lines.getFirst().split(","));
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : lines) {
+            String[] cells = line.split(",", -1);
+            List<String> kept = new ArrayList<>();
+            for (int c = 0; c < cells.length; c++) {
+                if (!List.of("seconds", "images_per_second").contains(header.get(c))) {
+                    kept.add(cells[c]);
+                }
+            }
+            rows.add(kept);
+        }
+        assertEquals(6, rows.size(), "a header and 5 epochs: " + lines);
+        return rows;
+    }
+
+    @Test
+    void resumeNamesAMissingCorruptOrMismatchedCheckpoint() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("bad-resume")).resolve("colours.h5");
+        Path checkpoint = TrainingOutputs.sibling(out, ".ckpt");
+        trainFineTune(out, "--resume").failedOn(checkpoint, "no such checkpoint to --resume from");
+        Path other = dir.resolve("bad-resume/elsewhere.ckpt");
+        trainFineTune(out, "--resume", other.toString()).failedOn(other, "no such checkpoint");
+
+        assertEquals(1, trainFineTune(out, "--interrupt-after-epoch", "1").exitCode());
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--epochs", "4", "--batch", "8",
+                "--feature-layers", "conv1_relu", "--out", out.toString(), "--resume")
+                .usageError("the checkpoint's feature-extraction phase has 3 epochs, this run asks for 4");
+        trainFineTune(out, "--resume", "--seed", "2").usageError("batch size 8 and seed 1, this one 8 and 2");
+        trainFineTune(out, "--resume", "--mode", "scratch").usageError("phases [feature-extraction], --mode runs [fine-tune]");
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        Files.write(checkpoint, Arrays.copyOf(bytes, bytes.length / 2));
+        trainFineTune(out, "--resume").failedOn(checkpoint, "cannot --resume from it: it is truncated");
+        Files.writeString(checkpoint, "not a checkpoint");
+        trainFineTune(out, "--resume").failedOn(checkpoint, "not a transfer4j checkpoint");
     }
 
     @Test
