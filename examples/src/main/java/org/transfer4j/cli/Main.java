@@ -38,6 +38,8 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = switch (e) {
                 case TrainingDivergedException diverged -> diverged.getMessage();
+                // train's loop names the epoch, step and first non-finite parameter; MODEL.ckpt keeps the last good epoch
+                case org.transfer4j.train.TrainingDivergedException diverged -> "transfer4j: " + oneLine(diverged.getMessage());
                 // These messages already start with the file.
                 case KerasImportException bad -> "transfer4j: " + oneLine(bad.getMessage());
                 case ImageDecodeException bad -> "transfer4j: " + oneLine(bad.getMessage());

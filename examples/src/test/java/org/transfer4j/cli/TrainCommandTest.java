@@ -197,6 +197,20 @@ class TrainCommandTest {
         trainFineTune(out, "--resume").failedOn(checkpoint, "not a transfer4j checkpoint");
     }
 
+    /** A head rate of 1e30 blows the logits up on the first steps: one line naming where, exit 1, no model written. */
+    @Test
+    void aDivergingRunStopsWithOneLineNamingTheEpochAndStep() throws IOException {
+        Path out = dir.resolve("nan/colours.h5");
+        Files.createDirectories(out.getParent());
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode",
+                "feature-extraction", "--epochs", "3", "--lr", "1e30", "--batch", "8", "--out", out.toString());
+        assertEquals(1, run.exitCode(), run.err());
+        String err = run.err().strip();
+        assertTrue(err.startsWith("transfer4j: ") && err.contains("epoch") && err.contains("step")
+                && !err.contains("\tat "), err);
+        assertFalse(Files.exists(out), "no model from a diverged run");
+    }
+
     @Test
     void featureExtractionAloneLearnsTheColours() throws IOException {
         Path out = dir.resolve("fe.h5");
