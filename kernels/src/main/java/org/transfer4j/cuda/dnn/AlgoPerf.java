@@ -12,7 +12,7 @@ import java.util.List;
  * queries and {@code Find} fill. The three structs have one layout (cudnn_cnn.h, cuDNN 9):
  * <pre>
  *   algo (enum, int) @0, status (cudnnStatus_t) @4, time (float, ms) @8, [pad 4],
- *   memory (size_t, bytes) @16, determinism (int) @24, mathType (int) @28, reserved int[3] @32; 48 bytes
+ *   memory (size_t, bytes) @16, determinism (int) @24, mathType (int) @28, reserved int[3] @32, [pad 4]; 48 bytes, 8-aligned
  * </pre>
  *
  * @param algo        the algorithm's enum value
@@ -29,7 +29,8 @@ public record AlgoPerf(int algo, int status, float timeMs, long memory, int dete
             ValueLayout.JAVA_INT.withName("algo"), ValueLayout.JAVA_INT.withName("status"),
             ValueLayout.JAVA_FLOAT.withName("time"), MemoryLayout.paddingLayout(4),
             ValueLayout.JAVA_LONG.withName("memory"), ValueLayout.JAVA_INT.withName("determinism"),
-            ValueLayout.JAVA_INT.withName("mathType"), MemoryLayout.sequenceLayout(3, ValueLayout.JAVA_INT).withName("reserved"));
+            ValueLayout.JAVA_INT.withName("mathType"), MemoryLayout.sequenceLayout(3, ValueLayout.JAVA_INT).withName("reserved"),
+            MemoryLayout.paddingLayout(4));   // the struct is 8-aligned (size_t): 44 bytes of fields round up to 48
 
     /** Reads {@code count} structs from {@code array}. */
     public static List<AlgoPerf> read(MemorySegment array, int count) {

@@ -5,9 +5,9 @@ public enum ConvDirection {
     /** {@code y = conv(x, w)}: cudnnConvolutionFwdAlgo_t, {@code cudnnGetConvolutionForwardAlgorithm_v7}. */
     FORWARD("CUDNN_CONVOLUTION_FWD_ALGO_", CudnnConstants.FWD_ALGOS),
     /** {@code dx from dy and w}: cudnnConvolutionBwdDataAlgo_t, {@code cudnnGetConvolutionBackwardDataAlgorithm_v7}. */
-    BACKWARD_DATA("CUDNN_CONVOLUTION_BWD_DATA_", CudnnConstants.BWD_DATA_ALGOS),
+    BACKWARD_DATA("CUDNN_CONVOLUTION_BWD_DATA_ALGO_", CudnnConstants.BWD_DATA_ALGOS),
     /** {@code dw from x and dy}: cudnnConvolutionBwdFilterAlgo_t, {@code cudnnGetConvolutionBackwardFilterAlgorithm_v7}. */
-    BACKWARD_FILTER("CUDNN_CONVOLUTION_BWD_FILTER_", CudnnConstants.BWD_FILTER_ALGOS);
+    BACKWARD_FILTER("CUDNN_CONVOLUTION_BWD_FILTER_ALGO_", CudnnConstants.BWD_FILTER_ALGOS);
 
     private final String prefix;
     private final String[] names;

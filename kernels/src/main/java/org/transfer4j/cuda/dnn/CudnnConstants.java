@@ -37,9 +37,9 @@ public final class CudnnConstants {
     static final String[] FWD_ALGOS = {"IMPLICIT_GEMM", "IMPLICIT_PRECOMP_GEMM", "GEMM", "DIRECT", "FFT",
         "FFT_TILING", "WINOGRAD", "WINOGRAD_NONFUSED"};
     /** cudnnConvolutionBwdDataAlgo_t names by value (0..5). */
-    static final String[] BWD_DATA_ALGOS = {"ALGO_0", "ALGO_1", "FFT", "FFT_TILING", "WINOGRAD", "WINOGRAD_NONFUSED"};
+    static final String[] BWD_DATA_ALGOS = {"0", "1", "FFT", "FFT_TILING", "WINOGRAD", "WINOGRAD_NONFUSED"};
     /** cudnnConvolutionBwdFilterAlgo_t names by value (0..6). */
-    static final String[] BWD_FILTER_ALGOS = {"ALGO_0", "ALGO_1", "FFT", "ALGO_3", "WINOGRAD", "WINOGRAD_NONFUSED", "FFT_TILING"};
+    static final String[] BWD_FILTER_ALGOS = {"0", "1", "FFT", "3", "WINOGRAD", "WINOGRAD_NONFUSED", "FFT_TILING"};
     /** {@code CUDNN_CONVOLUTION_FWD_ALGO_COUNT} = 8, {@code ..._BWD_DATA_ALGO_COUNT} = 6, {@code ..._BWD_FILTER_ALGO_COUNT} = 7. */
     static final int FWD_ALGO_COUNT = 8, BWD_DATA_ALGO_COUNT = 6, BWD_FILTER_ALGO_COUNT = 7;
 
