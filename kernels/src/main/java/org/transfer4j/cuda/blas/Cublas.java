@@ -10,6 +10,7 @@ import java.util.Map;
 import org.transfer4j.cuda.ffm.Downcall;
 import org.transfer4j.cuda.ffm.NativeLibrary;
 import org.transfer4j.cuda.ffm.NativeLibraryLoader;
+import org.transfer4j.cuda.ffm.Prototype;
 
 /**
  * cuBLAS, bound through FFM: one {@code cublasHandle_t} per CUDA stream (created on first use with
@@ -68,6 +69,11 @@ public final class Cublas implements AutoCloseable {
         sgemm = library.downcall(CublasFunctions.SGEMM);
         sgemmStridedBatched = library.downcall(CublasFunctions.SGEMM_STRIDED_BATCHED);
         gemmEx = library.downcall(CublasFunctions.GEMM_EX);
+    }
+
+    /** The C prototypes of every cuBLAS function this class calls (for signature checks). */
+    public static List<Prototype> prototypes() {
+        return CublasFunctions.ALL;
     }
 
     /** The library in use. */

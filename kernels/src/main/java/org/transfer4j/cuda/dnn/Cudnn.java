@@ -4,10 +4,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.transfer4j.cuda.ffm.Downcall;
 import org.transfer4j.cuda.ffm.NativeLibrary;
 import org.transfer4j.cuda.ffm.NativeLibraryLoader;
+import org.transfer4j.cuda.ffm.Prototype;
 
 /**
  * cuDNN 9 through FFM: one {@code cudnnHandle_t} per CUDA stream (created on first use, bound with
@@ -83,6 +85,11 @@ public final class Cudnn implements AutoCloseable {
     public Cudnn(NativeLibrary library) {
         this.library = library;
         this.fn = new Fns(library);
+    }
+
+    /** The C prototypes of every cuDNN function the bindings call (for signature checks). */
+    public static List<Prototype> prototypes() {
+        return CudnnFunctions.ALL;
     }
 
     /** The library in use. */
