@@ -5,7 +5,6 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,10 +168,5 @@ public record Prototype(String returnType, String name, List<String> parameters)
     @Override
     public String toString() {
         return returnType + " " + name + "(" + String.join(", ", parameters) + ")";
-    }
-
-    /** The parameter at {@code index}, if any (for messages). */
-    public Optional<String> parameter(int index) {
-        return index >= 0 && index < parameters.size() ? Optional.of(parameters.get(index)) : Optional.empty();
     }
 }
