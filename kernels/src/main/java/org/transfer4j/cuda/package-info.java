@@ -19,7 +19,8 @@
  *
  * <p>On top of these: {@link org.transfer4j.cuda.driver} (JCuda: device, primary context, streams,
  * events, module loading of these PTX texts, checked launches) and {@link org.transfer4j.cuda.memory}
- * (the caching device allocator, pinned host buffers). The cuBLAS/cuDNN bindings (Java FFM) come next;
- * see {@code docs/ARCHITECTURE.md}, "Facts about the CUDA libraries".
+ * (the caching device allocator, pinned host buffers); {@link org.transfer4j.cuda.ffm},
+ * {@link org.transfer4j.cuda.blas} and {@link org.transfer4j.cuda.dnn} bind cuBLAS and cuDNN through Java FFM
+ * (see {@code docs/ARCHITECTURE.md}, "Facts about the CUDA libraries").
  */
 package org.transfer4j.cuda;

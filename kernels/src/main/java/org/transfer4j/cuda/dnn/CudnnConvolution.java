@@ -1,0 +1,150 @@
+package org.transfer4j.cuda.dnn;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+/**
+ * cuDNN convolutions on NHWC fp32 tensors described by a {@link ConvPlan}: forward
+ * {@code x (N,inH,inW,C), w (OC,KH,KW,C/groups) -> y (N,OH,OW,OC)}, backward data
+ * {@code dy, w -> dx (N,inH,inW,C)} and backward filter {@code x, dy -> dw (OC,KH,KW,C/groups)}, where
+ * {@code inH x inW} is the input after the plan's pre-pad. Filters are KRSC ({@link FilterLayout}).
+ *
+ * <p>Algorithms: on the first call for a (plan, direction, math) key the {@code *_v7} heuristic query
+ * runs and {@link AlgoSelector} picks the best result whose workspace fits the {@link AlgoCache}'s
+ * limit; the choice is cached. The convolution descriptor then gets the chosen result's math type.
+ *
+ * <p>TF32: on by default, as PyTorch's {@code torch.backends.cudnn.allow_tf32}: the descriptor gets
+ * {@code CUDNN_DEFAULT_MATH}, which lets cuDNN use TF32 tensor cores for fp32 on Ampere and later; off
+ * gives {@code CUDNN_FMA_MATH}, plain fp32 FMA (PyTorch maps the flag the same way).
+ *
+ * <p>Outputs are written with {@code beta = 0} ({@code y = conv}); gradients are written, not
+ * accumulated: the backend adds them into {@code grad} itself.
+ */
+public final class CudnnConvolution {
+
+    /** 256 MiB: enough for the fast algorithms of the convolutions in MobileNetV2 and ResNet50 at batch 64. */
+    public static final long DEFAULT_WORKSPACE_LIMIT = 256L << 20;
+
+    private final Cudnn cudnn;
+    private final AlgoCache cache;
+    private final boolean tf32;
+
+    /** TF32 on, workspace limit {@link #DEFAULT_WORKSPACE_LIMIT}. */
+    public CudnnConvolution(Cudnn cudnn) {
+        this(cudnn, new AlgoCache(DEFAULT_WORKSPACE_LIMIT), true);
+    }
+
+    public CudnnConvolution(Cudnn cudnn, AlgoCache cache, boolean tf32) {
+        this.cudnn = cudnn;
+        this.cache = cache;
+        this.tf32 = tf32;
+    }
+
+    /** The algorithm cache. */
+    public AlgoCache cache() {
+        return cache;
+    }
+
+    /** {@code y = conv(x, w)}; returns the algorithm used. */
+    public AlgoPerf forward(long stream, ConvPlan plan, long x, long w, long y, DeviceWorkspace workspace) {
+        MemorySegment h = cudnn.handle(stream);
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            ConvDescs s = set(d, plan);
+            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, ConvDirection.FORWARD, tf32),
+                    () -> query(ConvDirection.FORWARD, arena, (n, count, out) -> (int) cudnn.fn.fwdAlgo.handle()
+                            .invokeExact(h, s.x, s.w, s.conv, s.y, n, count, out)));
+            d.setMathType(s.conv, perf.mathType());
+            long ws = workspace.reserve(perf.memory());
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
+            cudnn.check("cudnnConvolutionForward(" + plan + ", " + ConvDirection.FORWARD.algoName(perf.algo()) + ")",
+                    () -> (int) cudnn.fn.convForward.handle().invokeExact(h, one, s.x, addr(x), s.w, addr(w), s.conv, perf.algo(),
+                            addr(ws), perf.memory(), zero, s.y, addr(y)));
+            return perf;
+        }
+    }
+
+    /** {@code dx} = gradient of the (pre-padded) input from {@code dy} and {@code w}; returns the algorithm used. */
+    public AlgoPerf backwardData(long stream, ConvPlan plan, long w, long dy, long dx, DeviceWorkspace workspace) {
+        MemorySegment h = cudnn.handle(stream);
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            ConvDescs s = set(d, plan);
+            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, ConvDirection.BACKWARD_DATA, tf32),
+                    () -> query(ConvDirection.BACKWARD_DATA, arena, (n, count, out) -> (int) cudnn.fn.bwdDataAlgo.handle()
+                            .invokeExact(h, s.w, s.y, s.conv, s.x, n, count, out)));
+            d.setMathType(s.conv, perf.mathType());
+            long ws = workspace.reserve(perf.memory());
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
+            cudnn.check("cudnnConvolutionBackwardData(" + plan + ", " + ConvDirection.BACKWARD_DATA.algoName(perf.algo()) + ")",
+                    () -> (int) cudnn.fn.convBackwardData.handle().invokeExact(h, one, s.w, addr(w), s.y, addr(dy), s.conv,
+                            perf.algo(), addr(ws), perf.memory(), zero, s.x, addr(dx)));
+            return perf;
+        }
+    }
+
+    /** {@code dw} (KRSC) = gradient of the filter from {@code x} (pre-padded) and {@code dy}; returns the algorithm used. */
+    public AlgoPerf backwardFilter(long stream, ConvPlan plan, long x, long dy, long dw, DeviceWorkspace workspace) {
+        MemorySegment h = cudnn.handle(stream);
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            ConvDescs s = set(d, plan);
+            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, ConvDirection.BACKWARD_FILTER, tf32),
+                    () -> query(ConvDirection.BACKWARD_FILTER, arena, (n, count, out) -> (int) cudnn.fn.bwdFilterAlgo.handle()
+                            .invokeExact(h, s.x, s.y, s.conv, s.w, n, count, out)));
+            d.setMathType(s.conv, perf.mathType());
+            long ws = workspace.reserve(perf.memory());
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
+            cudnn.check("cudnnConvolutionBackwardFilter(" + plan + ", " + ConvDirection.BACKWARD_FILTER.algoName(perf.algo()) + ")",
+                    () -> (int) cudnn.fn.convBackwardFilter.handle().invokeExact(h, one, s.x, addr(x), s.y, addr(dy), s.conv,
+                            perf.algo(), addr(ws), perf.memory(), zero, s.w, addr(dw)));
+            return perf;
+        }
+    }
+
+    /**
+     * cuDNN's own output shape for {@code plan} ({@code cudnnGetConvolution2dForwardOutputDim}) as
+     * {@code {n, c, h, w}}: a check that the descriptors agree with core's shape rule.
+     */
+    public int[] outputDim(ConvPlan plan) {
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            ConvDescs s = set(d, plan);
+            MemorySegment dims = arena.allocate(ValueLayout.JAVA_INT, 4);
+            cudnn.check("cudnnGetConvolution2dForwardOutputDim(" + plan + ")", () -> (int) cudnn.fn.convOutputDim.handle().invokeExact(
+                    s.conv, s.x, s.w, dims.asSlice(0), dims.asSlice(4), dims.asSlice(8), dims.asSlice(12)));
+            return dims.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** The four descriptors of one convolution. */
+    private record ConvDescs(MemorySegment x, MemorySegment w, MemorySegment y, MemorySegment conv) {
+    }
+
+    private ConvDescs set(Descriptors d, ConvPlan plan) {
+        int[] xs = plan.xDescriptor(), ys = plan.yDescriptor(), fs = plan.filterDescriptor();
+        return new ConvDescs(d.tensorNhwc(xs[0], xs[1], xs[2], xs[3]), d.filterNhwc(fs[0], fs[1], fs[2], fs[3]),
+                d.tensorNhwc(ys[0], ys[1], ys[2], ys[3]),
+                d.convolution(plan, tf32 ? CudnnConstants.DEFAULT_MATH : CudnnConstants.FMA_MATH));
+    }
+
+    @FunctionalInterface
+    private interface PerfQuery {
+        int run(int requested, MemorySegment returnedCount, MemorySegment results) throws Throwable;
+    }
+
+    private List<AlgoPerf> query(ConvDirection direction, Arena arena, PerfQuery q) {
+        int requested = direction.algoCount();
+        MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+        MemorySegment results = arena.allocate(AlgoPerf.LAYOUT, requested);
+        String name = switch (direction) {
+            case FORWARD -> "cudnnGetConvolutionForwardAlgorithm_v7";
+            case BACKWARD_DATA -> "cudnnGetConvolutionBackwardDataAlgorithm_v7";
+            case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterAlgorithm_v7";
+        };
+        cudnn.check(name, () -> q.run(requested, count, results));
+        return AlgoPerf.read(results, count.get(ValueLayout.JAVA_INT, 0));
+    }
+
+    private static MemorySegment addr(long address) {
+        return MemorySegment.ofAddress(address);
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * cuDNN 9 through Java FFM, legacy (descriptor) API: {@link org.transfer4j.cuda.dnn.Cudnn} runs
+ * convolution forward / backward-data / backward-filter, pooling, batch normalization and activations
+ * on NHWC tensors. The argument logic is plain Java and tested without a GPU:
+ * {@link org.transfer4j.cuda.dnn.ConvPlan} (descriptor arguments from core's {@code Conv2dSpec},
+ * output shapes that agree with core's rule, the shape key algorithms are cached under),
+ * {@link org.transfer4j.cuda.dnn.PoolPlan}, {@link org.transfer4j.cuda.dnn.FilterLayout} (Keras
+ * HWIO kernels to cuDNN's KRSC and back), {@link org.transfer4j.cuda.dnn.AlgoSelector} and
+ * {@link org.transfer4j.cuda.dnn.AlgoCache}.
+ *
+ * <p>Enum values are those of cuDNN 9.6's {@code cudnn_graph.h}, {@code cudnn_ops.h} and
+ * {@code cudnn_cnn.h} (as stored in github.com/zspace/system.cuda-12.6, include/), collected in
+ * {@link org.transfer4j.cuda.dnn.CudnnConstants}.
+ */
+package org.transfer4j.cuda.dnn;
