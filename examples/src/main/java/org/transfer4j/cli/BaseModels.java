@@ -23,7 +23,8 @@ import org.transfer4j.nn.layers.GlobalPooling2D;
  *       {@code --image-size}, with the weights of a Keras {@code *_notop.h5} given by {@code --weights}
  *       (matched by layer name, strictly), or freshly initialised for {@code --mode scratch};</li>
  *   <li>a Keras full-model file ({@code .h5} or {@code .keras}), e.g. an ImageNet MobileNet: the model cut at
- *       its last feature map (the layer before global pooling), weights and all.</li>
+ *       its last feature map (the layer before global pooling), weights and all; its inputs are preprocessed
+ *       as the file says when transfer4j saved it ({@link KerasModels#preprocessing}), else as MobileNet's.</li>
  * </ul>
  *
  * @param model          the base, output {@code (h,w,c)}
@@ -73,7 +74,7 @@ record BaseModels(Model model, Preprocessing preprocessing, boolean pretrained) 
             throw new FileProblemException(file, "the model takes images of " + cut.input().shapeString()
                     + ", so --image-size " + imageSize + " does not fit it; leave --image-size out");
         }
-        return new BaseModels(cut, Preprocessing.MOBILENET, true);
+        return new BaseModels(cut, KerasModels.preprocessing(file).orElse(Preprocessing.MOBILENET), true);
     }
 
     /**

@@ -40,8 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *       them, the sorted class folder names, as Keras' {@code image_dataset_from_directory} orders them, whose
  *       count must be the model's output size.</li>
  *   <li>Images are decoded, resized (stretched, bilinear) to the model's input height and width, which must be
- *       equal, and scaled by {@code --preprocess} ({@code mobilenet} by default); unreadable files are skipped
- *       and counted.</li>
+ *       equal, and scaled by {@code --preprocess}; without it, as the model was trained when {@code train} saved
+ *       it ({@link KerasH5#PREPROCESSING}), else by {@code mobilenet}. Unreadable files are skipped and counted.</li>
  *   <li>The loss is sparse categorical cross-entropy, from probabilities for a model whose output is a softmax
  *       ({@link SoftmaxOutput}), from logits otherwise.</li>
  * </ul>
@@ -66,8 +66,9 @@ final class EvaluateCommand implements Callable<Integer> {
     private Path data;
 
     @Option(names = "--preprocess", paramLabel = "MODE", converter = Preprocess.Converter.class,
-            description = Preprocess.MODES + "; the default: mobilenet")
-    private Preprocess preprocess = Preprocess.MOBILENET;
+            description = Preprocess.MODES + "; the default: the one the model was trained with when transfer4j "
+                    + "saved it, else mobilenet")
+    private Preprocess preprocess;
 
     @Option(names = "--image-size", paramLabel = "N", description = "image height and width; the model's input "
             + "size, which is fixed, so this only checks it (default: the model's)")
@@ -77,7 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private int batch = 32;
 
     @Option(names = "--json", description = "print one JSON object on one line: accuracy, loss, samples, skipped, "
-            + "classes, per_class (precision, recall, f1, support), confusion (rows: true class)")
+            + "classes, per_class (precision, recall, f1, support), confusion (rows: true class), "
+            + "preprocess (the mode used) and preprocess_from (option, model or default)")
     private boolean json;
 
     @Option(names = "--plot", paramLabel = "DIR", description = "write the confusion matrix as "
@@ -93,6 +95,8 @@ final class EvaluateCommand implements Callable<Integer> {
         int size = imageSize(model);
         int scores = classCount(model);
         Optional<List<String>> saved = KerasModels.classNames(modelOption.file());
+        Preprocess.Choice preprocessing = Preprocess.choose(preprocess, KerasModels.preprocessing(modelOption.file()),
+                Preprocess.MOBILENET, modelOption.file(), spec.commandLine().getErr());
         Path folder = evaluatedFolder();
         ImageFolder images;
         if (saved.isPresent()) {
@@ -111,7 +115,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         ImageDataset.Builder builder = ImageDataset.builder(size);
-        preprocess.preprocessing().ifPresent(builder::preprocessing);
+        preprocessing.mode().preprocessing().ifPresent(builder::preprocessing);
         boolean probabilities = SoftmaxOutput.endsInSoftmax(model);
         Evaluation e = Trainer.evaluate(model, builder.evaluation(images), batch,
                 probabilities ? new SparseCategoricalCrossentropy(false) : null);
@@ -122,9 +126,9 @@ final class EvaluateCommand implements Callable<Integer> {
         Path plot = plotDir == null ? null : plot(e.confusion());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(asJson(e, plot)));
+            out.println(Json.write(asJson(e, preprocessing, plot)));
         } else {
-            printText(e, images, folder, saved.isPresent(), probabilities, size, plot, out);
+            printText(e, images, folder, saved.isPresent(), preprocessing, probabilities, size, plot, out);
         }
         out.flush();
         return 0;
@@ -183,7 +187,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     // ---- the report ---------------------------------------------------------------------------------------
 
-    private static ObjectNode asJson(Evaluation e, Path plot) {
+    private static ObjectNode asJson(Evaluation e, Preprocess.Choice preprocessing, Path plot) {
         ConfusionMatrix m = e.confusion();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("accuracy", e.accuracy());
@@ -207,21 +211,23 @@ final class EvaluateCommand implements Callable<Integer> {
                 r.add(count);
             }
         }
+        o.put("preprocess", preprocessing.mode().optionName());
+        o.put("preprocess_from", preprocessing.source().json());
         if (plot != null) {
             o.put("plot", plot.toString());
         }
         return o;
     }
 
-    private void printText(Evaluation e, ImageFolder images, Path folder, boolean namesFromModel, boolean probabilities,
-                           int size, Path plot, PrintWriter out) {
+    private void printText(Evaluation e, ImageFolder images, Path folder, boolean namesFromModel,
+                           Preprocess.Choice preprocessing, boolean probabilities, int size, Path plot, PrintWriter out) {
         ConfusionMatrix m = e.confusion();
         long correct = 0;
         for (int c = 0; c < m.classes(); c++) {
             correct += m.count(c, c);
         }
-        out.println("model:     " + modelOption.file() + " (" + size + "x" + size + ", --preprocess "
-                + preprocess.name().toLowerCase(Locale.ROOT) + ", loss from "
+        out.println("model:     " + modelOption.file() + " (" + size + "x" + size + ", " + preprocessing.describe()
+                + ", loss from "
                 + (probabilities ? "probabilities: softmax output" : "logits") + ")");
         out.println("data:      " + folder + " (" + images.size() + " images, " + m.classes() + " classes from the "
                 + (namesFromModel ? "model" : "class folders") + ")");

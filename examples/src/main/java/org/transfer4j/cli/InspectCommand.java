@@ -79,6 +79,7 @@ final class InspectCommand implements Callable<Integer> {
             ArrayNode names = o.putArray("classNames");
             info.classNames().forEach(names::add);
         }
+        info.savedPreprocessing().ifPresent(p -> o.put("preprocess", Preprocess.of(p).optionName()));
         return o;
     }
 
@@ -184,6 +185,9 @@ final class InspectCommand implements Callable<Integer> {
             List<String> names = new ArrayList<>();
             report.get("classNames").forEach(n -> names.add(n.asText()));
             out.println("classes:  " + names.size() + " (" + String.join(", ", names) + ")");
+        }
+        if (report.has("preprocess")) {
+            out.println("preprocess: " + report.get("preprocess").asText() + " (as trained; evaluate and predict default to it)");
         }
         out.println();
         List<String[]> rows = new ArrayList<>();

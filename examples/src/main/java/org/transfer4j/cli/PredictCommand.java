@@ -36,7 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
  *   <li>{@code --model MODEL.h5 [--preprocess MODE] [--top K] [--json] IMAGE...}: classifies images. Each is
  *       decoded and resized to the model's input height and width as Keras' {@code load_img(target_size=...)}
  *       does (nearest neighbour, whole image), preprocessed, and run; the K highest scores of its
- *       {@code (classes)} output are printed, with the ImageNet class names when there are 1000 classes.</li>
+ *       {@code (classes)} output are printed, with the ImageNet class names when there are 1000 classes.
+ *       Without {@code --preprocess}, images are preprocessed as the model was trained when {@code train} saved
+ *       it ({@link org.transfer4j.keras.KerasH5#PREPROCESSING}), else not at all; the report says which.</li>
  *   <li>{@code --model MODEL.h5 --input X.npy --output Y.npy}: a raw tensor {@code x (N, ...input shape) -> y
  *       (N, ...output shape)}, float32, with no preprocessing.</li>
  * </ul>
@@ -60,15 +62,17 @@ final class PredictCommand implements Callable<Integer> {
     private ModelFileOption modelOption;
 
     @Option(names = "--preprocess", paramLabel = "MODE", converter = Preprocess.Converter.class,
-            description = Preprocess.MODES + "; the default: none")
-    private Preprocess preprocess = Preprocess.NONE;
+            description = Preprocess.MODES + "; the default: the one the model was trained with when transfer4j "
+                    + "saved it, else none")
+    private Preprocess preprocess;
 
     @Option(names = "--top", paramLabel = "K", description = "how many classes to print per image (default: ${DEFAULT-VALUE}, "
             + "or all of a model with fewer)")
     private int top = 5;
 
-    @Option(names = "--json", description = "print one JSON object on one line: the predictions, each with its image "
-            + "and its top classes (index, label, probability)")
+    @Option(names = "--json", description = "print one JSON object on one line: preprocess (the mode used), "
+            + "preprocess_from (option, model or default) and the predictions, each with its image and its top classes "
+            + "(index, label, probability)")
     private boolean json;
 
     @Option(names = "--input", paramLabel = "X.npy", description = "a NumPy array (N, ...the model's input shape) to run "
@@ -163,6 +167,8 @@ final class PredictCommand implements Callable<Integer> {
                     + " --output Y.npy");
         }
         int classes = out[0];
+        Preprocess.Choice preprocessing = Preprocess.choose(preprocess, KerasModels.preprocessing(modelOption.file()),
+                Preprocess.NONE, modelOption.file(), spec.commandLine().getErr());
         int k = top;
         if (k > classes) {
             // The default asks for 5; a model of fewer classes gives them all. Asking for more is an error.
@@ -175,16 +181,16 @@ final class PredictCommand implements Callable<Integer> {
         for (int from = 0; from < images.size(); from += BATCH) {
             List<Path> batch = images.subList(from, Math.min(images.size(), from + BATCH));
             Tensor pixels = Images.readBatch(batch, in[0], in[1], Resize.NEAREST);
-            float[] scores = model.predict(preprocess.apply(pixels)).toArray();
+            float[] scores = model.predict(preprocessing.mode().apply(pixels)).toArray();
             for (int n = 0; n < batch.size(); n++) {
                 results.add(highest(scores, n * classes, classes, k));
             }
         }
         PrintWriter printer = spec.commandLine().getOut();
         if (json) {
-            printer.println(Json.write(asJson(results)));
+            printer.println(Json.write(asJson(preprocessing, results)));
         } else {
-            printText(results, printer);
+            printText(preprocessing, results, printer);
         }
     }
 
@@ -198,8 +204,10 @@ final class PredictCommand implements Callable<Integer> {
                 .toList();
     }
 
-    private ObjectNode asJson(List<List<Guess>> results) {
+    private ObjectNode asJson(Preprocess.Choice preprocessing, List<List<Guess>> results) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("preprocess", preprocessing.mode().optionName());
+        o.put("preprocess_from", preprocessing.source().json());
         ArrayNode predictions = o.putArray("predictions");
         for (int i = 0; i < results.size(); i++) {
             ObjectNode image = predictions.addObject();
@@ -215,7 +223,9 @@ final class PredictCommand implements Callable<Integer> {
         return o;
     }
 
-    private void printText(List<List<Guess>> results, PrintWriter out) {
+    private void printText(Preprocess.Choice preprocessing, List<List<Guess>> results, PrintWriter out) {
+        out.println("model: " + modelOption.file() + " (" + preprocessing.describe() + ")");
+        out.println();
         for (int i = 0; i < results.size(); i++) {
             out.println(images.get(i));
             List<String[]> rows = new ArrayList<>();

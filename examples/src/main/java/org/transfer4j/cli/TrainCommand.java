@@ -239,7 +239,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "; resume with the options and data of the interrupted run");
         }
         Evaluation evaluation = training.evaluate(val);
-        TrainingOutputs outputs = new TrainingOutputs(out, transfer.model(), classes);
+        TrainingOutputs outputs = new TrainingOutputs(out, transfer.model(), classes, preprocessing);
         outputs.write(training.history(), evaluation);
         Files.deleteIfExists(checkpointFile); // the run is done: nothing left to resume
         log.printf(Locale.ROOT, "validation: accuracy %.4f, loss %.4f on %d images%n", evaluation.accuracy(),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.keras.KerasH5;
 import org.transfer4j.nn.Model;
 import org.transfer4j.plots.ConfusionMatrixPlot;
@@ -14,7 +15,8 @@ import org.transfer4j.train.Evaluation;
 import org.transfer4j.train.History;
 
 /**
- * What {@code train} leaves beside {@code MODEL.h5}: the model (Keras 2 layout, with its class names), and
+ * What {@code train} leaves beside {@code MODEL.h5}: the model (Keras 2 layout, with its class names and the
+ * preprocessing its inputs were trained with, which {@code evaluate} and {@code predict} then use), and
  * {@code MODEL.history.csv} (written epoch by epoch during training), {@code MODEL.training-curves.png},
  * {@code MODEL.learning-rate.png}, {@code MODEL.confusion-matrix.png} (validation). Each file is written to
  * a temporary file and renamed, so an interrupted run leaves no half-written file.
@@ -23,12 +25,14 @@ final class TrainingOutputs {
     private final Path model;
     private final Model network;
     private final List<String> classNames;
+    private final Preprocessing preprocessing;
     private final List<Path> written = new ArrayList<>();
 
-    TrainingOutputs(Path model, Model network, List<String> classNames) {
+    TrainingOutputs(Path model, Model network, List<String> classNames, Preprocessing preprocessing) {
         this.model = model;
         this.network = network;
         this.classNames = List.copyOf(classNames);
+        this.preprocessing = java.util.Objects.requireNonNull(preprocessing, "preprocessing");
     }
 
     List<String> classNames() {
@@ -36,7 +40,7 @@ final class TrainingOutputs {
     }
 
     void write(History history, Evaluation validation) throws IOException {
-        KerasH5.save(network, model, classNames);
+        KerasH5.save(network, model, classNames, preprocessing);
         written.add(model);
         written.add(sibling(model, ".history.csv"));
         written.add(write(new TrainingCurvesPlot(history), sibling(model, ".training-curves.png")));

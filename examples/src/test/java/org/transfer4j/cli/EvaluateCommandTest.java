@@ -123,7 +123,10 @@ class EvaluateCommandTest {
     void aSoftmaxModelOnClassFoldersGivesTheHandComputedReport() throws IOException {
         Path data = colours(dir.resolve("data"));
         JsonNode o = json("--model", save(colourModel(true, false), null).toString(), "--data", data.toString());
-        assertEquals(List.of("accuracy", "loss", "samples", "skipped", "classes", "per_class", "confusion"), fieldNames(o));
+        assertEquals(List.of("accuracy", "loss", "samples", "skipped", "classes", "per_class", "confusion", "preprocess",
+                "preprocess_from"), fieldNames(o));
+        assertEquals("mobilenet", o.get("preprocess").asText());
+        assertEquals("default", o.get("preprocess_from").asText());
         assertEquals(5.0 / 6, o.get("accuracy").asDouble(), 1e-12);
         assertEquals((5 * RIGHT + WRONG) / 6, o.get("loss").asDouble(), 1e-5);
         assertEquals(6, o.get("samples").asInt());
@@ -306,6 +309,65 @@ class EvaluateCommandTest {
                 .get("loss").asDouble(), 0);
         double none = json("--model", file, "--data", data.toString(), "--preprocess", "none").get("loss").asDouble();
         assertEquals(510.0 / 6, none, 1e-3);
+    }
+
+    @Test
+    void theTextReportSaysWhichPreprocessingWasUsedAndWhy() throws IOException {
+        Path data = colours(dir.resolve("data"));
+        String file = save(colourModel(false, false), null).toString();
+        assertTrue(CliRun.of("evaluate", "--model", file, "--data", data.toString()).succeeded().out()
+                .contains("(8x8, --preprocess mobilenet by default, loss from logits)"));
+        assertTrue(CliRun.of("evaluate", "--model", file, "--data", data.toString(), "--preprocess", "torch").succeeded()
+                .out().contains("(8x8, --preprocess torch as given, loss from logits)"));
+    }
+
+    /** The colour classifier (logits) saved with the class names in sorted order and {@code preprocessing}. */
+    private Path saveWith(Preprocessing preprocessing) {
+        Path file = dir.resolve("model-" + System.nanoTime() + ".h5");
+        KerasH5.save(colourModel(false, false), file, List.of("green", "red"), preprocessing);
+        return file;
+    }
+
+    @Test
+    void aModelSavedWithItsPreprocessingIsEvaluatedWithItByDefault() throws IOException {
+        // caffe: RGB -> BGR minus (103.939, 116.779, 123.68); the kernel of the class comment gives the logits
+        // (-x0 + x1, x0 - x1). Green (0,255,0) becomes (-103.939, 138.221, -123.68), logits (242.16, -242.16):
+        // margin 484.32. Red (255,0,0) becomes (-103.939, -116.779, 131.32), logits (-12.84, 12.84): margin 25.68.
+        // A right answer costs log(1 + e^-margin); the red image in green/ costs 25.68 + log(1 + e^-25.68).
+        double caffeLoss = (2 * Math.log1p(Math.exp(-484.32)) + 3 * Math.log1p(Math.exp(-25.68))
+                + 25.68 + Math.log1p(Math.exp(-25.68))) / 6;
+        Path data = colours(dir.resolve("data"));
+        String file = saveWith(Preprocessing.CAFFE).toString();
+
+        JsonNode byDefault = json("--model", file, "--data", data.toString());
+        assertEquals("caffe", byDefault.get("preprocess").asText());
+        assertEquals("model", byDefault.get("preprocess_from").asText());
+        assertEquals(caffeLoss, byDefault.get("loss").asDouble(), 1e-4);
+        assertEquals(5.0 / 6, byDefault.get("accuracy").asDouble(), 1e-12);
+
+        JsonNode given = json("--model", file, "--data", data.toString(), "--preprocess", "caffe");
+        assertEquals("option", given.get("preprocess_from").asText());
+        assertEquals(given.get("loss").asDouble(), byDefault.get("loss").asDouble(), 0);
+        assertEquals(given.get("accuracy").asDouble(), byDefault.get("accuracy").asDouble(), 0);
+
+        String text = CliRun.of("evaluate", "--model", file, "--data", data.toString()).succeeded().out();
+        assertTrue(text.contains("(8x8, --preprocess caffe from the model, loss from logits)"), text);
+    }
+
+    @Test
+    void anExplicitPreprocessingOtherThanTheModelsIsUsedWithAWarning() throws IOException {
+        Path data = colours(dir.resolve("data"));
+        Path file = saveWith(Preprocessing.CAFFE);
+        CliRun run = CliRun.of("evaluate", "--model", file.toString(), "--data", data.toString(), "--preprocess",
+                "mobilenet", "--json");
+        assertEquals(0, run.exitCode(), run::err);
+        assertEquals("transfer4j: warning: --preprocess mobilenet differs from caffe, the preprocessing " + file
+                + " was trained with", run.err().stripTrailing());
+        JsonNode o = JSON.readTree(run.out());
+        assertEquals("mobilenet", o.get("preprocess").asText());
+        assertEquals("option", o.get("preprocess_from").asText());
+        // the mobilenet figures of the class comment, not caffe's
+        assertEquals((5 * RIGHT + WRONG) / 6, o.get("loss").asDouble(), 1e-5);
     }
 
     @Test

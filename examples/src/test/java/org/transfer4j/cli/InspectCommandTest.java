@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.keras.KerasH5;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Sequential;
@@ -165,6 +166,24 @@ class InspectCommandTest {
         KerasH5.save(model, plain);
         assertFalse(CliRun.of("inspect", plain.toString()).succeeded().out().contains("classes:"));
         assertFalse(JSON.readTree(CliRun.of("inspect", "--json", plain.toString()).succeeded().out()).has("classNames"));
+    }
+
+    @Test
+    void aModelSavedWithItsPreprocessingShowsIt(@TempDir Path dir) throws IOException {
+        Model model = new Sequential("tiny", new int[] {4, 4, 3}, new GlobalAveragePooling2D().named("gap"),
+                new Dense(2).activation("softmax").named("out"));
+        Path file = dir.resolve("tiny.h5");
+        KerasH5.save(model, file, List.of("cat", "dog"), Preprocessing.CAFFE);
+        String text = CliRun.of("inspect", file.toString()).succeeded().out();
+        assertTrue(text.contains("\npreprocess: caffe (as trained"), text);
+        assertEquals("caffe", JSON.readTree(CliRun.of("inspect", "--json", file.toString()).succeeded().out())
+                .get("preprocess").asText());
+
+        Path classesOnly = dir.resolve("classes-only.h5");
+        KerasH5.save(model, classesOnly, List.of("cat", "dog"));
+        assertFalse(CliRun.of("inspect", classesOnly.toString()).succeeded().out().contains("preprocess"));
+        assertFalse(JSON.readTree(CliRun.of("inspect", "--json", classesOnly.toString()).succeeded().out())
+                .has("preprocess"));
     }
 
     @Test

@@ -15,10 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.keras.KerasH5;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Sequential;
@@ -103,6 +105,8 @@ class TrainCommandTest {
         }
         Model saved = KerasH5.load(out);
         assertArrayEquals(new int[] {2}, saved.output().shape(), "two classes");
+        assertEquals(Optional.of(Preprocessing.MOBILENET), KerasH5.preprocessing(out),
+                "a base file that names no preprocessing is taken for MobileNet's, and the model says so");
         assertTrue(run.out().contains("of 2 training") || run.out().contains("24 training"), run.out());
     }
 
@@ -249,6 +253,21 @@ class TrainCommandTest {
         JsonNode phase = lastJsonLine(run.out()).get("phases").get(0);
         assertFalse(phase.get("cached").asBoolean(), phase.toString());
         assertTrue(run.out().contains("not cached: feature caching is off"), run.out());
+    }
+
+    @Test
+    void theBasesSavedPreprocessingIsTrainedWithAndSavedForEvaluate() throws IOException {
+        // The tiny base saved as transfer4j saves a classifier trained on a caffe-preprocessed base: train reads it
+        // from the --base file and writes it into the model, and evaluate then uses it without --preprocess.
+        Path caffeBase = dir.resolve("caffe_net.h5");
+        KerasH5.save(KerasH5.load(baseFile), caffeBase,
+                java.util.stream.IntStream.range(0, 10).mapToObj(i -> "c" + i).toList(), Preprocessing.CAFFE);
+        Path out = dir.resolve("caffe-colours.h5");
+        CliRun.of("train", "--data", data.toString(), "--base", caffeBase.toString(), "--mode", "feature-extraction",
+                "--no-augment", "--epochs", "1", "--batch", "8", "--out", out.toString()).succeeded();
+        assertEquals(Optional.of(Preprocessing.CAFFE), KerasH5.preprocessing(out));
+        String report = CliRun.of("evaluate", "--model", out.toString(), "--data", data.toString()).succeeded().out();
+        assertTrue(report.contains("--preprocess caffe from the model"), report);
     }
 
     @Test

@@ -8,9 +8,12 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.nn.Model;
 
 /**
@@ -34,6 +37,12 @@ public final class KerasH5 {
      * read only the attributes they know, so Keras' {@code load_model} ignores it.
      */
     public static final String CLASS_NAMES = "transfer4j_class_names";
+    /**
+     * The root attribute in which transfer4j stores the input preprocessing a classifier was trained with: the
+     * lower-case name of a {@link Preprocessing} ({@code "mobilenet"}, {@code "caffe"}, {@code "torch"}), one
+     * string. Keras ignores it, as it does {@value #CLASS_NAMES}.
+     */
+    public static final String PREPROCESSING = "transfer4j_preprocessing";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private KerasH5() {
@@ -70,7 +79,8 @@ public final class KerasH5 {
                 try {
                     JsonNode json = KerasConfig.parse(config);
                     return new KerasFileInfo(file, version, backend, true, KerasConfig.className(json),
-                            topLayerNames(json), classNames(file, hdf).orElse(List.of()));
+                            topLayerNames(json), classNames(file, hdf).orElse(List.of()),
+                            preprocessing(file, hdf).orElse(null));
                 } catch (KerasImportException e) {
                     throw new KerasImportException(file + ": " + e.getMessage(), e);
                 }
@@ -79,7 +89,8 @@ public final class KerasH5 {
             if (names == null) {
                 throw noKerasContent(file);
             }
-            return new KerasFileInfo(file, version, backend, false, null, names, classNames(file, hdf).orElse(List.of()));
+            return new KerasFileInfo(file, version, backend, false, null, names, classNames(file, hdf).orElse(List.of()),
+                    preprocessing(file, hdf).orElse(null));
         });
     }
 
@@ -100,7 +111,7 @@ public final class KerasH5 {
     public static KerasSaveReport save(Model model, Path path) {
         java.util.Objects.requireNonNull(model, "model");
         java.util.Objects.requireNonNull(path, "path");
-        return KerasH5Writer.save(model, path, null);
+        return KerasH5Writer.save(model, path, null, null);
     }
 
     /**
@@ -119,7 +130,57 @@ public final class KerasH5 {
         java.util.Objects.requireNonNull(model, "model");
         java.util.Objects.requireNonNull(path, "path");
         java.util.Objects.requireNonNull(classNames, "classNames");
-        return KerasH5Writer.save(model, path, classNames);
+        return KerasH5Writer.save(model, path, classNames, null);
+    }
+
+    /**
+     * As {@link #save(Model, Path, List)}, and stores the preprocessing the classifier's inputs need (the one it
+     * was trained with) in the root attribute {@value #PREPROCESSING}, which {@link #preprocessing(Path)} reads
+     * back, so that evaluating or running the model later scales images as training did.
+     *
+     * <pre>
+     * KerasH5.save(model, Path.of("flowers.h5"), classNames, Preprocessing.CAFFE);   // a ResNet50 base
+     * Preprocessing p = KerasH5.preprocessing(Path.of("flowers.h5")).orElse(Preprocessing.MOBILENET);
+     * </pre>
+     *
+     * @throws KerasExportException as {@link #save(Model, Path, List)} does; nothing is written
+     */
+    public static KerasSaveReport save(Model model, Path path, List<String> classNames, Preprocessing preprocessing) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(path, "path");
+        java.util.Objects.requireNonNull(classNames, "classNames");
+        java.util.Objects.requireNonNull(preprocessing, "preprocessing");
+        return KerasH5Writer.save(model, path, classNames, preprocessing);
+    }
+
+    /**
+     * The preprocessing a file saved by {@link #save(Model, Path, List, Preprocessing)} holds, or empty for a
+     * file without it (every file Keras writes, and transfer4j's files saved without one).
+     *
+     * @throws KerasImportException when the attribute is there but is not one string naming a {@link Preprocessing}
+     *                              in lower case ({@code mobilenet}, {@code caffe}, {@code torch})
+     */
+    public static Optional<Preprocessing> preprocessing(Path file) {
+        return read(file, hdf -> preprocessing(file, hdf));
+    }
+
+    private static Optional<Preprocessing> preprocessing(Path file, HdfFile hdf) {
+        String name = stringAttribute(file, hdf, PREPROCESSING);
+        if (name == null) {
+            return Optional.empty();
+        }
+        for (Preprocessing p : Preprocessing.values()) {
+            if (preprocessingName(p).equals(name)) {
+                return Optional.of(p);
+            }
+        }
+        throw KerasImportException.of(file, "attribute '" + PREPROCESSING + "' is '" + abbreviate(name)
+                + "', not one of " + Arrays.stream(Preprocessing.values()).map(KerasH5::preprocessingName).toList());
+    }
+
+    /** How {@code p} is written in {@value #PREPROCESSING}: its name in lower case ({@code "caffe"}). */
+    static String preprocessingName(Preprocessing p) {
+        return p.name().toLowerCase(Locale.ROOT);
     }
 
     /**

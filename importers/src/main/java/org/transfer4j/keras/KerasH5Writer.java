@@ -20,12 +20,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.keras.KerasLayerConfigs.NotDescribable;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.Model;
@@ -35,7 +37,8 @@ import org.transfer4j.nn.Weight;
  * Writes a model as a Keras 2 full-model {@code .h5} file (tf.keras 2's {@code save_model_to_hdf5}), with jhdf:
  * <pre>
  * /                      keras_version, backend, model_config (JSON; absent when the model has no Keras description),
- *                        transfer4j_class_names (JSON array; only when class names are given, ignored by Keras)
+ *                        transfer4j_class_names (JSON array; only when class names are given, ignored by Keras),
+ *                        transfer4j_preprocessing ("mobilenet", "caffe" or "torch"; only when given, ignored by Keras)
  *   model_weights/       layer_names (the layers with weights, in model.layers order), backend, keras_version
  *     conv1/             weight_names = [conv1/kernel:0]
  *       conv1/kernel:0   float32 dataset (3, 3, 3, 8)
@@ -93,8 +96,11 @@ final class KerasH5Writer {
     private KerasH5Writer() {
     }
 
-    /** Writes the file; {@code classNames} may be null (no class-names attribute). */
-    static KerasSaveReport save(Model model, Path path, List<String> classNames) {
+    /**
+     * Writes the file; {@code classNames} and {@code preprocessing} may each be null (no class-names or
+     * preprocessing attribute).
+     */
+    static KerasSaveReport save(Model model, Path path, List<String> classNames, Preprocessing preprocessing) {
         Path target = path.toAbsolutePath().normalize();
         if (Files.isDirectory(target)) {
             throw KerasExportException.of(target, "is a folder; give the path of the .h5 file to write");
@@ -104,7 +110,14 @@ final class KerasH5Writer {
             throw KerasExportException.of(target, "its folder does not exist");
         }
         Config config = config(model);
-        String classNamesJson = classNames == null ? null : classNamesJson(model, classNames, target);
+        // transfer4j's own root attributes (name -> string value), written and checked alike.
+        Map<String, String> extras = new LinkedHashMap<>();
+        if (classNames != null) {
+            extras.put(KerasH5.CLASS_NAMES, classNamesJson(model, classNames, target));
+        }
+        if (preprocessing != null) {
+            extras.put(KerasH5.PREPROCESSING, KerasH5.preprocessingName(preprocessing));
+        }
         List<LayerGroup> groups = plan(model, target);
         Path temp;
         try {
@@ -114,8 +127,8 @@ final class KerasH5Writer {
         }
         boolean moved = false;
         try {
-            write(temp, config, classNamesJson, groups, target);
-            check(temp, config, classNamesJson, groups, target);
+            write(temp, config, extras, groups, target);
+            check(temp, config, extras, groups, target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } catch (IOException e) {
@@ -279,16 +292,15 @@ final class KerasH5Writer {
      * group written here holds a dataset: there is no group for a layer without weights (see the class
      * comment), and a model without weights has no dataset, so nothing comes after the (absent) data.
      */
-    private static void write(Path temp, Config config, String classNamesJson, List<LayerGroup> groups, Path target) {
+    private static void write(Path temp, Config config, Map<String, String> extras, List<LayerGroup> groups,
+                              Path target) {
         try (WritableHdfFile hdf = HdfFile.write(temp)) {
             hdf.putAttribute("keras_version", KERAS_VERSION);
             hdf.putAttribute("backend", BACKEND);
             if (config.json() != null) {
                 hdf.putAttribute(KerasH5.MODEL_CONFIG, config.json());
             }
-            if (classNamesJson != null) {
-                hdf.putAttribute(KerasH5.CLASS_NAMES, classNamesJson);
-            }
+            extras.forEach(hdf::putAttribute);
             WritableGroup weights = hdf.putGroup(KerasWeightGroup.MODEL_WEIGHTS);
             H5Output.putStrings(weights, KerasH5.LAYER_NAMES, groups.stream().map(LayerGroup::name).toList(), target);
             weights.putAttribute("backend", BACKEND);
@@ -332,13 +344,16 @@ final class KerasH5Writer {
      * Reads the written file back (names, attributes and declared shapes, no values): guards against a
      * layout jhdf writes but cannot read, before the file replaces anything.
      */
-    private static void check(Path temp, Config config, String classNamesJson, List<LayerGroup> groups, Path target) {
+    private static void check(Path temp, Config config, Map<String, String> extras, List<LayerGroup> groups,
+                              Path target) {
         try (HdfFile hdf = H5Arrays.open(temp)) {
             if (config.json() != null && !config.json().equals(KerasH5.stringAttribute(temp, hdf, KerasH5.MODEL_CONFIG))) {
                 throw KerasExportException.of(target, "the written model_config does not read back as written");
             }
-            if (classNamesJson != null && !classNamesJson.equals(KerasH5.stringAttribute(temp, hdf, KerasH5.CLASS_NAMES))) {
-                throw KerasExportException.of(target, "the written " + KerasH5.CLASS_NAMES + " does not read back as written");
+            for (Map.Entry<String, String> extra : extras.entrySet()) {
+                if (!extra.getValue().equals(KerasH5.stringAttribute(temp, hdf, extra.getKey()))) {
+                    throw KerasExportException.of(target, "the written " + extra.getKey() + " does not read back as written");
+                }
             }
             List<KerasWeightGroup.StoredLayer> stored = KerasWeightGroup.layers(KerasWeightGroup.of(hdf, temp), temp);
             List<String> names = stored.stream().map(KerasWeightGroup.StoredLayer::name).toList();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.nn.Model;
 
 /**
@@ -32,6 +33,14 @@ public final class KerasModels {
      */
     public static Optional<List<String>> classNames(Path file) {
         return isZip(file) ? Optional.empty() : KerasH5.classNames(file);
+    }
+
+    /**
+     * The input preprocessing transfer4j stored with the model ({@link KerasH5#preprocessing}); empty for a file
+     * without it, a {@code .keras} archive included.
+     */
+    public static Optional<Preprocessing> preprocessing(Path file) {
+        return isZip(file) ? Optional.empty() : KerasH5.preprocessing(file);
     }
 
     static boolean isZip(Path file) {
