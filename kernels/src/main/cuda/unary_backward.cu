@@ -13,7 +13,7 @@
 //
 // Semantics follow the CPU backend (core, CpuUnaryKernels.derivative): at a kink the derivative is 0
 // (ReLU at 0, |x| at 0, a clamp bound), LEAKY_RELU at 0 has slope alpha, POW_SCALAR with exponent 2 is
-// 2x exactly. The CPU evaluates exp/tanh/sqrt in double; here they are float (expf, tanhf, sqrtf),
+// 2x exactly. The CPU evaluates exp/tanh/sqrt in double; here they are float (expf, sqrtf),
 // within a few float ulps. The final product dy * f' is rounded once (__fmul_rn).
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
@@ -44,10 +44,13 @@ struct DSqrt { __device__ float operator()(float v) const { return __fdiv_rn(0.5
 struct DAbs  { __device__ float operator()(float v) const { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f); } };
 // erf'(v) = 2/sqrt(pi) e^(-v^2)
 struct DErf  { __device__ float operator()(float v) const { return __fmul_rn(1.1283791670955126f, expf(-__fmul_rn(v, v))); } };
+// tanh'(v) = 1 - tanh^2 v, formed as 4e / (1 + e)^2 with e = e^(-2|v|): 1 - t*t in float loses up to
+// 5 digits where tanh v is near +-1 (the CPU forms it in double); this form keeps float accuracy.
 struct DTanh {
     __device__ float operator()(float v) const {
-        float t = tanhf(v);
-        return __fsub_rn(1.0f, __fmul_rn(t, t));
+        float e = expf(__fmul_rn(-2.0f, fabsf(v)));
+        float d = __fadd_rn(1.0f, e);
+        return __fdiv_rn(__fmul_rn(4.0f, e), __fmul_rn(d, d));
     }
 };
 struct DSigmoid {
