@@ -1,4 +1,5 @@
-// elementwise.cu: float32 elementwise kernels (unary, binary with broadcasting, fill, copy).
+// elementwise.cu: float32 elementwise kernels (unary, binary with broadcasting, fill, copy). Their
+// gradients are in unary_backward.cu.
 //
 // Conventions shared by every kernel in this file:
 // - Tensors are dense float32 buffers in device memory; n is the element count of the output, a
@@ -113,12 +114,33 @@ struct Affine {
     float b;
     __device__ float operator()(float x) const { return __fadd_rn(__fmul_rn(a, x), b); }
 };
+// CLAMP with any bounds (relu and relu6 above are its common cases), NaN stays NaN.
+struct Clamp {
+    float lo;
+    float hi;
+    __device__ float operator()(float x) const { return t4j_min(t4j_max(x, lo), hi); }
+};
+struct LeakyRelu {
+    float slope;
+    __device__ float operator()(float x) const { return x > 0.0f ? x : __fmul_rn(slope, x); }
+};
+struct Erf { __device__ float operator()(float x) const { return erff(x); } };
+// x^a; the exponent 2 is x*x exactly, as the CPU's fast path.
+struct PowScalar {
+    float a;
+    __device__ float operator()(float x) const { return a == 2.0f ? __fmul_rn(x, x) : powf(x, a); }
+};
 struct Add { __device__ float operator()(float u, float v) const { return __fadd_rn(u, v); } };
 struct Sub { __device__ float operator()(float u, float v) const { return __fsub_rn(u, v); } };
 struct Mul { __device__ float operator()(float u, float v) const { return __fmul_rn(u, v); } };
 struct Div { __device__ float operator()(float u, float v) const { return __fdiv_rn(u, v); } };
 struct Max { __device__ float operator()(float u, float v) const { return t4j_max(u, v); } };
 struct Min { __device__ float operator()(float u, float v) const { return t4j_min(u, v); } };
+// u^v (v == 2: u*u exactly); the comparisons give 1 or 0 (masks, no gradient), false with a NaN.
+struct Pow { __device__ float operator()(float u, float v) const { return v == 2.0f ? __fmul_rn(u, u) : powf(u, v); } };
+struct Eq  { __device__ float operator()(float u, float v) const { return u == v ? 1.0f : 0.0f; } };
+struct Gt  { __device__ float operator()(float u, float v) const { return u > v ? 1.0f : 0.0f; } };
+struct Ge  { __device__ float operator()(float u, float v) const { return u >= v ? 1.0f : 0.0f; } };
 
 // ---------------------------------------------------------------------------------------------
 // Unary kernels: x (n) -> y (n), y[i] = f(x[i]).
@@ -149,6 +171,25 @@ extern "C" __global__ void sqrt_f32(long long n, const float* x, float* y) { t4j
 // Grid-stride, block 256.
 extern "C" __global__ void affine_f32(long long n, float a, float b, const float* x, float* y) {
     t4j_unary(n, x, y, Affine{a, b});
+}
+
+// clamp_f32: x (n) -> y (n), y = min(max(x, lo), hi) (UnaryOp.CLAMP), NaN stays NaN.
+// Signature: clamp_f32(long long n, float lo, float hi, const float* x, float* y). Grid-stride, block 256.
+extern "C" __global__ void clamp_f32(long long n, float lo, float hi, const float* x, float* y) {
+    t4j_unary(n, x, y, Clamp{lo, hi});
+}
+// leaky_relu_f32: x (n) -> y (n), y = x if x > 0 else alpha*x (UnaryOp.LEAKY_RELU).
+// Signature: leaky_relu_f32(long long n, float alpha, const float* x, float* y). Grid-stride, block 256.
+extern "C" __global__ void leaky_relu_f32(long long n, float alpha, const float* x, float* y) {
+    t4j_unary(n, x, y, LeakyRelu{alpha});
+}
+// erf_f32: x (n) -> y (n), y = erf x (CUDA's erff, within 2 ulps; the CPU's fit is within 1.2e-7
+// relative). Grid-stride, block 256.
+extern "C" __global__ void erf_f32(long long n, const float* x, float* y) { t4j_unary(n, x, y, Erf()); }
+// pow_scalar_f32: x (n) -> y (n), y = x^a (UnaryOp.POW_SCALAR; a = 2 is x*x exactly).
+// Signature: pow_scalar_f32(long long n, float a, const float* x, float* y). Grid-stride, block 256.
+extern "C" __global__ void pow_scalar_f32(long long n, float a, const float* x, float* y) {
+    t4j_unary(n, x, y, PowScalar{a});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,6 +240,31 @@ extern "C" __global__ void max_bcast_f32(long long n, const Broadcast6 s, const 
 // min_bcast_f32: y = min(a, b), broadcast by s, NaN if either is NaN.
 extern "C" __global__ void min_bcast_f32(long long n, const Broadcast6 s, const float* a, const float* b, float* y) {
     t4j_binary_bcast(n, s, a, b, y, Min());
+}
+
+// pow_f32: y = a^b, same shape (b == 2: a*a exactly).
+extern "C" __global__ void pow_f32(long long n, const float* a, const float* b, float* y) { t4j_binary(n, a, b, y, Pow()); }
+// eq_f32: y = a == b ? 1 : 0, same shape.
+extern "C" __global__ void eq_f32(long long n, const float* a, const float* b, float* y) { t4j_binary(n, a, b, y, Eq()); }
+// gt_f32: y = a > b ? 1 : 0, same shape.
+extern "C" __global__ void gt_f32(long long n, const float* a, const float* b, float* y) { t4j_binary(n, a, b, y, Gt()); }
+// ge_f32: y = a >= b ? 1 : 0, same shape.
+extern "C" __global__ void ge_f32(long long n, const float* a, const float* b, float* y) { t4j_binary(n, a, b, y, Ge()); }
+// pow_bcast_f32: y = a^b, broadcast by s.
+extern "C" __global__ void pow_bcast_f32(long long n, const Broadcast6 s, const float* a, const float* b, float* y) {
+    t4j_binary_bcast(n, s, a, b, y, Pow());
+}
+// eq_bcast_f32: y = a == b ? 1 : 0, broadcast by s.
+extern "C" __global__ void eq_bcast_f32(long long n, const Broadcast6 s, const float* a, const float* b, float* y) {
+    t4j_binary_bcast(n, s, a, b, y, Eq());
+}
+// gt_bcast_f32: y = a > b ? 1 : 0, broadcast by s.
+extern "C" __global__ void gt_bcast_f32(long long n, const Broadcast6 s, const float* a, const float* b, float* y) {
+    t4j_binary_bcast(n, s, a, b, y, Gt());
+}
+// ge_bcast_f32: y = a >= b ? 1 : 0, broadcast by s.
+extern "C" __global__ void ge_bcast_f32(long long n, const Broadcast6 s, const float* a, const float* b, float* y) {
+    t4j_binary_bcast(n, s, a, b, y, Ge());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * <p>The GPU-independent base:
  * <ul>
  *   <li>the kernels themselves, in {@code kernels/src/main/cuda/<family>.cu} (one file per family:
- *       {@code elementwise.cu} so far), compiled by {@code kernels/scripts/build-ptx.sh} to PTX
+ *       see {@code kernels/README.md}), compiled by {@code kernels/scripts/build-ptx.sh} to PTX
  *       resources {@code org/transfer4j/cuda/ptx/<family>.sm90.ptx} ({@code nvcc -arch=compute_90})
  *       and {@code <family>.sm75.ptx} ({@code compute_75}), checked in, each headed by the SHA-256 of
  *       its source;</li>

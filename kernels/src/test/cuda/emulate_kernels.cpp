@@ -1,0 +1,549 @@
+// emulate_kernels.cpp: runs the kernels of kernels/src/main/cuda on the CPU through emulate.h and
+// compares them with plain reference loops written from the formulas (the CPU backend's semantics),
+// on small shapes with odd sizes, NaN and infinities. Each family is compiled into its own namespace.
+// Usage: emulate_kernels <family>   prints "<family>: <k> checks passed" and exits 0, or prints each
+//                                   mismatch and exits 1;
+//        emulate_kernels random-values <seed> <counter> <n>   prints uniform_f32 (low -2, high 3) then
+//                                   normal_f32 (mean 0.5, std 2) as float bits in hex, one per line,
+//                                   for KernelEmulationTest to compare with core's Generator.
+#include "emulate.h"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace elementwise_k {
+#include "../../main/cuda/elementwise.cu"
+}
+namespace unary_backward_k {
+#include "../../main/cuda/unary_backward.cu"
+}
+namespace reduce_k {
+#include "../../main/cuda/reduce.cu"
+}
+namespace softmax_xent_k {
+#include "../../main/cuda/softmax_xent.cu"
+}
+namespace layout_k {
+#include "../../main/cuda/layout.cu"
+}
+namespace gather_k {
+#include "../../main/cuda/gather.cu"
+}
+namespace random_k {
+#include "../../main/cuda/random.cu"
+}
+namespace optim_k {
+#include "../../main/cuda/optim.cu"
+}
+namespace bias_act_k {
+#include "../../main/cuda/bias_act.cu"
+}
+namespace depthwise_k {
+#include "../../main/cuda/depthwise.cu"
+}
+
+using Vec = std::vector<float>;
+static int checks = 0;
+static int failures = 0;
+static const float NaN = std::numeric_limits<float>::quiet_NaN();
+static const float Inf = std::numeric_limits<float>::infinity();
+
+// Equal when both NaN, or both equal, or within rel*max(|a|,|b|) + abs.
+static bool close(double got, double want, double rel, double abs) {
+    if (std::isnan(got) || std::isnan(want)) {
+        return std::isnan(got) && std::isnan(want);
+    }
+    if (std::isinf(got) || std::isinf(want)) {
+        return got == want;
+    }
+    return std::fabs(got - want) <= rel * std::fmax(std::fabs(got), std::fabs(want)) + abs;
+}
+
+static void expect(const std::string& what, const Vec& got, const std::vector<double>& want, double rel = 1e-5,
+                   double abs = 1e-6) {
+    ++checks;
+    if (got.size() != want.size()) {
+        std::printf("FAIL %s: %zu values, expected %zu\n", what.c_str(), got.size(), want.size());
+        ++failures;
+        return;
+    }
+    int shown = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+        if (!close(got[i], want[i], rel, abs)) {
+            if (shown++ < 5) {
+                std::printf("FAIL %s[%zu]: got %.9g, expected %.9g\n", what.c_str(), i, got[i], want[i]);
+            }
+        }
+    }
+    failures += shown > 0;
+}
+
+static void expectExact(const std::string& what, const Vec& got, const Vec& want) {
+    std::vector<double> w(want.begin(), want.end());
+    expect(what, got, w, 0.0, 0.0);
+}
+
+// Deterministic values in [lo, hi).
+static Vec values(size_t n, unsigned seed, float lo = -3.0f, float hi = 3.0f) {
+    Vec v(n);
+    unsigned s = seed * 2654435761u + 12345u;
+    for (auto& x : v) {
+        s = s * 1664525u + 1013904223u;
+        x = lo + (hi - lo) * (float)((s >> 8) & 0xFFFFFF) / 16777216.0f;
+    }
+    return v;
+}
+
+static dim3 grid1(long long n, unsigned cap = 3) {   // a small cap so that the grid-stride loops wrap
+    long long g = (n + 255) / 256;
+    return dim3((unsigned)(g < cap ? (g < 1 ? 1 : g) : cap));
+}
+
+// ---- elementwise ------------------------------------------------------------------------------------
+static void testElementwise() {
+    using namespace elementwise_k;
+    Vec x = values(1000, 1);
+    x[3] = NaN;
+    x[4] = Inf;
+    x[5] = 0.0f;
+    long long n = (long long)x.size();
+    Vec y(n);
+    std::vector<double> want(n);
+    T4J_LAUNCH_SEQ(relu6_f32, grid1(n), dim3(256), n, x.data(), y.data());
+    for (long long i = 0; i < n; ++i) want[i] = std::isnan(x[i]) ? NAN : std::min(std::max((double)x[i], 0.0), 6.0);
+    expect("relu6_f32", y, want, 0, 0);
+    T4J_LAUNCH_SEQ(clamp_f32, grid1(n), dim3(256), n, -0.5f, 1.5f, x.data(), y.data());
+    for (long long i = 0; i < n; ++i) want[i] = std::isnan(x[i]) ? NAN : std::min(std::max((double)x[i], -0.5), 1.5);
+    expect("clamp_f32", y, want, 0, 0);
+    T4J_LAUNCH_SEQ(leaky_relu_f32, grid1(n), dim3(256), n, 0.2f, x.data(), y.data());
+    for (long long i = 0; i < n; ++i) want[i] = x[i] > 0 ? x[i] : 0.2f * x[i];
+    expect("leaky_relu_f32", y, want, 0, 0);
+    T4J_LAUNCH_SEQ(pow_scalar_f32, grid1(n), dim3(256), n, 3.0f, x.data(), y.data());
+    for (long long i = 0; i < n; ++i) want[i] = std::pow((double)x[i], 3.0);
+    expect("pow_scalar_f32", y, want, 1e-6, 0);
+    T4J_LAUNCH_SEQ(erf_f32, grid1(n), dim3(256), n, x.data(), y.data());
+    for (long long i = 0; i < n; ++i) want[i] = std::erf((double)x[i]);
+    expect("erf_f32", y, want, 1e-6, 1e-7);
+    // a (2,3,5) + b (3,1): broadcast strides right-aligned in 6 dimensions
+    Vec a = values(30, 2), b = values(3, 3);
+    Broadcast6 s = {{1, 1, 1, 2, 3, 5}, {0, 0, 0, 15, 5, 1}, {0, 0, 0, 0, 1, 0}};
+    Vec yb(30);
+    std::vector<double> wb(30);
+    T4J_LAUNCH_SEQ(sub_bcast_f32, grid1(30), dim3(256), 30LL, s, a.data(), b.data(), yb.data());
+    for (int i = 0; i < 2; ++i) for (int j = 0; j < 3; ++j) for (int k = 0; k < 5; ++k)
+        wb[(i * 3 + j) * 5 + k] = a[(i * 3 + j) * 5 + k] - b[j];
+    expect("sub_bcast_f32", yb, wb, 0, 0);
+    T4J_LAUNCH_SEQ(ge_bcast_f32, grid1(30), dim3(256), 30LL, s, a.data(), b.data(), yb.data());
+    for (int i = 0; i < 30; ++i) wb[i] = a[i] >= b[(i / 5) % 3] ? 1 : 0;
+    expect("ge_bcast_f32", yb, wb, 0, 0);
+    Vec p(3), q = {2.0f, 0.5f, 2.0f}, base = {-1.5f, 4.0f, 3.0f};
+    T4J_LAUNCH_SEQ(pow_f32, dim3(1), dim3(256), 3LL, base.data(), q.data(), p.data());
+    expect("pow_f32", p, {2.25, 2.0, 9.0}, 0, 0);
+}
+
+// ---- unary_backward -----------------------------------------------------------------------------
+static void testUnaryBackward() {
+    using namespace unary_backward_k;
+    Vec x = values(777, 4, -4.0f, 4.0f);
+    x[0] = 0.0f;
+    x[1] = 6.0f;
+    x[2] = NaN;
+    Vec xp = values(777, 5, 0.1f, 5.0f);   // positive inputs for log, sqrt, pow
+    Vec dy = values(777, 6);
+    long long n = 777;
+    using K = void (*)(long long, float, float, const float*, const float*, float*);
+    struct Case { const char* name; K k; float alpha, beta; bool positive; std::function<double(double, double, double)> d; };
+    std::vector<Case> cases = {
+        {"neg", neg_backward_f32, 0, 0, false, [](double, double, double) { return -1.0; }},
+        {"exp", exp_backward_f32, 0, 0, false, [](double v, double, double) { return std::exp(v); }},
+        {"log", log_backward_f32, 0, 0, true, [](double v, double, double) { return 1 / v; }},
+        {"sqrt", sqrt_backward_f32, 0, 0, true, [](double v, double, double) { return 0.5 / std::sqrt(v); }},
+        {"abs", abs_backward_f32, 0, 0, false, [](double v, double, double) { return v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0; }},
+        {"erf", erf_backward_f32, 0, 0, false, [](double v, double, double) { return 2 / std::sqrt(M_PI) * std::exp(-v * v); }},
+        {"tanh", tanh_backward_f32, 0, 0, false, [](double v, double, double) { double t = std::tanh(v); return 1 - t * t; }},
+        {"sigmoid", sigmoid_backward_f32, 0, 0, false, [](double v, double, double) { double s = 1 / (1 + std::exp(-v)); return s * (1 - s); }},
+        {"clamp", clamp_backward_f32, 0, 6, false, [](double v, double a, double b) { return v > a && v < b ? 1.0 : 0.0; }},
+        {"leaky_relu", leaky_relu_backward_f32, 0.3f, 0, false, [](double v, double a, double) { return v > 0 ? 1.0 : a; }},
+        {"pow_scalar", pow_scalar_backward_f32, 2.5f, 0, true, [](double v, double a, double) { return a * std::pow(v, a - 1); }},
+        {"pow_scalar2", pow_scalar_backward_f32, 2.0f, 0, false, [](double v, double, double) { return 2 * v; }},
+        {"affine", affine_backward_f32, -1.5f, 7, false, [](double, double a, double) { return a; }},
+    };
+    for (auto& c : cases) {
+        const Vec& in = c.positive ? xp : x;
+        Vec dx(n);
+        std::vector<double> want(n);
+        T4J_LAUNCH_SEQ(c.k, grid1(n), dim3(256), n, c.alpha, c.beta, in.data(), dy.data(), dx.data());
+        for (long long i = 0; i < n; ++i) {
+            double v = in[i];
+            // a NaN input: NaN for the smooth functions; the masks (abs, clamp) give 0, leaky_relu alpha,
+            // neg and affine their constant, as the comparisons in the lambdas do (CpuUnaryKernels.derivative)
+            want[i] = dy[i] * c.d(v, c.alpha, c.beta);
+        }
+        expect(std::string(c.name) + "_backward_f32", dx, want, 1e-5, 1e-7);
+    }
+}
+
+// ---- reduce -----------------------------------------------------------------------------------------
+static double combine(int op, double a, double b) {
+    if (op == 0) return a + b;
+    if (std::isnan(a) || std::isnan(b)) return NAN;
+    return op == 1 ? std::max(a, b) : std::min(a, b);
+}
+static double identity(int op) { return op == 0 ? 0.0 : op == 1 ? -INFINITY : INFINITY; }
+
+static void testReduce() {
+    using namespace reduce_k;
+    using RowsK = void (*)(long long, long long, long long, const float*, float*);
+    using ColsK = void (*)(long long, long long, long long, long long, const float*, float*);
+    RowsK rowsK[3] = {reduce_rows_sum_f32, reduce_rows_max_f32, reduce_rows_min_f32};
+    ColsK colsK[3] = {reduce_cols_sum_f32, reduce_cols_max_f32, reduce_cols_min_f32};
+    const char* names[3] = {"sum", "max", "min"};
+    struct Shape { long long rows, n, chunk; };
+    for (Shape sh : {Shape{5, 1000, 1000}, Shape{3, 37, 37}, Shape{4, 1, 1}, Shape{2, 1000, 96}}) {
+        Vec x = values(sh.rows * sh.n, 7);
+        if (sh.n > 100) x[1 * sh.n + 17] = NaN;   // row 1 has a NaN: sum and max/min give NaN
+        for (int op = 0; op < 3; ++op) {
+            long long chunks = (sh.n + sh.chunk - 1) / sh.chunk;
+            Vec y(sh.rows * chunks);
+            T4J_LAUNCH(rowsK[op], dim3(sh.rows > 3 ? 3 : sh.rows, chunks), dim3(64), sh.rows, sh.n, sh.chunk, x.data(), y.data());
+            if (chunks > 1) {   // second pass over the partials
+                Vec y2(sh.rows);
+                T4J_LAUNCH(rowsK[op], dim3(2, 1), dim3(64), sh.rows, chunks, chunks, y.data(), y2.data());
+                y = y2;
+            }
+            std::vector<double> want(sh.rows);
+            for (long long r = 0; r < sh.rows; ++r) {
+                double acc = identity(op);
+                for (long long i = 0; i < sh.n; ++i) acc = combine(op, acc, x[r * sh.n + i]);
+                want[r] = acc;
+            }
+            expect(std::string("reduce_rows_") + names[op] + "_f32 rows=" + std::to_string(sh.rows) + " n="
+                   + std::to_string(sh.n) + " chunk=" + std::to_string(sh.chunk), y, want, 1e-6, 1e-5);
+        }
+    }
+    struct CShape { long long outer, n, cols, chunk; };
+    for (CShape sh : {CShape{3, 77, 45, 77}, CShape{1, 1000, 5, 128}, CShape{2, 1, 33, 1}}) {
+        Vec x = values(sh.outer * sh.n * sh.cols, 8);
+        if (sh.n > 100) x[17 * sh.cols + 3] = NaN;   // column 3 has a NaN
+        for (int op = 0; op < 3; ++op) {
+            long long chunks = (sh.n + sh.chunk - 1) / sh.chunk;
+            dim3 g((unsigned)((sh.cols + 31) / 32), (unsigned)chunks, (unsigned)(sh.outer > 2 ? 2 : sh.outer));
+            Vec y(sh.outer * chunks * sh.cols);
+            T4J_LAUNCH(colsK[op], g, dim3(32, 8), sh.outer, sh.n, sh.cols, sh.chunk, x.data(), y.data());
+            if (chunks > 1) {
+                Vec y2(sh.outer * sh.cols);
+                dim3 g2((unsigned)((sh.cols + 31) / 32), 1, (unsigned)sh.outer);
+                T4J_LAUNCH(colsK[op], g2, dim3(32, 8), sh.outer, chunks, sh.cols, chunks, y.data(), y2.data());
+                y = y2;
+            }
+            std::vector<double> want(sh.outer * sh.cols);
+            for (long long o = 0; o < sh.outer; ++o)
+                for (long long c = 0; c < sh.cols; ++c) {
+                    double acc = identity(op);
+                    for (long long r = 0; r < sh.n; ++r) acc = combine(op, acc, x[(o * sh.n + r) * sh.cols + c]);
+                    want[o * sh.cols + c] = acc;
+                }
+            expect(std::string("reduce_cols_") + names[op] + "_f32 outer=" + std::to_string(sh.outer) + " n="
+                   + std::to_string(sh.n) + " cols=" + std::to_string(sh.cols), y, want, 1e-6, 1e-5);
+        }
+    }
+}
+
+// ---- softmax_xent -----------------------------------------------------------------------------------
+static void testSoftmaxXent() {
+    using namespace softmax_xent_k;
+    for (long long classes : {37LL, 1000LL, 1LL}) {
+        long long rows = 7;
+        Vec z = values(rows * classes, 9, -20.0f, 20.0f), t(rows * classes, 0.0f);
+        for (long long r = 0; r < rows; ++r) {
+            t[r * classes + (r * 5) % classes] = 0.75f;                      // a soft target
+            t[r * classes + (r * 5 + 1) % classes] += 0.25f;
+        }
+        if (classes > 2) {
+            z[2 * classes + 20 % classes] = -Inf;   // masked logit, target 0 there: finite loss
+            t[2 * classes + 20 % classes] = 0.0f;
+            t[2 * classes + 10] = 1.0f - t[2 * classes + 0] - t[2 * classes + 1];
+        }
+        Vec loss(rows), probs(rows * classes);
+        T4J_LAUNCH(softmax_xent_forward_f32, dim3(1), dim3(128), rows, classes, z.data(), t.data(), loss.data(), probs.data());
+        std::vector<double> wl(rows), wp(rows * classes);
+        for (long long r = 0; r < rows; ++r) {
+            double m = -INFINITY, sum = 0, l = 0;
+            for (long long c = 0; c < classes; ++c) m = std::max(m, (double)z[r * classes + c]);
+            for (long long c = 0; c < classes; ++c) sum += std::exp(z[r * classes + c] - m);
+            for (long long c = 0; c < classes; ++c) {
+                double logp = z[r * classes + c] - m - std::log(sum);
+                wp[r * classes + c] = std::exp(logp);
+                if (t[r * classes + c] != 0) l -= t[r * classes + c] * logp;
+            }
+            wl[r] = l;
+        }
+        expect("softmax_xent_forward_f32 loss C=" + std::to_string(classes), loss, wl, 1e-6, 1e-6);
+        expect("softmax_xent_forward_f32 probs C=" + std::to_string(classes), probs, wp, 1e-6, 1e-9);
+        Vec g = values(rows, 10), dz(rows * classes);
+        long long n = rows * classes;
+        T4J_LAUNCH_SEQ(softmax_xent_backward_f32, grid1(n), dim3(256), n, classes, g.data(), probs.data(), t.data(), dz.data());
+        std::vector<double> wd(n);
+        for (long long i = 0; i < n; ++i) wd[i] = ((double)probs[i] - t[i]) * g[i / classes];
+        expect("softmax_xent_backward_f32 C=" + std::to_string(classes), dz, wd, 1e-6, 1e-7);
+    }
+    Vec z = {1.0f, NaN, 2.0f}, t = {0, 0, 1}, loss(1), probs(3);
+    T4J_LAUNCH(softmax_xent_forward_f32, dim3(1), dim3(32), 1LL, 3LL, z.data(), t.data(), loss.data(), probs.data());
+    expect("softmax_xent_forward_f32 NaN logit", {loss[0], probs[0], probs[2]}, {NAN, NAN, NAN});
+}
+
+// ---- layout -----------------------------------------------------------------------------------------
+static void testLayout() {
+    using namespace layout_k;
+    // permute x (2,3,4) to y (4,2,3): y[k,i,j] = x[i,j,k] through strided_copy_f32 (source strides permuted)
+    Vec x = values(24, 11), y(24);
+    Strided6 s = {{1, 1, 1, 4, 2, 3}, {0, 0, 0, 1, 12, 4}, {0, 0, 0, 6, 3, 1}};
+    T4J_LAUNCH_SEQ(strided_copy_f32, dim3(1), dim3(256), 24LL, s, x.data(), y.data());
+    Vec want(24);
+    for (int i = 0; i < 2; ++i) for (int j = 0; j < 3; ++j) for (int k = 0; k < 4; ++k) want[(k * 2 + i) * 3 + j] = x[(i * 3 + j) * 4 + k];
+    expectExact("strided_copy_f32 permute", y, want);
+    // fill the interior window [1,3) x [1,4) of a (4,5) tensor
+    Vec f(20, 0.0f);
+    Strided6 w = {{1, 1, 1, 1, 2, 3}, {0}, {0, 0, 0, 0, 5, 1}};
+    T4J_LAUNCH_SEQ(strided_fill_f32, dim3(1), dim3(256), 6LL, w, 7.0f, f.data() + 6);
+    Vec wf(20, 0.0f);
+    for (int r = 1; r < 3; ++r) for (int c = 1; c < 4; ++c) wf[r * 5 + c] = 7.0f;
+    expectExact("strided_fill_f32 window", f, wf);
+    // pad (2,3,4,5) by top 1, bottom 2, left 0, right 3 with value -1, then crop back
+    int N = 2, H = 3, W = 4, C = 5, top = 1, left = 0, OH = H + 3, OW = W + 3;
+    Vec xin = values(N * H * W * C, 12), padded(N * OH * OW * C), back(N * H * W * C);
+    long long np = (long long)padded.size(), nx = (long long)xin.size();
+    T4J_LAUNCH_SEQ(pad_nhwc_f32, grid1(np), dim3(256), np, H, W, C, OH, OW, top, left, -1.0f, xin.data(), padded.data());
+    Vec wp(np);
+    for (int b = 0; b < N; ++b) for (int oy = 0; oy < OH; ++oy) for (int ox = 0; ox < OW; ++ox) for (int c = 0; c < C; ++c) {
+        int iy = oy - top, ix = ox - left;
+        wp[((b * OH + oy) * OW + ox) * C + c] = iy >= 0 && iy < H && ix >= 0 && ix < W ? xin[((b * H + iy) * W + ix) * C + c] : -1.0f;
+    }
+    expectExact("pad_nhwc_f32", padded, wp);
+    T4J_LAUNCH_SEQ(crop_nhwc_f32, grid1(nx), dim3(256), nx, H, W, C, OH, OW, top, left, padded.data(), back.data());
+    expectExact("crop_nhwc_f32", back, xin);
+    // concat a (2,3,5) and b (2,4,5) along axis 1 -> (2,7,5), then slice b back out
+    Vec a = values(30, 13), bb = values(40, 14), cat(70), sl(40);
+    T4J_LAUNCH_SEQ(concat_f32, dim3(1), dim3(256), 30LL, 15LL, 35LL, 0LL, a.data(), cat.data());
+    T4J_LAUNCH_SEQ(concat_f32, dim3(1), dim3(256), 40LL, 20LL, 35LL, 15LL, bb.data(), cat.data());
+    Vec wc(70);
+    for (int o = 0; o < 2; ++o) for (int j = 0; j < 7; ++j) for (int k = 0; k < 5; ++k)
+        wc[(o * 7 + j) * 5 + k] = j < 3 ? a[(o * 3 + j) * 5 + k] : bb[(o * 4 + j - 3) * 5 + k];
+    expectExact("concat_f32", cat, wc);
+    T4J_LAUNCH_SEQ(slice_f32, dim3(1), dim3(256), 40LL, 35LL, 20LL, 15LL, cat.data(), sl.data());
+    expectExact("slice_f32", sl, bb);
+    // transpose (3,37,45) -> (3,45,37): tiles at the edges, grid-stride over the batch (grid z = 2)
+    int B = 3, R = 37, Cc = 45;
+    Vec tx = values(B * R * Cc, 15), ty(B * R * Cc), wt(B * R * Cc);
+    T4J_LAUNCH(transpose_f32, dim3((Cc + 31) / 32, (R + 31) / 32, 2), dim3(32, 8), (long long)B, R, Cc, tx.data(), ty.data());
+    for (int b = 0; b < B; ++b) for (int i = 0; i < R; ++i) for (int j = 0; j < Cc; ++j) wt[(b * Cc + j) * R + i] = tx[(b * R + i) * Cc + j];
+    expectExact("transpose_f32", ty, wt);
+}
+
+// ---- gather -----------------------------------------------------------------------------------------
+static void testGather() {
+    using namespace gather_k;
+    // x (3,5,4) along axis 1, indices {4,0,4,2}: y (3,4,4); scatter_add back with the repeated index 4
+    long long outer = 3, size = 5, inner = 4, count = 4;
+    std::vector<int> idx = {4, 0, 4, 2};
+    Vec x = values(outer * size * inner, 16), y(outer * count * inner);
+    long long n = outer * count * inner;
+    T4J_LAUNCH_SEQ(gather_f32, grid1(n), dim3(256), n, count, size, inner, idx.data(), x.data(), y.data());
+    Vec wy(n);
+    for (long long o = 0; o < outer; ++o) for (long long j = 0; j < count; ++j) for (long long k = 0; k < inner; ++k)
+        wy[(o * count + j) * inner + k] = x[(o * size + idx[j]) * inner + k];
+    expectExact("gather_f32", y, wy);
+    Vec dy = values(n, 17), dx(outer * size * inner, 0.0f);
+    T4J_LAUNCH(scatter_add_f32, dim3(1), dim3(64), n, count, size, inner, idx.data(), dy.data(), dx.data());
+    std::vector<double> wd(dx.size(), 0.0);
+    for (long long o = 0; o < outer; ++o) for (long long j = 0; j < count; ++j) for (long long k = 0; k < inner; ++k)
+        wd[(o * size + idx[j]) * inner + k] += dy[(o * count + j) * inner + k];
+    expect("scatter_add_f32", dx, wd, 1e-6, 1e-7);
+}
+
+// ---- optim: reference loops transcribed from the Backend Javadoc, in float ---------------------------
+static void testOptim() {
+    using namespace optim_k;
+    long long n = 301;
+    Vec g = values(n, 18);
+    g[7] = 0.0f;
+    for (int variant = 0; variant < 3; ++variant) {   // no buffer; momentum; nesterov
+        Vec p = values(n, 19), u = values(n, 20, -0.1f, 0.1f), pr = p, ur = u;
+        float mu = 0.9f, a = -0.01f, st = 1.0f, l2 = 1e-3f, d = 2e-4f;
+        T4J_LAUNCH_SEQ(sgd_update_f32, grid1(n), dim3(256), n, mu, a, st, variant == 2 ? 1 : 0, l2, d, p.data(), g.data(),
+                       variant == 0 ? nullptr : u.data());
+        for (long long i = 0; i < n; ++i) {
+            float gi = g[i] + l2 * pr[i];                       // g' = g + l2 p
+            float pi = pr[i] - d * pr[i];                       // p = p - decay p
+            if (variant == 0) {
+                pi = pi + st * (a * gi);
+            } else {
+                ur[i] = mu * ur[i] + a * gi;                    // u = momentum u + gradScale g'
+                pi = pi + st * (variant == 2 ? mu * ur[i] + a * gi : ur[i]);
+            }
+            pr[i] = pi;
+        }
+        expectExact("sgd_update_f32 p variant " + std::to_string(variant), p, pr);
+        if (variant > 0) expectExact("sgd_update_f32 u variant " + std::to_string(variant), u, ur);
+    }
+    {
+        Vec p = values(n, 21), m = values(n, 22, -0.1f, 0.1f), v = values(n, 23, 0.0f, 0.01f);
+        Vec pr = p, mr = m, vr = v;
+        float b1 = 0.9f, b2 = 0.999f, c1 = (float)(1 - 0.9), c2 = (float)(1 - 0.999), step = 1e-3f, eps = 1e-7f, l2 = 0, d = 1e-5f;
+        T4J_LAUNCH_SEQ(adam_update_f32, grid1(n), dim3(256), n, b1, b2, c1, c2, step, eps, l2, d, p.data(), g.data(), m.data(), v.data());
+        for (long long i = 0; i < n; ++i) {
+            float gi = g[i] + l2 * pr[i];
+            float pi = pr[i] - d * pr[i];
+            mr[i] = b1 * mr[i] + c1 * gi;                       // m = beta1 m + (1-beta1) g'
+            vr[i] = b2 * vr[i] + c2 * gi * gi;                  // v = beta2 v + (1-beta2) g'^2
+            pr[i] = pi - step * mr[i] / (sqrtf(vr[i]) + eps);   // p -= stepSize m / (sqrt v + epsHat)
+        }
+        expectExact("adam_update_f32 p", p, pr);
+        expectExact("adam_update_f32 m", m, mr);
+        expectExact("adam_update_f32 v", v, vr);
+    }
+    for (int centred = 0; centred < 2; ++centred) {
+        Vec p = values(n, 24), s = values(n, 25, 0.0f, 0.02f), a = values(n, 26, -0.01f, 0.01f), u = values(n, 27, -0.1f, 0.1f);
+        Vec pr = p, sr = s, ar = a, ur = u;
+        float rho = 0.9f, c = (float)(1 - 0.9), mu = centred ? 0.5f : 0.0f, ei = 1e-7f, eo = 0, ga = 0.01f, st = -1, l2 = 1e-4f, d = 0;
+        T4J_LAUNCH_SEQ(rmsprop_update_f32, grid1(n), dim3(256), n, rho, c, mu, ei, eo, ga, st, l2, d, p.data(), g.data(), s.data(),
+                       centred ? a.data() : nullptr, centred ? u.data() : nullptr);
+        for (long long i = 0; i < n; ++i) {
+            float gi = g[i] + l2 * pr[i];
+            float pi = pr[i] - d * pr[i];
+            sr[i] = rho * sr[i] + c * gi * gi;
+            float sc = sr[i];
+            if (centred) { ar[i] = rho * ar[i] + c * gi; sc = sr[i] - ar[i] * ar[i]; }
+            float inc = ga * gi / (sqrtf(sc + ei) + eo);
+            if (centred) { ur[i] = mu * ur[i] + inc; pi += st * ur[i]; } else { pi += st * inc; }
+            pr[i] = pi;
+        }
+        expectExact("rmsprop_update_f32 p centred=" + std::to_string(centred), p, pr);
+        expectExact("rmsprop_update_f32 s centred=" + std::to_string(centred), s, sr);
+        if (centred) { expectExact("rmsprop_update_f32 a", a, ar); expectExact("rmsprop_update_f32 u", u, ur); }
+    }
+}
+
+// ---- bias_act ---------------------------------------------------------------------------------------
+static void testBiasAct() {
+    using namespace bias_act_k;
+    long long M = 203, C = 37, n = M * C;
+    Vec x = values(n, 28, -8.0f, 8.0f), bias = values(C, 29);
+    x[5] = NaN;
+    Vec y(n), y6(n);
+    T4J_LAUNCH_SEQ(bias_relu_f32, grid1(n), dim3(256), n, C, x.data(), bias.data(), y.data());
+    T4J_LAUNCH_SEQ(bias_relu6_f32, grid1(n), dim3(256), n, C, x.data(), bias.data(), y6.data());
+    std::vector<double> wy(n), wy6(n);
+    for (long long i = 0; i < n; ++i) {
+        float z = x[i] + bias[i % C];
+        wy[i] = std::isnan(z) ? NAN : std::max(z, 0.0f);
+        wy6[i] = std::isnan(z) ? NAN : std::min(std::max(z, 0.0f), 6.0f);
+    }
+    expect("bias_relu_f32", y, wy, 0, 0);
+    expect("bias_relu6_f32", y6, wy6, 0, 0);
+    Vec dy = values(n, 30);
+    long long chunk = 50, chunks = (M + chunk - 1) / chunk;
+    Vec dz(n), part(chunks * C);
+    T4J_LAUNCH(bias_relu6_backward_f32, dim3((C + 31) / 32, chunks), dim3(32, 8), M, C, chunk, y6.data(), dy.data(), dz.data(), part.data());
+    std::vector<double> wz(n), wb(C, 0.0);
+    for (long long i = 0; i < n; ++i) {
+        float z = x[i] + bias[i % C];
+        wz[i] = z > 0 && z < 6 ? dy[i] : 0.0;   // the CLAMP derivative at the pre-activation
+        wb[i % C] += wz[i];
+    }
+    expect("bias_relu6_backward_f32 dz", dz, wz, 0, 0);
+    Vec db(C, 0.0f);
+    for (long long j = 0; j < chunks; ++j) for (long long c = 0; c < C; ++c) db[c] += part[j * C + c];
+    expect("bias_relu6_backward_f32 db (sum of the partials)", db, wb, 1e-5, 1e-5);
+}
+
+// ---- depthwise: plain loops over the definition ------------------------------------------------------
+static void testDepthwise() {
+    using namespace depthwise_k;
+    struct Case { int n, h, w, c, stride; bool same; };
+    for (Case cs : {Case{2, 7, 6, 5, 1, true}, Case{1, 9, 8, 33, 2, true}, Case{2, 6, 7, 3, 2, false}, Case{1, 5, 5, 4, 1, false}}) {
+        int padTop = 0, padLeft = 0, oh, ow;
+        if (cs.same) {   // TensorFlow 'same': total = max((out-1)*stride + 3 - in, 0), odd pixel at the bottom/right
+            oh = (cs.h + cs.stride - 1) / cs.stride;
+            ow = (cs.w + cs.stride - 1) / cs.stride;
+            padTop = std::max((oh - 1) * cs.stride + 3 - cs.h, 0) / 2;
+            padLeft = std::max((ow - 1) * cs.stride + 3 - cs.w, 0) / 2;
+        } else {
+            oh = (cs.h - 3) / cs.stride + 1;
+            ow = (cs.w - 3) / cs.stride + 1;
+        }
+        std::string tag = " n" + std::to_string(cs.n) + " " + std::to_string(cs.h) + "x" + std::to_string(cs.w) + " c"
+                + std::to_string(cs.c) + " s" + std::to_string(cs.stride) + (cs.same ? " same" : " valid");
+        int N = cs.n, H = cs.h, W = cs.w, C = cs.c, S = cs.stride;
+        Vec x = values((size_t)N * H * W * C, 31), k = values(9 * C, 32), dy = values((size_t)N * oh * ow * C, 33);
+        auto inside = [&](int iy, int ix) { return iy >= 0 && iy < H && ix >= 0 && ix < W; };
+        std::vector<double> wy((size_t)N * oh * ow * C, 0.0), wdx((size_t)N * H * W * C, 0.0), wdk(9 * C, 0.0);
+        for (int b = 0; b < N; ++b) for (int oy = 0; oy < oh; ++oy) for (int ox = 0; ox < ow; ++ox) for (int c = 0; c < C; ++c)
+            for (int ky = 0; ky < 3; ++ky) for (int kx = 0; kx < 3; ++kx) {
+                int iy = oy * S - padTop + ky, ix = ox * S - padLeft + kx;
+                if (!inside(iy, ix)) continue;
+                size_t xi = (((size_t)b * H + iy) * W + ix) * C + c, yi = (((size_t)b * oh + oy) * ow + ox) * C + c;
+                wy[yi] += (double)x[xi] * k[(ky * 3 + kx) * C + c];
+                wdx[xi] += (double)dy[yi] * k[(ky * 3 + kx) * C + c];     // scatter form of the adjoint
+                wdk[(ky * 3 + kx) * C + c] += (double)x[xi] * dy[yi];
+            }
+        long long ny = (long long)wy.size(), nx = (long long)wdx.size(), pixels = (long long)N * oh * ow;
+        Vec y(ny), dx(nx);
+        T4J_LAUNCH_SEQ(depthwise3x3_forward_f32, grid1(ny), dim3(256), ny, H, W, C, oh, ow, S, S, padTop, padLeft, x.data(), k.data(), y.data());
+        expect("depthwise3x3_forward_f32" + tag, y, wy, 1e-5, 1e-5);
+        T4J_LAUNCH_SEQ(depthwise3x3_backward_data_f32, grid1(nx), dim3(256), nx, H, W, C, oh, ow, S, S, padTop, padLeft, dy.data(), k.data(), dx.data());
+        expect("depthwise3x3_backward_data_f32" + tag, dx, wdx, 1e-5, 1e-5);
+        long long chunk = 7, chunks = (pixels + chunk - 1) / chunk;
+        Vec part(chunks * 9 * C), dk(9 * C, 0.0f);
+        T4J_LAUNCH(depthwise3x3_backward_filter_f32, dim3((C + 31) / 32, chunks), dim3(32, 8), pixels, H, W, C, oh, ow, S, S, padTop,
+                   padLeft, chunk, x.data(), dy.data(), part.data());
+        for (long long j = 0; j < chunks; ++j) for (int t = 0; t < 9 * C; ++t) dk[t] += part[j * 9 * C + t];
+        expect("depthwise3x3_backward_filter_f32" + tag, dk, wdk, 1e-5, 1e-5);
+    }
+}
+
+// ---- random: values for the Java side, which compares them with core's Generator ------------------------
+static void printRandomValues(long long seed, long long counter, long long n) {
+    using namespace random_k;
+    Vec u(n), z(n);
+    T4J_LAUNCH_SEQ(uniform_f32, grid1(n), dim3(256), n, seed, counter, -2.0f, 3.0f, u.data());
+    T4J_LAUNCH_SEQ(normal_f32, grid1(n), dim3(256), n, seed, counter, 0.5f, 2.0f, z.data());
+    for (const Vec* v : {&u, &z}) {
+        for (float f : *v) {
+            uint32_t bits;
+            std::memcpy(&bits, &f, 4);
+            std::printf("%08x\n", bits);
+        }
+    }
+}
+
+int main(int argc, char** argv) {
+    if (argc == 5 && std::string(argv[1]) == "random-values") {
+        printRandomValues(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]));
+        return 0;
+    }
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n>\n", argv[0]);
+        return 2;
+    }
+    std::string family = argv[1];
+    if (family == "elementwise") testElementwise();
+    else if (family == "unary_backward") testUnaryBackward();
+    else if (family == "reduce") testReduce();
+    else if (family == "softmax_xent") testSoftmaxXent();
+    else if (family == "layout") testLayout();
+    else if (family == "gather") testGather();
+    else if (family == "optim") testOptim();
+    else if (family == "bias_act") testBiasAct();
+    else if (family == "depthwise") testDepthwise();
+    else {
+        std::fprintf(stderr, "unknown family %s\n", family.c_str());
+        return 2;
+    }
+    std::printf("%s: %d checks, %d failed\n", family.c_str(), checks, failures);
+    return failures == 0 && checks > 0 ? 0 : 1;
+}
