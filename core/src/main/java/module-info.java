@@ -21,4 +21,6 @@ module org.transfer4j.core {
     exports org.transfer4j.metrics;
     exports org.transfer4j.applications;
     exports org.transfer4j.train;
+
+    uses org.transfer4j.backend.DeviceProvider;
 }
