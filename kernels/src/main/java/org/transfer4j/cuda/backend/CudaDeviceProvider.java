@@ -2,7 +2,8 @@ package org.transfer4j.cuda.backend;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.transfer4j.Transfer4jException;
 import org.transfer4j.backend.DeviceProvider;
@@ -24,19 +25,22 @@ import org.transfer4j.tensor.Device;
  */
 public final class CudaDeviceProvider implements DeviceProvider {
     private final Supplier<Availability> probe;
-    private final Function<Integer, Device> opener;
+    private final IntSupplier counter;
+    private final IntFunction<Device> opener;
     private final Map<Integer, Device> devices = new HashMap<>();
     private Availability availability;
     private int deviceCount;
 
     /** The provider ServiceLoader creates: the real probe, devices opened with {@link CudaBackend#open}. */
     public CudaDeviceProvider() {
-        this(CudaDeviceProvider::probeThisProcess, ordinal -> CudaBackend.open(ordinal).device());
+        this(CudaDeviceProvider::probeThisProcess, () -> CudaAvailability.probe().deviceCount(),
+                ordinal -> CudaBackend.open(ordinal).device());
     }
 
-    /** A provider with the probe and the device opening given (tests). */
-    CudaDeviceProvider(Supplier<Availability> probe, Function<Integer, Device> opener) {
+    /** A provider with the probe, the device count (asked once, when available) and the device opening given (tests). */
+    CudaDeviceProvider(Supplier<Availability> probe, IntSupplier counter, IntFunction<Device> opener) {
         this.probe = probe;
+        this.counter = counter;
         this.opener = opener;
     }
 
@@ -65,7 +69,7 @@ public final class CudaDeviceProvider implements DeviceProvider {
             return 0;
         }
         if (deviceCount == 0) {
-            deviceCount = CudaAvailability.probe().deviceCount();
+            deviceCount = counter.getAsInt();
         }
         return deviceCount;
     }
