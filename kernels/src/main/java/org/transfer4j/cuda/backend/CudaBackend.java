@@ -109,6 +109,20 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return call("emptyCache", () -> exec.allocator.emptyCache());
     }
 
+    /**
+     * Whether cuDNN convolutions may use TF32 tensor cores (inputs rounded to a 10-bit mantissa): on by
+     * default, as PyTorch's {@code torch.backends.cudnn.allow_tf32}; off gives fp32 results that match the
+     * CPU backend to about 1e-5. GEMMs (Dense layers) never use TF32 here.
+     */
+    public void setTf32Convolutions(boolean on) {
+        exec.tf32Convolutions(on);
+    }
+
+    /** See {@link #setTf32Convolutions}. */
+    public boolean tf32Convolutions() {
+        return exec.tf32Convolutions();
+    }
+
     /** Waits for every op queued so far (for timing; results never need it: downloads wait themselves). */
     public void synchronize() {
         call("synchronize", () -> {

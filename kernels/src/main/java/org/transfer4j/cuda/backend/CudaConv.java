@@ -22,7 +22,8 @@ import org.transfer4j.tensor.Tensor;
  *       plus cuDNN's symmetric padding ({@link ConvPlan}); backward data crops the padded gradient
  *       ({@code crop_nhwc_f32}), backward filter reads the padded x.</li>
  * </ul>
- * cuDNN runs with TF32 on ({@code CudnnConvolution}'s default, as PyTorch's {@code cudnn.allow_tf32}).
+ * cuDNN runs with TF32 on by default ({@code CudnnConvolution}'s default, as PyTorch's {@code cudnn.allow_tf32});
+ * {@link CudaBackend#setTf32Convolutions} switches to plain fp32.
  */
 final class CudaConv {
     /** Output pixels per partial sum of the depthwise filter gradient (the kernel's {@code chunk}). */
@@ -52,7 +53,7 @@ final class CudaConv {
             }
             long krsc = toKrsc(kernel, temps);
             long xin = plan.needsPrePad() ? prePad(x, plan, temps) : exec.address(x);
-            exec.convolution.forward(exec.streamAddress, plan, xin, krsc, exec.address(y), bytes -> exec.workspace(bytes, temps));
+            exec.convolution().forward(exec.streamAddress, plan, xin, krsc, exec.address(y), bytes -> exec.workspace(bytes, temps));
         }
         return y;
     }
@@ -74,12 +75,12 @@ final class CudaConv {
             }
             long krsc = toKrsc(kernel, temps);
             if (!plan.needsPrePad()) {
-                exec.convolution.backwardData(exec.streamAddress, plan, krsc, exec.address(gradY), exec.address(dx),
+                exec.convolution().backwardData(exec.streamAddress, plan, krsc, exec.address(gradY), exec.address(dx),
                         bytes -> exec.workspace(bytes, temps));
                 return dx;
             }
             Tensor padded = temps.add(exec.empty(plan.paddedInputShape()));
-            exec.convolution.backwardData(exec.streamAddress, plan, krsc, exec.address(gradY), exec.address(padded),
+            exec.convolution().backwardData(exec.streamAddress, plan, krsc, exec.address(gradY), exec.address(padded),
                     bytes -> exec.workspace(bytes, temps));
             long n = dx.numel();
             exec.launch(Kernels.CROP_NHWC, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i32(plan.h())
@@ -105,7 +106,7 @@ final class CudaConv {
             }
             long xin = plan.needsPrePad() ? prePad(x, plan, temps) : exec.address(x);
             Tensor krsc = temps.add(exec.empty(plan.k(), kernelShape[0], kernelShape[1], kernelShape[2]));
-            exec.convolution.backwardFilter(exec.streamAddress, plan, xin, exec.address(gradY), exec.address(krsc),
+            exec.convolution().backwardFilter(exec.streamAddress, plan, xin, exec.address(gradY), exec.address(krsc),
                     bytes -> exec.workspace(bytes, temps));
             // (OC, KH*KW*Cin) -> (KH*KW*Cin, OC)
             transpose(plan.k(), kernelShape[0] * kernelShape[1] * kernelShape[2], exec.address(krsc), exec.address(dk));

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jcuda.driver.JCudaDriver;
 import org.transfer4j.cuda.LaunchGrid;
 import org.transfer4j.cuda.blas.Cublas;
+import org.transfer4j.cuda.dnn.AlgoCache;
 import org.transfer4j.cuda.dnn.Cudnn;
 import org.transfer4j.cuda.dnn.CudnnConvolution;
 import org.transfer4j.cuda.dnn.CudnnLayers;
@@ -40,7 +41,9 @@ final class CudaExec {
     final ModuleCache modules;
     final Cublas cublas;
     final Cudnn cudnn;
-    final CudnnConvolution convolution;
+    private final CudnnConvolution convolutionTf32;
+    private final CudnnConvolution convolutionFp32;
+    private volatile boolean tf32Convolutions = true;
     final CudnnLayers layers;
 
     CudaExec(CudaBackend backend, CudaContext context, CudaStream stream, CachingAllocator allocator, PinnedHostPool pinned,
@@ -55,8 +58,22 @@ final class CudaExec {
         this.modules = modules;
         this.cublas = cublas;
         this.cudnn = cudnn;
-        this.convolution = new CudnnConvolution(cudnn);
+        this.convolutionTf32 = new CudnnConvolution(cudnn);
+        this.convolutionFp32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), false);
         this.layers = new CudnnLayers(cudnn);
+    }
+
+    /** cuDNN convolutions with TF32 (the default, as PyTorch's {@code cudnn.allow_tf32}) or plain fp32. */
+    CudnnConvolution convolution() {
+        return tf32Convolutions ? convolutionTf32 : convolutionFp32;
+    }
+
+    void tf32Convolutions(boolean on) {
+        tf32Convolutions = on;
+    }
+
+    boolean tf32Convolutions() {
+        return tf32Convolutions;
     }
 
     // ---- tensors ----------------------------------------------------------------------------------
