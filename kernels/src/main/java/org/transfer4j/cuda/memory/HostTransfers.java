@@ -146,5 +146,4 @@ public final class HostTransfers {
                     + " bytes) from byte " + byteOffset + " do not fit " + buffer);
         }
     }
-
 }
