@@ -33,7 +33,7 @@ public final class CudaStream implements AutoCloseable {
     /** Creates a stream in {@code context} ({@code cuStreamCreate}). */
     public static CudaStream create(CudaContext context) {
         context.makeCurrent();
-        CUstream handle = new CUstream();
+        CUstream handle = new AddressableStream();
         CudaException.check(JCudaDriver.cuStreamCreate(handle, CUstream_flags.CU_STREAM_DEFAULT), "cuStreamCreate");
         return new CudaStream(context, handle);
     }
@@ -86,6 +86,22 @@ public final class CudaStream implements AutoCloseable {
     /** The context. */
     public CudaContext context() {
         return context;
+    }
+
+    /**
+     * The raw {@code CUstream} address, what cuBLAS ({@code cublasSetStream_v2}) and cuDNN
+     * ({@code cudnnSetStream}) take through FFM: the runtime's {@code cudaStream_t} is the same handle.
+     */
+    public long address() {
+        checkOpen();
+        return ((AddressableStream) handle).address();
+    }
+
+    /** A JCuda stream handle whose native address can be read (JCuda keeps it in a protected field, as for {@link DevicePointer}). */
+    private static final class AddressableStream extends CUstream {
+        long address() {
+            return getNativePointer();
+        }
     }
 
     /** JCuda's handle. */

@@ -5,6 +5,7 @@ import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
 import org.transfer4j.cuda.LaunchGeometry;
+import org.transfer4j.cuda.LaunchGrid;
 
 /**
  * Launches kernels with checked, typed arguments:
@@ -37,6 +38,24 @@ public final class KernelLauncher {
         CudaException.check(JCudaDriver.cuLaunchKernel(kernel.function(), geometry.gridX(), 1, 1,
                         geometry.blockX(), 1, 1, dynamicSharedBytes, stream.handle(), parameterArray(args), null),
                 "cuLaunchKernel(" + name + ", grid " + geometry.gridX() + ", block " + geometry.blockX() + ")");
+    }
+
+    /**
+     * Queues {@code kernel} on {@code stream} with a 3-D grid and block ({@link LaunchGrid}), for the kernels
+     * whose headers ask for block (32,8) or a grid with y and z sides.
+     *
+     * @throws IllegalArgumentException when the arguments, geometry or shared memory do not fit the kernel
+     * @throws CudaException            when the driver refuses the launch
+     */
+    public static void launch(KernelFunction kernel, LaunchGrid grid, int dynamicSharedBytes, CudaStream stream,
+                              KernelArgs args) {
+        String name = kernel.qualifiedName();
+        args.checkAgainst(name, kernel.signature());
+        kernel.limits().check(name, grid, dynamicSharedBytes);
+        CudaException.check(JCudaDriver.cuLaunchKernel(kernel.function(), grid.gridX(), grid.gridY(), grid.gridZ(),
+                        grid.blockX(), grid.blockY(), grid.blockZ(), dynamicSharedBytes, stream.handle(),
+                        parameterArray(args), null),
+                "cuLaunchKernel(" + name + ", " + grid + ")");
     }
 
     /**

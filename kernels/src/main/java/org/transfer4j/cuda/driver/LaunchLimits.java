@@ -1,6 +1,7 @@
 package org.transfer4j.cuda.driver;
 
 import org.transfer4j.cuda.LaunchGeometry;
+import org.transfer4j.cuda.LaunchGrid;
 
 /**
  * What one kernel may be launched with on one device: the block size (the device's limit, lowered
@@ -56,5 +57,18 @@ public record LaunchLimits(int maxThreadsPerBlock, long maxGridX, int maxDynamic
                     + " bytes of dynamic shared memory, outside 0.." + maxDynamicSharedBytes
                     + " (the device's per-block limit less the kernel's static shared memory)");
         }
+    }
+
+    /**
+     * Checks a 3-D launch of {@code kernel} (the grid's y and z sides are checked by {@link LaunchGrid} itself).
+     *
+     * @throws IllegalArgumentException naming the kernel, the value and the limit it exceeds
+     */
+    public void check(String kernel, LaunchGrid grid, int dynamicSharedBytes) {
+        if (grid.threadsPerBlock() > maxThreadsPerBlock) {
+            throw new IllegalArgumentException("kernel " + kernel + " launched with " + grid.threadsPerBlock()
+                    + " threads per block (" + grid + "), above its limit of " + maxThreadsPerBlock + " on this device");
+        }
+        check(kernel, new LaunchGeometry(grid.gridX(), 1), dynamicSharedBytes);
     }
 }

@@ -45,16 +45,54 @@ public final class HostTransfers {
      * @throws IllegalArgumentException when dst is smaller than src
      */
     public void upload(float[] src, DeviceBuffer dst, CudaStream stream) {
-        checkFits(src.length, dst);
-        long total = (long) src.length * Float.BYTES;
+        upload(src, 0, src.length, dst, 0, stream);
+    }
+
+    /**
+     * Copies {@code src[from, from+count)} into {@code dst} from byte {@code dstByteOffset} on {@code stream}
+     * and waits for it.
+     *
+     * @throws IllegalArgumentException when the range is outside src or does not fit dst
+     */
+    public void upload(float[] src, int from, int count, DeviceBuffer dst, long dstByteOffset, CudaStream stream) {
+        checkRange(src.length, from, count);
+        checkFits(count, dstByteOffset, dst);
+        long total = (long) count * Float.BYTES;
+        if (count == 0) {
+            return;
+        }
         try (PinnedHostPool.Lease lease = pool.acquire(Math.min(total, chunkBytes))) {
             int chunkFloats = chunkBytes / Float.BYTES;
-            for (int start = 0; start < src.length; start += chunkFloats) {
-                int count = Math.min(chunkFloats, src.length - start);
+            for (int start = 0; start < count; start += chunkFloats) {
+                int n = Math.min(chunkFloats, count - start);
                 ByteBuffer buffer = lease.buffer();
-                buffer.asFloatBuffer().put(src, start, count);
-                stream.copyHostToDevice(dst.pointer().plus((long) start * Float.BYTES), buffer, (long) count * Float.BYTES);
+                buffer.asFloatBuffer().put(src, from + start, n);
+                stream.copyHostToDevice(dst.pointer().plus(dstByteOffset + (long) start * Float.BYTES), buffer,
+                        (long) n * Float.BYTES);
                 stream.synchronize();   // the pinned buffer is refilled next
+            }
+        }
+    }
+
+    /**
+     * Copies {@code src} (32-bit integers, e.g. gather indices) into the first {@code 4 * src.length} bytes
+     * of {@code dst} on {@code stream} and waits for it.
+     *
+     * @throws IllegalArgumentException when dst is smaller than src
+     */
+    public void uploadInts(int[] src, DeviceBuffer dst, CudaStream stream) {
+        checkFits(src.length, 0, dst);
+        int chunkInts = chunkBytes / Integer.BYTES;
+        if (src.length == 0) {
+            return;
+        }
+        try (PinnedHostPool.Lease lease = pool.acquire(Math.min((long) src.length * Integer.BYTES, chunkBytes))) {
+            for (int start = 0; start < src.length; start += chunkInts) {
+                int n = Math.min(chunkInts, src.length - start);
+                ByteBuffer buffer = lease.buffer();
+                buffer.asIntBuffer().put(src, start, n);
+                stream.copyHostToDevice(dst.pointer().plus((long) start * Integer.BYTES), buffer, (long) n * Integer.BYTES);
+                stream.synchronize();
             }
         }
     }
@@ -66,24 +104,46 @@ public final class HostTransfers {
      * @throws IllegalArgumentException when src is smaller than dst
      */
     public void download(DeviceBuffer src, float[] dst, CudaStream stream) {
-        checkFits(dst.length, src);
-        long total = (long) dst.length * Float.BYTES;
+        download(src, 0, dst, 0, dst.length, stream);
+    }
+
+    /**
+     * Copies {@code count} floats of {@code src} from byte {@code srcByteOffset} into {@code dst[from, from+count)}
+     * on {@code stream} (after the work queued before it) and waits for it.
+     *
+     * @throws IllegalArgumentException when the range is outside dst or src
+     */
+    public void download(DeviceBuffer src, long srcByteOffset, float[] dst, int from, int count, CudaStream stream) {
+        checkRange(dst.length, from, count);
+        checkFits(count, srcByteOffset, src);
+        long total = (long) count * Float.BYTES;
+        if (count == 0) {
+            return;
+        }
         try (PinnedHostPool.Lease lease = pool.acquire(Math.min(total, chunkBytes))) {
             int chunkFloats = chunkBytes / Float.BYTES;
-            for (int start = 0; start < dst.length; start += chunkFloats) {
-                int count = Math.min(chunkFloats, dst.length - start);
+            for (int start = 0; start < count; start += chunkFloats) {
+                int n = Math.min(chunkFloats, count - start);
                 ByteBuffer buffer = lease.buffer();
-                stream.copyDeviceToHost(buffer, src.pointer().plus((long) start * Float.BYTES), (long) count * Float.BYTES);
+                stream.copyDeviceToHost(buffer, src.pointer().plus(srcByteOffset + (long) start * Float.BYTES),
+                        (long) n * Float.BYTES);
                 stream.synchronize();
-                buffer.asFloatBuffer().get(dst, start, count);
+                buffer.asFloatBuffer().get(dst, from + start, n);
             }
         }
     }
 
-    private static void checkFits(int floats, DeviceBuffer buffer) {
-        if ((long) floats * Float.BYTES > buffer.bytes()) {
+    private static void checkRange(int length, int from, int count) {
+        if (from < 0 || count < 0 || from > length - count) {
+            throw new IllegalArgumentException("range [" + from + ", " + ((long) from + count) + ") is outside an array of "
+                    + length + " floats");
+        }
+    }
+
+    private static void checkFits(int floats, long byteOffset, DeviceBuffer buffer) {
+        if (byteOffset < 0 || byteOffset + (long) floats * Float.BYTES > buffer.bytes()) {
             throw new IllegalArgumentException(floats + " floats (" + (long) floats * Float.BYTES
-                    + " bytes) do not fit " + buffer);
+                    + " bytes) from byte " + byteOffset + " do not fit " + buffer);
         }
     }
 }

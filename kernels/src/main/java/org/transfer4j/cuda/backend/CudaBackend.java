@@ -1,0 +1,393 @@
+package org.transfer4j.cuda.backend;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.transfer4j.Transfer4jException;
+import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.Conv2dSpec;
+import org.transfer4j.backend.Pool2dSpec;
+import org.transfer4j.backend.ReduceOp;
+import org.transfer4j.backend.Storage;
+import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.cuda.blas.Cublas;
+import org.transfer4j.cuda.dnn.Cudnn;
+import org.transfer4j.cuda.driver.CudaContext;
+import org.transfer4j.cuda.driver.CudaDriver;
+import org.transfer4j.cuda.driver.CudaException;
+import org.transfer4j.cuda.driver.CudaStream;
+import org.transfer4j.cuda.driver.ModuleCache;
+import org.transfer4j.cuda.memory.AllocatorStats;
+import org.transfer4j.cuda.memory.CachingAllocator;
+import org.transfer4j.cuda.memory.CudaOutOfMemoryException;
+import org.transfer4j.cuda.memory.JCudaDeviceMemory;
+import org.transfer4j.cuda.memory.JCudaPinnedHostMemory;
+import org.transfer4j.cuda.memory.PinnedHostPool;
+import org.transfer4j.tensor.Device;
+import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * The CUDA backend of one device: every primitive of the op table on the GPU, with no host round trip
+ * per op (data crosses to the host only in {@link #upload}, {@link #download} and where an op takes host
+ * arrays, e.g. gather's indices). It only dispatches; the work lives per family in
+ * {@link CudaElementwise}, {@link CudaReduce}, {@link CudaGemm} (cuBLAS), {@link CudaConv} (cuDNN and
+ * {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} (cuDNN), {@link CudaLossAndIndexing}
+ * and {@link CudaOptimizers}.
+ *
+ * <p><b>One stream.</b> Every kernel, copy, cuBLAS and cuDNN call of this backend is queued on one CUDA
+ * stream, in call order, so an op's inputs are always complete when it runs and the caching allocator
+ * may hand a freed block to the next op at once (stream order protects it). The host waits only in
+ * {@link #download} (and {@link #synchronize()}). The calls themselves are serialised on this object:
+ * a cuBLAS or cuDNN handle is not thread-safe, and the order of queued work must be the call order.
+ *
+ * <p><b>Errors.</b> A failed CUDA, cuBLAS or cuDNN call becomes a {@link CudaBackendException} naming the
+ * op, the device and the argument shapes; running out of memory stays the allocator's
+ * {@link CudaOutOfMemoryException}. Kernel faults are asynchronous and surface at the next call that
+ * synchronises (a download).
+ */
+public final class CudaBackend implements Backend, AutoCloseable {
+    private final Device device;
+    private final CudaExec exec;
+    private final CudaElementwise elementwise;
+    private final CudaReduce reduce;
+    private final CudaGemm gemm;
+    private final CudaConv conv;
+    private final CudaPool pool;
+    private final CudaBatchNorm batchNorm;
+    private final CudaLossAndIndexing lossAndIndexing;
+    private final CudaOptimizers optimizers;
+    private boolean closed;
+
+    private CudaBackend(int ordinal, CudaContext context, Cublas cublas, Cudnn cudnn) {
+        CudaStream stream = CudaStream.create(context);
+        this.exec = new CudaExec(this, context, stream, new CachingAllocator(new JCudaDeviceMemory(context)),
+                new PinnedHostPool(new JCudaPinnedHostMemory(context)), new ModuleCache(context), cublas, cudnn);
+        this.device = Device.of(Device.Type.CUDA, ordinal, this);
+        this.elementwise = new CudaElementwise(exec);
+        this.reduce = new CudaReduce(exec);
+        this.gemm = new CudaGemm(exec);
+        this.conv = new CudaConv(exec, reduce);
+        this.pool = new CudaPool(exec);
+        this.batchNorm = new CudaBatchNorm(exec);
+        this.lossAndIndexing = new CudaLossAndIndexing(exec);
+        this.optimizers = new CudaOptimizers(exec);
+    }
+
+    /**
+     * Opens the backend of CUDA device {@code ordinal}: its primary context, a stream, the allocators,
+     * cuBLAS and cuDNN. {@link CudaDeviceProvider} does this once per device.
+     *
+     * @throws org.transfer4j.cuda.driver.CudaUnavailableException          when CUDA cannot be used here
+     * @throws org.transfer4j.cuda.ffm.CudaLibraryNotFoundException when cuBLAS or cuDNN is missing
+     * @throws IllegalArgumentException                                     when there is no such device
+     */
+    public static CudaBackend open(int ordinal) {
+        CudaDriver.initialise();
+        Cublas cublas = Cublas.load();
+        Cudnn cudnn = Cudnn.load();
+        CudaContext context = CudaContext.primary(ordinal);
+        return new CudaBackend(ordinal, context, cublas, cudnn);
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /** The device's caching allocator's counters (allocated, cached, peak). */
+    public AllocatorStats memoryStats() {
+        synchronized (this) {
+            return exec.allocator.stats();
+        }
+    }
+
+    /** Frees the allocator's cached blocks to the driver, as {@code torch.cuda.empty_cache()}; returns the bytes. */
+    public long emptyCache() {
+        return call("emptyCache", () -> exec.allocator.emptyCache());
+    }
+
+    /**
+     * Whether cuDNN convolutions may use TF32 tensor cores (inputs rounded to a 10-bit mantissa): on by
+     * default, as PyTorch's {@code torch.backends.cudnn.allow_tf32}; off gives fp32 results that match the
+     * CPU backend to about 1e-5. GEMMs (Dense layers) never use TF32 here.
+     */
+    public void setTf32Convolutions(boolean on) {
+        exec.tf32Convolutions(on);
+    }
+
+    /** See {@link #setTf32Convolutions}. */
+    public boolean tf32Convolutions() {
+        return exec.tf32Convolutions();
+    }
+
+    /** Waits for every op queued so far (for timing; results never need it: downloads wait themselves). */
+    public void synchronize() {
+        call("synchronize", () -> {
+            exec.stream.synchronize();
+            return null;
+        });
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(long numel) {
+        return call("allocate", () -> {
+            CudaStorage s = exec.storage(numel);
+            exec.memsetZero(s.address(), numel);
+            return s;
+        }, numel);
+    }
+
+    @Override
+    public Storage upload(float[] data, int offset, int length) {
+        return call("upload", () -> {
+            CudaStorage s = exec.storage(length);
+            exec.transfers.upload(data, offset, length, s.buffer(), 0, exec.stream);
+            return s;
+        }, length);
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst, int dstOffset) {
+        call("download", () -> {
+            try (Temporaries temps = new Temporaries()) {
+                Tensor c = exec.contiguous(src, temps);
+                CudaStorage s = (CudaStorage) c.storage();
+                exec.transfers.download(s.buffer(), (long) c.offset() * Float.BYTES, dst, dstOffset, c.numel(), exec.stream);
+            }
+            return null;
+        }, src);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (!Arrays.equals(src.shape(), dst.shape())) {
+            throw new IllegalArgumentException("copy: src " + Arrays.toString(src.shape()) + " and dst "
+                    + Arrays.toString(dst.shape()) + " differ");
+        }
+        if (src.backend() != this) { // from the CPU or another device: through the host
+            float[] values = src.toArray();
+            call("copy", () -> {
+                try (Temporaries temps = new Temporaries()) {
+                    CudaStorage s = temps.add(exec.storage(values.length));
+                    exec.transfers.upload(values, 0, values.length, s.buffer(), 0, exec.stream);
+                    exec.stridedCopy(Tensor.wrap(s, src.shape()), dst);
+                }
+                return null;
+            }, src, dst);
+            return;
+        }
+        call("copy", () -> {
+            exec.stridedCopy(src, dst);
+            return null;
+        }, src, dst);
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        call("fill", () -> {
+            exec.fill(dst, value);
+            return null;
+        }, dst);
+    }
+
+    @Override
+    public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
+        call("randomUniform", () -> {
+            elementwise.randomUniform(dst, seed, counter, low, high);
+            return null;
+        }, dst);
+    }
+
+    @Override
+    public void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
+        call("randomNormal", () -> {
+            elementwise.randomNormal(dst, seed, counter, mean, std);
+            return null;
+        }, dst);
+    }
+
+    // ---- compute ----------------------------------------------------------------------------------
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
+        return call("unary " + op, () -> elementwise.unary(op, x, alpha, beta), x);
+    }
+
+    @Override
+    public Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradY, float alpha, float beta) {
+        return call("unaryBackward " + op, () -> elementwise.unaryBackward(op, x, gradY, alpha, beta), x, gradY);
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return call("binary " + op, () -> elementwise.binary(op, a, b), a, b);
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
+        return call("reduce " + op, () -> reduce.reduce(op, x, axes), x, axes);
+    }
+
+    @Override
+    public Tensor gemm(Tensor a, Tensor b, boolean transA, boolean transB) {
+        return call("gemm", () -> gemm.gemm(a, b, transA, transB), a, b, "transA=" + transA, "transB=" + transB);
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor kernel, Conv2dSpec spec) {
+        return call("conv2d", () -> conv.forward(x, kernel, spec), x, kernel, spec);
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor gradY, Tensor kernel, Conv2dSpec spec, int[] xShape) {
+        return call("conv2dBackwardData", () -> conv.backwardData(gradY, kernel, spec, xShape), gradY, kernel, spec, xShape);
+    }
+
+    @Override
+    public Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape) {
+        return call("conv2dBackwardFilter", () -> conv.backwardFilter(x, gradY, spec, kernelShape), x, gradY, spec,
+                kernelShape);
+    }
+
+    @Override
+    public Tensor pool2d(Tensor x, Pool2dSpec spec) {
+        return call("pool2d", () -> pool.forward(x, spec), x, spec);
+    }
+
+    @Override
+    public Tensor pool2dBackward(Tensor x, Tensor y, Tensor gradY, Pool2dSpec spec) {
+        return call("pool2dBackward", () -> pool.backward(x, y, gradY, spec), x, y, gradY, spec);
+    }
+
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
+        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon), x, gamma, beta);
+    }
+
+    @Override
+    public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon) {
+        return call("batchNormInference", () -> batchNorm.inference(x, gamma, beta, mean, variance, epsilon), x, gamma);
+    }
+
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
+        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd), x, gradY, gamma);
+    }
+
+    @Override
+    public SoftmaxCrossEntropy softmaxCrossEntropy(Tensor logits, Tensor targets) {
+        return call("softmaxCrossEntropy", () -> lossAndIndexing.softmaxCrossEntropy(logits, targets), logits, targets);
+    }
+
+    @Override
+    public Tensor gather(Tensor x, int axis, int[] indices) {
+        return call("gather", () -> lossAndIndexing.gather(x, axis, indices), x, "axis=" + axis, indices.length + " indices");
+    }
+
+    @Override
+    public Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize) {
+        return call("scatterAdd", () -> lossAndIndexing.scatterAdd(gradY, axis, indices, axisSize), gradY, "axis=" + axis,
+                "axisSize=" + axisSize);
+    }
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor buffer, double momentum, double gradScale, double stepScale,
+                          boolean nesterov, double l2, double decay) {
+        call("sgdUpdate", () -> {
+            optimizers.sgd(param, grad, buffer, momentum, gradScale, stepScale, nesterov, l2, decay);
+            return null;
+        }, param);
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
+                           double epsHat, double l2, double decay) {
+        call("adamUpdate", () -> {
+            optimizers.adam(param, grad, m, v, beta1, beta2, stepSize, epsHat, l2, decay);
+            return null;
+        }, param);
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor buffer, double rho,
+                              double momentum, double epsInside, double epsOutside, double gradScale, double stepScale,
+                              double l2, double decay) {
+        call("rmspropUpdate", () -> {
+            optimizers.rmsprop(param, grad, squareAvg, gradAvg, buffer, rho, momentum, epsInside, epsOutside, gradScale,
+                    stepScale, l2, decay);
+            return null;
+        }, param);
+    }
+
+    // ---- dispatch -----------------------------------------------------------------------------------
+
+    /**
+     * Runs one op with this device's context current on the calling thread, serialised with every other
+     * call, and turns a CUDA, cuBLAS or cuDNN failure into a {@link CudaBackendException} naming the op and
+     * the shapes of {@code args} (tensors by shape; other arguments as they print).
+     */
+    private synchronized <T> T call(String op, Supplier<T> body, Object... args) {
+        if (closed) {
+            throw new IllegalStateException("the CUDA backend of " + device + " is closed (" + op + ")");
+        }
+        try {
+            exec.context.makeCurrent();
+            return body.get();
+        } catch (CudaOutOfMemoryException e) {
+            throw e;
+        } catch (CudaException | Transfer4jException e) {
+            if (e instanceof Transfer4jException t && !isLibraryFailure(t)) {
+                throw t; // shape errors and the like are already typed and named
+            }
+            throw new CudaBackendException(op, describe(args), e);
+        }
+    }
+
+    private static boolean isLibraryFailure(Transfer4jException e) {
+        return e instanceof org.transfer4j.cuda.blas.CublasException || e instanceof org.transfer4j.cuda.dnn.CudnnException;
+    }
+
+    private String describe(Object... args) {
+        List<String> parts = new ArrayList<>();
+        for (Object a : args) {
+            parts.add(switch (a) {
+                case Tensor t -> Shape.toString(t.shape());
+                case int[] s -> Arrays.toString(s);
+                case null -> "null";
+                default -> a.toString();
+            });
+        }
+        return device + " with " + String.join(", ", parts);
+    }
+
+    /**
+     * Waits for the queued work, then releases the stream, the kernel modules, cuBLAS and cuDNN handles and
+     * the cached memory (tensors still open keep their blocks until closed). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        exec.context.makeCurrent();
+        exec.stream.synchronize();
+        closed = true;
+        exec.cudnn.close();
+        exec.cublas.close();
+        exec.modules.close();
+        exec.allocator.close();
+        exec.pinned.close();
+        exec.stream.close();
+        exec.context.close();
+    }
+
+    @Override
+    public String toString() {
+        return "CudaBackend[" + device + ", " + exec.context.device().name() + "]";
+    }
+}

@@ -1,0 +1,105 @@
+package org.transfer4j.cuda.backend;
+
+import java.util.Arrays;
+import org.transfer4j.backend.Backend;
+import org.transfer4j.cuda.driver.KernelArgs;
+import org.transfer4j.cuda.kernels.Kernels;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Batch normalisation over the last axis with cuDNN ({@code CudnnLayers}, {@code BATCHNORM_SPATIAL}):
+ * {@code x (..., C)} is described to cuDNN as NHWC {@code (M, C, 1, 1)}, M the product of the other axes.
+ *
+ * <p>What the SPI returns, as {@code CpuBatchNorm}: the batch mean, the <i>biased</i> batch variance
+ * (core's {@code BatchNorm.train} does Keras' moving update with it) and {@code invStd = 1/sqrt(var + eps)}
+ * (what the backward pass reads). cuDNN saves the mean and invStd itself; it does not hand out the
+ * biased variance, only a running variance updated with the <i>unbiased</i> one. So the training call
+ * passes zeroed running buffers with {@code exponentialAverageFactor = 1} (running = batch unbiased
+ * variance) and this class rescales by {@link #biasedFactor} = (M-1)/M. Recovering it as
+ * {@code invStd^-2 - eps} instead would cancel badly when the variance is small against epsilon.
+ */
+final class CudaBatchNorm {
+    /**
+     * The epsilon cuDNN's backward call is given. cuDNN uses it only to recompute invStd when no saved
+     * statistics are passed; this class always passes the saved mean and invStd (the SPI's arguments).
+     */
+    static final double BACKWARD_EPSILON = 1e-5;
+
+    private final CudaExec exec;
+
+    CudaBatchNorm(CudaExec exec) {
+        this.exec = exec;
+    }
+
+    /** The factor turning the unbiased variance of M > 1 values into the biased one: (M-1)/M. */
+    static float biasedFactor(long m) {
+        if (m < 2) {
+            throw new IllegalArgumentException("the unbiased variance needs at least 2 values, got " + m);
+        }
+        return (float) ((m - 1) / (double) m);
+    }
+
+    Backend.BatchNormForward training(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
+        CudaExec.requireContiguous("batchNormTraining", x, gamma, beta);
+        int c = channels("batchNormTraining", x, gamma, beta);
+        int m = x.numel() / c;
+        Tensor y = exec.empty(x.shape());
+        Tensor mean = exec.empty(c);
+        Tensor invStd = exec.empty(c);
+        Tensor variance = exec.zeros(c);
+        try (Temporaries temps = new Temporaries()) {
+            Tensor runningMean = temps.add(exec.zeros(c));
+            exec.layers.batchNormTraining(exec.streamAddress, m, 1, 1, c, exec.address(x), exec.address(y),
+                    exec.address(gamma), exec.address(beta), 1.0, exec.address(runningMean), exec.address(variance),
+                    epsilon, exec.address(mean), exec.address(invStd));
+        }
+        if (m == 1) { // cuDNN's unbiased variance of one value divides by 0; the biased one is 0
+            exec.memsetZero(exec.address(variance), c);
+            return new Backend.BatchNormForward(y, mean, variance, invStd);
+        }
+        // variance = (M-1)/M * unbiased, in place (affine_f32 allows y == x)
+        exec.launch(Kernels.AFFINE, KernelGeometry.elementwise(c), KernelArgs.create().i64(c).f32(biasedFactor(m)).f32(0f)
+                .pointer(exec.address(variance)).pointer(exec.address(variance)));
+        return new Backend.BatchNormForward(y, mean, variance, invStd);
+    }
+
+    Tensor inference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon) {
+        CudaExec.requireContiguous("batchNormInference", x, gamma, beta, mean, variance);
+        int c = channels("batchNormInference", x, gamma, beta, mean, variance);
+        Tensor y = exec.empty(x.shape());
+        exec.layers.batchNormInference(exec.streamAddress, x.numel() / c, 1, 1, c, exec.address(x), exec.address(y),
+                exec.address(gamma), exec.address(beta), exec.address(mean), exec.address(variance), epsilon);
+        return y;
+    }
+
+    Backend.BatchNormGradients backward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
+        CudaExec.requireContiguous("batchNormBackward", x, gradY, gamma, mean, invStd);
+        int c = channels("batchNormBackward", x, gamma, mean, invStd);
+        if (!Arrays.equals(x.shape(), gradY.shape())) {
+            throw new IllegalArgumentException("batchNormBackward: dy " + Arrays.toString(gradY.shape())
+                    + " differs from x " + Arrays.toString(x.shape()));
+        }
+        Tensor dx = exec.empty(x.shape());
+        Tensor dGamma = exec.empty(c);
+        Tensor dBeta = exec.empty(c);
+        exec.layers.batchNormBackward(exec.streamAddress, x.numel() / c, 1, 1, c, exec.address(x), exec.address(gradY),
+                exec.address(dx), exec.address(gamma), exec.address(dGamma), exec.address(dBeta), BACKWARD_EPSILON,
+                exec.address(mean), exec.address(invStd));
+        return new Backend.BatchNormGradients(dx, dGamma, dBeta);
+    }
+
+    /** C, the size of x's last axis, after checking each per-channel tensor has C elements (as CpuBatchNorm). */
+    private static int channels(String op, Tensor x, Tensor... perChannel) {
+        if (x.rank() == 0 || x.numel() == 0) {
+            throw new IllegalArgumentException(op + ": x must be non-empty (..., C), got " + Arrays.toString(x.shape()));
+        }
+        int c = x.shape(-1);
+        for (Tensor t : perChannel) {
+            if (t.numel() != c) {
+                throw new IllegalArgumentException(op + ": per-channel tensor " + Arrays.toString(t.shape())
+                        + " does not have C = " + c + " elements (x " + Arrays.toString(x.shape()) + ")");
+            }
+        }
+        return c;
+    }
+}

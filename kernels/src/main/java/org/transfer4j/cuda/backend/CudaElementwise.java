@@ -1,0 +1,130 @@
+package org.transfer4j.cuda.backend;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.cuda.driver.KernelArgs;
+import org.transfer4j.cuda.kernels.KernelSpec;
+import org.transfer4j.cuda.kernels.Kernels;
+import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * Elementwise primitives on the GPU: {@code elementwise.cu} (unary forwards, binary ops with or without
+ * broadcasting), {@code unary_backward.cu} and {@code random.cu}. Unary kernels read contiguous x, so
+ * a strided view is first copied ({@code strided_copy_f32}); binary kernels take any strides of a and b
+ * through the {@code Broadcast6} struct (stride 0 where an input broadcasts), so no copy is needed.
+ */
+final class CudaElementwise {
+    private final CudaExec exec;
+
+    CudaElementwise(CudaExec exec) {
+        this.exec = exec;
+    }
+
+    /** {@code y = op(x; alpha, beta)}, x (any shape, any strides) -> y (x's shape, contiguous). */
+    Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
+        try (Temporaries temps = new Temporaries()) {
+            Tensor xc = exec.contiguous(x, temps);
+            Tensor y = exec.empty(x.shape());
+            long n = y.numel();
+            if (n > 0) {
+                KernelArgs args = KernelArgs.create().i64(n);
+                KernelSpec kernel = switch (op) {
+                    case CLAMP -> {
+                        args.f32(alpha).f32(beta);
+                        yield Kernels.CLAMP;
+                    }
+                    case AFFINE -> {
+                        args.f32(alpha).f32(beta);
+                        yield Kernels.AFFINE;
+                    }
+                    case LEAKY_RELU -> {
+                        args.f32(alpha);
+                        yield Kernels.LEAKY_RELU;
+                    }
+                    case POW_SCALAR -> {
+                        args.f32(alpha);
+                        yield Kernels.POW_SCALAR;
+                    }
+                    case NEG, EXP, LOG, SQRT, ABS, ERF, TANH, SIGMOID -> Kernels.named(lower(op) + "_f32");
+                };
+                exec.launch(kernel, KernelGeometry.elementwise(n), args.pointer(exec.address(xc)).pointer(exec.address(y)));
+            }
+            return y;
+        }
+    }
+
+    /** {@code dx = dy * op'(x; alpha, beta)}, x and dy of one shape, any strides. */
+    Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradY, float alpha, float beta) {
+        if (!Arrays.equals(x.shape(), gradY.shape())) {
+            throw new IllegalArgumentException("unaryBackward(" + op + "): dy " + Arrays.toString(gradY.shape())
+                    + " differs from x " + Arrays.toString(x.shape()));
+        }
+        try (Temporaries temps = new Temporaries()) {
+            Tensor xc = exec.contiguous(x, temps);
+            Tensor gc = exec.contiguous(gradY, temps);
+            Tensor dx = exec.empty(x.shape());
+            long n = dx.numel();
+            if (n > 0) {
+                exec.launch(Kernels.unaryBackward(op), KernelGeometry.elementwise(n), KernelArgs.create().i64(n).f32(alpha)
+                        .f32(beta).pointer(exec.address(xc)).pointer(exec.address(gc)).pointer(exec.address(dx)));
+            }
+            return dx;
+        }
+    }
+
+    /** {@code y = op(a, b)} with NumPy broadcasting, a and b any strides -> y (broadcast shape, contiguous). */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast(lower(op), a.shape(), b.shape());
+        Tensor y = exec.empty(shape);
+        long pa = exec.address(a);
+        long pb = exec.address(b);
+        long py = exec.address(y);
+        if (y.numel() == 0) {
+            return y;
+        }
+        if (a.isContiguous() && b.isContiguous() && Arrays.equals(a.shape(), shape) && Arrays.equals(b.shape(), shape)) {
+            long n = y.numel();
+            exec.launch(Kernels.binary(op, false), KernelGeometry.elementwise(n),
+                    KernelArgs.create().i64(n).pointer(pa).pointer(pb).pointer(py));
+            return y;
+        }
+        Tensor ab = a.detach().broadcastTo(shape);
+        Tensor bb = b.detach().broadcastTo(shape);
+        for (StridedLayout.Piece p : StridedLayout.pieces(shape, ab.strides(), bb.strides(), y.strides())) {
+            long n = p.count();
+            long[] off = p.offsets();
+            exec.launch(Kernels.binary(op, true), KernelGeometry.elementwise(n), KernelArgs.create().i64(n).struct(p.struct(0, 1))
+                    .pointer(pa + off[0] * Float.BYTES).pointer(pb + off[1] * Float.BYTES).pointer(py + off[2] * Float.BYTES));
+        }
+        return y;
+    }
+
+    /** Uniform numbers of core's {@code Generator} stream into contiguous dst ({@code uniform_f32}, bit-identical to the CPU). */
+    void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
+        CudaExec.requireContiguous("randomUniform", dst);
+        long n = dst.numel();
+        long y = exec.address(dst);
+        if (n > 0) {
+            exec.launch(Kernels.UNIFORM, KernelGeometry.elementwise(n),
+                    KernelArgs.create().i64(n).i64(seed).i64(counter).f32(low).f32(high).pointer(y));
+        }
+    }
+
+    /** Normal numbers of core's {@code Generator} stream into contiguous dst ({@code normal_f32}). */
+    void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
+        CudaExec.requireContiguous("randomNormal", dst);
+        long n = dst.numel();
+        long y = exec.address(dst);
+        if (n > 0) {
+            exec.launch(Kernels.NORMAL, KernelGeometry.elementwise(n),
+                    KernelArgs.create().i64(n).i64(seed).i64(counter).f32(mean).f32(std).pointer(y));
+        }
+    }
+
+    private static String lower(Enum<?> op) {
+        return op.name().toLowerCase(Locale.ROOT);
+    }
+}

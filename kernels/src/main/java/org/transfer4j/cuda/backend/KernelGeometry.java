@@ -1,0 +1,73 @@
+package org.transfer4j.cuda.backend;
+
+import org.transfer4j.cuda.LaunchGeometry;
+import org.transfer4j.cuda.LaunchGrid;
+
+/**
+ * The launch of each kernel the backend uses, per call, as the kernels' headers prescribe (plain
+ * arithmetic, tested on the CPU). Every grid-stride kernel gets {@link LaunchGeometry#forElements}.
+ */
+final class KernelGeometry {
+    /** {@code reduce_cols_*}, {@code transpose_f32} and {@code depthwise3x3_backward_filter_f32}: block (32,8,1). */
+    static final int TILE = 32;
+    static final int TILE_ROWS = 8;
+    /** {@code softmax_xent_forward_f32}: block 128 = 4 warps, one row per warp. */
+    static final int SOFTMAX_BLOCK = 128;
+    static final int ROWS_PER_SOFTMAX_BLOCK = SOFTMAX_BLOCK / 32;
+
+    private KernelGeometry() {
+    }
+
+    /** A 1-D grid-stride kernel over n elements: block 256, grid min(ceil(n/256), 65536). */
+    static LaunchGrid elementwise(long n) {
+        return LaunchGrid.of(LaunchGeometry.forElements(n));
+    }
+
+    /**
+     * {@code reduce_rows_*} over {@code rows} rows in {@code chunks} chunks of length {@code chunk}:
+     * grid (min(rows, 2^31-1), chunks, 1); the block is a multiple of 32 no longer than the chunk
+     * rounded up to a warp (short rows, e.g. 10 classes, do not idle 7 warps), at most 256.
+     */
+    static LaunchGrid reduceRows(long rows, long chunks, long chunk) {
+        int block = (int) Math.min(256, Math.max(32, Math.ceilDiv(chunk, 32) * 32));
+        return new LaunchGrid((int) Math.min(rows, Integer.MAX_VALUE), toInt(chunks), 1, block, 1, 1);
+    }
+
+    /** {@code reduce_cols_*}: block (32,8,1), grid (ceil(cols/32), chunks, min(outer, 65535)). */
+    static LaunchGrid reduceCols(long outer, long cols, long chunks) {
+        return new LaunchGrid(toInt(Math.ceilDiv(cols, TILE)), toInt(chunks), (int) Math.min(outer, LaunchGrid.MAX_GRID_YZ),
+                TILE, TILE_ROWS, 1);
+    }
+
+    /**
+     * {@code transpose_f32} of x (B,R,C): block (32,8,1), grid (ceil(C/32), ceil(R/32), min(B, 65535)).
+     *
+     * @throws IllegalArgumentException when R exceeds 65535*32 (gridDim.y)
+     */
+    static LaunchGrid transpose(long batch, long rows, long cols) {
+        if (Math.ceilDiv(rows, TILE) > LaunchGrid.MAX_GRID_YZ) {
+            throw new IllegalArgumentException("transpose_f32 takes at most " + (long) LaunchGrid.MAX_GRID_YZ * TILE
+                    + " rows, got " + rows);
+        }
+        return new LaunchGrid(toInt(Math.ceilDiv(cols, TILE)), (int) Math.ceilDiv(rows, TILE),
+                (int) Math.min(batch, LaunchGrid.MAX_GRID_YZ), TILE, TILE_ROWS, 1);
+    }
+
+    /** {@code softmax_xent_forward_f32}: one warp per row, block 128, grid min(ceil(rows/4), 65536). */
+    static LaunchGrid softmaxRows(long rows) {
+        return LaunchGrid.of(LaunchGeometry.forElements(rows, ROWS_PER_SOFTMAX_BLOCK, LaunchGeometry.DEFAULT_GRID_CAP))
+                .withBlockX(SOFTMAX_BLOCK);
+    }
+
+    /** {@code depthwise3x3_backward_filter_f32}: block (32,8,1), grid (ceil(C/32), chunks, 1). */
+    static LaunchGrid depthwiseFilter(long channels, long chunks) {
+        return new LaunchGrid(toInt(Math.ceilDiv(channels, TILE)), toInt(chunks), 1, TILE, TILE_ROWS, 1);
+    }
+
+    private static int toInt(long v) {
+        if (v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("grid side " + v + " exceeds 2^31-1");
+        }
+        return (int) v;
+    }
+}

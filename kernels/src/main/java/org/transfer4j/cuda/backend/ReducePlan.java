@@ -1,0 +1,125 @@
+package org.transfer4j.cuda.backend;
+
+import java.util.Arrays;
+
+/**
+ * How {@code reduce.cu} computes a reduction of a contiguous {@code x} over {@code axes}: neighbouring
+ * axes that are both reduced or both kept are merged and size-1 axes dropped (as {@code CpuReduce}
+ * does), which leaves one of
+ * <ul>
+ *   <li>{@link Kind#COPY}: nothing of size above 1 is reduced, y is x;</li>
+ *   <li>{@link Kind#IDENTITY}: x is empty but y is not, every y is the reduction's identity (0, -inf, +inf);</li>
+ *   <li>{@link Kind#ROWS}: {@code x (rows, n) -> y (rows)}, {@code reduce_rows_*};</li>
+ *   <li>{@link Kind#COLUMNS}: {@code x (outer, n, cols) -> y (outer, cols)}, {@code reduce_cols_*};</li>
+ *   <li>{@link Kind#PERMUTED_ROWS}: any other pattern: x is first copied with its axes permuted by
+ *       {@link #permutation()} (kept axes first, in order, then the reduced ones), which makes it ROWS.</li>
+ * </ul>
+ * The output keeps the reduced axes as size 1, so its row-major order is the kept axes' order in every case.
+ *
+ * @param kind        the case
+ * @param outer       ROWS: rows; COLUMNS: outer; PERMUTED_ROWS: rows (product of the kept axes)
+ * @param n           the reduced length
+ * @param cols        COLUMNS: the columns; else 1
+ * @param permutation PERMUTED_ROWS: the axis order of the copy; else empty
+ */
+record ReducePlan(Kind kind, long outer, long n, long cols, int[] permutation) {
+
+    enum Kind { COPY, IDENTITY, ROWS, COLUMNS, PERMUTED_ROWS }
+
+    /** Elements a block reduces in one pass; a longer reduction is split into chunks and a second pass. */
+    static final long CHUNK = 8192;
+    /** Most chunks of one reduction: they are {@code gridDim.y}. */
+    static final long MAX_CHUNKS = 65_535;
+
+    static ReducePlan of(int[] shape, int[] axes) {
+        boolean[] reduced = new boolean[shape.length];
+        for (int a : axes) {
+            reduced[a] = true;
+        }
+        long total = 1;
+        long kept = 1;
+        for (int i = 0; i < shape.length; i++) {
+            total *= shape[i];
+            kept *= reduced[i] ? 1 : shape[i];
+        }
+        if (total == 0) {
+            return kept == 0 ? new ReducePlan(Kind.COPY, 0, 0, 1, new int[0])
+                    : new ReducePlan(Kind.IDENTITY, kept, 0, 1, new int[0]);
+        }
+        long[] sizes = new long[shape.length];
+        boolean[] kinds = new boolean[shape.length];
+        int groups = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) {
+                continue;
+            }
+            if (groups > 0 && kinds[groups - 1] == reduced[i]) {
+                sizes[groups - 1] *= shape[i];
+            } else {
+                sizes[groups] = shape[i];
+                kinds[groups++] = reduced[i];
+            }
+        }
+        if (groups == 0 || (groups == 1 && !kinds[0])) {
+            return new ReducePlan(Kind.COPY, total, 1, 1, new int[0]);
+        }
+        if (groups == 1) {
+            return new ReducePlan(Kind.ROWS, 1, sizes[0], 1, new int[0]);
+        }
+        if (groups == 2 && !kinds[0]) {
+            return new ReducePlan(Kind.ROWS, sizes[0], sizes[1], 1, new int[0]);
+        }
+        if (groups == 2) {
+            return new ReducePlan(Kind.COLUMNS, 1, sizes[0], sizes[1], new int[0]);
+        }
+        if (groups == 3 && !kinds[0]) {
+            return new ReducePlan(Kind.COLUMNS, sizes[0], sizes[1], sizes[2], new int[0]);
+        }
+        int[] perm = new int[shape.length];
+        int k = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (!reduced[i]) {
+                perm[k++] = i;
+            }
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (reduced[i]) {
+                perm[k++] = i;
+            }
+        }
+        return new ReducePlan(Kind.PERMUTED_ROWS, kept, total / kept, 1, perm);
+    }
+
+    /**
+     * The chunk length for a reduction of length {@code n}: {@link #CHUNK}, or longer when that would
+     * make more than {@link #MAX_CHUNKS} chunks; {@code n} itself (one pass) when n fits one chunk.
+     */
+    static long chunk(long n) {
+        if (n <= CHUNK) {
+            return Math.max(1, n);
+        }
+        return Math.max(CHUNK, Math.ceilDiv(n, MAX_CHUNKS));
+    }
+
+    /** {@code ceil(n / chunk(n))}, at least 1: the partials of the first pass (1 means a single pass). */
+    static long chunks(long n) {
+        return Math.max(1, Math.ceilDiv(n, chunk(n)));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReducePlan p && p.kind == kind && p.outer == outer && p.n == n && p.cols == cols
+                && Arrays.equals(p.permutation, permutation);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Long.hashCode(outer * 31 + n) + Arrays.hashCode(permutation);
+    }
+
+    @Override
+    public String toString() {
+        return kind + "(outer=" + outer + ", n=" + n + ", cols=" + cols
+                + (permutation.length > 0 ? ", permutation=" + Arrays.toString(permutation) : "") + ")";
+    }
+}

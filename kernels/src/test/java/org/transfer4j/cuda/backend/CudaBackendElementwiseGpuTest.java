@@ -1,0 +1,226 @@
+package org.transfer4j.cuda.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.transfer4j.cuda.backend.GpuParity.assertClose;
+import static org.transfer4j.cuda.backend.GpuParity.cpuBackend;
+import static org.transfer4j.cuda.backend.GpuParity.cuda;
+import static org.transfer4j.cuda.backend.GpuParity.gpu;
+import static org.transfer4j.cuda.backend.GpuParity.pair;
+import static org.transfer4j.cuda.backend.GpuParity.random;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.ReduceOp;
+import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.cuda.memory.CudaOutOfMemoryException;
+import org.transfer4j.tensor.Device;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * The CUDA backend against the CPU backend: memory (allocate, upload, download, copy, fill over views),
+ * random, unary forward and backward, binary with broadcasting, reduce and gemm, each on shapes like core's
+ * op tests (odd sizes, strided views, broadcasting). Tolerances in {@link GpuParity}.
+ */
+@Tag("gpu")
+class CudaBackendElementwiseGpuTest {
+
+    @Test
+    void providerServesDeviceZeroOnce() {
+        assertEquals(Device.Type.CUDA, gpu().type());
+        assertEquals(gpu(), Device.best());
+        assertTrue(Device.whyNoGpu().isEmpty());
+        assertTrue(Device.cuda(0) == gpu());
+    }
+
+    @Test
+    void allocateIsZeroAndUploadDownloadRoundTripsWithOffsets() {
+        Tensor z = Tensor.wrap(cuda().allocate(1000), 10, 100);
+        assertArrayEquals(new float[1000], z.toArray());
+        float[] v = GpuParity.values(1, -3, 3, 257);
+        Tensor t = Tensor.wrap(cuda().upload(v, 7, 200), 200);
+        float[] out = new float[210];
+        cuda().download(t, out, 10);
+        for (int i = 0; i < 200; i++) {
+            assertEquals(v[7 + i], out[10 + i]);
+        }
+    }
+
+    @Test
+    void downloadAndCopyWorkOnAnyView() {
+        GpuParity.Pair x = random(2, -1, 1, 4, 5, 6);
+        List<GpuParity.Pair> views = new ArrayList<>();
+        views.add(x.map(t -> t.detach().permute(2, 0, 1)));
+        views.add(x.map(t -> t.detach().slice(1, 1, 5, 2)));
+        views.add(x.map(t -> t.detach().slice(2, 0, 6, 3).transpose(0, 2)));
+        views.add(x.map(t -> t.detach().slice(0, 1, 2).broadcastTo(3, 1, 5, 6)));
+        for (GpuParity.Pair v : views) {
+            assertArrayEquals(v.cpu().toArray(), v.gpu().toArray(), "download of a view " + v.cpu());
+            Tensor dstCpu = Tensor.zeros(v.cpu().shape());
+            Tensor dstGpu = Tensor.zeros(gpu(), v.cpu().shape());
+            cpuBackend().copy(v.cpu(), dstCpu);
+            cuda().copy(v.gpu(), dstGpu);
+            assertArrayEquals(dstCpu.toArray(), dstGpu.toArray());
+        }
+        // into a strided destination: the transposed interior of a bigger tensor
+        Tensor bigCpu = Tensor.zeros(6, 8);
+        Tensor bigGpu = Tensor.zeros(gpu(), 6, 8);
+        GpuParity.Pair src = random(3, -1, 1, 5, 4);
+        cpuBackend().copy(src.cpu(), bigCpu.detach().slice(0, 1, 5).slice(1, 2, 7).transpose(0, 1));
+        cuda().copy(src.gpu(), bigGpu.detach().slice(0, 1, 5).slice(1, 2, 7).transpose(0, 1));
+        assertArrayEquals(bigCpu.toArray(), bigGpu.toArray());
+        // from the CPU
+        Tensor fromCpu = Tensor.zeros(gpu(), 5, 4);
+        cuda().copy(src.cpu(), fromCpu);
+        assertArrayEquals(src.cpu().toArray(), fromCpu.toArray());
+    }
+
+    @Test
+    void copyOfRankSevenViewsRunsInPieces() {
+        int[] shape = {2, 3, 2, 3, 2, 3, 2};
+        GpuParity.Pair x = random(4, -1, 1, shape);
+        GpuParity.Pair reversed = x.map(t -> t.detach().permute(6, 5, 4, 3, 2, 1, 0));
+        assertArrayEquals(reversed.cpu().toArray(), reversed.gpu().toArray());
+        // alternating broadcast axes: no two neighbours merge, so seven axes remain
+        GpuParity.Pair a = random(5, -1, 1, 2, 1, 2, 1, 2, 1, 2);
+        GpuParity.Pair b = random(6, -1, 1, 1, 3, 1, 3, 1, 3, 1);
+        assertClose("rank-7 broadcast add", cpuBackend().binary(BinaryOp.ADD, a.cpu(), b.cpu()),
+                cuda().binary(BinaryOp.ADD, a.gpu(), b.gpu()));
+    }
+
+    @Test
+    void fillSetsEveryElementOfAView() {
+        Tensor c = Tensor.zeros(5, 6);
+        Tensor g = Tensor.zeros(gpu(), 5, 6);
+        cpuBackend().fill(c.detach().slice(1, 1, 6, 2), 2.5f);
+        cuda().fill(g.detach().slice(1, 1, 6, 2), 2.5f);
+        assertArrayEquals(c.toArray(), g.toArray());
+        cuda().fill(g, -1f);
+        cpuBackend().fill(c, -1f);
+        assertArrayEquals(c.toArray(), g.toArray());
+    }
+
+    @Test
+    void randomStreamsMatchTheCpu() {
+        Tensor c = Tensor.zeros(1001);
+        Tensor g = Tensor.zeros(gpu(), 1001);
+        cpuBackend().randomUniform(c, 42, 17, -2f, 3f);
+        cuda().randomUniform(g, 42, 17, -2f, 3f);
+        assertArrayEquals(c.toArray(), g.toArray(), "uniform is bit-identical (random.cu)");
+        cpuBackend().randomNormal(c, 7, 5, 1f, 0.5f);
+        cuda().randomNormal(g, 7, 5, 1f, 0.5f);
+        assertClose("normal", c, g, 1e-6);
+    }
+
+    /** Each op with its scalars and an input in its domain. */
+    private record UnaryCase(UnaryOp op, float alpha, float beta, float lo, float hi) {
+    }
+
+    private static final List<UnaryCase> UNARY = List.of(new UnaryCase(UnaryOp.NEG, 0, 0, -3, 3),
+            new UnaryCase(UnaryOp.EXP, 0, 0, -5, 5), new UnaryCase(UnaryOp.LOG, 0, 0, 0.01f, 10),
+            new UnaryCase(UnaryOp.SQRT, 0, 0, 0.01f, 10), new UnaryCase(UnaryOp.ABS, 0, 0, -3, 3),
+            new UnaryCase(UnaryOp.ERF, 0, 0, -3, 3), new UnaryCase(UnaryOp.TANH, 0, 0, -4, 4),
+            new UnaryCase(UnaryOp.SIGMOID, 0, 0, -20, 20), new UnaryCase(UnaryOp.CLAMP, 0f, 6f, -3, 9),
+            new UnaryCase(UnaryOp.CLAMP, 0f, Float.POSITIVE_INFINITY, -3, 3),
+            new UnaryCase(UnaryOp.LEAKY_RELU, 0.2f, 0, -3, 3), new UnaryCase(UnaryOp.POW_SCALAR, 2f, 0, -3, 3),
+            new UnaryCase(UnaryOp.POW_SCALAR, -0.5f, 0, 0.1f, 4), new UnaryCase(UnaryOp.AFFINE, 1.5f, -0.25f, -3, 3));
+
+    @Test
+    void everyUnaryOpAndItsGradientMatchTheCpuOnContiguousAndStridedInput() {
+        for (UnaryCase u : UNARY) {
+            GpuParity.Pair x = random(u.op().ordinal() + 10, u.lo(), u.hi(), 3, 7, 5);
+            GpuParity.Pair dy = random(u.op().ordinal() + 50, -1, 1, 3, 7, 5);
+            for (GpuParity.Pair in : List.of(x, x.map(t -> t.detach().permute(2, 0, 1)))) {
+                GpuParity.Pair g = in == x ? dy : dy.map(t -> t.detach().permute(2, 0, 1));
+                String what = u.op() + "(" + u.alpha() + ", " + u.beta() + ") " + (in == x ? "contiguous" : "permuted");
+                assertClose(what, cpuBackend().unary(u.op(), in.cpu(), u.alpha(), u.beta()),
+                        cuda().unary(u.op(), in.gpu(), u.alpha(), u.beta()));
+                assertClose(what + " backward", cpuBackend().unaryBackward(u.op(), in.cpu(), g.cpu(), u.alpha(), u.beta()),
+                        cuda().unaryBackward(u.op(), in.gpu(), g.gpu(), u.alpha(), u.beta()));
+            }
+        }
+    }
+
+    @Test
+    void everyBinaryOpMatchesTheCpuWithAndWithoutBroadcasting() {
+        int[][][] shapes = {{{3, 7, 5}, {3, 7, 5}}, {{2, 3, 4}, {4}}, {{3, 1}, {1, 4}}, {{2, 3, 4}, {}},
+            {{8, 5, 5, 16}, {16}}, {{1, 5, 1, 3}, {4, 1, 6, 1}}};
+        for (BinaryOp op : BinaryOp.values()) {
+            for (int[][] s : shapes) {
+                boolean pow = op == BinaryOp.POW;
+                GpuParity.Pair a = random(op.ordinal() * 7 + s[0].length, pow ? 0.1f : -2, 2, s[0]);
+                GpuParity.Pair b = random(op.ordinal() * 11 + s[1].length, pow ? -2 : -2, 2, s[1]);
+                if (op == BinaryOp.EQ) {
+                    b = a.map(t -> t); // equal elements where shapes agree
+                }
+                String what = op + " " + java.util.Arrays.toString(s[0]) + " " + java.util.Arrays.toString(s[1]);
+                assertClose(what, cpuBackend().binary(op, a.cpu(), b.cpu()), cuda().binary(op, a.gpu(), b.gpu()));
+            }
+            // strided operands: a transposed, b a sliced row
+            GpuParity.Pair a = random(op.ordinal() + 100, 0.5f, 2, 6, 4).map(t -> t.detach().transpose(0, 1));
+            GpuParity.Pair b = random(op.ordinal() + 200, 0.5f, 2, 3, 6).map(t -> t.detach().slice(0, 1, 2));
+            assertClose(op + " strided", cpuBackend().binary(op, a.cpu(), b.cpu()), cuda().binary(op, a.gpu(), b.gpu()));
+        }
+    }
+
+    @Test
+    void reduceMatchesTheCpuOverEveryAxisPattern() {
+        int[][] shapes = {{2, 3, 4}, {8, 5, 5, 16}, {3, 20_000}, {50_000, 3}, {7}, {1, 9, 1}};
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int[] shape : shapes) {
+                GpuParity.Pair x = random(shape.length * 13 + op.ordinal(), -2, 2, shape);
+                for (int m = 1; m < (1 << shape.length); m++) {
+                    int mask = m;
+                    int[] axes = java.util.stream.IntStream.range(0, shape.length).filter(i -> (mask & (1 << i)) != 0).toArray();
+                    assertClose(op + " " + java.util.Arrays.toString(shape) + " over " + java.util.Arrays.toString(axes),
+                            cpuBackend().reduce(op, x.cpu(), axes), cuda().reduce(op, x.gpu(), axes));
+                }
+            }
+            GpuParity.Pair empty = pair(new float[0], 0, 3);
+            assertClose(op + " of an empty axis", cpuBackend().reduce(op, empty.cpu(), new int[] {0}),
+                    cuda().reduce(op, empty.gpu(), new int[] {0}));
+        }
+        GpuParity.Pair nan = pair(new float[] {1, Float.NaN, 3, 4}, 2, 2);
+        assertClose("max propagates NaN", cpuBackend().reduce(ReduceOp.MAX, nan.cpu(), new int[] {1}),
+                cuda().reduce(ReduceOp.MAX, nan.gpu(), new int[] {1}));
+    }
+
+    @Test
+    void gemmMatchesTheCpuForEveryTransposeAndBatchBroadcast() {
+        int[][] mkn = {{3, 5, 4}, {17, 33, 9}, {1, 1, 1}, {64, 128, 10}};
+        for (int[] d : mkn) {
+            for (int batchA : new int[] {1, 3}) {
+                for (int batchB : new int[] {1, 3}) {
+                    for (int t = 0; t < 4; t++) {
+                        boolean ta = (t & 1) != 0;
+                        boolean tb = (t & 2) != 0;
+                        GpuParity.Pair a = random(d[0] * 31 + t, -1, 1, batchA, ta ? d[1] : d[0], ta ? d[0] : d[1]);
+                        GpuParity.Pair b = random(d[2] * 37 + t, -1, 1, batchB, tb ? d[2] : d[1], tb ? d[1] : d[2]);
+                        assertClose("gemm " + java.util.Arrays.toString(d) + " batches " + batchA + "," + batchB + " trans "
+                                + ta + "," + tb, cpuBackend().gemm(a.cpu(), b.cpu(), ta, tb), cuda().gemm(a.gpu(), b.gpu(), ta, tb));
+                    }
+                }
+            }
+        }
+        GpuParity.Pair a = pair(new float[0], 1, 3, 0);
+        GpuParity.Pair b = pair(new float[0], 1, 0, 4);
+        assertClose("gemm with K = 0 is zero", cpuBackend().gemm(a.cpu(), b.cpu(), false, false),
+                cuda().gemm(a.gpu(), b.gpu(), false, false));
+    }
+
+    @Test
+    void closingAStorageReturnsItToTheAllocatorAndOutOfMemoryIsTyped() {
+        long before = cuda().memoryStats().allocatedBytes();
+        Tensor t = Tensor.zeros(gpu(), 1 << 20);
+        assertTrue(cuda().memoryStats().allocatedBytes() >= before + (4L << 20));
+        t.close();
+        assertEquals(before, cuda().memoryStats().allocatedBytes());
+        CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> cuda().allocate(1L << 40));
+        assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+    }
+}

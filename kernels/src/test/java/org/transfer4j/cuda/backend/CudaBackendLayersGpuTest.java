@@ -1,0 +1,224 @@
+package org.transfer4j.cuda.backend;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.transfer4j.cuda.backend.GpuParity.FP32;
+import static org.transfer4j.cuda.backend.GpuParity.TF32;
+import static org.transfer4j.cuda.backend.GpuParity.assertClose;
+import static org.transfer4j.cuda.backend.GpuParity.cpuBackend;
+import static org.transfer4j.cuda.backend.GpuParity.cuda;
+import static org.transfer4j.cuda.backend.GpuParity.pair;
+import static org.transfer4j.cuda.backend.GpuParity.random;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.Conv2dSpec;
+import org.transfer4j.backend.Padding;
+import org.transfer4j.backend.Pool2dSpec;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * The CUDA backend against the CPU backend for the layer primitives: convolution (forward, backward data,
+ * backward filter; cuDNN in fp32 and TF32, our depthwise kernels; stride-2 'same' with its pre-pad),
+ * pooling (cuDNN, and the pre-pad route of asymmetric padding), batch normalisation, softmax
+ * cross-entropy, gather/scatter-add and the optimizer updates.
+ */
+@Tag("gpu")
+class CudaBackendLayersGpuTest {
+
+    @AfterEach
+    void restoreTf32() {
+        cuda().setTf32Convolutions(true);
+    }
+
+    /** x shape, kernel shape, padding, stride, dilation, groups. */
+    private record ConvCase(int[] x, int[] k, Padding padding, int stride, int dilation, int groups) {
+        Conv2dSpec spec() {
+            return Conv2dSpec.of(padding, x[1], x[2], k[0], k[1], stride, stride, dilation, dilation, groups);
+        }
+
+        @Override
+        public String toString() {
+            return "x" + Arrays.toString(x) + " k" + Arrays.toString(k) + " " + padding + " stride " + stride + " dilation "
+                    + dilation + " groups " + groups;
+        }
+    }
+
+    private static final List<ConvCase> CONVS = List.of(
+            new ConvCase(new int[] {2, 7, 7, 3}, new int[] {3, 3, 3, 5}, Padding.SAME, 1, 1, 1),
+            new ConvCase(new int[] {2, 8, 8, 3}, new int[] {3, 3, 3, 4}, Padding.SAME, 2, 1, 1),     // asymmetric: pre-pad
+            new ConvCase(new int[] {2, 9, 6, 4}, new int[] {3, 3, 4, 6}, Padding.SAME, 2, 1, 1),     // odd H, even W
+            new ConvCase(new int[] {3, 5, 5, 8}, new int[] {1, 1, 8, 16}, Padding.VALID, 1, 1, 1),  // pointwise
+            new ConvCase(new int[] {1, 11, 11, 2}, new int[] {5, 5, 2, 3}, Padding.VALID, 2, 1, 1),
+            new ConvCase(new int[] {2, 9, 9, 2}, new int[] {3, 3, 2, 2}, Padding.SAME, 1, 2, 1),     // dilated
+            new ConvCase(new int[] {2, 6, 6, 4}, new int[] {3, 3, 2, 6}, Padding.SAME, 1, 1, 2),     // groups 2
+            new ConvCase(new int[] {2, 7, 7, 16}, new int[] {3, 3, 1, 16}, Padding.SAME, 1, 1, 16),  // depthwise kernel
+            new ConvCase(new int[] {2, 8, 8, 40}, new int[] {3, 3, 1, 40}, Padding.SAME, 2, 1, 40),  // depthwise, stride 2
+            new ConvCase(new int[] {2, 5, 5, 3}, new int[] {3, 3, 1, 3}, Padding.VALID, 1, 1, 3),
+            new ConvCase(new int[] {2, 6, 6, 3}, new int[] {3, 3, 1, 6}, Padding.SAME, 1, 1, 3),     // multiplier 2: cuDNN
+            new ConvCase(new int[] {2, 9, 9, 4}, new int[] {5, 5, 1, 4}, Padding.SAME, 2, 1, 4),     // depthwise 5x5: cuDNN
+            new ConvCase(new int[] {16, 14, 14, 8}, new int[] {3, 3, 1, 8}, Padding.SAME, 1, 1, 8)); // > 1 filter chunk
+
+    @Test
+    void convolutionMatchesTheCpuInFp32AndWithinTf32Tolerance() {
+        for (boolean tf32 : new boolean[] {false, true}) {
+            cuda().setTf32Convolutions(tf32);
+            for (ConvCase c : CONVS) {
+                Conv2dSpec spec = c.spec();
+                boolean ours = ConvRoute.of(c.x(), c.k(), spec) == ConvRoute.DEPTHWISE_3X3;
+                double tol = tf32 && !ours ? TF32 : FP32;
+                String what = c + (tf32 ? " tf32" : " fp32");
+                GpuParity.Pair x = random(c.x()[3] * 3 + c.stride(), -1, 1, c.x());
+                GpuParity.Pair k = random(c.k()[3] * 5 + c.groups(), -1, 1, c.k());
+                Tensor yCpu = cpuBackend().conv2d(x.cpu(), k.cpu(), spec);
+                assertClose(what + " forward", yCpu, cuda().conv2d(x.gpu(), k.gpu(), spec), tol);
+                GpuParity.Pair dy = random(7, -1, 1, yCpu.shape());
+                assertClose(what + " backward data", cpuBackend().conv2dBackwardData(dy.cpu(), k.cpu(), spec, c.x()),
+                        cuda().conv2dBackwardData(dy.gpu(), k.gpu(), spec, c.x()), tol);
+                assertClose(what + " backward filter", cpuBackend().conv2dBackwardFilter(x.cpu(), dy.cpu(), spec, c.k()),
+                        cuda().conv2dBackwardFilter(x.gpu(), dy.gpu(), spec, c.k()), tol);
+            }
+        }
+    }
+
+    @Test
+    void convolutionShapeErrorsAreTyped() {
+        GpuParity.Pair x = random(1, -1, 1, 1, 5, 5, 3);
+        GpuParity.Pair k = random(2, -1, 1, 3, 3, 4, 2);
+        Conv2dSpec spec = Conv2dSpec.of(Padding.SAME, 5, 5, 3, 3, 1, 1, 1, 1, 1);
+        assertThrows(ShapeMismatchException.class, () -> cuda().conv2d(x.gpu(), k.gpu(), spec));
+    }
+
+    @Test
+    void poolingMatchesTheCpuWithSymmetricAndAsymmetricPadding() {
+        int[][] shapes = {{2, 6, 6, 3}, {2, 7, 7, 5}, {1, 8, 5, 2}};
+        for (Pool2dSpec.Kind kind : Pool2dSpec.Kind.values()) {
+            for (int[] s : shapes) {
+                Pool2dSpec[] specs = {Pool2dSpec.of(kind, Padding.VALID, s[1], s[2], 2, 2, 2, 2),
+                    Pool2dSpec.of(kind, Padding.SAME, s[1], s[2], 3, 3, 2, 2),
+                    Pool2dSpec.of(kind, Padding.SAME, s[1], s[2], 3, 3, 1, 1),
+                    Pool2dSpec.of(kind, Padding.SAME, s[1], s[2], 2, 2, 2, 2),
+                    new Pool2dSpec(kind, 3, 3, 1, 1, 1, 1, 1, 1)};
+                for (Pool2dSpec spec : specs) {
+                    // distinct random values: no ties, so "first maximum" is the only maximum
+                    GpuParity.Pair x = random(s[1] * 10 + s[3], -3, 1, s);
+                    Tensor yCpu = cpuBackend().pool2d(x.cpu(), spec);
+                    Tensor yGpu = cuda().pool2d(x.gpu(), spec);
+                    String what = kind + " " + spec + " on " + Arrays.toString(s);
+                    assertClose(what, yCpu, yGpu);
+                    GpuParity.Pair dy = random(3, -1, 1, yCpu.shape());
+                    assertClose(what + " backward", cpuBackend().pool2dBackward(x.cpu(), yCpu, dy.cpu(), spec),
+                            cuda().pool2dBackward(x.gpu(), yGpu, dy.gpu(), spec));
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchNormMatchesTheCpuIncludingItsReturnedStatistics() {
+        int[][] shapes = {{8, 5, 5, 16}, {4, 3}, {2, 3, 3, 7}, {1, 2, 2, 3}};
+        for (int[] s : shapes) {
+            int c = s[s.length - 1];
+            GpuParity.Pair x = random(s.length * 17 + c, 2, 5, s);          // mean far from 0: the shift matters
+            GpuParity.Pair gamma = random(11, 0.5f, 1.5f, c);
+            GpuParity.Pair beta = random(12, -1, 1, c);
+            String what = "batch norm " + Arrays.toString(s);
+            Backend.BatchNormForward fc = cpuBackend().batchNormTraining(x.cpu(), gamma.cpu(), beta.cpu(), 1e-3f);
+            Backend.BatchNormForward fg = cuda().batchNormTraining(x.gpu(), gamma.gpu(), beta.gpu(), 1e-3f);
+            assertClose(what + " output", fc.output(), fg.output());
+            assertClose(what + " mean", fc.mean(), fg.mean());
+            assertClose(what + " biased variance", fc.variance(), fg.variance());
+            assertClose(what + " invStd", fc.invStd(), fg.invStd());
+            GpuParity.Pair dy = random(13, -1, 1, s);
+            // the CPU's saved statistics uploaded: the GPU backward must use them, not its own epsilon
+            GpuParity.Pair mean = pair(fc.mean().toArray(), c);
+            GpuParity.Pair invStd = pair(fc.invStd().toArray(), c);
+            Backend.BatchNormGradients gc = cpuBackend().batchNormBackward(x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu());
+            Backend.BatchNormGradients gg = cuda().batchNormBackward(x.gpu(), dy.gpu(), gamma.gpu(), mean.gpu(), invStd.gpu());
+            assertClose(what + " dx", gc.gradX(), gg.gradX());
+            assertClose(what + " dgamma", gc.gradGamma(), gg.gradGamma());
+            assertClose(what + " dbeta", gc.gradBeta(), gg.gradBeta());
+            GpuParity.Pair movingMean = random(14, 2, 5, c);
+            GpuParity.Pair movingVar = random(15, 0.5f, 2, c);
+            assertClose(what + " inference", cpuBackend().batchNormInference(x.cpu(), gamma.cpu(), beta.cpu(), movingMean.cpu(),
+                    movingVar.cpu(), 1e-3f), cuda().batchNormInference(x.gpu(), gamma.gpu(), beta.gpu(), movingMean.gpu(),
+                    movingVar.gpu(), 1e-3f));
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyMatchesTheCpu() {
+        int[][] shapes = {{5, 10}, {3, 1000}, {33, 2}, {1, 1}};
+        for (int[] s : shapes) {
+            GpuParity.Pair logits = random(s[1], -80, 80, s);
+            float[] t = new float[s[0] * s[1]];
+            for (int r = 0; r < s[0]; r++) {
+                for (int c = 0; c < s[1]; c++) {
+                    t[r * s[1] + c] = 0.1f / s[1];              // label smoothing 0.1 ...
+                }
+                t[r * s[1] + (r * 7) % s[1]] += 0.9f;          // ... around class (7r mod C)
+            }
+            GpuParity.Pair targets = pair(t, s);
+            Backend.SoftmaxCrossEntropy c = cpuBackend().softmaxCrossEntropy(logits.cpu(), targets.cpu());
+            Backend.SoftmaxCrossEntropy g = cuda().softmaxCrossEntropy(logits.gpu(), targets.gpu());
+            assertClose("xent loss " + Arrays.toString(s), c.loss(), g.loss());
+            assertClose("xent probabilities " + Arrays.toString(s), c.probabilities(), g.probabilities());
+        }
+    }
+
+    @Test
+    void gatherAndScatterAddMatchTheCpuOnEveryAxisWithRepeatedIndices() {
+        GpuParity.Pair x = random(21, -1, 1, 4, 5, 6);
+        for (int axis = 0; axis < 3; axis++) {
+            int size = x.cpu().shape(axis);
+            int[] indices = {size - 1, 0, 1, 1, size - 1, 2};
+            Tensor yc = cpuBackend().gather(x.cpu(), axis, indices);
+            assertClose("gather axis " + axis, yc, cuda().gather(x.gpu(), axis, indices));
+            GpuParity.Pair dy = random(22 + axis, -1, 1, yc.shape());
+            assertClose("scatterAdd axis " + axis, cpuBackend().scatterAdd(dy.cpu(), axis, indices, size),
+                    cuda().scatterAdd(dy.gpu(), axis, indices, size));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> cuda().gather(x.gpu(), 1, new int[] {5}));
+    }
+
+    @Test
+    void optimizerUpdatesMatchTheCpuOverSeveralSteps() {
+        int n = 1037;
+        for (int variant = 0; variant < 6; variant++) {
+            GpuParity.Pair p = random(30, -1, 1, n);
+            GpuParity.Pair s1 = pair(new float[n], n);
+            GpuParity.Pair s2 = pair(new float[n], n);
+            GpuParity.Pair s3 = pair(new float[n], n);
+            for (int step = 1; step <= 3; step++) {
+                GpuParity.Pair g = random(40 + step, -1, 1, n);
+                for (boolean gpuSide : new boolean[] {false, true}) {
+                    Backend b = gpuSide ? cuda() : cpuBackend();
+                    Tensor pt = gpuSide ? p.gpu() : p.cpu();
+                    Tensor gt = gpuSide ? g.gpu() : g.cpu();
+                    Tensor a = gpuSide ? s1.gpu() : s1.cpu();
+                    Tensor m = gpuSide ? s2.gpu() : s2.cpu();
+                    Tensor u = gpuSide ? s3.gpu() : s3.cpu();
+                    double bc1 = 1 - Math.pow(0.9, step);
+                    double bc2 = 1 - Math.pow(0.999, step);
+                    switch (variant) {
+                        case 0 -> b.sgdUpdate(pt, gt, null, 0, -0.1, 1, false, 0, 0);
+                        case 1 -> b.sgdUpdate(pt, gt, a, 0.9, 1, -0.1, true, 1e-4, 0);
+                        case 2 -> b.adamUpdate(pt, gt, a, m, 0.9, 0.999, 1e-3 * Math.sqrt(bc2) / bc1, 1e-7, 0, 1e-4);
+                        case 3 -> b.adamUpdate(pt, gt, a, m, 0.9, 0.999, 1e-3 * Math.sqrt(bc2) / bc1, 1e-8 * Math.sqrt(bc2),
+                                1e-2, 0);
+                        case 4 -> b.rmspropUpdate(pt, gt, a, null, null, 0.9, 0, 1e-7, 0, 1e-3, -1, 0, 0);
+                        default -> b.rmspropUpdate(pt, gt, a, m, u, 0.99, 0.9, 0, 1e-8, 1, -1e-2, 1e-4, 1e-5);
+                    }
+                }
+                assertClose("optimizer variant " + variant + " step " + step + " weight", p.cpu(), p.gpu(), 1e-6);
+                assertClose("optimizer variant " + variant + " step " + step + " slot 1", s1.cpu(), s1.gpu(), 1e-6);
+                assertClose("optimizer variant " + variant + " step " + step + " slot 2", s2.cpu(), s2.gpu(), 1e-6);
+                assertClose("optimizer variant " + variant + " step " + step + " slot 3", s3.cpu(), s3.gpu(), 1e-6);
+            }
+        }
+    }
+}
