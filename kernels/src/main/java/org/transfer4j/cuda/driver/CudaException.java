@@ -1,6 +1,7 @@
 package org.transfer4j.cuda.driver;
 
 import jcuda.driver.CUresult;
+import org.transfer4j.Transfer4jException;
 
 /**
  * A CUDA driver call failed, or CUDA cannot be used. The root of the CUDA backend's exceptions
@@ -13,7 +14,7 @@ import jcuda.driver.CUresult;
  * passes every status through {@link #check(int, String)} instead (the pattern of tinygrad's
  * {@code check(status)} and llm.c's {@code cudaCheck}).
  */
-public class CudaException extends RuntimeException {
+public class CudaException extends Transfer4jException {
 
     /** The {@code CUresult} value of a success ({@code CUDA_SUCCESS}). */
     public static final int SUCCESS = CUresult.CUDA_SUCCESS;
