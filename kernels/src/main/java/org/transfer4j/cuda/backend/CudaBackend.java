@@ -340,16 +340,17 @@ public final class CudaBackend implements Backend, AutoCloseable {
             return body.get();
         } catch (CudaOutOfMemoryException e) {
             throw e;
-        } catch (CudaException | Transfer4jException e) {
-            if (e instanceof Transfer4jException t && !isLibraryFailure(t)) {
-                throw t; // shape errors and the like are already typed and named
+        } catch (Transfer4jException e) {
+            if (!isLibraryFailure(e)) {
+                throw e; // shape errors and the like are already typed and named
             }
             throw new CudaBackendException(op, describe(args), e);
         }
     }
 
     private static boolean isLibraryFailure(Transfer4jException e) {
-        return e instanceof org.transfer4j.cuda.blas.CublasException || e instanceof org.transfer4j.cuda.dnn.CudnnException;
+        return e instanceof CudaException || e instanceof org.transfer4j.cuda.blas.CublasException
+                || e instanceof org.transfer4j.cuda.dnn.CudnnException;
     }
 
     private String describe(Object... args) {
