@@ -2,6 +2,7 @@ package org.transfer4j.nn;
 
 import java.util.Arrays;
 import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -81,6 +82,20 @@ public final class Weight {
                     + Arrays.toString(value.shape()) + ", got " + data.length);
         }
         assign(Tensor.of(value.device(), data, value.shape()));
+    }
+
+    /**
+     * Replaces the value by a copy on {@code device} (nothing when it is there already), outside the tape;
+     * the copy requires grad as the old value did, and the old value's gradient is dropped.
+     */
+    void moveTo(Device device) {
+        if (value.device().equals(device)) {
+            return;
+        }
+        try (NoGrad ignored = NoGrad.enter()) {
+            value = value.detach().to(device);
+        }
+        refreshRequiresGrad();
     }
 
     /** Called when the layer's trainable flag changes: only trainable weights collect gradients. */
