@@ -246,7 +246,7 @@ public final class FeatureCache {
                 // moving statistics in training too (Keras semantics; reasonNotCacheable refuses one told to
                 // keep batch statistics), dropout with a non-zero rate is refused above, and every other layer
                 // computes the same function in both modes.
-                Tensor y = extractor.predict(b.x());
+                Tensor y = extractor.predict(b.x().to(extractor.device()));
                 int[] expect = new int[featureShape.length + 1];
                 expect[0] = b.size();
                 System.arraycopy(featureShape, 0, expect, 1, featureShape.length);

@@ -232,7 +232,7 @@ public final class Trainer {
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
                 Batch b = stream.next();
-                Tensor scores = model.call(b.x(), false);
+                Tensor scores = model.call(b.x().to(model.device()), false);
                 lossSum += (double) loss(scores, b.labels(), false).item() * b.size();
                 confusion.update(scores, b.labels());
                 samples += b.size();
@@ -263,7 +263,7 @@ public final class Trainer {
         int rows = 0;
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
-                Tensor y = model.call(stream.next().x(), false);
+                Tensor y = model.call(stream.next().x().to(model.device()), false);
                 rowShape = Arrays.copyOfRange(y.shape(), 1, y.rank());
                 parts.add(y.toArray());
                 rows += y.shape(0);
