@@ -64,14 +64,17 @@ public final class Weight {
         return trainableKind;
     }
 
-    /** Copies {@code source} (same shape, same device) into this weight's value, outside the tape. */
+    /**
+     * Copies {@code source} (same shape, any device: one from elsewhere, e.g. weights read from a file on the
+     * host, is moved to this weight's device first) into this weight's value, outside the tape.
+     */
     public void assign(Tensor source) {
         if (!Arrays.equals(source.shape(), value.shape())) {
             throw ShapeMismatchException.of(path(), "cannot assign a value of another shape to this weight",
                     value.shape(), source.shape());
         }
         try (NoGrad ignored = NoGrad.enter()) {
-            value.backend().copy(source, value);
+            value.backend().copy(source.to(value.device()), value);
         }
     }
 
