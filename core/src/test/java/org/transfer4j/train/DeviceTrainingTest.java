@@ -220,11 +220,61 @@ class DeviceTrainingTest {
         assertSameHistory(cpu.history(), other.history());
     }
 
+    @Test
+    void featuresCachedOnDiskFromTheDeviceComeBackToItAsTheCpuComputedThem() {
+        Model cpu = cnn().cutAt("pool");
+        Model other = cnn().to(fake.device()).cutAt("pool");
+        cpu.setTrainable(false);
+        other.setTrainable(false);
+        FeatureCache.Storage disk = FeatureCache.Storage.disk(dir);
+        try (FeatureCache.Result a = FeatureCache.compute(cpu, TRAIN, 4, disk);
+             FeatureCache.Result b = FeatureCache.compute(other, TRAIN, 4, disk);
+             FeatureCache.Result c = FeatureCache.compute(other, TRAIN, 4, FeatureCache.Storage.memory());
+             BatchStream sa = a.dataset().batches(5, true, 9);
+             BatchStream sb = b.dataset().batches(5, true, 9);
+             BatchStream sc = c.dataset().batches(5, true, 9)) {
+            while (sa.hasNext()) {
+                Batch x = sa.next();
+                Batch y = sb.next();
+                Batch z = sc.next();
+                assertEquals(fake.device(), y.x().device(), "disk rows are uploaded to the extractor's device");
+                assertEquals(fake.device(), z.x().device(), "in memory, the features stay on the extractor's device");
+                assertArrayEquals(x.x().toArray(), y.x().toArray(), 0f);
+                assertArrayEquals(x.x().toArray(), z.x().toArray(), 0f);
+            }
+        }
+    }
+
+    @Test
+    void learningRateRangeTestOfTheHeadRunsOnTheDeviceAsOnTheCpu() {
+        double[] cpu = headLrFind(Device.cpu());
+        double[] other = headLrFind(fake.device());
+        assertArrayEquals(cpu, other, 0.0);
+    }
+
+    private double[] headLrFind(Device device) {
+        TransferModel tm = transferModel(device);
+        TransferTraining training = new TransferTraining(tm, TRAIN, VAL).batchSize(4).seed(3);
+        return training.findHeadLearningRate(new Adam(ParamGroups.all(tm.head()), 1e-3), 1e-4, 1, 6).losses();
+    }
+
     private record TransferRun(Model model, History history, boolean cached) {
     }
 
     /** A frozen "pretrained" base and a new head: 2 epochs on cached features, then 2 of fine-tuning with mixup. */
     private TransferRun transferRun(Device device) {
+        TransferModel tm = transferModel(device);
+        TransferTraining training = new TransferTraining(tm, TRAIN, VAL).batchSize(4).seed(3)
+                .fineTuneMixup(new MixUp(0.4));
+        training.featureExtraction(2, new Adam(ParamGroups.all(tm.head()), 0.01));
+        boolean cached = training.lastPhase().cached();
+        tm.unfreezeFrom("conv_dw_2");
+        training.fineTune(2, new SGD(ParamGroups.headAndBase(tm.model(), tm.features().name()), 0.05).momentum(0.9));
+        return new TransferRun(tm.model(), training.history(), cached);
+    }
+
+    /** A "pretrained" base (conv, BN, ReLU, depthwise conv, BN, ReLU6) and a new head, moved to {@code device}. */
+    private static TransferModel transferModel(Device device) {
         Generator.manualSeed(42);
         Model base = new Sequential("base", new int[] {8, 8, 3},
                 new Conv2D(4, 3).named("conv1"), new BatchNormalization().named("conv1_bn"), new ReLU().named("conv1_relu"),
@@ -233,12 +283,6 @@ class DeviceTrainingTest {
         Generator.manualSeed(7);
         TransferModel tm = TransferModel.on(base).classes(3).hiddenUnits(5).dropout(0.3).build();
         tm.model().to(device);
-        TransferTraining training = new TransferTraining(tm, TRAIN, VAL).batchSize(4).seed(3)
-                .fineTuneMixup(new MixUp(0.4));
-        training.featureExtraction(2, new Adam(ParamGroups.all(tm.head()), 0.01));
-        boolean cached = training.lastPhase().cached();
-        tm.unfreezeFrom("conv_dw_2");
-        training.fineTune(2, new SGD(ParamGroups.headAndBase(tm.model(), tm.features().name()), 0.05).momentum(0.9));
-        return new TransferRun(tm.model(), training.history(), cached);
+        return tm;
     }
 }
