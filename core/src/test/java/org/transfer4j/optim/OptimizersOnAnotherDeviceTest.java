@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,5 +102,16 @@ class OptimizersOnAnotherDeviceTest {
             assertEquals(pair[1], second.weight("d2/kernel").value().device());
             assertSame(cpu, second, "two steps on " + pair[0] + ", state restored on " + pair[1] + ", two more");
         }
+    }
+
+    @Test
+    void globalNormOfGradientsOnTheDeviceDownloadsOneTensor() {
+        FakeDevice fake = FakeDevice.create(7);
+        // |(3, 4)|^2 + |(12)|^2 + |(0, 0, 0)|^2 = 25 + 144 + 0 = 169, whose root is 13
+        java.util.List<Tensor> grads = java.util.List.of(Tensor.of(fake.device(), new float[] {3, 4}, 2),
+                Tensor.of(fake.device(), new float[] {12}, 1), Tensor.zeros(fake.device(), 3));
+        long before = fake.downloads();
+        assertEquals(13.0, GradientClipping.globalNorm(grads), 0.0);
+        assertEquals(1, fake.downloads() - before, "one download for all the gradients");
     }
 }
