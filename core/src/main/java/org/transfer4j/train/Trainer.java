@@ -38,6 +38,12 @@ import org.transfer4j.tensor.Tensor;
  * {@link EpochOrder#epochSeed EpochOrder.epochSeed(seed, e - 1)} gives. After every backward pass the
  * gradients are checked: a non-finite loss or gradient stops training with a {@link TrainingDivergedException}
  * before the weights change.
+ *
+ * <p>Devices: the model computes where its weights are ({@code model.to(device)}, {@link Model#device()}). Each
+ * batch's inputs are moved there once ({@code x.to(model.device())}, nothing when a dataset already gives them
+ * there), the integer labels stay on the host, and the losses make their targets and class weights on the
+ * scores' device; per step only the loss, the gradients' finiteness sum and the scores (for the accuracy)
+ * come back to the host.
  */
 public final class Trainer {
     private Optimizer optimizer;
