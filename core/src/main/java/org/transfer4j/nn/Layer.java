@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
@@ -27,6 +29,8 @@ public abstract class Layer {
     private boolean trainable = true;
     private boolean built;
     private final List<Weight> weights = new ArrayList<>();
+    /** Where {@link #to} last put the layer: where weights built later are made. */
+    private Device device = Device.cpu();
 
     protected Layer() {
     }
@@ -90,6 +94,29 @@ public abstract class Layer {
         return List.copyOf(weights);
     }
 
+    /**
+     * Moves every weight of the layer, trainable or not (batch-norm moving statistics included), to
+     * {@code target}, so that later calls compute there on inputs that live there; weights built later are
+     * made there too. A weight already there is not copied. Gradients are dropped (they belong to the old
+     * copies); optimizer state follows on the next step. Returns this.
+     */
+    public Layer to(Device target) {
+        this.device = Objects.requireNonNull(target, "target");
+        for (Weight w : weights) {
+            w.moveTo(target);
+        }
+        return this;
+    }
+
+    /**
+     * The device this layer computes on: that of its first weight, or for a layer without weights the
+     * device it was last moved to ({@link Device#cpu()} by default). Inputs go there before a call.
+     */
+    public Device device() {
+        List<Weight> all = weights();
+        return all.isEmpty() ? device : all.getFirst().value().device();
+    }
+
     public final List<Weight> trainableWeights() {
         return weights().stream().filter(Weight::isTrainable).toList();
     }
@@ -133,7 +160,12 @@ public abstract class Layer {
 
     /** Adds a weight during {@link #build}; trainable kinds require grad unless the layer is frozen. */
     protected final Weight addWeight(String weightName, int[] shape, Initializer initializer, boolean trainableKind) {
+        // Initializers draw on the host, from the default generator's stream, so a model built after to(device)
+        // has the weights it would have on the CPU.
         Tensor value = initializer.create(shape, Generator.defaultGenerator());
+        if (!value.device().equals(device)) {
+            value = value.to(device);
+        }
         Weight w = new Weight(this, weightName, value, trainableKind);
         weights.add(w);
         return w;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.nn.layers.BatchNormalization;
+import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -171,6 +172,23 @@ public class Model extends Layer {
     /** A new model from this model's inputs to the named layer's output; it shares the layers and weights. */
     public Model cutAt(String layerName) {
         return new Model(name() + "_to_" + layerName, inputs, List.of(outputOf(layerName)));
+    }
+
+    // ---- devices -------------------------------------------------------------------------------------
+
+    /**
+     * Moves every weight of every layer, nested models included, trainable or not (batch-norm moving
+     * statistics too), to {@code target}: later calls compute there, on inputs moved there
+     * ({@code x.to(model.device())}; {@code Trainer} does it for each batch). Models that share these layers
+     * (a {@link #cutAt} cut, a transfer model's head and extractor) share the move. Returns this.
+     */
+    @Override
+    public Model to(Device target) {
+        super.to(target);
+        for (Layer l : layers) {
+            l.to(target);
+        }
+        return this;
     }
 
     // ---- freezing -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package org.transfer4j.nn;
 
 import java.util.Arrays;
 import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -63,14 +64,17 @@ public final class Weight {
         return trainableKind;
     }
 
-    /** Copies {@code source} (same shape, same device) into this weight's value, outside the tape. */
+    /**
+     * Copies {@code source} (same shape, any device: one from elsewhere, e.g. weights read from a file on the
+     * host, is moved to this weight's device first) into this weight's value, outside the tape.
+     */
     public void assign(Tensor source) {
         if (!Arrays.equals(source.shape(), value.shape())) {
             throw ShapeMismatchException.of(path(), "cannot assign a value of another shape to this weight",
                     value.shape(), source.shape());
         }
         try (NoGrad ignored = NoGrad.enter()) {
-            value.backend().copy(source, value);
+            value.backend().copy(source.to(value.device()), value);
         }
     }
 
@@ -81,6 +85,20 @@ public final class Weight {
                     + Arrays.toString(value.shape()) + ", got " + data.length);
         }
         assign(Tensor.of(value.device(), data, value.shape()));
+    }
+
+    /**
+     * Replaces the value by a copy on {@code device} (nothing when it is there already), outside the tape;
+     * the copy requires grad as the old value did, and the old value's gradient is dropped.
+     */
+    void moveTo(Device device) {
+        if (value.device().equals(device)) {
+            return;
+        }
+        try (NoGrad ignored = NoGrad.enter()) {
+            value = value.detach().to(device);
+        }
+        refreshRequiresGrad();
     }
 
     /** Called when the layer's trainable flag changes: only trainable weights collect gradients. */

@@ -2,6 +2,7 @@ package org.transfer4j.optim;
 
 import java.util.List;
 import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.ops.Concat;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -12,13 +13,23 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** {@code sqrt(sum of g^2 over every element of every gradient)}: the L2 norm of all of them as one vector. */
+    /**
+     * {@code sqrt(sum of g^2 over every element of every gradient)}: the L2 norm of all of them as one vector.
+     * Each gradient's sum of squares is formed on its device (float32), the sums are gathered there into one
+     * tensor and downloaded together, once per step rather than once per weight, then added in double.
+     */
     public static double globalNorm(List<Tensor> grads) {
-        double sumSquares = 0;
+        if (grads.isEmpty()) {
+            return 0;
+        }
+        float[] sums;
         try (NoGrad ignored = NoGrad.enter()) {
-            for (Tensor g : grads) {
-                sumSquares += g.mul(g).sum().item();
-            }
+            Tensor[] each = grads.stream().map(g -> g.mul(g).sum().reshape(1)).toArray(Tensor[]::new);
+            sums = (each.length == 1 ? each[0] : Concat.concat(0, each)).toArray();
+        }
+        double sumSquares = 0;
+        for (float s : sums) {
+            sumSquares += s;
         }
         return Math.sqrt(sumSquares);
     }

@@ -209,10 +209,21 @@ public abstract class Optimizer {
     /** The slot names {@link #update} may allocate for the weights of {@code group}: what a state dict may hold. */
     protected abstract Set<String> slotNames(ParamGroup group);
 
-    /** The slot {@code name} of {@code w}: zeros of its shape on its device the first time. */
+    /**
+     * The slot {@code name} of {@code w}: zeros of its shape on its device the first time. A slot made before
+     * the model moved ({@code Model.to}) moves to the weight's device here, once, so the fused update never
+     * meets tensors of two devices.
+     */
     protected final Tensor slot(Weight w, String name) {
-        return slots.computeIfAbsent(w, k -> new LinkedHashMap<>())
-                .computeIfAbsent(name, k -> Tensor.zeros(w.value().device(), w.shape()));
+        Map<String, Tensor> named = slots.computeIfAbsent(w, k -> new LinkedHashMap<>());
+        Tensor s = named.computeIfAbsent(name, k -> Tensor.zeros(w.value().device(), w.shape()));
+        if (!s.device().equals(w.value().device())) {
+            try (NoGrad ignored = NoGrad.enter()) {
+                s = s.to(w.value().device());
+            }
+            named.put(name, s);
+        }
+        return s;
     }
 
     /** How many updates {@code w} has had, the current one included (1 on its first). */

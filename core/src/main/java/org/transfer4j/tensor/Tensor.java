@@ -10,6 +10,7 @@ import org.transfer4j.ops.Gelu;
 import org.transfer4j.ops.MatMul;
 import org.transfer4j.ops.Reduce;
 import org.transfer4j.ops.Softmax;
+import org.transfer4j.ops.ToDevice;
 import org.transfer4j.ops.Unary;
 import org.transfer4j.ops.Views;
 
@@ -64,8 +65,17 @@ public final class Tensor implements AutoCloseable {
         return full(1f, shape);
     }
 
+    public static Tensor ones(Device device, int... shape) {
+        return full(device, 1f, shape);
+    }
+
     public static Tensor full(float value, int... shape) {
-        Tensor t = zeros(shape);
+        return full(Device.cpu(), value, shape);
+    }
+
+    /** A new contiguous tensor on {@code device} with every element {@code value}. */
+    public static Tensor full(Device device, float value, int... shape) {
+        Tensor t = zeros(device, shape);
         if (value != 0f) {
             t.backend().fill(t, value);
         }
@@ -226,6 +236,15 @@ public final class Tensor implements AutoCloseable {
     /** A contiguous copy that is never this tensor itself (recorded). */
     public Tensor copy() {
         return Views.copy(this);
+    }
+
+    /**
+     * This tensor on {@code device}: itself when it is already there, else a contiguous copy made by way of
+     * the host (recorded, so a gradient flows back to this device). Move batches and weights with it once,
+     * not tensors inside a layer.
+     */
+    public Tensor to(Device device) {
+        return ToDevice.to(this, device);
     }
 
     // ---- data out ---------------------------------------------------------------------------------

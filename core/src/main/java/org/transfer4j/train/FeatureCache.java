@@ -50,12 +50,19 @@ public final class FeatureCache {
             this.dir = dir;
         }
 
-        /** One tensor {@code (N, ...features)} on the device the extractor computed on. */
+        /**
+         * One tensor {@code (N, ...features)} on the device the extractor computed on: on a GPU the features stay
+         * in its memory, so each batch of the head's epochs is a gather there, with nothing uploaded. Features are
+         * small next to images (MobileNet's pooled 1024 floats per sample against 150528 for a 224x224 image).
+         */
         public static Storage memory() {
             return new Storage(Long.MAX_VALUE, null);
         }
 
-        /** A memory-mapped float32 file in {@code dir}, deleted when the {@link Result} is closed. */
+        /**
+         * A memory-mapped float32 file in {@code dir} on the host, deleted when the {@link Result} is closed; each
+         * batch's rows are read from it and uploaded to the extractor's device.
+         */
         public static Storage disk(Path dir) {
             return new Storage(-1, Objects.requireNonNull(dir, "dir"));
         }
@@ -68,7 +75,10 @@ public final class FeatureCache {
             return new Storage(maxMemoryBytes, Objects.requireNonNull(dir, "dir"));
         }
 
-        /** {@link #auto(long, Path)} with a quarter of the maximum heap as the limit. */
+        /**
+         * {@link #auto(long, Path)} with a quarter of the maximum heap as the limit. The limit counts bytes wherever
+         * the features live: for an extractor on a GPU, pass one that fits the GPU's free memory instead.
+         */
         public static Storage auto(Path dir) {
             return auto(Runtime.getRuntime().maxMemory() / 4, dir);
         }
@@ -246,7 +256,7 @@ public final class FeatureCache {
                 // moving statistics in training too (Keras semantics; reasonNotCacheable refuses one told to
                 // keep batch statistics), dropout with a non-zero rate is refused above, and every other layer
                 // computes the same function in both modes.
-                Tensor y = extractor.predict(b.x());
+                Tensor y = extractor.predict(b.x().to(extractor.device()));
                 int[] expect = new int[featureShape.length + 1];
                 expect[0] = b.size();
                 System.arraycopy(featureShape, 0, expect, 1, featureShape.length);

@@ -1,6 +1,7 @@
 package org.transfer4j.train;
 
 import java.util.SplittableRandom;
+import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.ops.Gather;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.Tensor;
@@ -44,26 +45,21 @@ public record MixUp(double alpha) {
         int n = batch.size();
         int[] pair = EpochOrder.permutation(n, random.nextLong());
 
-        float[] x = batch.x().toArray();
-        int per = x.length / Math.max(n, 1);
-        float[] mixed = new float[x.length];
-        float a = (float) lambda;
-        float b = (float) (1 - lambda);
-        for (int i = 0; i < n; i++) {
-            int self = i * per;
-            int other = pair[i] * per;
-            for (int k = 0; k < per; k++) {
-                mixed[self + k] = a * x[self + k] + b * x[other + k];
-            }
-        }
         int[] otherLabels = new int[n];
         for (int i = 0; i < n; i++) {
             otherLabels[i] = batch.labels()[pair[i]];
         }
-        Tensor own = Gather.oneHot(batch.x().device(), batch.labels(), classes);
-        Tensor partner = Gather.oneHot(batch.x().device(), otherLabels, classes);
-        Tensor targets = own.mul(a).add(partner.mul(b));
-        return new Mixed(Tensor.of(batch.x().device(), mixed, batch.x().shape()), targets, lambda);
+        float a = (float) lambda;
+        float b = (float) (1 - lambda);
+        try (NoGrad ignored = NoGrad.enter()) {
+            // On the inputs' device: x' = a x + b x[pair], each product rounded to float, then the sum.
+            Tensor x = batch.x();
+            Tensor mixed = x.mul(a).add(Gather.gather(x, 0, pair).mul(b));
+            Tensor own = Gather.oneHot(x.device(), batch.labels(), classes);
+            Tensor partner = Gather.oneHot(x.device(), otherLabels, classes);
+            Tensor targets = own.mul(a).add(partner.mul(b));
+            return new Mixed(mixed, targets, lambda);
+        }
     }
 
     /** Beta(a, a) as G1 / (G1 + G2) with G1, G2 ~ Gamma(a, 1). */

@@ -38,6 +38,12 @@ import org.transfer4j.tensor.Tensor;
  * {@link EpochOrder#epochSeed EpochOrder.epochSeed(seed, e - 1)} gives. After every backward pass the
  * gradients are checked: a non-finite loss or gradient stops training with a {@link TrainingDivergedException}
  * before the weights change.
+ *
+ * <p>Devices: the model computes where its weights are ({@code model.to(device)}, {@link Model#device()}). Each
+ * batch's inputs are moved there once ({@code x.to(model.device())}, nothing when a dataset already gives them
+ * there), the integer labels stay on the host, and the losses make their targets and class weights on the
+ * scores' device; per step only the loss, the gradients' finiteness sum and the scores (for the accuracy)
+ * come back to the host.
  */
 public final class Trainer {
     private Optimizer optimizer;
@@ -232,7 +238,7 @@ public final class Trainer {
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
                 Batch b = stream.next();
-                Tensor scores = model.call(b.x(), false);
+                Tensor scores = model.call(b.x().to(model.device()), false);
                 lossSum += (double) loss(scores, b.labels(), false).item() * b.size();
                 confusion.update(scores, b.labels());
                 samples += b.size();
@@ -263,7 +269,7 @@ public final class Trainer {
         int rows = 0;
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
-                Tensor y = model.call(stream.next().x(), false);
+                Tensor y = model.call(stream.next().x().to(model.device()), false);
                 rowShape = Arrays.copyOfRange(y.shape(), 1, y.rank());
                 parts.add(y.toArray());
                 rows += y.shape(0);

@@ -105,11 +105,14 @@ final class TrainingLoop {
         Tensor scores;
         Tensor loss;
         MixUp mixup = trainer.mixup();
+        // The batch's inputs move to the model's device once; its labels stay on the host (int[]), and the
+        // losses make their one-hot targets and weights on the scores' device.
+        Batch onDevice = new Batch(batch.x().to(model.device()), batch.labels(), batch.indices());
         if (mixup == null) {
-            scores = model.call(batch.x(), true);
+            scores = model.call(onDevice.x(), true);
             loss = trainer.loss(scores, batch.labels(), true);
         } else {
-            MixUp.Mixed mixed = mixup.apply(batch, train.classNames().size(), fit.seed(), epoch, step);
+            MixUp.Mixed mixed = mixup.apply(onDevice, train.classNames().size(), fit.seed(), epoch, step);
             scores = model.call(mixed.x(), true);
             loss = trainer.loss(scores, mixed.targets());
         }

@@ -331,7 +331,7 @@ public final class TransferTraining {
                     stream[0] = data.batches(batchSize, true, EpochOrder.epochSeed(seed ^ 0x1F1D, epoch[0]++));
                 }
                 Batch b = stream[0].next();
-                return loss.compute(model.call(b.x(), true), b.labels());
+                return loss.compute(model.call(b.x().to(model.device()), true), b.labels());
             });
         } finally {
             if (stream[0] != null) {

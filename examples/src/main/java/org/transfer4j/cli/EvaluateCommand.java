@@ -61,6 +61,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     private ModelFileOption modelOption;
 
+    @Mixin
+    private DeviceOption deviceOption;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "a folder of class folders, or a "
             + "root whose test/ (else val/) is evaluated")
     private Path data;
@@ -91,7 +94,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw usage("--batch must be at least 1, got " + batch);
         }
+        DeviceOption.Choice device = deviceOption.choose();
         Model model = modelOption.loadSingleInputOutput("evaluate runs classifiers");
+        model.to(device.device());
         int size = imageSize(model);
         int scores = classCount(model);
         Optional<List<String>> saved = KerasModels.classNames(modelOption.file());
@@ -126,9 +131,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Path plot = plotDir == null ? null : plot(e.confusion());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(asJson(e, preprocessing, plot)));
+            ObjectNode json = asJson(e, preprocessing, plot);
+            device.addTo(json);
+            out.println(Json.write(json));
         } else {
-            printText(e, images, folder, saved.isPresent(), preprocessing, probabilities, size, plot, out);
+            printText(e, images, folder, saved.isPresent(), preprocessing, probabilities, size, plot, device, out);
         }
         out.flush();
         return 0;
@@ -220,7 +227,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void printText(Evaluation e, ImageFolder images, Path folder, boolean namesFromModel,
-                           Preprocess.Choice preprocessing, boolean probabilities, int size, Path plot, PrintWriter out) {
+                           Preprocess.Choice preprocessing, boolean probabilities, int size, Path plot,
+                           DeviceOption.Choice device, PrintWriter out) {
         ConfusionMatrix m = e.confusion();
         long correct = 0;
         for (int c = 0; c < m.classes(); c++) {
@@ -231,6 +239,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 + (probabilities ? "probabilities: softmax output" : "logits") + ")");
         out.println("data:      " + folder + " (" + images.size() + " images, " + m.classes() + " classes from the "
                 + (namesFromModel ? "model" : "class folders") + ")");
+        out.println("device:    " + device.describe());
         out.println("accuracy:  " + fixed(e.accuracy()) + " (" + correct + "/" + e.samples() + ")");
         out.println("loss:      " + fixed(e.loss()));
         out.println("skipped:   " + e.skipped());

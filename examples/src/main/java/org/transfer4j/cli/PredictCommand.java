@@ -20,6 +20,7 @@ import org.transfer4j.keras.KerasModels;
 import org.transfer4j.keras.Npy;
 import org.transfer4j.nn.Model;
 import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +62,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     private ModelFileOption modelOption;
 
+    @Mixin
+    private DeviceOption deviceOption;
+
     @Option(names = "--preprocess", paramLabel = "MODE", converter = Preprocess.Converter.class,
             description = Preprocess.MODES + "; the default: the one the model was trained with when transfer4j "
                     + "saved it, else none")
@@ -92,11 +96,13 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
+        DeviceOption.Choice device = deviceOption.choose();
         Model model = modelOption.loadSingleInputOutput("predict runs models");
+        model.to(device.device());
         if (input != null) {
-            predictArray(model);
+            predictArray(model, device);
         } else {
-            classifyImages(model);
+            classifyImages(model, device);
         }
         spec.commandLine().getOut().flush();
         return 0;
@@ -131,11 +137,11 @@ final class PredictCommand implements Callable<Integer> {
 
     // ---- --input X.npy --output Y.npy -----------------------------------------------------------------
 
-    private void predictArray(Model model) {
+    private void predictArray(Model model, DeviceOption.Choice device) {
         Tensor x = Npy.read(input);
         Tensor y;
         try {
-            y = model.predict(x);
+            y = model.predict(x.to(model.device())).to(Device.cpu());
         } catch (ShapeMismatchException e) {
             throw new FileProblemException(input, "the array " + shape(x.shape()) + " does not fit the model "
                     + modelOption.file() + ", which takes " + model.input().shapeString() + ": " + e.getMessage(), e);
@@ -145,6 +151,7 @@ final class PredictCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw new FileProblemException(output, "cannot write it: " + e.getCause().getMessage(), e);
         }
+        spec.commandLine().getOut().println(device.line());
         spec.commandLine().getOut().println(input + " " + shape(x.shape()) + " -> " + output + " " + shape(y.shape()));
     }
 
@@ -154,7 +161,7 @@ final class PredictCommand implements Callable<Integer> {
 
     // ---- IMAGE... -------------------------------------------------------------------------------------
 
-    private void classifyImages(Model model) {
+    private void classifyImages(Model model, DeviceOption.Choice device) {
         int[] in = model.input().shape();
         if (in.length != 3 || in[2] != 3) {
             throw new FileProblemException(modelOption.file(), "the model takes " + model.input().shapeString()
@@ -181,16 +188,18 @@ final class PredictCommand implements Callable<Integer> {
         for (int from = 0; from < images.size(); from += BATCH) {
             List<Path> batch = images.subList(from, Math.min(images.size(), from + BATCH));
             Tensor pixels = Images.readBatch(batch, in[0], in[1], Resize.NEAREST);
-            float[] scores = model.predict(preprocessing.mode().apply(pixels)).toArray();
+            float[] scores = model.predict(preprocessing.mode().apply(pixels).to(model.device())).toArray();
             for (int n = 0; n < batch.size(); n++) {
                 results.add(highest(scores, n * classes, classes, k));
             }
         }
         PrintWriter printer = spec.commandLine().getOut();
         if (json) {
-            printer.println(Json.write(asJson(preprocessing, results)));
+            ObjectNode o = asJson(preprocessing, results);
+            device.addTo(o);
+            printer.println(Json.write(o));
         } else {
-            printText(preprocessing, results, printer);
+            printText(preprocessing, device, results, printer);
         }
     }
 
@@ -223,8 +232,10 @@ final class PredictCommand implements Callable<Integer> {
         return o;
     }
 
-    private void printText(Preprocess.Choice preprocessing, List<List<Guess>> results, PrintWriter out) {
+    private void printText(Preprocess.Choice preprocessing, DeviceOption.Choice device, List<List<Guess>> results,
+                           PrintWriter out) {
         out.println("model: " + modelOption.file() + " (" + preprocessing.describe() + ")");
+        out.println(device.line());
         out.println();
         for (int i = 0; i < results.size(); i++) {
             out.println(images.get(i));

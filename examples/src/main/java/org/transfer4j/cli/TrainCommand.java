@@ -15,7 +15,6 @@ import org.transfer4j.images.Augmentation;
 import org.transfer4j.images.ImageDataset;
 import org.transfer4j.images.ImageFolder;
 import org.transfer4j.nn.NoSuchLayerException;
-import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.train.Callback;
 import org.transfer4j.train.Checkpoint;
@@ -134,8 +133,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--class-weights", paramLabel = "none|balanced", description = "balanced: weigh each class by n / (classes x its count) (default: ${DEFAULT-VALUE})")
     private String classWeightsText = "none";
 
-    @Option(names = "--device", paramLabel = "cpu|cuda|auto", description = "where to train (default: ${DEFAULT-VALUE})")
-    private String device = "auto";
+    @Mixin
+    private DeviceOption deviceOption;
 
     @Option(names = "--seed", paramLabel = "N", description = "(default: ${DEFAULT-VALUE})")
     private long seed = 1;
@@ -177,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         Mode mode = mode();
         ScheduleOption schedule = parse(() -> ScheduleOption.parse(scheduleText));
         checkOptions(mode);
-        chooseDevice();
+        DeviceOption.Choice device = deviceOption.choose();
         Path checkpointFile = sibling(".ckpt");
         Checkpoint resumed = resume.read(checkpointFile, switch (mode) {
             case SCRATCH -> List.of("fine-tune");
@@ -198,6 +197,7 @@ final class TrainCommand implements Callable<Integer> {
         TransferModel.Builder builder = TransferModel.on(resolved.model()).classes(classes.size()).hiddenUnits(hidden)
                 .dropout(dropout).baseInInferenceMode(mode != Mode.SCRATCH).name("transfer4j_classifier");
         TransferModel transfer = featureLayers(builder).build();
+        transfer.model().to(device.device()); // the base, the head and what shares their layers
         if (unfreezeFrom != null) {
             transfer.base().layer(unfreezeFrom); // a name the base lacks fails now, not after feature extraction
         }
@@ -207,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         ImageDataset augmentedTrain = ImageDataset.builder(size).preprocessing(preprocessing)
                 .augmentation(augmentation()).training(splits.train());
         ImageDataset val = ImageDataset.builder(size).preprocessing(preprocessing).evaluation(splits.validation());
+        log.println(device.line());
         log.printf(Locale.ROOT, "data: %s, %d training and %d validation images, classes %s%n", data,
                 plainTrain.size(), val.size(), classes);
 
@@ -246,7 +247,9 @@ final class TrainCommand implements Callable<Integer> {
                 evaluation.loss(), evaluation.samples());
         log.println("wrote " + outputs.describe());
         if (json) {
-            log.println(Json.write(summary(run, training.history(), evaluation, outputs)));
+            ObjectNode summary = summary(run, training.history(), evaluation, outputs);
+            device.addTo(summary);
+            log.println(Json.write(summary));
         }
         log.flush();
         return 0;
@@ -343,20 +346,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!out.getFileName().toString().endsWith(".h5")) {
             throw usage("--out must name a .h5 file, got " + out);
-        }
-    }
-
-    /** {@code cpu}, {@code auto}: the CPU until the CUDA backend lands; {@code cuda}: refused, saying so. */
-    private void chooseDevice() {
-        switch (device.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> { }
-            case "auto" -> {
-                if (Device.best().type() != Device.Type.CPU) {
-                    throw usage("--device auto found " + Device.best() + ", but train runs on the CPU only so far");
-                }
-            }
-            case "cuda" -> throw usage("--device cuda: this build has no CUDA backend on its class path; use --device cpu or auto");
-            default -> throw usage("--device must be cpu, cuda or auto, got '" + device + "'");
         }
     }
 

@@ -124,7 +124,8 @@ class EvaluateCommandTest {
         Path data = colours(dir.resolve("data"));
         JsonNode o = json("--model", save(colourModel(true, false), null).toString(), "--data", data.toString());
         assertEquals(List.of("accuracy", "loss", "samples", "skipped", "classes", "per_class", "confusion", "preprocess",
-                "preprocess_from"), fieldNames(o));
+                "preprocess_from", "device", "device_fallback"), fieldNames(o));
+        assertEquals("cpu", o.get("device").asText());
         assertEquals("mobilenet", o.get("preprocess").asText());
         assertEquals("default", o.get("preprocess_from").asText());
         assertEquals(5.0 / 6, o.get("accuracy").asDouble(), 1e-12);
@@ -197,6 +198,7 @@ class EvaluateCommandTest {
         assertTrue(text.contains("accuracy:  0.8333 (5/6)\n"), text);
         assertTrue(text.contains(String.format(java.util.Locale.ROOT, "loss:      %.4f%n", (5 * RIGHT + WRONG) / 6)), text);
         assertTrue(text.contains("skipped:   0\n"), text);
+        assertTrue(text.contains("device:    " + DeviceOptionTest.AUTO_ON_CPU.substring("device: ".length()) + "\n"), text);
         assertTrue(text.lines().anyMatch(l -> l.matches("green +1\\.0000 +0\\.6667 +0\\.8000 +3")), text);
         assertTrue(text.lines().anyMatch(l -> l.matches("red +0\\.7500 +1\\.0000 +0\\.8571 +3")), text);
         assertTrue(text.lines().anyMatch(l -> l.matches("true \\\\ pred +green +red")), text);

@@ -47,7 +47,7 @@ class PredictCommandTest {
         Path output = dir.resolve("y.npy");
         String text = CliRun.of("predict", "--model", model.toString(), "--input", input.toString(),
                 "--output", output.toString()).succeeded().out();
-        assertEquals(input + " (5, 10, 10, 3) -> " + output + " (5, 1)\n", text);
+        assertEquals(DeviceOptionTest.AUTO_ON_CPU + "\n" + input + " (5, 10, 10, 3) -> " + output + " (5, 1)\n", text);
         Npy.Array actual = Npy.readArray(output);
         assertArrayEquals(new int[] {5, 1}, actual.shape());
         assertArrayEquals(expected.shape(), actual.shape());

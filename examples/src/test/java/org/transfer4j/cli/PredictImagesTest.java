@@ -44,7 +44,9 @@ class PredictImagesTest {
         JsonNode o = JSON.readTree(CliRun.of(args("--top", "3", "--json")).succeeded().out());
         // Exactly {"preprocess":"mobilenet","preprocess_from":"option",
         //          "predictions":[{"image":PATH,"top":[{"index":I,"label":L,"probability":P},...]},...]}.
-        assertEquals(List.of("preprocess", "preprocess_from", "predictions"), fieldNames(o));
+        assertEquals(List.of("preprocess", "preprocess_from", "predictions", "device", "device_fallback"), fieldNames(o));
+        assertEquals("cpu", o.get("device").asText());
+        assertTrue(o.get("device_fallback").asText().contains("no CUDA backend on the class path"), o.toString());
         assertEquals("mobilenet", o.get("preprocess").asText());
         assertEquals("option", o.get("preprocess_from").asText());
         JsonNode predictions = o.get("predictions");
@@ -98,8 +100,9 @@ class PredictImagesTest {
     void textNamesEachImageAndItsTopClasses() {
         String text = CliRun.of(args("--top", "2")).succeeded().out();
         System.out.println(text);
-        List<String> lines = text.lines().skip(2).toList();
+        List<String> lines = text.lines().skip(3).toList();
         assertEquals("model: " + TestData.require(MODEL) + " (--preprocess mobilenet as given)", text.lines().findFirst().orElseThrow());
+        assertEquals(DeviceOptionTest.AUTO_ON_CPU, text.lines().skip(1).findFirst().orElseThrow());
         assertEquals(TestData.require("images/elephant.jpg").toString(), lines.get(0));
         assertTrue(lines.get(1).matches("# +class +label +probability"), lines.get(1));
         assertTrue(lines.get(3).matches("1 +(101|385|386) +(tusker|Indian_elephant|African_elephant) +0\\.\\d{6}"),

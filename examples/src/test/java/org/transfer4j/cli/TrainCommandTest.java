@@ -86,6 +86,8 @@ class TrainCommandTest {
                 "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu", "--augmentation", "strong",
                 "--out", out.toString(), "--json").succeeded();
         JsonNode summary = lastJsonLine(run.out());
+        assertTrue(run.out().lines().anyMatch(DeviceOptionTest.AUTO_ON_CPU::equals), run.out());
+        assertEquals("cpu", summary.get("device").asText());
         assertEquals(List.of("blue", "red"), List.of(summary.get("classes").get(0).asText(),
                 summary.get("classes").get(1).asText()));
         JsonNode phases = summary.get("phases");
@@ -295,7 +297,7 @@ class TrainCommandTest {
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--augmentation", "wild")
                 .usageError("--augmentation must be flip, light or strong");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--device", "cuda")
-                .usageError("no CUDA backend");
+                .usageError("--device cuda: no CUDA backend on the class path");
         CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32")
                 .usageError("has no weights");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode", "fine-tune",

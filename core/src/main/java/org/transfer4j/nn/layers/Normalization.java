@@ -147,7 +147,8 @@ public class Normalization extends SingleInputLayer {
                     + Arrays.toString(data.shape()));
         }
         try (NoGrad ignored = NoGrad.enter()) {
-            Tensor x = data.detach();
+            // The statistics are computed where the layer lives (data from a dataset is on the host).
+            Tensor x = data.detach().to(device());
             // Calling the layer on the first sample validates the shape and builds it through the usual path.
             call(Views.slice(x, 0, 0, 1, 1), false);
             int[] reduce = reducedAxes(x.shape());

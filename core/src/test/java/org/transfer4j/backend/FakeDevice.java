@@ -1,0 +1,251 @@
+package org.transfer4j.backend;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.transfer4j.backend.cpu.CpuBackend;
+import org.transfer4j.tensor.Device;
+import org.transfer4j.tensor.DeviceMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * A second device for tests, standing in for a GPU: a {@link Backend} that computes every primitive with the
+ * CPU backend, so its results are the CPU's bit for bit, but owns its own {@link Storage} type and its own
+ * {@link Device} ({@code cuda:<index>}). Each primitive unwraps its inputs (a view of the same shape, strides
+ * and offset over the CPU storage inside) and wraps its outputs; an input that is not this device's storage,
+ * a CPU tensor above all, throws a {@link DeviceMismatchException} naming the primitive. So any place where
+ * CPU and "device" tensors mix fails loudly, as it would on a GPU.
+ *
+ * <p>It counts the host transfers, {@link #uploads()} ({@code Tensor.of(device, ...)}, {@code to(device)})
+ * and {@link #downloads()} ({@code toArray}, {@code item}), to show how often work crosses to the host.
+ */
+public final class FakeDevice implements Backend {
+    private final CpuBackend cpu = CpuBackend.instance();
+    private final Device device;
+    private final AtomicLong uploads = new AtomicLong();
+    private final AtomicLong downloads = new AtomicLong();
+
+    private FakeDevice(int index) {
+        this.device = Device.of(Device.Type.CUDA, index, this);
+    }
+
+    /** A fresh fake device {@code cuda:index}; two fakes with the same index count as the same device. */
+    public static FakeDevice create(int index) {
+        return new FakeDevice(index);
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    public long uploads() {
+        return uploads.get();
+    }
+
+    public long downloads() {
+        return downloads.get();
+    }
+
+    /** This device's storage: a CPU storage it owns. */
+    private final class FakeStorage implements Storage {
+        private final Storage inner;
+
+        FakeStorage(Storage inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Backend backend() {
+            return FakeDevice.this;
+        }
+
+        @Override
+        public long size() {
+            return inner.size();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return inner.isClosed();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    /** The CPU view behind a tensor of this device; null stays null; a tensor of any other device throws. */
+    private Tensor in(String op, Tensor t) {
+        if (t == null) {
+            return null;
+        }
+        if (!(t.storage() instanceof FakeStorage s) || s.backend() != this) {
+            throw new DeviceMismatchException("fake " + device + " backend, " + op, device, t.device());
+        }
+        t.ensureOpen(op);
+        return Tensor.wrap(s.inner, (int) s.inner.size()).view(t.shape(), t.strides(), t.offset());
+    }
+
+    /** A CPU result as a tensor of this device (same view over the wrapped storage). */
+    private Tensor out(Tensor cpuResult) {
+        Storage s = new FakeStorage(cpuResult.storage());
+        return Tensor.wrap(s, (int) s.size()).view(cpuResult.shape(), cpuResult.strides(), cpuResult.offset());
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(long numel) {
+        return new FakeStorage(cpu.allocate(numel));
+    }
+
+    @Override
+    public Storage upload(float[] data, int offset, int length) {
+        uploads.incrementAndGet();
+        return new FakeStorage(cpu.upload(data, offset, length));
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst, int dstOffset) {
+        downloads.incrementAndGet();
+        cpu.download(in("download", src), dst, dstOffset);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        cpu.copy(in("copy", src), in("copy", dst));
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        cpu.fill(in("fill", dst), value);
+    }
+
+    @Override
+    public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
+        cpu.randomUniform(in("randomUniform", dst), seed, counter, low, high);
+    }
+
+    @Override
+    public void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
+        cpu.randomNormal(in("randomNormal", dst), seed, counter, mean, std);
+    }
+
+    // ---- compute ----------------------------------------------------------------------------------
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
+        return out(cpu.unary(op, in("unary", x), alpha, beta));
+    }
+
+    @Override
+    public Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradY, float alpha, float beta) {
+        return out(cpu.unaryBackward(op, in("unaryBackward", x), in("unaryBackward", gradY), alpha, beta));
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        return out(cpu.binary(op, in("binary", a), in("binary", b)));
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
+        return out(cpu.reduce(op, in("reduce", x), axes));
+    }
+
+    @Override
+    public Tensor gemm(Tensor a, Tensor b, boolean transA, boolean transB) {
+        return out(cpu.gemm(in("gemm", a), in("gemm", b), transA, transB));
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor kernel, Conv2dSpec spec) {
+        return out(cpu.conv2d(in("conv2d", x), in("conv2d", kernel), spec));
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor gradY, Tensor kernel, Conv2dSpec spec, int[] xShape) {
+        return out(cpu.conv2dBackwardData(in("conv2dBackwardData", gradY), in("conv2dBackwardData", kernel), spec,
+                xShape));
+    }
+
+    @Override
+    public Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape) {
+        return out(cpu.conv2dBackwardFilter(in("conv2dBackwardFilter", x), in("conv2dBackwardFilter", gradY), spec,
+                kernelShape));
+    }
+
+    @Override
+    public Tensor pool2d(Tensor x, Pool2dSpec spec) {
+        return out(cpu.pool2d(in("pool2d", x), spec));
+    }
+
+    @Override
+    public Tensor pool2dBackward(Tensor x, Tensor y, Tensor gradY, Pool2dSpec spec) {
+        return out(cpu.pool2dBackward(in("pool2dBackward", x), in("pool2dBackward", y), in("pool2dBackward", gradY),
+                spec));
+    }
+
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
+        BatchNormForward r = cpu.batchNormTraining(in("batchNormTraining", x), in("batchNormTraining", gamma),
+                in("batchNormTraining", beta), epsilon);
+        return new BatchNormForward(out(r.output()), out(r.mean()), out(r.variance()), out(r.invStd()));
+    }
+
+    @Override
+    public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
+                                     float epsilon) {
+        String op = "batchNormInference";
+        return out(cpu.batchNormInference(in(op, x), in(op, gamma), in(op, beta), in(op, mean), in(op, variance),
+                epsilon));
+    }
+
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
+        String op = "batchNormBackward";
+        BatchNormGradients r = cpu.batchNormBackward(in(op, x), in(op, gradY), in(op, gamma), in(op, mean),
+                in(op, invStd));
+        return new BatchNormGradients(out(r.gradX()), out(r.gradGamma()), out(r.gradBeta()));
+    }
+
+    @Override
+    public SoftmaxCrossEntropy softmaxCrossEntropy(Tensor logits, Tensor targets) {
+        SoftmaxCrossEntropy r = cpu.softmaxCrossEntropy(in("softmaxCrossEntropy", logits),
+                in("softmaxCrossEntropy", targets));
+        return new SoftmaxCrossEntropy(out(r.loss()), out(r.probabilities()));
+    }
+
+    @Override
+    public Tensor gather(Tensor x, int axis, int[] indices) {
+        return out(cpu.gather(in("gather", x), axis, indices));
+    }
+
+    @Override
+    public Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize) {
+        return out(cpu.scatterAdd(in("scatterAdd", gradY), axis, indices, axisSize));
+    }
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor buffer, double momentum, double gradScale,
+                          double stepScale, boolean nesterov, double l2, double decay) {
+        cpu.sgdUpdate(in("sgdUpdate", param), in("sgdUpdate", grad), in("sgdUpdate", buffer), momentum, gradScale,
+                stepScale, nesterov, l2, decay);
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double beta1, double beta2,
+                           double stepSize, double epsHat, double l2, double decay) {
+        cpu.adamUpdate(in("adamUpdate", param), in("adamUpdate", grad), in("adamUpdate", m), in("adamUpdate", v),
+                beta1, beta2, stepSize, epsHat, l2, decay);
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor buffer, double rho,
+                              double momentum, double epsInside, double epsOutside, double gradScale,
+                              double stepScale, double l2, double decay) {
+        String op = "rmspropUpdate";
+        cpu.rmspropUpdate(in(op, param), in(op, grad), in(op, squareAvg), in(op, gradAvg), in(op, buffer), rho,
+                momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay);
+    }
+}
