@@ -72,14 +72,29 @@ final class ModelParity {
         return model;
     }
 
-    /** Every weight of {@code cpu} equals the same path's weight of {@code gpu}, bit for bit. */
+    /** Every weight of {@code cpu} equals the weight at the same place of {@code gpu}, bit for bit. */
     static void assertSameWeights(Model cpu, Model gpu) {
         List<Weight> a = cpu.weights();
         List<Weight> b = gpu.weights();
         assertEquals(a.size(), b.size(), "weight count");
-        for (Weight w : a) {
-            assertArrayEquals(w.value().toArray(), gpu.weight(w.path()).value().toArray(), 0f, w.path());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).name(), b.get(i).name(), "weight " + i);
+            assertArrayEquals(a.get(i).value().toArray(), b.get(i).value().toArray(), 0f, a.get(i).path());
         }
+    }
+
+    /**
+     * The layers of the twin at the same places as {@code layers} of the CPU model. Two builds of an application
+     * give the same layers in the same order, but a layer the builder leaves unnamed gets a name from a global
+     * counter ({@code global_average_pooling2d_4}), so names do not pair them.
+     */
+    static List<Layer> twinLayers(Model gpu, List<Layer> layers) {
+        List<Layer> twins = computingLayers(gpu);
+        assertEquals(layers.size(), twins.size(), "layer count");
+        for (int i = 0; i < layers.size(); i++) {
+            assertEquals(layers.get(i).getClass(), twins.get(i).getClass(), "layer " + i + " " + layers.get(i).name());
+        }
+        return twins;
     }
 
     /** The layers of {@code model} that compute (its input layers left out), in call order. */
