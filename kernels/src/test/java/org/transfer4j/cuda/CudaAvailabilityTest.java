@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class CudaAvailabilityTest {
                 cuda.reason());
     }
 
-    @Tag("gpu")
+    @GpuTest
     @Test
     void onTheGpuMachineTheDriverReportsADevice() {
         CudaAvailability cuda = CudaAvailability.probe();

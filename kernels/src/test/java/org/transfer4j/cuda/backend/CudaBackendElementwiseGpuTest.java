@@ -13,11 +13,11 @@ import static org.transfer4j.cuda.backend.GpuParity.random;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.ReduceOp;
 import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.cuda.GpuTest;
 import org.transfer4j.cuda.memory.CudaOutOfMemoryException;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
@@ -27,7 +27,7 @@ import org.transfer4j.tensor.Tensor;
  * random, unary forward and backward, binary with broadcasting, reduce and gemm, each on shapes like core's
  * op tests (odd sizes, strided views, broadcasting). Tolerances in {@link GpuParity}.
  */
-@Tag("gpu")
+@GpuTest
 class CudaBackendElementwiseGpuTest {
 
     @Test

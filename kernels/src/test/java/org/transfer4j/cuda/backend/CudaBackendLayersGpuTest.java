@@ -12,12 +12,12 @@ import static org.transfer4j.cuda.backend.GpuParity.random;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.backend.Pool2dSpec;
+import org.transfer4j.cuda.GpuTest;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -27,7 +27,7 @@ import org.transfer4j.tensor.Tensor;
  * pooling (cuDNN, and the pre-pad route of asymmetric padding), batch normalisation, softmax
  * cross-entropy, gather/scatter-add and the optimizer updates.
  */
-@Tag("gpu")
+@GpuTest
 class CudaBackendLayersGpuTest {
 
     @AfterEach

@@ -4,104 +4,98 @@ import static org.transfer4j.cuda.backend.GpuParity.assertClose;
 import static org.transfer4j.cuda.backend.GpuParity.cuda;
 import static org.transfer4j.cuda.backend.GpuParity.gpu;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.transfer4j.backend.Padding;
-import org.transfer4j.ops.Arithmetic;
-import org.transfer4j.ops.BatchNorm;
-import org.transfer4j.ops.Conv2d;
-import org.transfer4j.ops.MatMul;
-import org.transfer4j.ops.Pool2d;
+import org.transfer4j.cuda.GpuTest;
+import org.transfer4j.nn.Model;
+import org.transfer4j.nn.Sequential;
+import org.transfer4j.nn.Weight;
+import org.transfer4j.nn.layers.BatchNormalization;
+import org.transfer4j.nn.layers.Conv2D;
+import org.transfer4j.nn.layers.Dense;
+import org.transfer4j.nn.layers.DepthwiseConv2D;
+import org.transfer4j.nn.layers.GlobalAveragePooling2D;
+import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.ops.SoftmaxCrossEntropy;
-import org.transfer4j.ops.Unary;
-import org.transfer4j.tensor.Device;
+import org.transfer4j.optim.Optimizer;
+import org.transfer4j.optim.ParamGroups;
+import org.transfer4j.optim.SGD;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * A small CNN, forward and backward, on the CPU and on the GPU with the same weights:
- * {@code x (4,12,12,3)} -> Conv2D 3x3/2 same (8) -> BatchNormalization -> ReLU -> DepthwiseConv2D 3x3 same
- * -> BatchNormalization -> ReLU -> GlobalAveragePooling2D -> Dense (5) -> sparse softmax cross-entropy,
- * then three SGD steps. It is written with the ops the Keras layers lower to ({@code Conv2D.forward} is
- * {@link Conv2d#conv2d}, {@code BatchNormalization} is {@link BatchNorm#train}, and so on) because core cannot
- * yet move a model's weights to a device; once {@code Model.to(Device)} exists (branch device-move), the
- * same check should build the layers themselves.
+ * A small CNN built from the Keras layers, once on the CPU and once moved to the GPU with
+ * {@code Model.to(Device.cuda(0))}, with the same weights: {@code x (4,12,12,3)} -> Conv2D 3x3/2 same (8, no bias)
+ * -> BatchNormalization -> ReLU -> DepthwiseConv2D 3x3 same -> BatchNormalization -> ReLU6 ->
+ * GlobalAveragePooling2D -> Dense (5) -> sparse softmax cross-entropy; then three steps of SGD with momentum
+ * through the optimizer, on both devices.
  *
- * <p>Tolerances: forward 1e-4 relative (fp32, TF32 off for the convolution); gradients and the loss after
- * the SGD steps 1e-3 (ten ops compound the per-op differences of summation order).
+ * <p>Tolerances ({@link GpuParity#assertClose}, relative with a floor): the loss before any step 1e-4 (fp32, TF32
+ * off for the convolutions); gradients, moving statistics and the losses after a step 1e-3 (ten ops compound the
+ * per-op differences of summation order, and a step carries them into the weights).
  */
-@Tag("gpu")
+@GpuTest
 class SmallCnnGpuParityTest {
 
-    /** The weights of the network, by Keras name, on one device. */
-    private static Map<String, Tensor> weights(Device device, Map<String, Tensor> cpu) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        cpu.forEach((name, t) -> out.put(name, Tensor.of(device, t.toArray(), t.shape())
-                .requiresGrad(!name.contains("moving"))));
-        return out;
+    @AfterEach
+    void restoreTf32() {
+        cuda().setTf32Convolutions(true);
     }
 
-    private static Tensor forward(Map<String, Tensor> w, Tensor x, int[] labels) {
-        Tensor h = Conv2d.conv2d(x, w.get("conv/kernel"), Padding.SAME, 2);
-        h = BatchNorm.train(h, w.get("bn1/gamma"), w.get("bn1/beta"), w.get("bn1/moving_mean"), w.get("bn1/moving_variance"),
-                0.99f, 1e-3f);
-        h = Unary.relu(h);
-        h = Conv2d.depthwiseConv2d(h, w.get("dw/depthwise_kernel"), Padding.SAME, 1);
-        h = BatchNorm.train(h, w.get("bn2/gamma"), w.get("bn2/beta"), w.get("bn2/moving_mean"), w.get("bn2/moving_variance"),
-                0.99f, 1e-3f);
-        h = Unary.relu(h);
-        h = Pool2d.globalAvgPool(h, false);
-        Tensor logits = Arithmetic.add(MatMul.matmul(h, w.get("dense/kernel")), w.get("dense/bias"));
-        return SoftmaxCrossEntropy.sparse(logits, labels);
+    /** The network, its weights drawn from the default generator seeded with {@code seed}. */
+    private static Model cnn(long seed) {
+        Generator.manualSeed(seed);
+        Model model = new Sequential("small_cnn", new int[] {12, 12, 3},
+                new Conv2D(8, 3).strides(2).padding("same").useBias(false).named("conv"),
+                new BatchNormalization().named("bn1"),
+                new ReLU().named("relu1"),
+                new DepthwiseConv2D(3).padding("same").useBias(false).named("dw"),
+                new BatchNormalization().named("bn2"),
+                new ReLU().maxValue(6f).named("relu2"),
+                new GlobalAveragePooling2D().named("gap"),
+                new Dense(5).named("dense"));
+        // Random gamma and beta, so that a swapped pair or a dropped affine term cannot go unseen.
+        Generator g = new Generator(seed + 1);
+        for (String bn : new String[] {"bn1", "bn2"}) {
+            model.weight(bn + "/gamma").assign(Tensor.uniform(g, 0.5f, 1.5f, 8));
+            model.weight(bn + "/beta").assign(Tensor.uniform(g, -0.5f, 0.5f, 8));
+        }
+        return model;
     }
 
     @Test
-    void forwardBackwardAndSgdStepsMatchTheCpu() {
+    void forwardBackwardAndSgdStepsOfTheMovedModelMatchTheCpu() {
         cuda().setTf32Convolutions(false);
-        try {
-            Generator gen = new Generator(2024);
-            Map<String, Tensor> cpu = new LinkedHashMap<>();
-            cpu.put("conv/kernel", Tensor.normal(gen, 0f, 0.3f, 3, 3, 3, 8));
-            cpu.put("bn1/gamma", Tensor.uniform(gen, 0.5f, 1.5f, 8));
-            cpu.put("bn1/beta", Tensor.uniform(gen, -0.5f, 0.5f, 8));
-            cpu.put("bn1/moving_mean", Tensor.zeros(8));
-            cpu.put("bn1/moving_variance", Tensor.ones(8));
-            cpu.put("dw/depthwise_kernel", Tensor.normal(gen, 0f, 0.3f, 3, 3, 8, 1));
-            cpu.put("bn2/gamma", Tensor.uniform(gen, 0.5f, 1.5f, 8));
-            cpu.put("bn2/beta", Tensor.uniform(gen, -0.5f, 0.5f, 8));
-            cpu.put("bn2/moving_mean", Tensor.zeros(8));
-            cpu.put("bn2/moving_variance", Tensor.ones(8));
-            cpu.put("dense/kernel", Tensor.normal(gen, 0f, 0.5f, 8, 5));
-            cpu.put("dense/bias", Tensor.zeros(5));
-            Map<String, Tensor> cpuWeights = weights(Device.cpu(), cpu);
-            Map<String, Tensor> gpuWeights = weights(gpu(), cpu);
-            Tensor xCpu = Tensor.uniform(gen, 0f, 1f, 4, 12, 12, 3);
-            Tensor xGpu = Tensor.of(gpu(), xCpu.toArray(), xCpu.shape());
-            int[] labels = {0, 3, 4, 1};
-            for (int step = 0; step < 3; step++) {
-                Tensor lossCpu = forward(cpuWeights, xCpu, labels);
-                Tensor lossGpu = forward(gpuWeights, xGpu, labels);
-                assertClose("loss at step " + step, lossCpu, lossGpu, step == 0 ? 1e-4 : 1e-3);
-                lossCpu.backward();
-                lossGpu.backward();
-                for (String name : cpuWeights.keySet()) {
-                    Tensor wc = cpuWeights.get(name);
-                    Tensor wg = gpuWeights.get(name);
-                    if (name.contains("moving")) {
-                        assertClose(name + " after step " + step, wc, wg, 1e-3);
-                        continue;
-                    }
-                    assertClose("gradient of " + name + " at step " + step, wc.grad(), wg.grad(), 1e-3);
-                    wc.backend().sgdUpdate(wc.detach(), wc.grad(), null, 0, -0.1, 1, false, 0, 0);
-                    wg.backend().sgdUpdate(wg.detach(), wg.grad(), null, 0, -0.1, 1, false, 0, 0);
-                    wc.zeroGrad();
-                    wg.zeroGrad();
+        Model cpu = cnn(2024);
+        Model onGpu = cnn(2024).to(gpu());
+        ModelParity.assertSameWeights(cpu, onGpu);
+        Optimizer sgdCpu = new SGD(ParamGroups.all(cpu), 0.1).momentum(0.9);
+        Optimizer sgdGpu = new SGD(ParamGroups.all(onGpu), 0.1).momentum(0.9);
+
+        Tensor xCpu = Tensor.uniform(new Generator(7), 0f, 1f, 4, 12, 12, 3);
+        Tensor xGpu = xCpu.to(gpu());
+        int[] labels = {0, 3, 4, 1};
+        for (int step = 0; step < 3; step++) {
+            Tensor lossCpu = SoftmaxCrossEntropy.sparse(cpu.call(xCpu, true), labels);
+            Tensor lossGpu = SoftmaxCrossEntropy.sparse(onGpu.call(xGpu, true), labels);
+            assertClose("loss at step " + step, lossCpu, lossGpu, step == 0 ? 1e-4 : 1e-3);
+            lossCpu.backward();
+            lossGpu.backward();
+            for (Weight w : cpu.weights()) {
+                Weight twin = onGpu.weight(w.path());
+                if (w.isTrainable()) {
+                    assertClose("gradient of " + w.path() + " at step " + step, w.value().grad(), twin.value().grad(), 1e-3);
+                } else {
+                    assertClose(w.path() + " after the forward pass of step " + step, w.value(), twin.value(), 1e-3);
                 }
             }
-        } finally {
-            cuda().setTf32Convolutions(true);
+            sgdCpu.step();
+            sgdGpu.step();
+            sgdCpu.zeroGrad();
+            sgdGpu.zeroGrad();
+        }
+        for (Weight w : cpu.weights()) {
+            assertClose(w.path() + " after 3 steps", w.value(), onGpu.weight(w.path()).value(), 1e-3);
         }
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.transfer4j.cuda.GpuTest;
 import org.transfer4j.cuda.ffm.CudaRuntimeForTests;
 
 /**
@@ -14,7 +14,7 @@ import org.transfer4j.cuda.ffm.CudaRuntimeForTests;
  * Tolerances: fp32 1e-4 relative to {@code max(1, sum |a_il * b_lj|)}; TF32 rounds inputs to a
  * 10-bit mantissa (relative error up to 2^-11 per input), so 5e-3 of the same scale.
  */
-@Tag("gpu")
+@GpuTest
 class CublasGpuTest {
 
     private static final long STREAM = 0;   // the legacy default stream

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.backend.Pool2dSpec;
+import org.transfer4j.cuda.GpuTest;
 import org.transfer4j.cuda.ffm.CudaRuntimeForTests;
 
 /**
@@ -16,7 +16,7 @@ import org.transfer4j.cuda.ffm.CudaRuntimeForTests;
  * {@code mvn -Pgpu test}). Convolutions run with TF32 off ({@code CUDNN_FMA_MATH}) and are checked to
  * 1e-4 relative to {@code max(1, sum |x*k|)}; the TF32 case to 5e-3 of the same scale.
  */
-@Tag("gpu")
+@GpuTest
 class CudnnGpuTest {
 
     private static final long STREAM = 0;

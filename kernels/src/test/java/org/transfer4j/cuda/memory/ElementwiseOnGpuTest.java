@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.transfer4j.cuda.GpuTest;
 import org.transfer4j.cuda.LaunchGeometry;
 import org.transfer4j.cuda.driver.Broadcast6;
 import org.transfer4j.cuda.driver.CudaContext;
@@ -29,7 +29,7 @@ import org.transfer4j.cuda.driver.ModuleCache;
  * buffers from the caching allocator, uploads through pinned buffers, launches, downloads, and the
  * results compared with the same arithmetic done in Java. Runs with {@code mvn -Pgpu test}.
  */
-@Tag("gpu")
+@GpuTest
 class ElementwiseOnGpuTest {
 
     private static CudaContext context;
