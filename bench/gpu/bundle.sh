@@ -35,7 +35,7 @@ for arg in "$@"; do
     esac
 done
 
-git check-ignore -q .device || { echo "bundle.sh: .device/ must be git-ignored" >&2; exit 1; }
+git check-ignore -q .device/ || { echo "bundle.sh: .device/ must be git-ignored" >&2; exit 1; }
 
 echo "building (mvn -B -q -DskipTests package) ..."
 mvn -B -q -DskipTests package

@@ -10,7 +10,7 @@
 #            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
 #   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
 #
-# Each step has its own time limit (seconds, environment: TESTS_S 170, CASE_S 55 per transfer4j case,
+# Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
 # TORCH_S 120, FLOWERS_S 540) so that a hung step cannot eat the whole call. Every log goes under
 # $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
 # gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
@@ -28,6 +28,7 @@ mkdir -p "$WORK"
 [[ -x /tmp/jre/bin/java ]] || tar xJf "$DEV/jre.tar.xz" -C /tmp
 JAVA=/tmp/jre/bin/java
 export LD_LIBRARY_PATH="/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+[[ -d /usr/local/nvidia/lib64 ]] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:/usr/local/nvidia/lib64" # the driver, where mounted there
 JOPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx24g)
 JAR="$DEV/transfer4j-gpu.jar"
 summary="$OUT/summary.txt"
@@ -43,10 +44,10 @@ run_tests() {
     local console
     console="$(ls "$DEV"/lib/junit-platform-console-standalone-*.jar)"
     echo "== gpu tests" | tee -a "$summary"
-    timeout "${TESTS_S:-170}" "$JAVA" "${JOPTS[@]}" -jar "$console" execute \
+    timeout "${TESTS_S:-150}" "$JAVA" "${JOPTS[@]}" -jar "$console" execute \
         --class-path "$JAR:$DEV/test-classes/kernels:$DEV/test-classes/core" \
         --scan-class-path "$DEV/test-classes/kernels" --include-tag gpu \
-        --details=tree --disable-banner --reports-dir "$WORK/junit" > "$WORK/gpu-tests.txt" 2>&1
+        --details=tree --disable-banner --disable-ansi-colors --reports-dir "$WORK/junit" > "$WORK/gpu-tests.txt" 2>&1
     echo "exit $?" >> "$WORK/gpu-tests.txt"
     grep -E 'tests (successful|failed|aborted|skipped|found)|^exit' "$WORK/gpu-tests.txt" | tee -a "$summary"
     cp "$WORK/gpu-tests.txt" "$OUT/"
@@ -58,7 +59,7 @@ run_bench() {
     local model kind
     for model in MobileNetV2 ResNet50; do
         for kind in train inference frozen; do
-            timeout "${CASE_S:-55}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.GpuSideBySide \
+            timeout "${CASE_S:-50}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.GpuSideBySide \
                 --models "$model" --cases "$kind" --out "$WORK/transfer4j-$model-$kind.json" \
                 > "$WORK/transfer4j-$model-$kind.log" 2>&1
             echo "transfer4j $model $kind: exit $?" | tee -a "$summary"
