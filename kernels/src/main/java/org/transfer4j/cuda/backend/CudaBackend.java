@@ -104,6 +104,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
         }
     }
 
+    /**
+     * Sets the peak of {@link #memoryStats()} to the bytes allocated now, as
+     * {@code torch.cuda.reset_peak_memory_stats()}, to measure the peak of one phase (the GPU harness in bench).
+     */
+    public void resetPeakMemoryStats() {
+        synchronized (this) {
+            exec.allocator.resetPeak();
+        }
+    }
+
     /** Frees the allocator's cached blocks to the driver, as {@code torch.cuda.empty_cache()}; returns the bytes. */
     public long emptyCache() {
         return call("emptyCache", () -> exec.allocator.emptyCache());

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs transfer4j's GPU checks ON the GPU machine, from the repository root, with what bench/gpu/bundle.sh put
+# in .device/ (named in the device tool's `carry`). No Java or Maven is needed there: the JRE is unpacked
+# into /tmp. Usage (see bench/README.md, "On the GPU machine", for the exact `run` calls):
+#
+#   bash bench/gpu/on-device.sh [tests] [bench] [flowers]      (no argument: all three)
+#
+#   tests    kernels' tests tagged `gpu`, with the JUnit Platform Console Standalone jar
+#   bench    the side-by-side: GpuSideBySide once per model and case (each its own JVM, so a case that
+#            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
+#   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
+#
+# Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
+# TORCH_S 120, FLOWERS_S 540) so that a hung step cannot eat the whole call. Every log goes under
+# $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
+# gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
+# every log and report. The comparison table is printed last.
+set -uo pipefail
+
+: "${OUT:?OUT must name the folder for the results (the device tool sets it)}"
+DEV=.device
+[[ -f "$DEV/transfer4j-gpu.jar" && -f "$DEV/jre.tar.xz" ]] || { echo "on-device.sh: run bench/gpu/bundle.sh first (and carry .device)" >&2; exit 1; }
+steps=("$@")
+((${#steps[@]})) || steps=(tests bench flowers)
+
+WORK=/tmp/t4j-results
+mkdir -p "$WORK"
+[[ -x /tmp/jre/bin/java ]] || tar xJf "$DEV/jre.tar.xz" -C /tmp
+JAVA=/tmp/jre/bin/java
+export LD_LIBRARY_PATH="/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+[[ -d /usr/local/nvidia/lib64 ]] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:/usr/local/nvidia/lib64" # the driver, where mounted there
+JOPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx24g)
+JAR="$DEV/transfer4j-gpu.jar"
+summary="$OUT/summary.txt"
+
+{
+    date -u
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
+    "$JAVA" -version 2>&1 | head -n 1
+    python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1
+} > "$summary"
+
+run_tests() {
+    local console
+    console="$(ls "$DEV"/lib/junit-platform-console-standalone-*.jar)"
+    echo "== gpu tests" | tee -a "$summary"
+    timeout "${TESTS_S:-150}" "$JAVA" "${JOPTS[@]}" -jar "$console" execute \
+        --class-path "$JAR:$DEV/test-classes/kernels:$DEV/test-classes/core" \
+        --scan-class-path "$DEV/test-classes/kernels" --include-tag gpu \
+        --details=tree --disable-banner --disable-ansi-colors --reports-dir "$WORK/junit" > "$WORK/gpu-tests.txt" 2>&1
+    echo "exit $?" >> "$WORK/gpu-tests.txt"
+    grep -E 'tests (successful|failed|aborted|skipped|found)|^exit' "$WORK/gpu-tests.txt" | tee -a "$summary"
+    cp "$WORK/gpu-tests.txt" "$OUT/"
+}
+
+run_bench() {
+    echo "== side-by-side" | tee -a "$summary"
+    rm -f "$WORK"/transfer4j-*.json
+    local model kind
+    for model in MobileNetV2 ResNet50; do
+        for kind in train inference frozen; do
+            timeout "${CASE_S:-50}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.GpuSideBySide \
+                --models "$model" --cases "$kind" --out "$WORK/transfer4j-$model-$kind.json" \
+                > "$WORK/transfer4j-$model-$kind.log" 2>&1
+            echo "transfer4j $model $kind: exit $?" | tee -a "$summary"
+        done
+    done
+    PYTHONUNBUFFERED=1 timeout "${TORCH_S:-120}" python3 bench/gpu/torch_side_by_side.py --out "$WORK/pytorch.json" \
+        > "$WORK/pytorch.log" 2>&1
+    echo "pytorch: exit $?" | tee -a "$summary"
+    cp "$WORK/pytorch.json" "$OUT/" 2>/dev/null
+    local reports=("$WORK"/transfer4j-*.json)
+    if [[ -f "$WORK/pytorch.json" && -f "${reports[0]}" ]]; then
+        "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.Compare --torch "$WORK/pytorch.json" "${reports[@]}" \
+            > "$WORK/compare.txt" 2>&1
+        echo "compare: exit $? (0: every target met)" >> "$WORK/compare.txt"
+        cp "$WORK/compare.txt" "$OUT/"
+        python3 -c 'import json,sys; r=[json.load(open(f)) for f in sys.argv[2:]]; m=dict(r[0]); m["results"]=[c for x in r for c in x["results"]]; json.dump(m, open(sys.argv[1],"w"), indent=1)' \
+            "$OUT/transfer4j.json" "${reports[@]}"
+    else
+        echo "no comparison: a side is missing (see the logs in logs.tar.gz)" | tee -a "$summary"
+    fi
+}
+
+run_flowers() {
+    echo "== flowers: train --device cuda" | tee -a "$summary"
+    [[ -d "$DEV/data/flowers128" ]] || { echo "no .device/data/flowers128: bundle.sh --data" | tee -a "$summary"; return; }
+    mkdir -p "$WORK/flowers"
+    timeout "${FLOWERS_S:-540}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.cli.Main train --device cuda \
+        --data "$DEV/data/flowers128" --base "$DEV/data/mobilenet_v1_0.25_224_imagenet.h5" \
+        --out "$WORK/flowers/flowers.h5" --json > "$WORK/flowers.txt" 2>&1
+    echo "exit $?" >> "$WORK/flowers.txt"
+    tail -n 5 "$WORK/flowers.txt" | cut -c1-400 | tee -a "$summary"
+    cp "$WORK/flowers.txt" "$OUT/"
+}
+
+for step in "${steps[@]}"; do
+    case "$step" in
+        tests) run_tests ;;
+        bench) run_bench ;;
+        flowers) run_flowers ;;
+        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers)" >&2 ;;
+    esac
+done
+
+tar -C "$WORK" -czf "$OUT/logs.tar.gz" . 2>/dev/null
+cat "$summary"
+[[ -f "$OUT/compare.txt" ]] && cat "$OUT/compare.txt"
+exit 0

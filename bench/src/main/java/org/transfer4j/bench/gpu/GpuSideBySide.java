@@ -1,0 +1,131 @@
+package org.transfer4j.bench.gpu;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.transfer4j.Transfer4jException;
+import org.transfer4j.tensor.Device;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The transfer4j half of issue 7's side-by-side: MobileNetV2 and ResNet50, batch 64, 224x224, random weights
+ * and inputs, on CUDA device 0: a training step, inference, and head-only training on a frozen base with
+ * feature caching. Prints a table and writes {@link SideBySideReport} JSON; {@code bench/gpu/torch_side_by_side.py}
+ * does the same work in PyTorch and {@link Compare} sets the two side by side.
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp transfer4j-gpu.jar \
+ *     org.transfer4j.bench.gpu.GpuSideBySide --out transfer4j.json
+ * # a smoke run on the CPU, tiny:
+ * ... GpuSideBySide --device cpu --models MobileNetV2 --alpha 0.35 --image-size 32 --batch 2 --classes 10 \
+ *     --warmup 1 --iterations 2 --frozen-images 8 --frozen-epochs 2 --out smoke.json
+ * </pre>
+ */
+@Command(name = "gpu-side-by-side", mixinStandardHelpOptions = true,
+        description = "Times transfer4j's training step, inference and frozen-base head training (feature cache) and writes JSON.")
+public final class GpuSideBySide implements Callable<Integer> {
+    @Option(names = "--device", description = "cuda (device 0, the default) or cpu (a smoke run: use tiny sizes)")
+    String device = "cuda";
+    @Option(names = "--models", split = ",", description = "MobileNetV2,ResNet50 (default both)")
+    List<String> models = List.of("MobileNetV2", "ResNet50");
+    @Option(names = "--cases", split = ",", description = "train,inference,frozen (default all)")
+    List<String> cases = List.of(CaseResult.TRAIN, CaseResult.INFERENCE, CaseResult.FROZEN);
+    @Option(names = "--batch", description = "default ${DEFAULT-VALUE}")
+    int batch = 64;
+    @Option(names = "--image-size", description = "default ${DEFAULT-VALUE}")
+    int imageSize = 224;
+    @Option(names = "--classes", description = "classes of the top, default ${DEFAULT-VALUE}")
+    int classes = 1000;
+    @Option(names = "--alpha", description = "MobileNetV2's width multiplier, default ${DEFAULT-VALUE}")
+    double alpha = 1.0;
+    @Option(names = "--warmup", description = "untimed iterations per case, default ${DEFAULT-VALUE}")
+    int warmup = 5;
+    @Option(names = "--iterations", description = "timed batches of train and inference, default ${DEFAULT-VALUE}")
+    int iterations = 20;
+    @Option(names = "--frozen-images", description = "images of the frozen-base data set, default ${DEFAULT-VALUE}")
+    int frozenImages = 1280;
+    @Option(names = "--frozen-epochs", description = "timed head epochs, default ${DEFAULT-VALUE}")
+    int frozenEpochs = 5;
+    @Option(names = "--head-classes", description = "classes of the new head, default ${DEFAULT-VALUE}")
+    int headClasses = 10;
+    @Option(names = "--optimizer", description = "sgd (momentum 0.9) or adam, default ${DEFAULT-VALUE}")
+    String optimizer = "sgd";
+    @Option(names = "--tf32", negatable = true, description = "TF32 for convolutions (PyTorch's default; --no-tf32 for fp32)")
+    boolean tf32 = true;
+    @Option(names = "--seed", description = "default ${DEFAULT-VALUE}")
+    long seed = 1;
+    @Option(names = "--out", required = true, description = "the JSON report to write")
+    Path out;
+
+    private final PrintStream stdout;
+
+    GpuSideBySide(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, args));
+    }
+
+    /** Runs the command with these arguments, printing to {@code stdout}; returns the exit code. */
+    static int run(PrintStream stdout, String... args) {
+        return new CommandLine(new GpuSideBySide(stdout)).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings = new Settings(batch, imageSize, classes, alpha, warmup, iterations, frozenImages, frozenEpochs,
+                headClasses, optimizer.toLowerCase(Locale.ROOT), seed);
+        DeviceClock clock = new DeviceClock(chooseDevice());
+        clock.tf32(tf32);
+        stdout.println("transfer4j side-by-side on " + clock.device() + ", TF32 convolutions " + (clock.tf32() ? "on" : "off")
+                + ", batch " + batch + ", " + imageSize + "x" + imageSize + ", " + settings.optimizer());
+        Workloads work = new Workloads(clock, settings);
+        List<CaseResult> results = new ArrayList<>();
+        for (String name : models) {
+            BenchModel model = BenchModel.parse(name);
+            for (String c : cases) {
+                CaseResult r = switch (c.toLowerCase(Locale.ROOT)) {
+                    case CaseResult.TRAIN -> work.trainStep(model);
+                    case CaseResult.INFERENCE -> work.inference(model);
+                    case CaseResult.FROZEN -> work.frozenBase(model);
+                    default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                            "unknown case '" + c + "'; known: train, inference, frozen");
+                };
+                stdout.println("  " + ResultTable.line(r));
+                results.add(r);
+            }
+        }
+        SideBySideReport report = new SideBySideReport("transfer4j", describe(clock.device()), clock.tf32(), batch, imageSize,
+                settings.optimizer(), warmup, results);
+        report.write(out);
+        stdout.println();
+        stdout.print(ResultTable.of(report));
+        stdout.println("wrote " + out);
+        return results.stream().allMatch(CaseResult::ok) ? 0 : 2;
+    }
+
+    private Device chooseDevice() {
+        return switch (device.toLowerCase(Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "cuda" -> {
+                try {
+                    yield Device.cuda(0);
+                } catch (Transfer4jException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--device cuda: " + e.getMessage());
+                }
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--device must be cuda or cpu, got '" + device + "'");
+        };
+    }
+
+    private static String describe(Device d) {
+        return d.backend() instanceof org.transfer4j.cuda.backend.CudaBackend c ? c.toString() : d.toString();
+    }
+}
