@@ -8,7 +8,9 @@ import org.transfer4j.cuda.memory.DeviceBuffer;
  * Device storage: {@code size} float32 elements in a {@link DeviceBuffer} of the backend's caching
  * allocator, on the backend's stream. Closing gives the block back to the allocator's cache for that
  * stream (not to the driver): work already queued on the stream that reads it still runs before any
- * later use of the block, so closing never waits.
+ * later use of the block, so closing never waits. A storage that becomes garbage without being closed
+ * (the usual end of an activation or a gradient) gives its block back through a cleaner
+ * ({@link DeviceBuffer#releaseWhenUnreachable}).
  */
 public final class CudaStorage implements Storage {
     private final CudaBackend backend;
@@ -19,6 +21,7 @@ public final class CudaStorage implements Storage {
         this.backend = backend;
         this.buffer = buffer;
         this.size = size;
+        buffer.releaseWhenUnreachable(this); // a tensor nobody holds any more gives its block back
     }
 
     /** The device address of element 0; throws when closed. */

@@ -12,9 +12,12 @@ package org.transfer4j.cuda.memory;
  * @param deviceFrees        {@code cuMemFree} calls
  * @param cacheHits          allocations served from the cache
  * @param liveBuffers        buffers handed out and not yet closed
+ * @param garbageCollections times the device was full and the garbage collector was run to reclaim the
+ *                           blocks of unreachable buffers (many per epoch mean the working set is close to
+ *                           the device's memory)
  */
 public record AllocatorStats(long allocatedBytes, long cachedBytes, long peakAllocatedBytes, long deviceMallocs,
-                             long deviceFrees, long cacheHits, long liveBuffers) {
+                             long deviceFrees, long cacheHits, long liveBuffers, long garbageCollections) {
 
     /** {@code allocatedBytes + cachedBytes}: what the allocator holds from the device. */
     public long reservedBytes() {

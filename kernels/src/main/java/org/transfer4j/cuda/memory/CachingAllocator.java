@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import jcuda.driver.CUresult;
 import org.transfer4j.cuda.driver.CudaException;
 import org.transfer4j.cuda.driver.CudaStream;
@@ -62,6 +63,10 @@ public final class CachingAllocator implements AutoCloseable {
     private long cacheHits;
     private long liveBuffers;
     private boolean closed;
+    /** Blocks given back so far (read without the lock while waiting for cleaners). */
+    private final AtomicLong releases = new AtomicLong();
+    /** Times the garbage collector was run to find unreachable buffers. */
+    private final AtomicLong gcRuns = new AtomicLong();
 
     /** An allocator over {@code memory} ({@link JCudaDeviceMemory} in production). */
     public CachingAllocator(DeviceMemory memory) {
@@ -91,66 +96,136 @@ public final class CachingAllocator implements AutoCloseable {
 
     /**
      * A buffer of at least {@code bytes} bytes for use on the stream {@code streamId}: a cached block
-     * of that stream when one fits, else a new device allocation.
+     * of that stream when one fits, else a new device allocation. When the device is full, first the
+     * garbage collector runs, so that the blocks of buffers nobody holds any more come back through their
+     * cleaners ({@link DeviceBuffer#releaseWhenUnreachable}), and the request is tried again; then the cache
+     * is emptied and the device asked once more.
      *
-     * @throws CudaOutOfMemoryException when the device has not enough memory even after emptying the cache
+     * @throws CudaOutOfMemoryException when the device has not enough memory even after both
      * @throws CudaException            on another driver error
      */
-    public synchronized DeviceBuffer allocate(long bytes, long streamId) {
+    public DeviceBuffer allocate(long bytes, long streamId) {
+        DeviceBuffer buffer = allocateOrNull(bytes, streamId);
+        if (buffer != null) {
+            return buffer;
+        }
+        // Not under the lock: the cleaners need it to give blocks back.
+        reclaimUnreachable();
+        return allocateOrEmptyCache(bytes, streamId);
+    }
+
+    /** A cached block or a new one; null when the device is out of memory (the cache is left as it is). */
+    private synchronized DeviceBuffer allocateOrNull(long bytes, long streamId) {
+        checkOpen();
+        long rounded = roundSize(bytes);
+        DeviceBuffer cached = fromCache(bytes, rounded, streamId);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            return track(bytes, deviceMalloc(rounded), rounded, streamId);
+        } catch (CudaException e) {
+            if (e.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** After the garbage collector ran: the cache again, the device, then the device with the cache emptied. */
+    private synchronized DeviceBuffer allocateOrEmptyCache(long bytes, long streamId) {
+        checkOpen();
+        long rounded = roundSize(bytes);
+        DeviceBuffer cached = fromCache(bytes, rounded, streamId);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            return track(bytes, deviceMalloc(rounded), rounded, streamId);
+        } catch (CudaException first) {
+            if (first.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw first;
+            }
+        }
+        long cachedBefore = cachedBytes;
+        emptyCache();
+        try {
+            return track(bytes, deviceMalloc(rounded), rounded, streamId);
+        } catch (CudaException second) {
+            if (second.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw second;
+            }
+            throw new CudaOutOfMemoryException(bytes, rounded, streamId, memory.memGetInfo(), allocatedBytes,
+                    cachedBefore, second);
+        }
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("allocator is closed");
         }
-        long rounded = roundSize(bytes);
+    }
+
+    /** The smallest cached block of the stream and size class that fits, up to twice the size; null if none. */
+    private DeviceBuffer fromCache(long bytes, long rounded, long streamId) {
         PoolKey key = new PoolKey(streamId, rounded > SMALL_LIMIT);
         TreeMap<Long, ArrayDeque<Long>> pool = pools.get(key);
         Map.Entry<Long, ArrayDeque<Long>> fit = pool == null ? null : pool.ceilingEntry(rounded);
-        long address;
-        long capacity;
-        if (fit != null && fit.getKey() <= MAX_FIT_RATIO * rounded) {
-            capacity = fit.getKey();
-            address = fit.getValue().pop();
-            if (fit.getValue().isEmpty()) {
-                pool.remove(capacity);
-            }
-            cachedBytes -= capacity;
-            cacheHits++;
-        } else {
-            capacity = rounded;
-            address = deviceMalloc(bytes, rounded, streamId);
+        if (fit == null || fit.getKey() > MAX_FIT_RATIO * rounded) {
+            return null;
         }
+        long capacity = fit.getKey();
+        long address = fit.getValue().pop();
+        if (fit.getValue().isEmpty()) {
+            pool.remove(capacity);
+        }
+        cachedBytes -= capacity;
+        cacheHits++;
+        return track(bytes, address, capacity, streamId);
+    }
+
+    private DeviceBuffer track(long bytes, long address, long capacity, long streamId) {
         allocatedBytes += capacity;
         peakAllocatedBytes = Math.max(peakAllocatedBytes, allocatedBytes);
         liveBuffers++;
         return new DeviceBuffer(this, address, bytes, capacity, streamId);
     }
 
-    /** cuMemAlloc, on out-of-memory once more after emptying the cache, then the typed exception. */
-    private long deviceMalloc(long bytes, long rounded, long streamId) {
-        long address;
-        try {
-            address = memory.malloc(rounded);
-        } catch (CudaException first) {
-            if (first.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                throw first;
-            }
-            long cachedBefore = cachedBytes;
-            emptyCache();
-            try {
-                address = memory.malloc(rounded);
-            } catch (CudaException second) {
-                if (second.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                    throw second;
-                }
-                throw new CudaOutOfMemoryException(bytes, rounded, streamId, memory.memGetInfo(),
-                        allocatedBytes, cachedBefore, second);
-            }
-        }
+    private long deviceMalloc(long rounded) {
+        long address = memory.malloc(rounded);
         deviceMallocs++;
         return address;
     }
 
+    /**
+     * Runs the garbage collector and waits, a bounded time, for the cleaners of the buffers it found
+     * unreachable to give their blocks back, as {@code java.nio.Bits.reserveMemory} does for direct
+     * buffers: waits while blocks keep coming back, at most about half a second in all.
+     */
+    private void reclaimUnreachable() {
+        gcRuns.incrementAndGet();
+        System.gc();
+        long seen = releases.get();
+        long waitedMs = 0;
+        for (int sleepMs = 1; waitedMs < 500; sleepMs = Math.min(sleepMs * 2, 64)) {
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            waitedMs += sleepMs;
+            long now = releases.get();
+            if (now == seen && waitedMs >= 16) {
+                return; // nothing more came back for a while
+            }
+            seen = now;
+        }
+    }
+
     /** Called by {@link DeviceBuffer#close()}: the block goes to its stream's free list (or to the device once closed). */
     synchronized void release(long address, long capacity, long streamId) {
+        releases.incrementAndGet();
         allocatedBytes -= capacity;
         liveBuffers--;
         if (closed) {
@@ -188,7 +263,7 @@ public final class CachingAllocator implements AutoCloseable {
     /** The counters now. */
     public synchronized AllocatorStats stats() {
         return new AllocatorStats(allocatedBytes, cachedBytes, peakAllocatedBytes, deviceMallocs, deviceFrees,
-                cacheHits, liveBuffers);
+                cacheHits, liveBuffers, gcRuns.get());
     }
 
     /** Sets the peak to the current allocated bytes (to measure the peak of one phase). */

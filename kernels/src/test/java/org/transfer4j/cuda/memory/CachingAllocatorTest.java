@@ -103,10 +103,10 @@ class CachingAllocatorTest {
         CachingAllocator allocator = new CachingAllocator(device);
         DeviceBuffer a = allocator.allocate(3 * MIB, 1);    // 4 MiB
         DeviceBuffer b = allocator.allocate(100, 1);        // 512 B
-        assertEquals(new AllocatorStats(4 * MIB + 512, 0, 4 * MIB + 512, 2, 0, 0, 2), allocator.stats());
+        assertEquals(new AllocatorStats(4 * MIB + 512, 0, 4 * MIB + 512, 2, 0, 0, 2, 0), allocator.stats());
         a.close();
         a.close();                                          // idempotent: counted once
-        assertEquals(new AllocatorStats(512, 4 * MIB, 4 * MIB + 512, 2, 0, 0, 1), allocator.stats());
+        assertEquals(new AllocatorStats(512, 4 * MIB, 4 * MIB + 512, 2, 0, 0, 1, 0), allocator.stats());
         assertEquals(4 * MIB + 512, allocator.stats().reservedBytes());
         allocator.resetPeak();
         assertEquals(512, allocator.stats().peakAllocatedBytes());
@@ -124,7 +124,7 @@ class CachingAllocatorTest {
         assertEquals(4 * MIB + 512, allocator.emptyCache());
         assertEquals(MIB, device.used());
         // peak: 1 MiB live + 4 MiB before that block was closed; the 512 B came after
-        assertEquals(new AllocatorStats(MIB, 0, 5 * MIB, 3, 2, 0, 1), allocator.stats());
+        assertEquals(new AllocatorStats(MIB, 0, 5 * MIB, 3, 2, 0, 1, 0), allocator.stats());
         allocator.close();
         live.close();                                        // after close, straight back to the device
         assertEquals(0, device.used());
@@ -132,14 +132,55 @@ class CachingAllocatorTest {
     }
 
     @Test
-    void outOfMemoryEmptiesTheCacheAndRetriesOnce() {
+    void outOfMemoryRunsTheGarbageCollectorThenEmptiesTheCacheAndRetries() {
         FakeDeviceMemory device = new FakeDeviceMemory(10 * MIB);
         CachingAllocator allocator = new CachingAllocator(device);
         allocator.allocate(6 * MIB, 1).close();             // 6 MiB cached on stream 1
-        DeviceBuffer onTwo = allocator.allocate(8 * MIB, 2); // 6 + 8 > 10: fails, cache emptied, retry fits
+        DeviceBuffer onTwo = allocator.allocate(8 * MIB, 2); // 6 + 8 > 10: fails, after the GC too; cache emptied, fits
         assertEquals(8 * MIB, onTwo.capacity());
-        assertEquals(List.of(6 * MIB, 8 * MIB, 8 * MIB), device.mallocRequests);
-        assertEquals(new AllocatorStats(8 * MIB, 0, 8 * MIB, 2, 1, 0, 1), allocator.stats());
+        assertEquals(List.of(6 * MIB, 8 * MIB, 8 * MIB, 8 * MIB), device.mallocRequests);
+        assertEquals(new AllocatorStats(8 * MIB, 0, 8 * MIB, 2, 1, 0, 1, 1), allocator.stats());
+    }
+
+    /**
+     * A buffer whose owner (a tensor's storage, in the backend) became garbage without closing it comes back
+     * through its cleaner when the device is full: the request is served from the cache, with no new device
+     * allocation and no emptying of the cache.
+     */
+    @Test
+    void theBlockOfABufferWhoseOwnerBecameUnreachableIsReusedWhenTheDeviceIsFull() {
+        FakeDeviceMemory device = new FakeDeviceMemory(10 * MIB);
+        CachingAllocator allocator = new CachingAllocator(device);
+        allocateForAnOwnerThatIsDropped(allocator, 8 * MIB);
+        DeviceBuffer next = allocator.allocate(8 * MIB, 1); // 8 + 8 > 10 until the dropped one comes back
+        assertEquals(8 * MIB, next.capacity());
+        assertEquals(List.of(8 * MIB, 8 * MIB), device.mallocRequests, "one failed malloc, then the reclaimed block");
+        AllocatorStats stats = allocator.stats();
+        assertEquals(1, stats.cacheHits());
+        assertEquals(1, stats.liveBuffers());
+        assertEquals(1, stats.garbageCollections());
+        assertEquals(0, stats.deviceFrees());
+    }
+
+    /** The owner lives only in this frame, so it is unreachable once the method returns. */
+    private static void allocateForAnOwnerThatIsDropped(CachingAllocator allocator, long bytes) {
+        Object owner = new Object();
+        allocator.allocate(bytes, 1).releaseWhenUnreachable(owner);
+    }
+
+    @Test
+    void aBufferClosedByHandIsNotReleasedAgainByItsOwnersCleaner() {
+        FakeDeviceMemory device = new FakeDeviceMemory(GIB);
+        CachingAllocator allocator = new CachingAllocator(device);
+        Object owner = new Object();
+        DeviceBuffer buffer = allocator.allocate(MIB, 1);
+        buffer.releaseWhenUnreachable(owner);
+        buffer.close();
+        buffer.close();
+        assertEquals(0, allocator.stats().liveBuffers());
+        assertEquals(MIB, allocator.stats().cachedBytes(), "released once");
+        assertThrows(IllegalStateException.class, () -> buffer.releaseWhenUnreachable(new Object()));
+        java.lang.ref.Reference.reachabilityFence(owner);
     }
 
     @Test
@@ -160,7 +201,7 @@ class CachingAllocatorTest {
         assertEquals(4 * MIB, e.allocatedBytes());
         assertEquals(2 * MIB, e.cachedBytes());
         assertInstanceOf(CudaException.class, e.getCause());
-        assertEquals(List.of(4 * MIB, 2 * MIB, 8 * MIB, 8 * MIB), device.mallocRequests);   // one retry, no more
+        assertEquals(List.of(4 * MIB, 2 * MIB, 8 * MIB, 8 * MIB, 8 * MIB), device.mallocRequests); // after the GC, after emptying
         live.close();
     }
 
