@@ -119,34 +119,16 @@ public final class CachingAllocator implements AutoCloseable {
         checkOpen();
         long rounded = roundSize(bytes);
         DeviceBuffer cached = fromCache(bytes, rounded, streamId);
-        if (cached != null) {
-            return cached;
-        }
-        try {
-            return track(bytes, deviceMalloc(rounded), rounded, streamId);
-        } catch (CudaException e) {
-            if (e.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                throw e;
-            }
-            return null;
-        }
+        return cached != null ? cached : mallocOrNull(bytes, rounded, streamId);
     }
 
     /** After the garbage collector ran: the cache again, the device, then the device with the cache emptied. */
     private synchronized DeviceBuffer allocateOrEmptyCache(long bytes, long streamId) {
-        checkOpen();
+        DeviceBuffer buffer = allocateOrNull(bytes, streamId);
+        if (buffer != null) {
+            return buffer;
+        }
         long rounded = roundSize(bytes);
-        DeviceBuffer cached = fromCache(bytes, rounded, streamId);
-        if (cached != null) {
-            return cached;
-        }
-        try {
-            return track(bytes, deviceMalloc(rounded), rounded, streamId);
-        } catch (CudaException first) {
-            if (first.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-                throw first;
-            }
-        }
         long cachedBefore = cachedBytes;
         emptyCache();
         try {
@@ -157,6 +139,18 @@ public final class CachingAllocator implements AutoCloseable {
             }
             throw new CudaOutOfMemoryException(bytes, rounded, streamId, memory.memGetInfo(), allocatedBytes,
                     cachedBefore, second);
+        }
+    }
+
+    /** A new device block, or null when the device is out of memory; other driver errors pass through. */
+    private DeviceBuffer mallocOrNull(long bytes, long rounded, long streamId) {
+        try {
+            return track(bytes, deviceMalloc(rounded), rounded, streamId);
+        } catch (CudaException e) {
+            if (e.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
+                throw e;
+            }
+            return null;
         }
     }
 
