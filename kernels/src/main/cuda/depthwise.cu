@@ -33,18 +33,36 @@
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
+// The coordinates of element i of a contiguous (N,height,width,C) tensor: image b, row y, column x, channel ch.
+struct T4jPixel {
+    long long b;
+    int y;
+    int x;
+    int ch;
+};
+
+__device__ __forceinline__ T4jPixel t4j_nhwc_pixel(long long i, int height, int width, int c) {
+    T4jPixel p;
+    p.ch = (int)(i % c);
+    long long t = i / c;
+    p.x = (int)(t % width);
+    t /= width;
+    p.y = (int)(t % height);
+    p.b = t / height;
+    return p;
+}
+
 // depthwise3x3_forward_f32: x (N,H,W,C), k (3,3,C) -> y (N,OH,OW,C). Grid-stride, block 256.
 extern "C" __global__ void depthwise3x3_forward_f32(long long n, int h, int w, int c, int oh, int ow, int strideH,
                                                     int strideW, int padTop, int padLeft, const float* x,
                                                     const float* k, float* y) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        int ch = (int)(i % c);
-        long long t = i / c;
-        int ox = (int)(t % ow);
-        t /= ow;
-        int oy = (int)(t % oh);
-        long long b = t / oh;
+        T4jPixel out = t4j_nhwc_pixel(i, oh, ow, c);
+        int ch = out.ch;
+        int ox = out.x;
+        int oy = out.y;
+        long long b = out.b;
         const float* xb = x + b * h * w * c + ch;
         float sum = 0.0f;
 #pragma unroll
@@ -71,12 +89,11 @@ extern "C" __global__ void depthwise3x3_backward_data_f32(long long n, int h, in
                                                           const float* dy, const float* k, float* dx) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        int ch = (int)(i % c);
-        long long t = i / c;
-        int ix = (int)(t % w);
-        t /= w;
-        int iy = (int)(t % h);
-        long long b = t / h;
+        T4jPixel in = t4j_nhwc_pixel(i, h, w, c);
+        int ch = in.ch;
+        int ix = in.x;
+        int iy = in.y;
+        long long b = in.b;
         const float* dyb = dy + b * oh * ow * c + ch;
         float sum = 0.0f;
 #pragma unroll

@@ -18,16 +18,23 @@
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
+// The offset in x (outer, axisSize, inner) of element i of y (outer, count, inner): gather_f32 reads
+// there, scatter_add_f32 adds there. i = (o*count + j)*inner + k -> (o*axisSize + indices[j])*inner + k.
+__device__ __forceinline__ long long t4j_indexed_offset(long long i, long long count, long long axisSize, long long inner,
+                                                        const int* indices) {
+    long long k = i % inner;
+    long long t = i / inner;
+    long long j = t % count;
+    long long o = t / count;
+    return (o * axisSize + indices[j]) * inner + k;
+}
+
 // gather_f32: x (outer, axisSize, inner) -> y (outer, count, inner). Grid-stride, block 256.
 extern "C" __global__ void gather_f32(long long n, long long count, long long axisSize, long long inner,
                                       const int* indices, const float* x, float* y) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        long long k = i % inner;
-        long long t = i / inner;
-        long long j = t % count;
-        long long o = t / count;
-        y[i] = x[(o * axisSize + indices[j]) * inner + k];
+        y[i] = x[t4j_indexed_offset(i, count, axisSize, inner, indices)];
     }
 }
 
@@ -36,10 +43,6 @@ extern "C" __global__ void scatter_add_f32(long long n, long long count, long lo
                                            const int* indices, const float* dy, float* dx) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        long long k = i % inner;
-        long long t = i / inner;
-        long long j = t % count;
-        long long o = t / count;
-        atomicAdd(dx + (o * axisSize + indices[j]) * inner + k, dy[i]);
+        atomicAdd(dx + t4j_indexed_offset(i, count, axisSize, inner, indices), dy[i]);
     }
 }

@@ -89,20 +89,34 @@ extern "C" __global__ void strided_fill_f32(long long n, const Strided6 s, float
     }
 }
 
+// The coordinates of element i of a contiguous (N,height,width,C) tensor: image b, row y, column x, channel ch.
+struct T4jPixel {
+    long long b;
+    long long y;
+    long long x;
+    long long ch;
+};
+
+__device__ __forceinline__ T4jPixel t4j_nhwc_pixel(long long i, int height, int width, int c) {
+    T4jPixel p;
+    p.ch = i % c;
+    long long t = i / c;
+    p.x = t % width;
+    t /= width;
+    p.y = t % height;
+    p.b = t / height;
+    return p;
+}
+
 // pad_nhwc_f32: x (N,H,W,C) -> y (N,OH,OW,C), value outside the window at (top, left). Grid-stride, block 256.
 extern "C" __global__ void pad_nhwc_f32(long long n, int h, int w, int c, int oh, int ow, int top, int left,
                                         float value, const float* x, float* y) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        long long ch = i % c;
-        long long t = i / c;
-        long long ox = t % ow;
-        t /= ow;
-        long long oy = t % oh;
-        long long b = t / oh;
-        long long iy = oy - top;
-        long long ix = ox - left;
-        y[i] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((b * h + iy) * w + ix) * c + ch] : value;
+        T4jPixel out = t4j_nhwc_pixel(i, oh, ow, c);
+        long long iy = out.y - top;
+        long long ix = out.x - left;
+        y[i] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((out.b * h + iy) * w + ix) * c + out.ch] : value;
     }
 }
 
@@ -111,13 +125,8 @@ extern "C" __global__ void crop_nhwc_f32(long long n, int h, int w, int c, int o
                                          const float* dy, float* dx) {
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        long long ch = i % c;
-        long long t = i / c;
-        long long ix = t % w;
-        t /= w;
-        long long iy = t % h;
-        long long b = t / h;
-        dx[i] = dy[((b * oh + iy + top) * ow + ix + left) * c + ch];
+        T4jPixel in = t4j_nhwc_pixel(i, h, w, c);
+        dx[i] = dy[((in.b * oh + in.y + top) * ow + in.x + left) * c + in.ch];
     }
 }
 

@@ -38,22 +38,13 @@ import org.transfer4j.tensor.Tensor;
  * the host, as image folders do; the trainer moves each batch.
  */
 class DeviceTrainingTest {
-    private static final InMemoryDataset TRAIN = images(16, 1);
-    private static final InMemoryDataset VAL = images(6, 2);
+    private static final InMemoryDataset TRAIN = TrainFixtures.rgbImages(16, 1);
+    private static final InMemoryDataset VAL = TrainFixtures.rgbImages(6, 2);
 
     @TempDir
     Path dir;
 
     private final FakeDevice fake = FakeDevice.create(7);
-
-    /** Random 8x8 RGB images with labels i % 3. */
-    private static InMemoryDataset images(int n, long seed) {
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-        }
-        return new InMemoryDataset(Tensor.randn(new Generator(seed), n, 8, 8, 3), labels, TrainFixtures.THREE);
-    }
 
     /**
      * {@code (N,8,8,3) -> (N,3)}: convolution, batch norm, ReLU6, depthwise convolution, max pooling, global
@@ -186,28 +177,6 @@ class DeviceTrainingTest {
             Map<String, Tensor> a = t.optimizer().stateDict();
             Map<String, Tensor> b = t3.optimizer().stateDict();
             a.forEach((k, v) -> assertArrayEquals(v.toArray(), b.get(k).toArray(), 0f, run + ": optimizer state " + k));
-        }
-    }
-
-    /** Stops training after an epoch, as a crash right after its checkpoint would. */
-    private static final class StopAfter implements Callback {
-        private final int epoch;
-        private TrainingContext context;
-
-        StopAfter(int epoch) {
-            this.epoch = epoch;
-        }
-
-        @Override
-        public void onTrainBegin(TrainingContext ctx) {
-            context = ctx;
-        }
-
-        @Override
-        public void onEpochEnd(int e, Map<String, Double> logs) {
-            if (e == epoch) {
-                context.stopTraining();
-            }
         }
     }
 

@@ -13,8 +13,8 @@ import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.Tensor;
 
-/** Tiny models and datasets for the training tests. */
-final class TrainFixtures {
+/** Tiny models and datasets for the training tests (kernels' GPU tests use {@link #rgbImages}). */
+public final class TrainFixtures {
     static final List<String> THREE = List.of("a", "b", "c");
 
     private TrainFixtures() {
@@ -59,6 +59,15 @@ final class TrainFixtures {
             labels[i] = i % 3;
         }
         return new InMemoryDataset(Tensor.randn(new Generator(seed), n, 6, 6, 2), labels, THREE);
+    }
+
+    /** Random 8x8 RGB images with labels i % 3 (the values are what matters, not learning anything). */
+    public static InMemoryDataset rgbImages(int n, long seed) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+        }
+        return new InMemoryDataset(Tensor.randn(new Generator(seed), n, 8, 8, 3), labels, THREE);
     }
 
     /**

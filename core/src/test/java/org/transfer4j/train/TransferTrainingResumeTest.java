@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.transfer4j.nn.Model;
@@ -32,20 +31,11 @@ import org.transfer4j.tensor.Tensor;
  * uninterrupted run ends: every weight of the whole model and the history.
  */
 class TransferTrainingResumeTest {
-    private static final InMemoryDataset TRAIN = images(24, 1);
-    private static final InMemoryDataset VAL = images(9, 2);
+    private static final InMemoryDataset TRAIN = TrainFixtures.rgbImages(24, 1);
+    private static final InMemoryDataset VAL = TrainFixtures.rgbImages(9, 2);
 
     @TempDir
     Path dir;
-
-    /** Random 8x8 RGB images with labels i % 3 (the values are what matters, not learning anything). */
-    private static InMemoryDataset images(int n, long seed) {
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-        }
-        return new InMemoryDataset(Tensor.randn(new Generator(seed), n, 8, 8, 3), labels, TrainFixtures.THREE);
-    }
 
     /** The "pretrained" base: the same weights in every process, as a base loaded from a file has. */
     private static Model base() {
@@ -67,37 +57,13 @@ class TransferTrainingResumeTest {
     private record Run(TransferModel model, TransferTraining training, List<TransferTraining.PhaseReport> reports) {
     }
 
-    /** Stops the run after epoch {@code stopAfter} (0: never), as a crash right after its checkpoint would. */
-    private static final class Stop implements Callback {
-        private final int stopAfter;
-        private TrainingContext context;
-        private boolean stopped;
-
-        Stop(int stopAfter) {
-            this.stopAfter = stopAfter;
-        }
-
-        @Override
-        public void onTrainBegin(TrainingContext ctx) {
-            context = ctx;
-        }
-
-        @Override
-        public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            if (epoch == stopAfter) {
-                context.stopTraining();
-                stopped = true;
-            }
-        }
-    }
-
     /**
      * Feature extraction for 3 epochs (Adam on the head), then fine-tuning from {@code conv_pw_2} for 2 epochs
      * (SGD with momentum, the rate halved every 3 steps, i.e. every epoch; mixup), checkpointed to {@code file}.
      */
     private Run run(long headSeed, Checkpoint from, int stopAfter, Path file) {
         TransferModel tm = transferModel(headSeed);
-        Stop stop = new Stop(stopAfter);
+        StopAfter stop = new StopAfter(stopAfter);
         TransferTraining training = new TransferTraining(tm, TRAIN, VAL).batchSize(8).seed(3)
                 .fineTuneMixup(new MixUp(0.4)).callbacks(new ModelCheckpoint(file), stop);
         if (from != null) {
@@ -106,7 +72,7 @@ class TransferTrainingResumeTest {
         List<TransferTraining.PhaseReport> reports = new ArrayList<>();
         training.featureExtraction(3, new Adam(ParamGroups.all(tm.head()), 0.01));
         reports.add(training.lastPhase());
-        if (stop.stopped) {
+        if (stop.stopped()) {
             return new Run(tm, training, reports);
         }
         tm.unfreezeFrom("conv_pw_2");

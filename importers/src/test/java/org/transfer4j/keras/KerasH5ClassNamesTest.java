@@ -108,12 +108,7 @@ class KerasH5ClassNamesTest {
     @ValueSource(strings = {"daisy,roses", "[]", "{\"0\":\"daisy\"}", "[\"daisy\",3]", "[\"daisy\",\"\"]",
             "[\"daisy\",\"daisy\"]"})
     void aMalformedAttributeIsAnImportErrorNamingTheFile(String attribute) {
-        Path file = dir.resolve("bad.h5");
-        try (WritableHdfFile out = HdfFile.write(file)) {
-            out.putAttribute("keras_version", "2.15.0");
-            out.putAttribute("layer_names", new String[] {"out"});
-            out.putAttribute("transfer4j_class_names", attribute);
-        }
+        Path file = RootAttributeFile.write(dir.resolve("bad.h5"), "2.15.0", "transfer4j_class_names", attribute);
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasH5.classNames(file));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("transfer4j_class_names"),
                 e.getMessage());
@@ -122,11 +117,7 @@ class KerasH5ClassNamesTest {
 
     @Test
     void anAttributeThatIsNotAStringIsAnImportError() {
-        Path file = dir.resolve("bad.h5");
-        try (WritableHdfFile out = HdfFile.write(file)) {
-            out.putAttribute("layer_names", new String[] {"out"});
-            out.putAttribute("transfer4j_class_names", new float[] {1f, 2f});
-        }
+        Path file = RootAttributeFile.write(dir.resolve("bad.h5"), null, "transfer4j_class_names", new float[] {1f, 2f});
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasH5.classNames(file));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("not a string"), e.getMessage());
     }

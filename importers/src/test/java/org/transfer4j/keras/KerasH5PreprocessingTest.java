@@ -85,12 +85,7 @@ class KerasH5PreprocessingTest {
     @ParameterizedTest
     @ValueSource(strings = {"inception", "CAFFE", "", "caffe "})
     void anUnknownValueIsAnImportErrorNamingTheFileAndTheValue(String value) {
-        Path file = dir.resolve("bad.h5");
-        try (WritableHdfFile out = HdfFile.write(file)) {
-            out.putAttribute("keras_version", "2.15.0");
-            out.putAttribute("layer_names", new String[] {"out"});
-            out.putAttribute("transfer4j_preprocessing", value);
-        }
+        Path file = RootAttributeFile.write(dir.resolve("bad.h5"), "2.15.0", "transfer4j_preprocessing", value);
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasH5.preprocessing(file));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("transfer4j_preprocessing")
                 && e.getMessage().contains("'" + value + "'") && e.getMessage().contains("[mobilenet, caffe, torch]"),
@@ -100,11 +95,7 @@ class KerasH5PreprocessingTest {
 
     @Test
     void anAttributeThatIsNotAStringIsAnImportError() {
-        Path file = dir.resolve("bad.h5");
-        try (WritableHdfFile out = HdfFile.write(file)) {
-            out.putAttribute("layer_names", new String[] {"out"});
-            out.putAttribute("transfer4j_preprocessing", new int[] {1});
-        }
+        Path file = RootAttributeFile.write(dir.resolve("bad.h5"), null, "transfer4j_preprocessing", new int[] {1});
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasH5.preprocessing(file));
         assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("not a string"), e.getMessage());
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -35,7 +36,7 @@ final class CpuBatchNorm {
 
     static Backend.BatchNormForward training(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
         CpuBackend.requireContiguous("batchNormTraining", x, gamma, beta);
-        int c = channels("batchNormTraining", x, gamma, beta);
+        int c = BatchNormChecks.channels("batchNormTraining", x, gamma, beta);
         int m = x.numel() / c;
         float[] xs = CpuBackend.data(x);
         int xo = x.offset();
@@ -65,7 +66,7 @@ final class CpuBatchNorm {
 
     static Tensor inference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon) {
         CpuBackend.requireContiguous("batchNormInference", x, gamma, beta, mean, variance);
-        int c = channels("batchNormInference", x, gamma, beta, mean, variance);
+        int c = BatchNormChecks.channels("batchNormInference", x, gamma, beta, mean, variance);
         float[] g = values(gamma);
         float[] b = values(beta);
         float[] mu = values(mean);
@@ -87,11 +88,7 @@ final class CpuBatchNorm {
      */
     static Backend.BatchNormGradients backward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
         CpuBackend.requireContiguous("batchNormBackward", x, gradY, gamma, mean, invStd);
-        int c = channels("batchNormBackward", x, gamma, mean, invStd);
-        if (!Arrays.equals(x.shape(), gradY.shape())) {
-            throw new IllegalArgumentException("batchNormBackward: dy " + Arrays.toString(gradY.shape())
-                    + " differs from x " + Arrays.toString(x.shape()));
-        }
+        int c = BatchNormChecks.backwardChannels(x, gradY, gamma, mean, invStd);
         int m = x.numel() / c;
         float[] xs = CpuBackend.data(x);
         float[] gs = CpuBackend.data(gradY);
@@ -251,21 +248,6 @@ final class CpuBatchNorm {
 
     private static int blockRows(int c) {
         return Math.max(1, BLOCK_ELEMENTS / c);
-    }
-
-    /** C, the size of x's last axis, after checking each per-channel tensor has C elements. */
-    private static int channels(String op, Tensor x, Tensor... perChannel) {
-        if (x.rank() == 0 || x.numel() == 0) {
-            throw new IllegalArgumentException(op + ": x must be non-empty (..., C), got " + Arrays.toString(x.shape()));
-        }
-        int c = x.shape(-1);
-        for (Tensor t : perChannel) {
-            if (t.numel() != c) {
-                throw new IllegalArgumentException(op + ": per-channel tensor " + Arrays.toString(t.shape())
-                        + " does not have C = " + c + " elements (x " + Arrays.toString(x.shape()) + ")");
-            }
-        }
-        return c;
     }
 
     private static float[] values(Tensor t) {

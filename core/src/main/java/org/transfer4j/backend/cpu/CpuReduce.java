@@ -1,14 +1,15 @@
 package org.transfer4j.backend.cpu;
 
+import org.transfer4j.backend.ReduceLayout;
 import org.transfer4j.backend.ReduceOp;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
 
 /**
  * Sum / max / min over axes of a contiguous tensor. After merging neighbouring axes of the same kind
- * the layout is one of: reduce the inner axis (rows, e.g. softmax over classes), reduce a middle or
- * outer axis (columns, e.g. a bias gradient over N·H·W, or global pooling over H·W, in NHWC), or a
- * general mix. Sums accumulate in double.
+ * ({@link ReduceLayout}) the layout is one of: reduce the inner axis (rows, e.g. softmax over classes),
+ * reduce a middle or outer axis (columns, e.g. a bias gradient over N·H·W, or global pooling over H·W,
+ * in NHWC), or a general mix. Sums accumulate in double.
  */
 final class CpuReduce {
     private CpuReduce() {
@@ -21,37 +22,16 @@ final class CpuReduce {
         float[] xs = CpuBackend.data(x);
         float[] ys = CpuBackend.data(y);
         int xo = x.offset();
-        // Merge adjacent axes that are both reduced or both kept: sizes[] alternates kinds.
-        boolean[] reduced = new boolean[shape.length];
-        for (int a : axes) {
-            reduced[a] = true;
-        }
-        int[] sizes = new int[shape.length + 1];
-        boolean[] kinds = new boolean[shape.length + 1];
-        int groups = 0;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] == 1) {
-                continue;
-            }
-            if (groups > 0 && kinds[groups - 1] == reduced[i]) {
-                sizes[groups - 1] *= shape[i];
-            } else {
-                sizes[groups] = shape[i];
-                kinds[groups++] = reduced[i];
-            }
-        }
-        if (groups == 0 || (groups == 1 && !kinds[0])) {
-            System.arraycopy(xs, xo, ys, 0, x.numel()); // nothing of size > 1 is reduced
-        } else if (groups == 1) {
-            ys[0] = (float) reduceRun(op, xs, xo, sizes[0], 1);
-        } else if (groups == 2 && !kinds[0]) {
-            reduceRows(op, xs, xo, ys, sizes[0], sizes[1]);
-        } else if (groups == 2) {
-            reduceColumns(op, xs, xo, ys, 1, sizes[0], sizes[1]);
-        } else if (groups == 3 && !kinds[0]) {
-            reduceColumns(op, xs, xo, ys, sizes[0], sizes[1], sizes[2]);
-        } else {
-            reduceGeneral(op, x, axes, y);
+        ReduceLayout layout = ReduceLayout.of(shape, axes);
+        // Each merged size is at most x.numel(), so it fits an int.
+        int outer = (int) layout.outer();
+        int n = (int) layout.n();
+        int cols = (int) layout.cols();
+        switch (layout.kind()) {
+            case COPY -> System.arraycopy(xs, xo, ys, 0, x.numel()); // nothing of size > 1 is reduced
+            case ROWS -> reduceRows(op, xs, xo, ys, outer, n);
+            case COLUMNS -> reduceColumns(op, xs, xo, ys, outer, n, cols);
+            case GENERAL -> reduceGeneral(op, x, axes, y);
         }
         return y;
     }

@@ -135,10 +135,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     /** Waits for every op queued so far (for timing; results never need it: downloads wait themselves). */
     public void synchronize() {
-        call("synchronize", () -> {
-            exec.stream.synchronize();
-            return null;
-        });
+        run("synchronize", () -> exec.stream.synchronize());
     }
 
     // ---- memory -----------------------------------------------------------------------------------
@@ -163,13 +160,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public void download(Tensor src, float[] dst, int dstOffset) {
-        call("download", () -> {
+        run("download", () -> {
             try (Temporaries temps = new Temporaries()) {
                 Tensor c = exec.contiguous(src, temps);
                 CudaStorage s = (CudaStorage) c.storage();
                 exec.transfers.download(s.buffer(), (long) c.offset() * Float.BYTES, dst, dstOffset, c.numel(), exec.stream);
             }
-            return null;
         }, src);
     }
 
@@ -181,44 +177,31 @@ public final class CudaBackend implements Backend, AutoCloseable {
         }
         if (src.backend() != this) { // from the CPU or another device: through the host
             float[] values = src.toArray();
-            call("copy", () -> {
+            run("copy", () -> {
                 try (Temporaries temps = new Temporaries()) {
                     CudaStorage s = temps.add(exec.storage(values.length));
                     exec.transfers.upload(values, 0, values.length, s.buffer(), 0, exec.stream);
                     exec.stridedCopy(Tensor.wrap(s, src.shape()), dst);
                 }
-                return null;
             }, src, dst);
             return;
         }
-        call("copy", () -> {
-            exec.stridedCopy(src, dst);
-            return null;
-        }, src, dst);
+        run("copy", () -> exec.stridedCopy(src, dst), src, dst);
     }
 
     @Override
     public void fill(Tensor dst, float value) {
-        call("fill", () -> {
-            exec.fill(dst, value);
-            return null;
-        }, dst);
+        run("fill", () -> exec.fill(dst, value), dst);
     }
 
     @Override
     public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
-        call("randomUniform", () -> {
-            elementwise.randomUniform(dst, seed, counter, low, high);
-            return null;
-        }, dst);
+        run("randomUniform", () -> elementwise.randomUniform(dst, seed, counter, low, high), dst);
     }
 
     @Override
     public void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
-        call("randomNormal", () -> {
-            elementwise.randomNormal(dst, seed, counter, mean, std);
-            return null;
-        }, dst);
+        run("randomNormal", () -> elementwise.randomNormal(dst, seed, counter, mean, std), dst);
     }
 
     // ---- compute ----------------------------------------------------------------------------------
@@ -308,30 +291,21 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, Tensor buffer, double momentum, double gradScale, double stepScale,
                           boolean nesterov, double l2, double decay) {
-        call("sgdUpdate", () -> {
-            optimizers.sgd(param, grad, buffer, momentum, gradScale, stepScale, nesterov, l2, decay);
-            return null;
-        }, param);
+        run("sgdUpdate", () -> optimizers.sgd(param, grad, buffer, momentum, gradScale, stepScale, nesterov, l2, decay), param);
     }
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double beta1, double beta2, double stepSize,
                            double epsHat, double l2, double decay) {
-        call("adamUpdate", () -> {
-            optimizers.adam(param, grad, m, v, beta1, beta2, stepSize, epsHat, l2, decay);
-            return null;
-        }, param);
+        run("adamUpdate", () -> optimizers.adam(param, grad, m, v, beta1, beta2, stepSize, epsHat, l2, decay), param);
     }
 
     @Override
     public void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor buffer, double rho,
                               double momentum, double epsInside, double epsOutside, double gradScale, double stepScale,
                               double l2, double decay) {
-        call("rmspropUpdate", () -> {
-            optimizers.rmsprop(param, grad, squareAvg, gradAvg, buffer, rho, momentum, epsInside, epsOutside, gradScale,
-                    stepScale, l2, decay);
-            return null;
-        }, param);
+        run("rmspropUpdate", () -> optimizers.rmsprop(param, grad, squareAvg, gradAvg, buffer, rho, momentum, epsInside,
+                epsOutside, gradScale, stepScale, l2, decay), param);
     }
 
     // ---- dispatch -----------------------------------------------------------------------------------
@@ -341,6 +315,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
      * call, and turns a CUDA, cuBLAS or cuDNN failure into a {@link CudaBackendException} naming the op and
      * the shapes of {@code args} (tensors by shape; other arguments as they print).
      */
+    /** {@link #call} for a body that returns nothing. */
+    private void run(String op, Runnable body, Object... args) {
+        call(op, () -> {
+            body.run();
+            return null;
+        }, args);
+    }
+
     private synchronized <T> T call(String op, Supplier<T> body, Object... args) {
         if (closed) {
             throw new IllegalStateException("the CUDA backend of " + device + " is closed (" + op + ")");

@@ -1,7 +1,7 @@
 package org.transfer4j.cuda.backend;
 
-import java.util.Arrays;
 import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.Kernels;
 import org.transfer4j.tensor.Tensor;
@@ -41,7 +41,7 @@ final class CudaBatchNorm {
 
     Backend.BatchNormForward training(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
         CudaExec.requireContiguous("batchNormTraining", x, gamma, beta);
-        int c = channels("batchNormTraining", x, gamma, beta);
+        int c = BatchNormChecks.channels("batchNormTraining", x, gamma, beta);
         int m = x.numel() / c;
         Tensor y = exec.empty(x.shape());
         Tensor mean = exec.empty(c);
@@ -65,7 +65,7 @@ final class CudaBatchNorm {
 
     Tensor inference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon) {
         CudaExec.requireContiguous("batchNormInference", x, gamma, beta, mean, variance);
-        int c = channels("batchNormInference", x, gamma, beta, mean, variance);
+        int c = BatchNormChecks.channels("batchNormInference", x, gamma, beta, mean, variance);
         Tensor y = exec.empty(x.shape());
         exec.layers.batchNormInference(exec.streamAddress, x.numel() / c, 1, 1, c, exec.address(x), exec.address(y),
                 exec.address(gamma), exec.address(beta), exec.address(mean), exec.address(variance), epsilon);
@@ -74,11 +74,7 @@ final class CudaBatchNorm {
 
     Backend.BatchNormGradients backward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
         CudaExec.requireContiguous("batchNormBackward", x, gradY, gamma, mean, invStd);
-        int c = channels("batchNormBackward", x, gamma, mean, invStd);
-        if (!Arrays.equals(x.shape(), gradY.shape())) {
-            throw new IllegalArgumentException("batchNormBackward: dy " + Arrays.toString(gradY.shape())
-                    + " differs from x " + Arrays.toString(x.shape()));
-        }
+        int c = BatchNormChecks.backwardChannels(x, gradY, gamma, mean, invStd);
         Tensor dx = exec.empty(x.shape());
         Tensor dGamma = exec.empty(c);
         Tensor dBeta = exec.empty(c);
@@ -86,20 +82,5 @@ final class CudaBatchNorm {
                 exec.address(dx), exec.address(gamma), exec.address(dGamma), exec.address(dBeta), BACKWARD_EPSILON,
                 exec.address(mean), exec.address(invStd));
         return new Backend.BatchNormGradients(dx, dGamma, dBeta);
-    }
-
-    /** C, the size of x's last axis, after checking each per-channel tensor has C elements (as CpuBatchNorm). */
-    private static int channels(String op, Tensor x, Tensor... perChannel) {
-        if (x.rank() == 0 || x.numel() == 0) {
-            throw new IllegalArgumentException(op + ": x must be non-empty (..., C), got " + Arrays.toString(x.shape()));
-        }
-        int c = x.shape(-1);
-        for (Tensor t : perChannel) {
-            if (t.numel() != c) {
-                throw new IllegalArgumentException(op + ": per-channel tensor " + Arrays.toString(t.shape())
-                        + " does not have C = " + c + " elements (x " + Arrays.toString(x.shape()) + ")");
-            }
-        }
-        return c;
     }
 }

@@ -104,23 +104,22 @@ final class CudaElementwise {
 
     /** Uniform numbers of core's {@code Generator} stream into contiguous dst ({@code uniform_f32}, bit-identical to the CPU). */
     void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
-        CudaExec.requireContiguous("randomUniform", dst);
-        long n = dst.numel();
-        long y = exec.address(dst);
-        if (n > 0) {
-            exec.launch(Kernels.UNIFORM, KernelGeometry.elementwise(n),
-                    KernelArgs.create().i64(n).i64(seed).i64(counter).f32(low).f32(high).pointer(y));
-        }
+        random("randomUniform", Kernels.UNIFORM, dst, seed, counter, low, high);
     }
 
     /** Normal numbers of core's {@code Generator} stream into contiguous dst ({@code normal_f32}). */
     void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
-        CudaExec.requireContiguous("randomNormal", dst);
+        random("randomNormal", Kernels.NORMAL, dst, seed, counter, mean, std);
+    }
+
+    /** Launches a {@code random.cu} kernel: {@code (n, seed, counter, a, b, y)}, a and b its two parameters. */
+    private void random(String op, KernelSpec kernel, Tensor dst, long seed, long counter, float a, float b) {
+        CudaExec.requireContiguous(op, dst);
         long n = dst.numel();
         long y = exec.address(dst);
         if (n > 0) {
-            exec.launch(Kernels.NORMAL, KernelGeometry.elementwise(n),
-                    KernelArgs.create().i64(n).i64(seed).i64(counter).f32(mean).f32(std).pointer(y));
+            exec.launch(kernel, KernelGeometry.elementwise(n),
+                    KernelArgs.create().i64(n).i64(seed).i64(counter).f32(a).f32(b).pointer(y));
         }
     }
 

@@ -3,6 +3,7 @@ package org.transfer4j.cuda.backend;
 import java.util.Arrays;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.cuda.driver.KernelArgs;
+import org.transfer4j.cuda.kernels.KernelSpec;
 import org.transfer4j.cuda.kernels.Kernels;
 import org.transfer4j.cuda.memory.DeviceBuffer;
 import org.transfer4j.tensor.Tensor;
@@ -46,14 +47,7 @@ final class CudaLossAndIndexing {
         int[] outShape = shape.clone();
         outShape[axis] = indices.length;
         Tensor y = exec.empty(outShape);
-        long n = y.numel();
-        if (n > 0) {
-            try (Temporaries temps = new Temporaries()) {
-                long idx = upload(indices, temps);
-                exec.launch(Kernels.GATHER_AXIS, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(indices.length)
-                        .i64(shape[axis]).i64(inner(shape, axis)).pointer(idx).pointer(exec.address(x)).pointer(exec.address(y)));
-            }
-        }
+        launchIndexed(Kernels.GATHER_AXIS, y.numel(), indices, shape[axis], inner(shape, axis), exec.address(x), exec.address(y));
         return y;
     }
 
@@ -69,16 +63,24 @@ final class CudaLossAndIndexing {
         int[] outShape = shape.clone();
         outShape[axis] = axisSize;
         Tensor dx = exec.zeros(outShape);
-        long n = gradY.numel();
-        if (n > 0) {
-            try (Temporaries temps = new Temporaries()) {
-                long idx = upload(indices, temps);
-                exec.launch(Kernels.SCATTER_ADD, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(indices.length)
-                        .i64(axisSize).i64(inner(shape, axis)).pointer(idx).pointer(exec.address(gradY))
-                        .pointer(exec.address(dx)));
-            }
-        }
+        launchIndexed(Kernels.SCATTER_ADD, gradY.numel(), indices, axisSize, inner(shape, axis), exec.address(gradY),
+                exec.address(dx));
         return dx;
+    }
+
+    /**
+     * Launches a {@code gather.cu} kernel over {@code n} elements, {@code (n, count, axisSize, inner, indices, src, dst)},
+     * with the indices uploaded for the launch.
+     */
+    private void launchIndexed(KernelSpec kernel, long n, int[] indices, long axisSize, long inner, long src, long dst) {
+        if (n == 0) {
+            return;
+        }
+        try (Temporaries temps = new Temporaries()) {
+            long idx = upload(indices, temps);
+            exec.launch(kernel, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(indices.length)
+                    .i64(axisSize).i64(inner).pointer(idx).pointer(src).pointer(dst));
+        }
     }
 
     private long upload(int[] indices, Temporaries temps) {

@@ -1,11 +1,12 @@
 package org.transfer4j.cuda.backend;
 
 import java.util.Arrays;
+import org.transfer4j.backend.ReduceLayout;
 
 /**
  * How {@code reduce.cu} computes a reduction of a contiguous {@code x} over {@code axes}: neighbouring
- * axes that are both reduced or both kept are merged and size-1 axes dropped (as {@code CpuReduce}
- * does), which leaves one of
+ * axes that are both reduced or both kept are merged and size-1 axes dropped (core's
+ * {@link ReduceLayout}, as {@code CpuReduce} uses), which leaves one of
  * <ul>
  *   <li>{@link Kind#COPY}: nothing of size above 1 is reduced, y is x;</li>
  *   <li>{@link Kind#IDENTITY}: x is empty but y is not, every y is the reduction's identity (0, -inf, +inf);</li>
@@ -46,48 +47,30 @@ record ReducePlan(Kind kind, long outer, long n, long cols, int[] permutation) {
             return kept == 0 ? new ReducePlan(Kind.COPY, 0, 0, 1, new int[0])
                     : new ReducePlan(Kind.IDENTITY, kept, 0, 1, new int[0]);
         }
-        long[] sizes = new long[shape.length];
-        boolean[] kinds = new boolean[shape.length];
-        int groups = 0;
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] == 1) {
-                continue;
-            }
-            if (groups > 0 && kinds[groups - 1] == reduced[i]) {
-                sizes[groups - 1] *= shape[i];
-            } else {
-                sizes[groups] = shape[i];
-                kinds[groups++] = reduced[i];
-            }
-        }
-        if (groups == 0 || (groups == 1 && !kinds[0])) {
-            return new ReducePlan(Kind.COPY, total, 1, 1, new int[0]);
-        }
-        if (groups == 1) {
-            return new ReducePlan(Kind.ROWS, 1, sizes[0], 1, new int[0]);
-        }
-        if (groups == 2 && !kinds[0]) {
-            return new ReducePlan(Kind.ROWS, sizes[0], sizes[1], 1, new int[0]);
-        }
-        if (groups == 2) {
-            return new ReducePlan(Kind.COLUMNS, 1, sizes[0], sizes[1], new int[0]);
-        }
-        if (groups == 3 && !kinds[0]) {
-            return new ReducePlan(Kind.COLUMNS, sizes[0], sizes[1], sizes[2], new int[0]);
-        }
-        int[] perm = new int[shape.length];
+        ReduceLayout layout = ReduceLayout.of(shape, axes);
+        return switch (layout.kind()) {
+            case COPY -> new ReducePlan(Kind.COPY, layout.outer(), 1, 1, new int[0]);
+            case ROWS -> new ReducePlan(Kind.ROWS, layout.outer(), layout.n(), 1, new int[0]);
+            case COLUMNS -> new ReducePlan(Kind.COLUMNS, layout.outer(), layout.n(), layout.cols(), new int[0]);
+            case GENERAL -> new ReducePlan(Kind.PERMUTED_ROWS, layout.outer(), layout.n(), 1, keptAxesFirst(reduced));
+        };
+    }
+
+    /** The kept axes in order, then the reduced ones in order: the copy that makes a general reduction ROWS. */
+    private static int[] keptAxesFirst(boolean[] reduced) {
+        int[] perm = new int[reduced.length];
         int k = 0;
-        for (int i = 0; i < shape.length; i++) {
+        for (int i = 0; i < reduced.length; i++) {
             if (!reduced[i]) {
                 perm[k++] = i;
             }
         }
-        for (int i = 0; i < shape.length; i++) {
+        for (int i = 0; i < reduced.length; i++) {
             if (reduced[i]) {
                 perm[k++] = i;
             }
         }
-        return new ReducePlan(Kind.PERMUTED_ROWS, kept, total / kept, 1, perm);
+        return perm;
     }
 
     /**

@@ -119,15 +119,10 @@ public final class Cublas implements AutoCloseable {
      * Shapes: see {@link GemmPlan}; {@code a}, {@code b}, {@code c} are device addresses of fp32 data.
      */
     public void sgemm(long stream, GemmPlan plan, float alpha, long a, long b, float beta, long c) {
-        MemorySegment h = handle(stream);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment al = arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha);
-            MemorySegment be = arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta);
-            // cuBLAS's first operand is our B, its second our A (GemmPlan)
-            call("cublasSgemm_v2(" + plan + ")", () -> (int) sgemm.handle().invokeExact(h, plan.opFirst(), plan.opSecond(),
-                    plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), plan.ldFirst(),
-                    MemorySegment.ofAddress(a), plan.ldSecond(), be, MemorySegment.ofAddress(c), plan.ldc()));
-        }
+        // cuBLAS's first operand is our B, its second our A (GemmPlan)
+        gemm("cublasSgemm_v2(" + plan + ")", stream, alpha, beta, (h, al, be) -> (int) sgemm.handle().invokeExact(h,
+                plan.opFirst(), plan.opSecond(), plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), plan.ldFirst(),
+                MemorySegment.ofAddress(a), plan.ldSecond(), be, MemorySegment.ofAddress(c), plan.ldc()));
     }
 
     /**
@@ -140,15 +135,11 @@ public final class Cublas implements AutoCloseable {
         if (batch < 1) {
             throw new IllegalArgumentException("batch count must be at least 1, got " + batch);
         }
-        MemorySegment h = handle(stream);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment al = arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha);
-            MemorySegment be = arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta);
-            call("cublasSgemmStridedBatched(" + plan + ", batch=" + batch + ")", () -> (int) sgemmStridedBatched.handle().invokeExact(
-                    h, plan.opFirst(), plan.opSecond(), plan.m(), plan.n(), plan.k(), al,
-                    MemorySegment.ofAddress(b), plan.ldFirst(), strideB, MemorySegment.ofAddress(a), plan.ldSecond(), strideA,
-                    be, MemorySegment.ofAddress(c), plan.ldc(), strideC, batch));
-        }
+        gemm("cublasSgemmStridedBatched(" + plan + ", batch=" + batch + ")", stream, alpha, beta,
+                (h, al, be) -> (int) sgemmStridedBatched.handle().invokeExact(h, plan.opFirst(), plan.opSecond(),
+                        plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), plan.ldFirst(), strideB,
+                        MemorySegment.ofAddress(a), plan.ldSecond(), strideA, be, MemorySegment.ofAddress(c), plan.ldc(),
+                        strideC, batch));
     }
 
     /**
@@ -158,15 +149,11 @@ public final class Cublas implements AutoCloseable {
      */
     public void gemmEx(long stream, GemmPlan plan, float alpha, long a, int aType, long b, int bType, float beta,
                        long c, int cType, int computeType) {
-        MemorySegment h = handle(stream);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment al = arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha);
-            MemorySegment be = arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta);
-            call("cublasGemmEx(" + plan + ", computeType=" + computeType + ")", () -> (int) gemmEx.handle().invokeExact(
-                    h, plan.opFirst(), plan.opSecond(), plan.m(), plan.n(), plan.k(), al,
-                    MemorySegment.ofAddress(b), bType, plan.ldFirst(), MemorySegment.ofAddress(a), aType, plan.ldSecond(),
-                    be, MemorySegment.ofAddress(c), cType, plan.ldc(), computeType, CUBLAS_GEMM_DEFAULT));
-        }
+        gemm("cublasGemmEx(" + plan + ", computeType=" + computeType + ")", stream, alpha, beta,
+                (h, al, be) -> (int) gemmEx.handle().invokeExact(h, plan.opFirst(), plan.opSecond(),
+                        plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), bType, plan.ldFirst(),
+                        MemorySegment.ofAddress(a), aType, plan.ldSecond(), be, MemorySegment.ofAddress(c), cType,
+                        plan.ldc(), computeType, CUBLAS_GEMM_DEFAULT));
     }
 
     /** Destroys every handle; the first failure is thrown after all were tried. */
@@ -187,6 +174,22 @@ public final class Cublas implements AutoCloseable {
         handles.clear();
         if (!failures.isEmpty()) {
             throw failures.getFirst();
+        }
+    }
+
+    /** One GEMM call given {@code stream}'s handle and the host-side fp32 {@code alpha}, {@code beta}. */
+    @FunctionalInterface
+    private interface GemmCall {
+        int invoke(MemorySegment handle, MemorySegment alpha, MemorySegment beta) throws Throwable;
+    }
+
+    /** The steps every GEMM shares: the stream's handle, alpha and beta in host memory, the status check. */
+    private void gemm(String what, long stream, float alpha, float beta, GemmCall gemmCall) {
+        MemorySegment h = handle(stream);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment al = arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha);
+            MemorySegment be = arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta);
+            call(what, () -> gemmCall.invoke(h, al, be));
         }
     }
 

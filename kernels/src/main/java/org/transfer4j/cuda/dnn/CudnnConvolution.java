@@ -49,56 +49,29 @@ public final class CudnnConvolution {
 
     /** {@code y = conv(x, w)}; returns the algorithm used. */
     public AlgoPerf forward(long stream, ConvPlan plan, long x, long w, long y, DeviceWorkspace workspace) {
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            ConvDescs s = set(d, plan);
-            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, ConvDirection.FORWARD, tf32),
-                    () -> query(ConvDirection.FORWARD, arena, (n, count, out) -> (int) cudnn.fn.fwdAlgo.handle()
-                            .invokeExact(h, s.x, s.w, s.conv, s.y, n, count, out)));
-            d.setMathType(s.conv, perf.mathType());
-            long ws = workspace.reserve(perf.memory());
-            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
-            cudnn.check("cudnnConvolutionForward(" + plan + ", " + ConvDirection.FORWARD.algoName(perf.algo()) + ")",
-                    () -> (int) cudnn.fn.convForward.handle().invokeExact(h, one, s.x, addr(x), s.w, addr(w), s.conv, perf.algo(),
-                            addr(ws), perf.memory(), zero, s.y, addr(y)));
-            return perf;
-        }
+        return run(stream, plan, ConvDirection.FORWARD, workspace, "cudnnConvolutionForward",
+                (h, s, requested, count, out) -> (int) cudnn.fn.fwdAlgo.handle()
+                        .invokeExact(h, s.x, s.w, s.conv, s.y, requested, count, out),
+                (h, s, perf, ws, one, zero) -> (int) cudnn.fn.convForward.handle().invokeExact(h, one, s.x, addr(x), s.w, addr(w),
+                        s.conv, perf.algo(), ws, perf.memory(), zero, s.y, addr(y)));
     }
 
     /** {@code dx} = gradient of the (pre-padded) input from {@code dy} and {@code w}; returns the algorithm used. */
     public AlgoPerf backwardData(long stream, ConvPlan plan, long w, long dy, long dx, DeviceWorkspace workspace) {
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            ConvDescs s = set(d, plan);
-            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, ConvDirection.BACKWARD_DATA, tf32),
-                    () -> query(ConvDirection.BACKWARD_DATA, arena, (n, count, out) -> (int) cudnn.fn.bwdDataAlgo.handle()
-                            .invokeExact(h, s.w, s.y, s.conv, s.x, n, count, out)));
-            d.setMathType(s.conv, perf.mathType());
-            long ws = workspace.reserve(perf.memory());
-            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
-            cudnn.check("cudnnConvolutionBackwardData(" + plan + ", " + ConvDirection.BACKWARD_DATA.algoName(perf.algo()) + ")",
-                    () -> (int) cudnn.fn.convBackwardData.handle().invokeExact(h, one, s.w, addr(w), s.y, addr(dy), s.conv,
-                            perf.algo(), addr(ws), perf.memory(), zero, s.x, addr(dx)));
-            return perf;
-        }
+        return run(stream, plan, ConvDirection.BACKWARD_DATA, workspace, "cudnnConvolutionBackwardData",
+                (h, s, requested, count, out) -> (int) cudnn.fn.bwdDataAlgo.handle()
+                        .invokeExact(h, s.w, s.y, s.conv, s.x, requested, count, out),
+                (h, s, perf, ws, one, zero) -> (int) cudnn.fn.convBackwardData.handle().invokeExact(h, one, s.w, addr(w), s.y,
+                        addr(dy), s.conv, perf.algo(), ws, perf.memory(), zero, s.x, addr(dx)));
     }
 
     /** {@code dw} (KRSC) = gradient of the filter from {@code x} (pre-padded) and {@code dy}; returns the algorithm used. */
     public AlgoPerf backwardFilter(long stream, ConvPlan plan, long x, long dy, long dw, DeviceWorkspace workspace) {
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            ConvDescs s = set(d, plan);
-            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, ConvDirection.BACKWARD_FILTER, tf32),
-                    () -> query(ConvDirection.BACKWARD_FILTER, arena, (n, count, out) -> (int) cudnn.fn.bwdFilterAlgo.handle()
-                            .invokeExact(h, s.x, s.y, s.conv, s.w, n, count, out)));
-            d.setMathType(s.conv, perf.mathType());
-            long ws = workspace.reserve(perf.memory());
-            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
-            cudnn.check("cudnnConvolutionBackwardFilter(" + plan + ", " + ConvDirection.BACKWARD_FILTER.algoName(perf.algo()) + ")",
-                    () -> (int) cudnn.fn.convBackwardFilter.handle().invokeExact(h, one, s.x, addr(x), s.y, addr(dy), s.conv,
-                            perf.algo(), addr(ws), perf.memory(), zero, s.w, addr(dw)));
-            return perf;
-        }
+        return run(stream, plan, ConvDirection.BACKWARD_FILTER, workspace, "cudnnConvolutionBackwardFilter",
+                (h, s, requested, count, out) -> (int) cudnn.fn.bwdFilterAlgo.handle()
+                        .invokeExact(h, s.x, s.y, s.conv, s.w, requested, count, out),
+                (h, s, perf, ws, one, zero) -> (int) cudnn.fn.convBackwardFilter.handle().invokeExact(h, one, s.x, addr(x), s.y,
+                        addr(dy), s.conv, perf.algo(), ws, perf.memory(), zero, s.w, addr(dw)));
     }
 
     /**
@@ -126,12 +99,41 @@ public final class CudnnConvolution {
                 d.convolution(plan, tf32 ? CudnnConstants.DEFAULT_MATH : CudnnConstants.FMA_MATH));
     }
 
+    /** One direction's {@code cudnnGet*Algorithm_v7} call: fills {@code results}, writes how many into {@code returnedCount}. */
     @FunctionalInterface
     private interface PerfQuery {
-        int run(int requested, MemorySegment returnedCount, MemorySegment results) throws Throwable;
+        int run(MemorySegment handle, ConvDescs s, int requested, MemorySegment returnedCount, MemorySegment results)
+                throws Throwable;
     }
 
-    private List<AlgoPerf> query(ConvDirection direction, Arena arena, PerfQuery q) {
+    /** One direction's convolution call with the chosen algorithm, its workspace and {@code alpha = 1, beta = 0}. */
+    @FunctionalInterface
+    private interface ConvCall {
+        int run(MemorySegment handle, ConvDescs s, AlgoPerf perf, MemorySegment workspace, MemorySegment one, MemorySegment zero)
+                throws Throwable;
+    }
+
+    /**
+     * The steps every direction shares: set the descriptors, choose (or recall) the algorithm, give the
+     * descriptor its math type, reserve the workspace, then run {@code call}.
+     */
+    private AlgoPerf run(long stream, ConvPlan plan, ConvDirection direction, DeviceWorkspace workspace, String callName,
+                         PerfQuery query, ConvCall call) {
+        MemorySegment h = cudnn.handle(stream);
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            ConvDescs s = set(d, plan);
+            AlgoPerf perf = cache.choose(new AlgoCache.Key(plan, direction, tf32),
+                    () -> query(direction, arena, h, s, query));
+            d.setMathType(s.conv, perf.mathType());
+            MemorySegment ws = addr(workspace.reserve(perf.memory()));
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1f), zero = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 0f);
+            cudnn.check(callName + "(" + plan + ", " + direction.algoName(perf.algo()) + ")",
+                    () -> call.run(h, s, perf, ws, one, zero));
+            return perf;
+        }
+    }
+
+    private List<AlgoPerf> query(ConvDirection direction, Arena arena, MemorySegment h, ConvDescs s, PerfQuery q) {
         int requested = direction.algoCount();
         MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
         MemorySegment results = arena.allocate(AlgoPerf.LAYOUT, requested);
@@ -140,7 +142,7 @@ public final class CudnnConvolution {
             case BACKWARD_DATA -> "cudnnGetConvolutionBackwardDataAlgorithm_v7";
             case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterAlgorithm_v7";
         };
-        cudnn.check(name, () -> q.run(requested, count, results));
+        cudnn.check(name, () -> q.run(h, s, requested, count, results));
         return AlgoPerf.read(results, count.get(ValueLayout.JAVA_INT, 0));
     }
 

@@ -43,26 +43,14 @@ public final class CudnnLayers {
 
     /** {@code y (N,OH,OW,C) = pool(x (N,H,W,C))}. */
     public void poolingForward(long stream, PoolPlan plan, long x, long y) {
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            MemorySegment pool = d.pooling(plan);
-            MemorySegment xd = d.tensorNhwc(plan.n(), plan.c(), plan.h(), plan.w());
-            MemorySegment yd = d.tensorNhwc(plan.n(), plan.c(), plan.outH(), plan.outW());
-            cudnn.check("cudnnPoolingForward(" + plan + ")", () -> (int) cudnn.fn.poolingForward.handle().invokeExact(
-                    h, pool, one(arena), xd, addr(x), zero(arena), yd, addr(y)));
-        }
+        pooling("cudnnPoolingForward", stream, plan, (h, pool, xd, yd, one, zero) -> (int) cudnn.fn.poolingForward.handle()
+                .invokeExact(h, pool, one, xd, addr(x), zero, yd, addr(y)));
     }
 
     /** {@code dx (N,H,W,C)} from {@code y}, {@code dy (N,OH,OW,C)} and {@code x}. */
     public void poolingBackward(long stream, PoolPlan plan, long y, long dy, long x, long dx) {
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            MemorySegment pool = d.pooling(plan);
-            MemorySegment xd = d.tensorNhwc(plan.n(), plan.c(), plan.h(), plan.w());
-            MemorySegment yd = d.tensorNhwc(plan.n(), plan.c(), plan.outH(), plan.outW());
-            cudnn.check("cudnnPoolingBackward(" + plan + ")", () -> (int) cudnn.fn.poolingBackward.handle().invokeExact(
-                    h, pool, one(arena), yd, addr(y), yd, addr(dy), xd, addr(x), zero(arena), xd, addr(dx)));
-        }
+        pooling("cudnnPoolingBackward", stream, plan, (h, pool, xd, yd, one, zero) -> (int) cudnn.fn.poolingBackward.handle()
+                .invokeExact(h, pool, one, yd, addr(y), yd, addr(dy), xd, addr(x), zero, xd, addr(dx)));
     }
 
     /**
@@ -72,45 +60,27 @@ public final class CudnnLayers {
      */
     public void batchNormTraining(long stream, int n, int hgt, int wid, int c, long x, long y, long scale, long bias,
                                   double factor, long runningMean, long runningVar, double epsilon, long saveMean, long saveInvStd) {
-        checkEpsilon(epsilon);
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            MemorySegment xd = d.tensorNhwc(n, c, hgt, wid);
-            MemorySegment bn = d.derivedBatchNorm(xd, bnMode);
-            cudnn.check("cudnnBatchNormalizationForwardTraining(" + shape(n, hgt, wid, c) + ")",
-                    () -> (int) cudnn.fn.bnForwardTraining.handle().invokeExact(h, bnMode, one(arena), zero(arena), xd, addr(x),
-                            xd, addr(y), bn, addr(scale), addr(bias), factor, addr(runningMean), addr(runningVar), epsilon,
-                            addr(saveMean), addr(saveInvStd)));
-        }
+        batchNorm("cudnnBatchNormalizationForwardTraining", stream, n, hgt, wid, c, epsilon,
+                (h, xd, bn, one, zero) -> (int) cudnn.fn.bnForwardTraining.handle().invokeExact(h, bnMode, one, zero, xd, addr(x),
+                        xd, addr(y), bn, addr(scale), addr(bias), factor, addr(runningMean), addr(runningVar), epsilon,
+                        addr(saveMean), addr(saveInvStd)));
     }
 
     /** Inference-mode batch norm with the moving statistics {@code mean}, {@code var} (C). */
     public void batchNormInference(long stream, int n, int hgt, int wid, int c, long x, long y, long scale, long bias,
                                    long mean, long var, double epsilon) {
-        checkEpsilon(epsilon);
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            MemorySegment xd = d.tensorNhwc(n, c, hgt, wid);
-            MemorySegment bn = d.derivedBatchNorm(xd, bnMode);
-            cudnn.check("cudnnBatchNormalizationForwardInference(" + shape(n, hgt, wid, c) + ")",
-                    () -> (int) cudnn.fn.bnForwardInference.handle().invokeExact(h, bnMode, one(arena), zero(arena), xd, addr(x),
-                            xd, addr(y), bn, addr(scale), addr(bias), addr(mean), addr(var), epsilon));
-        }
+        batchNorm("cudnnBatchNormalizationForwardInference", stream, n, hgt, wid, c, epsilon,
+                (h, xd, bn, one, zero) -> (int) cudnn.fn.bnForwardInference.handle().invokeExact(h, bnMode, one, zero, xd, addr(x),
+                        xd, addr(y), bn, addr(scale), addr(bias), addr(mean), addr(var), epsilon));
     }
 
     /** Batch-norm backward: {@code dx (N,H,W,C)}, {@code dScale}, {@code dBias} (C) from {@code x}, {@code dy} and the saved statistics. */
     public void batchNormBackward(long stream, int n, int hgt, int wid, int c, long x, long dy, long dx, long scale,
                                   long dScale, long dBias, double epsilon, long saveMean, long saveInvStd) {
-        checkEpsilon(epsilon);
-        MemorySegment h = cudnn.handle(stream);
-        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
-            MemorySegment xd = d.tensorNhwc(n, c, hgt, wid);
-            MemorySegment bn = d.derivedBatchNorm(xd, bnMode);
-            MemorySegment one = one(arena), zero = zero(arena);
-            cudnn.check("cudnnBatchNormalizationBackward(" + shape(n, hgt, wid, c) + ")",
-                    () -> (int) cudnn.fn.bnBackward.handle().invokeExact(h, bnMode, one, zero, one, zero, xd, addr(x), xd, addr(dy),
-                            xd, addr(dx), bn, addr(scale), addr(dScale), addr(dBias), epsilon, addr(saveMean), addr(saveInvStd)));
-        }
+        batchNorm("cudnnBatchNormalizationBackward", stream, n, hgt, wid, c, epsilon,
+                (h, xd, bn, one, zero) -> (int) cudnn.fn.bnBackward.handle().invokeExact(h, bnMode, one, zero, one, zero, xd, addr(x),
+                        xd, addr(dy), xd, addr(dx), bn, addr(scale), addr(dScale), addr(dBias), epsilon, addr(saveMean),
+                        addr(saveInvStd)));
     }
 
     /**
@@ -137,6 +107,44 @@ public final class CudnnLayers {
             cudnn.check("cudnnActivationBackward(mode=" + mode + ", n=" + count + ")",
                     () -> (int) cudnn.fn.activationBackward.handle().invokeExact(h, act, one(arena), td, addr(y), td, addr(dy),
                             td, addr(x), zero(arena), td, addr(dx)));
+        }
+    }
+
+    /** A pooling call given its descriptors ({@code xd} input, {@code yd} output) and {@code alpha = 1, beta = 0}. */
+    @FunctionalInterface
+    private interface PoolingCall {
+        int run(MemorySegment handle, MemorySegment pool, MemorySegment xd, MemorySegment yd, MemorySegment one,
+                MemorySegment zero) throws Throwable;
+    }
+
+    private void pooling(String function, long stream, PoolPlan plan, PoolingCall call) {
+        MemorySegment h = cudnn.handle(stream);
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            MemorySegment pool = d.pooling(plan);
+            MemorySegment xd = d.tensorNhwc(plan.n(), plan.c(), plan.h(), plan.w());
+            MemorySegment yd = d.tensorNhwc(plan.n(), plan.c(), plan.outH(), plan.outW());
+            MemorySegment one = one(arena), zero = zero(arena);
+            cudnn.check(function + "(" + plan + ")", () -> call.run(h, pool, xd, yd, one, zero));
+        }
+    }
+
+    /**
+     * A batch-norm call given the descriptors of {@code x (N,H,W,C)} (also used for {@code y}, {@code dy},
+     * {@code dx}) and of the per-channel parameters ({@code bn}), and {@code alpha = 1, beta = 0}.
+     */
+    @FunctionalInterface
+    private interface BatchNormCall {
+        int run(MemorySegment handle, MemorySegment xd, MemorySegment bn, MemorySegment one, MemorySegment zero) throws Throwable;
+    }
+
+    private void batchNorm(String function, long stream, int n, int hgt, int wid, int c, double epsilon, BatchNormCall call) {
+        checkEpsilon(epsilon);
+        MemorySegment h = cudnn.handle(stream);
+        try (Descriptors d = new Descriptors(cudnn); Arena arena = Arena.ofConfined()) {
+            MemorySegment xd = d.tensorNhwc(n, c, hgt, wid);
+            MemorySegment bn = d.derivedBatchNorm(xd, bnMode);
+            MemorySegment one = one(arena), zero = zero(arena);
+            cudnn.check(function + "(" + shape(n, hgt, wid, c) + ")", () -> call.run(h, xd, bn, one, zero));
         }
     }
 

@@ -57,21 +57,12 @@ public final class HostTransfers {
     public void upload(float[] src, int from, int count, DeviceBuffer dst, long dstByteOffset, CudaStream stream) {
         checkRange(src.length, from, count);
         checkFits(count, dstByteOffset, dst);
-        long total = (long) count * Float.BYTES;
-        if (count == 0) {
-            return;
-        }
-        try (PinnedHostPool.Lease lease = pool.acquire(Math.min(total, chunkBytes))) {
-            int chunkFloats = chunkBytes / Float.BYTES;
-            for (int start = 0; start < count; start += chunkFloats) {
-                int n = Math.min(chunkFloats, count - start);
-                ByteBuffer buffer = lease.buffer();
-                buffer.asFloatBuffer().put(src, from + start, n);
-                stream.copyHostToDevice(dst.pointer().plus(dstByteOffset + (long) start * Float.BYTES), buffer,
-                        (long) n * Float.BYTES);
-                stream.synchronize();   // the pinned buffer is refilled next
-            }
-        }
+        inChunks(count, (buffer, start, n) -> {
+            buffer.asFloatBuffer().put(src, from + start, n);
+            stream.copyHostToDevice(dst.pointer().plus(dstByteOffset + (long) start * Float.BYTES), buffer,
+                    (long) n * Float.BYTES);
+            stream.synchronize();   // the pinned buffer is refilled next
+        });
     }
 
     /**
@@ -82,19 +73,11 @@ public final class HostTransfers {
      */
     public void uploadInts(int[] src, DeviceBuffer dst, CudaStream stream) {
         checkFits(src.length, 0, dst);
-        int chunkInts = chunkBytes / Integer.BYTES;
-        if (src.length == 0) {
-            return;
-        }
-        try (PinnedHostPool.Lease lease = pool.acquire(Math.min((long) src.length * Integer.BYTES, chunkBytes))) {
-            for (int start = 0; start < src.length; start += chunkInts) {
-                int n = Math.min(chunkInts, src.length - start);
-                ByteBuffer buffer = lease.buffer();
-                buffer.asIntBuffer().put(src, start, n);
-                stream.copyHostToDevice(dst.pointer().plus((long) start * Integer.BYTES), buffer, (long) n * Integer.BYTES);
-                stream.synchronize();
-            }
-        }
+        inChunks(src.length, (buffer, start, n) -> {
+            buffer.asIntBuffer().put(src, start, n);
+            stream.copyHostToDevice(dst.pointer().plus((long) start * Integer.BYTES), buffer, (long) n * Integer.BYTES);
+            stream.synchronize();
+        });
     }
 
     /**
@@ -116,19 +99,33 @@ public final class HostTransfers {
     public void download(DeviceBuffer src, long srcByteOffset, float[] dst, int from, int count, CudaStream stream) {
         checkRange(dst.length, from, count);
         checkFits(count, srcByteOffset, src);
-        long total = (long) count * Float.BYTES;
+        inChunks(count, (buffer, start, n) -> {
+            stream.copyDeviceToHost(buffer, src.pointer().plus(srcByteOffset + (long) start * Float.BYTES),
+                    (long) n * Float.BYTES);
+            stream.synchronize();
+            buffer.asFloatBuffer().get(dst, from + start, n);
+        });
+    }
+
+    /** One chunk of a staged copy: elements {@code [start, start+n)} of the array, through the pinned {@code buffer}. */
+    @FunctionalInterface
+    private interface Chunk {
+        void copy(ByteBuffer buffer, int start, int n);
+    }
+
+    /**
+     * Runs {@code chunk} over {@code count} 4-byte elements (floats or ints) in pieces of at most
+     * {@link #chunkBytes()} bytes, all through one pinned buffer leased for the whole copy; each piece
+     * must wait for its transfer before returning, since the next one reuses the buffer.
+     */
+    private void inChunks(int count, Chunk chunk) {
         if (count == 0) {
             return;
         }
-        try (PinnedHostPool.Lease lease = pool.acquire(Math.min(total, chunkBytes))) {
-            int chunkFloats = chunkBytes / Float.BYTES;
-            for (int start = 0; start < count; start += chunkFloats) {
-                int n = Math.min(chunkFloats, count - start);
-                ByteBuffer buffer = lease.buffer();
-                stream.copyDeviceToHost(buffer, src.pointer().plus(srcByteOffset + (long) start * Float.BYTES),
-                        (long) n * Float.BYTES);
-                stream.synchronize();
-                buffer.asFloatBuffer().get(dst, from + start, n);
+        try (PinnedHostPool.Lease lease = pool.acquire(Math.min((long) count * Float.BYTES, chunkBytes))) {
+            int chunkElements = chunkBytes / Float.BYTES;
+            for (int start = 0; start < count; start += chunkElements) {
+                chunk.copy(lease.buffer(), start, Math.min(chunkElements, count - start));
             }
         }
     }

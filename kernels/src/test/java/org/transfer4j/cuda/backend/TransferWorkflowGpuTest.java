@@ -38,7 +38,8 @@ import org.transfer4j.train.History;
 import org.transfer4j.train.InMemoryDataset;
 import org.transfer4j.train.MixUp;
 import org.transfer4j.train.ModelCheckpoint;
-import org.transfer4j.train.TrainingContext;
+import org.transfer4j.train.StopAfter;
+import org.transfer4j.train.TrainFixtures;
 import org.transfer4j.train.TransferModel;
 import org.transfer4j.train.TransferTraining;
 
@@ -60,8 +61,8 @@ import org.transfer4j.train.TransferTraining;
  */
 @GpuTest
 class TransferWorkflowGpuTest {
-    private static final InMemoryDataset TRAIN = images(16, 1);
-    private static final InMemoryDataset VAL = images(6, 2);
+    private static final InMemoryDataset TRAIN = TrainFixtures.rgbImages(16, 1);
+    private static final InMemoryDataset VAL = TrainFixtures.rgbImages(6, 2);
     private static final double WEIGHTS = 1e-3;
     private static final double LOSSES = 1e-3;
 
@@ -76,15 +77,6 @@ class TransferWorkflowGpuTest {
     @AfterEach
     void restoreTf32() {
         cuda().setTf32Convolutions(true);
-    }
-
-    /** Random 8x8 RGB images with labels i % 3. */
-    private static InMemoryDataset images(int n, long seed) {
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-        }
-        return new InMemoryDataset(Tensor.randn(new Generator(seed), n, 8, 8, 3), labels, List.of("a", "b", "c"));
     }
 
     /** The "pretrained" base (the same weights every time) and a head drawn from {@code headSeed}, on {@code device}. */
@@ -205,27 +197,5 @@ class TransferWorkflowGpuTest {
             assertEquals(gpuHistory.get(name), resumed.training().history().get(name).subList(0, 3), name + " of epochs 1-3");
         }
         assertCloseRuns("resumed on the CPU vs straight on the GPU", straight, resumed);
-    }
-
-    /** Stops training after an epoch, as a crash right after its checkpoint would. */
-    private static final class StopAfter implements Callback {
-        private final int epoch;
-        private TrainingContext context;
-
-        StopAfter(int epoch) {
-            this.epoch = epoch;
-        }
-
-        @Override
-        public void onTrainBegin(TrainingContext ctx) {
-            context = ctx;
-        }
-
-        @Override
-        public void onEpochEnd(int e, Map<String, Double> logs) {
-            if (e == epoch) {
-                context.stopTraining();
-            }
-        }
     }
 }

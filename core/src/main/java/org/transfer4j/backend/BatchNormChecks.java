@@ -1,0 +1,48 @@
+package org.transfer4j.backend;
+
+import java.util.Arrays;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * The argument checks every backend's batch norm makes before it computes: {@code x (..., C)} is not
+ * empty, each per-channel tensor ({@code gamma, beta, mean, variance, invStd}) has C elements, and the
+ * backward pass's {@code dy} has x's shape.
+ */
+public final class BatchNormChecks {
+    private BatchNormChecks() {
+    }
+
+    /**
+     * C, the size of x's last axis, after checking each per-channel tensor has C elements.
+     *
+     * @param op the SPI method, named in the error ({@code "batchNormTraining"})
+     * @throws IllegalArgumentException naming the op and both shapes when x is empty or a size differs
+     */
+    public static int channels(String op, Tensor x, Tensor... perChannel) {
+        if (x.rank() == 0 || x.numel() == 0) {
+            throw new IllegalArgumentException(op + ": x must be non-empty (..., C), got " + Arrays.toString(x.shape()));
+        }
+        int c = x.shape(-1);
+        for (Tensor t : perChannel) {
+            if (t.numel() != c) {
+                throw new IllegalArgumentException(op + ": per-channel tensor " + Arrays.toString(t.shape())
+                        + " does not have C = " + c + " elements (x " + Arrays.toString(x.shape()) + ")");
+            }
+        }
+        return c;
+    }
+
+    /**
+     * {@link #channels} for {@code batchNormBackward}, after also checking {@code dy} has x's shape.
+     *
+     * @throws IllegalArgumentException naming both shapes when dy differs from x
+     */
+    public static int backwardChannels(Tensor x, Tensor dy, Tensor... perChannel) {
+        int c = channels("batchNormBackward", x, perChannel);
+        if (!Arrays.equals(x.shape(), dy.shape())) {
+            throw new IllegalArgumentException("batchNormBackward: dy " + Arrays.toString(dy.shape())
+                    + " differs from x " + Arrays.toString(x.shape()));
+        }
+        return c;
+    }
+}
