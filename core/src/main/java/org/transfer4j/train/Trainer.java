@@ -53,6 +53,7 @@ public final class Trainer {
     private double[] classWeights;
     private Loss loss;
     private MixUp mixup;
+    private TestTimeAugmentation testTime = TestTimeAugmentation.NONE;
 
     public Trainer(Optimizer optimizer) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -137,6 +138,15 @@ public final class Trainer {
 
     MixUp mixup() {
         return mixup;
+    }
+
+    /**
+     * The views {@link #evaluate} (validation during {@code fit} too) and {@link #predict} average
+     * ({@link TestTimeAugmentation#NONE} by default).
+     */
+    public Trainer testTimeAugmentation(TestTimeAugmentation value) {
+        this.testTime = java.util.Objects.requireNonNull(value, "testTimeAugmentation");
+        return this;
     }
 
     // ---- training -------------------------------------------------------------------------------------
@@ -238,7 +248,7 @@ public final class Trainer {
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
                 Batch b = stream.next();
-                Tensor scores = model.call(b.x().to(model.device()), false);
+                Tensor scores = testTime.outputs(model, b.x().to(model.device()));
                 lossSum += (double) loss(scores, b.labels(), false).item() * b.size();
                 confusion.update(scores, b.labels());
                 samples += b.size();
@@ -256,7 +266,13 @@ public final class Trainer {
      * for a model that ends in a softmax pass {@code new SparseCategoricalCrossentropy(false)}.
      */
     public static Evaluation evaluate(Model model, Dataset data, int batchSize, Loss loss) {
-        return new Trainer().batchSize(batchSize).loss(loss).evaluate(model, data);
+        return evaluate(model, data, batchSize, loss, TestTimeAugmentation.NONE);
+    }
+
+    /** As {@link #evaluate(Model, Dataset, int, Loss)}, each batch's outputs averaged over the views of {@code testTime}. */
+    public static Evaluation evaluate(Model model, Dataset data, int batchSize, Loss loss,
+                                      TestTimeAugmentation testTime) {
+        return new Trainer().batchSize(batchSize).loss(loss).testTimeAugmentation(testTime).evaluate(model, data);
     }
 
     /**
@@ -269,7 +285,7 @@ public final class Trainer {
         int rows = 0;
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
-                Tensor y = model.call(stream.next().x().to(model.device()), false);
+                Tensor y = testTime.outputs(model, stream.next().x().to(model.device()));
                 rowShape = Arrays.copyOfRange(y.shape(), 1, y.rank());
                 parts.add(y.toArray());
                 rows += y.shape(0);

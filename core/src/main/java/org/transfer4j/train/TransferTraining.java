@@ -358,11 +358,16 @@ public final class TransferTraining {
 
     /** The model's loss (from its logits), accuracy and confusion matrix on {@code data}, in inference mode. */
     public Evaluation evaluate(Dataset data) {
+        return evaluate(data, TestTimeAugmentation.NONE);
+    }
+
+    /** As {@link #evaluate(Dataset)}, the outputs averaged over the views of {@code testTime} (e.g. image and mirror image). */
+    public Evaluation evaluate(Dataset data, TestTimeAugmentation testTime) {
         if (resume != null) {
             throw new IllegalStateException("the checkpoint given to resumeFrom was written in the "
                     + history.phases().getLast().name() + " phase, which this run has not reached: call the phases as "
                     + "the run that wrote it did");
         }
-        return Trainer.evaluate(transfer.model(), data, batchSize, null);
+        return Trainer.evaluate(transfer.model(), data, batchSize, null, testTime);
     }
 }

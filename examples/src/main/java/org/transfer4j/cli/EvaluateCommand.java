@@ -21,6 +21,7 @@ import org.transfer4j.metrics.ConfusionMatrix;
 import org.transfer4j.nn.Model;
 import org.transfer4j.plots.ConfusionMatrixPlot;
 import org.transfer4j.train.Evaluation;
+import org.transfer4j.train.TestTimeAugmentation;
 import org.transfer4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +81,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "images per batch (default: ${DEFAULT-VALUE})")
     private int batch = 32;
 
+    @Option(names = "--tta", paramLabel = "none|flip", converter = TtaConverter.class,
+            description = TtaConverter.HELP + " (default: none)")
+    private TestTimeAugmentation tta = TestTimeAugmentation.NONE;
+
     @Option(names = "--json", description = "print one JSON object on one line: accuracy, loss, samples, skipped, "
             + "classes, per_class (precision, recall, f1, support), confusion (rows: true class), "
             + "preprocess (the mode used) and preprocess_from (option, model or default)")
@@ -123,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
         preprocessing.mode().preprocessing().ifPresent(builder::preprocessing);
         boolean probabilities = SoftmaxOutput.endsInSoftmax(model);
         Evaluation e = Trainer.evaluate(model, builder.evaluation(images), batch,
-                probabilities ? new SparseCategoricalCrossentropy(false) : null);
+                probabilities ? new SparseCategoricalCrossentropy(false) : null, tta);
         if (e.samples() == 0) {
             throw new FileProblemException(folder, "none of its " + images.size() + " image files could be read ("
                     + e.skipped() + " skipped)");
@@ -132,6 +137,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode json = asJson(e, preprocessing, plot);
+            json.put("tta", TtaConverter.name(tta));
             device.addTo(json);
             out.println(Json.write(json));
         } else {
@@ -236,7 +242,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         out.println("model:     " + modelOption.file() + " (" + size + "x" + size + ", " + preprocessing.describe()
                 + ", loss from "
-                + (probabilities ? "probabilities: softmax output" : "logits") + ")");
+                + (probabilities ? "probabilities: softmax output" : "logits")
+                + (tta == TestTimeAugmentation.NONE ? "" : ", --tta " + TtaConverter.name(tta)) + ")");
         out.println("data:      " + folder + " (" + images.size() + " images, " + m.classes() + " classes from the "
                 + (namesFromModel ? "model" : "class folders") + ")");
         out.println("device:    " + device.describe());

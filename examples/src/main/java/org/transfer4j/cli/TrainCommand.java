@@ -26,6 +26,7 @@ import org.transfer4j.train.FeatureCache;
 import org.transfer4j.train.History;
 import org.transfer4j.train.ModelCheckpoint;
 import org.transfer4j.train.ProgressBar;
+import org.transfer4j.train.TestTimeAugmentation;
 import org.transfer4j.train.TransferModel;
 import org.transfer4j.train.TransferTraining;
 import picocli.CommandLine.Command;
@@ -142,6 +143,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MODEL.h5", description = "the trained model; history and plots go beside it (default: ${DEFAULT-VALUE})")
     private Path out = Path.of("model.h5");
 
+    @Option(names = "--tta", paramLabel = "none|flip", converter = TtaConverter.class,
+            description = "also report the final validation with " + TtaConverter.HELP + " (default: none)")
+    private TestTimeAugmentation tta = TestTimeAugmentation.NONE;
+
     @Option(names = "--json", description = "print a JSON summary on the last line")
     private boolean json;
 
@@ -245,9 +250,19 @@ final class TrainCommand implements Callable<Integer> {
         Files.deleteIfExists(checkpointFile); // the run is done: nothing left to resume
         log.printf(Locale.ROOT, "validation: accuracy %.4f, loss %.4f on %d images%n", evaluation.accuracy(),
                 evaluation.loss(), evaluation.samples());
+        Evaluation withTta = tta == TestTimeAugmentation.NONE ? null : training.evaluate(val, tta);
+        if (withTta != null) {
+            log.printf(Locale.ROOT, "validation with --tta %s: accuracy %.4f, loss %.4f%n", TtaConverter.name(tta),
+                    withTta.accuracy(), withTta.loss());
+        }
         log.println("wrote " + outputs.describe());
         if (json) {
             ObjectNode summary = summary(run, training.history(), evaluation, outputs);
+            if (withTta != null) {
+                summary.put("tta", TtaConverter.name(tta));
+                summary.put("val_accuracy_tta", withTta.accuracy());
+                summary.put("val_loss_tta", withTta.loss());
+            }
             device.addTo(summary);
             log.println(Json.write(summary));
         }

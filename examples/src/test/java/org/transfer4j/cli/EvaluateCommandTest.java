@@ -124,8 +124,9 @@ class EvaluateCommandTest {
         Path data = colours(dir.resolve("data"));
         JsonNode o = json("--model", save(colourModel(true, false), null).toString(), "--data", data.toString());
         assertEquals(List.of("accuracy", "loss", "samples", "skipped", "classes", "per_class", "confusion", "preprocess",
-                "preprocess_from", "device", "device_fallback"), fieldNames(o));
+                "preprocess_from", "tta", "device", "device_fallback"), fieldNames(o));
         assertEquals("cpu", o.get("device").asText());
+        assertEquals("none", o.get("tta").asText());
         assertEquals("mobilenet", o.get("preprocess").asText());
         assertEquals("default", o.get("preprocess_from").asText());
         assertEquals(5.0 / 6, o.get("accuracy").asDouble(), 1e-12);
@@ -146,6 +147,17 @@ class EvaluateCommandTest {
         assertEquals(1.0, red.get("recall").asDouble(), 1e-12);
         assertEquals(6.0 / 7, red.get("f1").asDouble(), 1e-12);
         assertEquals(3, red.get("support").asInt());
+    }
+
+    /** Each colour image is its own mirror image, so averaging the two views must give the single view's numbers. */
+    @Test
+    void flipTtaOnMirrorSymmetricImagesGivesTheSingleViewReport() throws IOException {
+        Path data = colours(dir.resolve("data"));
+        String model = save(colourModel(false, false), null).toString();
+        JsonNode o = json("--model", model, "--data", data.toString(), "--tta", "flip");
+        assertEquals("flip", o.get("tta").asText());
+        assertEquals(5.0 / 6, o.get("accuracy").asDouble(), 1e-12);
+        assertEquals((5 * RIGHT + WRONG) / 6, o.get("loss").asDouble(), 1e-5);
     }
 
     @Test

@@ -84,9 +84,13 @@ class TrainCommandTest {
         Files.createDirectories(out.getParent());
         CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--epochs", "3",
                 "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu", "--augmentation", "strong",
-                "--out", out.toString(), "--json").succeeded();
+                "--out", out.toString(), "--tta", "flip", "--json").succeeded();
         JsonNode summary = lastJsonLine(run.out());
         assertTrue(run.out().lines().anyMatch(DeviceOptionTest.AUTO_ON_CPU::equals), run.out());
+        assertEquals("flip", summary.get("tta").asText());
+        assertTrue(run.out().contains("validation with --tta flip: accuracy"), run.out());
+        double tta = summary.get("val_accuracy_tta").asDouble();
+        assertTrue(tta >= 0 && tta <= 1, "a second, two-view validation: " + summary);
         assertEquals("cpu", summary.get("device").asText());
         assertEquals(List.of("blue", "red"), List.of(summary.get("classes").get(0).asText(),
                 summary.get("classes").get(1).asText()));
