@@ -25,6 +25,7 @@ import org.transfer4j.train.Evaluation;
 import org.transfer4j.train.FeatureCache;
 import org.transfer4j.train.History;
 import org.transfer4j.train.ModelCheckpoint;
+import org.transfer4j.train.MixUp;
 import org.transfer4j.train.ProgressBar;
 import org.transfer4j.train.TestTimeAugmentation;
 import org.transfer4j.train.TransferModel;
@@ -128,6 +129,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", paramLabel = "P", description = "dropout before each dense layer of the head (default: ${DEFAULT-VALUE})")
     private double dropout = 0.3;
 
+    @Option(names = "--mixup", paramLabel = "ALPHA", description = "train the phases where the base trains on mixup pairs, "
+            + "lambda ~ Beta(ALPHA, ALPHA); 0 for none (default: ${DEFAULT-VALUE}; 0.2 did not help on the flowers)")
+    private double mixup = 0;
+
     @Option(names = "--label-smoothing", paramLabel = "X", description = "(default: ${DEFAULT-VALUE})")
     private float labelSmoothing = 0.1f;
 
@@ -218,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Path csv = sibling(".history.csv");
         TransferTraining training = new TransferTraining(transfer, mode == Mode.SCRATCH ? augmentedTrain : plainTrain, val)
-                .fineTuneTrain(augmentedTrain).cacheFeatures(cache)
+                .fineTuneTrain(augmentedTrain).fineTuneMixup(mixup > 0 ? new MixUp(mixup) : null).cacheFeatures(cache)
                 .cacheStorage(FeatureCache.Storage.auto(out.toAbsolutePath().getParent())).batchSize(batch).seed(seed).labelSmoothing(labelSmoothing)
                 .classWeights(classWeightsText.equals("balanced") ? ClassWeights.balanced(plainTrain) : null)
                 .callbacks(new ProgressBar(new PrintStream(System.out, true)).minInterval(1.0), new CsvLogger(csv, true),
@@ -355,6 +360,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!(lr > 0) || !(fineTuneLr > 0) || !(baseLrMult >= 0)) {
             throw usage("--lr and --fine-tune-lr must be > 0 and --base-lr-mult >= 0");
+        }
+        if (!(mixup >= 0) || Double.isInfinite(mixup)) {
+            throw usage("--mixup must be 0 (none) or a finite alpha > 0, got " + mixup);
         }
         if (!List.of("none", "balanced").contains(classWeightsText)) {
             throw usage("--class-weights must be none or balanced, got '" + classWeightsText + "'");

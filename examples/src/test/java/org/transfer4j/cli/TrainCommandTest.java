@@ -116,11 +116,11 @@ class TrainCommandTest {
         assertTrue(run.out().contains("of 2 training") || run.out().contains("24 training"), run.out());
     }
 
-    /** {@code train} with a fine-tuning run of 3 + 2 epochs, written to {@code out}, and {@code more} options. */
+    /** {@code train} with a fine-tuning run of 3 + 2 epochs (crops and mixup), written to {@code out}, and {@code more} options. */
     private static CliRun trainFineTune(Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--base", baseFile.toString(),
                 "--epochs", "3", "--fine-tune-epochs", "2", "--batch", "8", "--feature-layers", "conv1_relu",
-                "--augmentation", "light", "--out", out.toString()));
+                "--augmentation", "light", "--mixup", "0.4", "--out", out.toString()));
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(String[]::new));
     }
@@ -300,6 +300,8 @@ class TrainCommandTest {
                 .usageError("not a schedule");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--augmentation", "wild")
                 .usageError("--augmentation must be flip, light or strong");
+        CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mixup", "-0.2")
+                .usageError("--mixup must be 0 (none) or a finite alpha > 0");
         CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--device", "cuda")
                 .usageError("--device cuda: no CUDA backend on the class path");
         CliRun.of("train", "--data", data.toString(), "--base", "mobilenet", "--image-size", "32")
