@@ -428,6 +428,82 @@ static void testOptim() {
     }
 }
 
+// ---- optim multi-tensor: each tensor of a TensorList32 ends as the single kernel leaves it --------------
+static void testOptimMulti() {
+    using namespace optim_k;
+    const std::vector<long long> sizes = {301, 0, 1, 4097, 9000, 256};   // odd sizes, an empty one, > 1 chunk
+    const size_t k = sizes.size();
+    auto list = [&](std::vector<Vec>& p, std::vector<Vec>& g, std::vector<Vec>* s0, std::vector<Vec>* s1,
+                    std::vector<Vec>* s2) {
+        TensorList32 l;
+        std::memset(&l, 0, sizeof l);
+        long long first = 0;
+        for (size_t t = 0; t < k; ++t) {
+            l.n[t] = sizes[t];
+            l.firstChunk[t] = first;
+            first += (sizes[t] + T4J_MULTI_CHUNK - 1) / T4J_MULTI_CHUNK;
+            l.p[t] = p[t].data();
+            l.g[t] = g[t].data();
+            l.s0[t] = s0 ? (*s0)[t].data() : nullptr;
+            l.s1[t] = s1 ? (*s1)[t].data() : nullptr;
+            l.s2[t] = s2 ? (*s2)[t].data() : nullptr;
+        }
+        l.count = (long long)k;
+        l.chunks = first;
+        return l;
+    };
+    auto fresh = [&](unsigned seed, float lo, float hi) {
+        std::vector<Vec> v;
+        for (size_t t = 0; t < k; ++t) v.push_back(values(sizes[t], seed + 7 * (unsigned)t, lo, hi));
+        return v;
+    };
+    std::vector<Vec> g = fresh(40, -3.0f, 3.0f);
+    for (int withBuffer = 0; withBuffer < 2; ++withBuffer) {
+        std::vector<Vec> p = fresh(41, -3.0f, 3.0f), u = fresh(42, -0.1f, 0.1f), pr = p, ur = u;
+        TensorList32 l = list(p, g, withBuffer ? &u : nullptr, nullptr, nullptr);
+        T4J_LAUNCH_SEQ(sgd_update_multi_f32, dim3(2), dim3(256), 0.9f, -0.01f, 1.0f, 1, 1e-3f, 2e-4f, l);
+        for (size_t t = 0; t < k; ++t) {
+            T4J_LAUNCH_SEQ(sgd_update_f32, grid1(sizes[t]), dim3(256), sizes[t], 0.9f, -0.01f, 1.0f, 1, 1e-3f, 2e-4f,
+                           pr[t].data(), g[t].data(), withBuffer ? ur[t].data() : nullptr);
+            expectExact("sgd_update_multi_f32 p tensor " + std::to_string(t), p[t], pr[t]);
+            expectExact("sgd_update_multi_f32 u tensor " + std::to_string(t), u[t], ur[t]);
+        }
+    }
+    {
+        std::vector<Vec> p = fresh(43, -3.0f, 3.0f), m = fresh(44, -0.1f, 0.1f), v = fresh(45, 0.0f, 0.01f);
+        std::vector<Vec> pr = p, mr = m, vr = v;
+        float c1 = (float)(1 - 0.9), c2 = (float)(1 - 0.999);
+        TensorList32 l = list(p, g, &m, &v, nullptr);
+        T4J_LAUNCH_SEQ(adam_update_multi_f32, dim3(3), dim3(256), 0.9f, 0.999f, c1, c2, 1e-3f, 1e-7f, 1e-4f, 1e-5f, l);
+        for (size_t t = 0; t < k; ++t) {
+            T4J_LAUNCH_SEQ(adam_update_f32, grid1(sizes[t]), dim3(256), sizes[t], 0.9f, 0.999f, c1, c2, 1e-3f, 1e-7f,
+                           1e-4f, 1e-5f, pr[t].data(), g[t].data(), mr[t].data(), vr[t].data());
+            expectExact("adam_update_multi_f32 p tensor " + std::to_string(t), p[t], pr[t]);
+            expectExact("adam_update_multi_f32 m tensor " + std::to_string(t), m[t], mr[t]);
+            expectExact("adam_update_multi_f32 v tensor " + std::to_string(t), v[t], vr[t]);
+        }
+    }
+    for (int centred = 0; centred < 2; ++centred) {
+        std::vector<Vec> p = fresh(46, -3.0f, 3.0f), s = fresh(47, 0.0f, 0.02f), a = fresh(48, -0.01f, 0.01f),
+                         u = fresh(49, -0.1f, 0.1f);
+        std::vector<Vec> pr = p, sr = s, ar = a, ur = u;
+        float c = (float)(1 - 0.9), mu = centred ? 0.5f : 0.0f;
+        TensorList32 l = list(p, g, &s, centred ? &a : nullptr, centred ? &u : nullptr);
+        T4J_LAUNCH_SEQ(rmsprop_update_multi_f32, dim3(1), dim3(256), 0.9f, c, mu, 1e-7f, 0.0f, 0.01f, -1.0f, 1e-4f,
+                       0.0f, l);
+        for (size_t t = 0; t < k; ++t) {
+            T4J_LAUNCH_SEQ(rmsprop_update_f32, grid1(sizes[t]), dim3(256), sizes[t], 0.9f, c, mu, 1e-7f, 0.0f, 0.01f,
+                           -1.0f, 1e-4f, 0.0f, pr[t].data(), g[t].data(), sr[t].data(),
+                           centred ? ar[t].data() : nullptr, centred ? ur[t].data() : nullptr);
+            std::string tag = " tensor " + std::to_string(t) + " centred=" + std::to_string(centred);
+            expectExact("rmsprop_update_multi_f32 p" + tag, p[t], pr[t]);
+            expectExact("rmsprop_update_multi_f32 s" + tag, s[t], sr[t]);
+            expectExact("rmsprop_update_multi_f32 a" + tag, a[t], ar[t]);
+            expectExact("rmsprop_update_multi_f32 u" + tag, u[t], ur[t]);
+        }
+    }
+}
+
 // ---- bias_act ---------------------------------------------------------------------------------------
 static void testBiasAct() {
     using namespace bias_act_k;
@@ -537,7 +613,7 @@ int main(int argc, char** argv) {
     else if (family == "softmax_xent") testSoftmaxXent();
     else if (family == "layout") testLayout();
     else if (family == "gather") testGather();
-    else if (family == "optim") testOptim();
+    else if (family == "optim") { testOptim(); testOptimMulti(); }
     else if (family == "bias_act") testBiasAct();
     else if (family == "depthwise") testDepthwise();
     else {

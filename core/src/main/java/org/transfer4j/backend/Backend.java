@@ -1,5 +1,6 @@
 package org.transfer4j.backend;
 
+import java.util.List;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
 
@@ -115,7 +116,7 @@ public interface Backend {
     /** The adjoint of {@link #gather}: a zero tensor whose {@code axis} has {@code axisSize} entries, with each slice of dy added at its index. */
     Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize);
 
-    // ---- fused optimizer updates (in place, one weight per call) ------------------------------------
+    // ---- fused optimizer updates (in place, one weight or one group of weights per call) -------------
 
     /*
      * All three update contiguous tensors of one shape in place: the weight {@code param}, its state
@@ -126,6 +127,11 @@ public interface Backend {
      * The optimizers in org.transfer4j.optim choose the scalars that give Keras' or PyTorch's rule.
      * Scalars come in double; backends compute in float32 from each scalar rounded once, forming
      * 1 - beta (and 1 - rho) in double first: in float, 1 - 0.999f keeps only 4 correct digits.
+     * Each *Group form updates several weights that share the scalars (a parameter group, or the part
+     * of one whose decay and step count agree) in one call, one kernel launch on a GPU: element for
+     * element the same arithmetic, so the result is bit-identical to one per-weight call each. Its
+     * lists run in parallel (slot i belongs to weight i), all of one size; an optional slot list is
+     * null when no weight uses that slot. The weights may have different shapes.
      */
 
     /**
@@ -159,6 +165,19 @@ public interface Backend {
     void rmspropUpdate(Tensor param, Tensor grad, Tensor squareAvg, Tensor gradAvg, Tensor buffer, double rho,
                        double momentum, double epsInside, double epsOutside, double gradScale, double stepScale,
                        double l2, double decay);
+
+    /** {@link #sgdUpdate} of every {@code params.get(i)}; {@code buffers} null or one per weight. */
+    void sgdUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> buffers, double momentum,
+                        double gradScale, double stepScale, boolean nesterov, double l2, double decay);
+
+    /** {@link #adamUpdate} of every {@code params.get(i)}, with its moments {@code ms.get(i)}, {@code vs.get(i)}. */
+    void adamUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> ms, List<Tensor> vs, double beta1,
+                         double beta2, double stepSize, double epsHat, double l2, double decay);
+
+    /** {@link #rmspropUpdate} of every {@code params.get(i)}; {@code gradAvgs} and {@code buffers} null or one per weight. */
+    void rmspropUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> squareAvgs, List<Tensor> gradAvgs,
+                            List<Tensor> buffers, double rho, double momentum, double epsInside, double epsOutside,
+                            double gradScale, double stepScale, double l2, double decay);
 
     /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {

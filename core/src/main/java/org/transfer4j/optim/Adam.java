@@ -2,6 +2,7 @@ package org.transfer4j.optim;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.tensor.Tensor;
 
@@ -76,22 +77,33 @@ public class Adam extends Optimizer {
         return Set.of(firstMoment(), secondMoment());
     }
 
+    /** The scalars of one Adam update: equal for the weights of a group with the same step count and decay. */
+    private record Scalars(double beta1, double beta2, double stepSize, double epsHat, double l2, double decay) {
+    }
+
     @Override
-    protected void update(ParamGroup group, Weight weight, Tensor grad, double rate) {
+    protected void update(ParamGroup group, List<Weight> weights, List<Tensor> grads, double rate) {
         double b1 = group.beta1().orElse(beta1);
         double b2 = group.beta2().orElse(beta2);
         boolean keras = convention() == Convention.KERAS;
-        long t = weightStep(weight);
-        double bc1 = 1 - Math.pow(b1, t);
-        double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
-        double stepSize = rate * sqrtBc2 / bc1;
-        double epsHat = keras ? epsilon : epsilon * sqrtBc2;
-        double wd = weightDecay(group, weight);
-        double l2 = decoupledDecay() ? 0 : wd;
-        double decay = decoupledDecay() ? rate * wd : 0;
-        Tensor p = weight.value();
-        p.backend().adamUpdate(p, grad, slot(weight, firstMoment()), slot(weight, secondMoment()), b1, b2, stepSize,
-                epsHat, l2, decay);
+        // Per weight: t (weights unfrozen later have fewer updates) and the decay (none for BN and biases).
+        Function<Weight, Scalars> scalars = weight -> {
+            long t = weightStep(weight);
+            double bc1 = 1 - Math.pow(b1, t);
+            double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, t));
+            double stepSize = rate * sqrtBc2 / bc1;
+            double epsHat = keras ? epsilon : epsilon * sqrtBc2;
+            double wd = weightDecay(group, weight);
+            double l2 = decoupledDecay() ? 0 : wd;
+            double decay = decoupledDecay() ? rate * wd : 0;
+            return new Scalars(b1, b2, stepSize, epsHat, l2, decay);
+        };
+        for (UpdateBatch<Scalars> b : UpdateBatch.split(weights, grads, scalars)) {
+            Scalars s = b.scalars();
+            b.backend().adamUpdateGroup(b.params(), b.grads(), b.slots(w -> slot(w, firstMoment())),
+                    b.slots(w -> slot(w, secondMoment())), s.beta1(), s.beta2(), s.stepSize(), s.epsHat(), s.l2(),
+                    s.decay());
+        }
     }
 
     private String firstMoment() {

@@ -18,7 +18,8 @@ import org.transfer4j.tensor.Tensor;
  * sets the base rate for this iteration; gradients are clipped, if configured; then every trainable
  * weight that has a gradient is updated in place (frozen and unused weights are skipped), each with
  * its group's rate, decay and momentum. Subclasses give the update rule in {@link #update}, through
- * one fused backend primitive per weight, and keep per-weight state in lazily allocated
+ * fused backend primitives over a whole group (one call per group and step, or per set of its weights
+ * whose scalars agree, see {@code UpdateBatch}), and keep per-weight state in lazily allocated
  * {@link #slot slots} on the weight's device.
  *
  * <p>Typical loop: {@code loss.backward(); opt.step(); opt.zeroGrad();}.
@@ -179,11 +180,17 @@ public abstract class Optimizer {
             if (!Double.isNaN(clipNorm)) {
                 grads = GradientClipping.clipByGlobalNorm(grads, clipNorm, convention);
             }
-            for (int i = 0; i < weights.size(); i++) {
-                Weight w = weights.get(i);
-                ParamGroup g = groupOf.get(w);
-                weightSteps.merge(w, 1L, Long::sum);
-                update(g, w, grads.get(i), currentRate(g));
+            // One update call per group (weights were collected group by group, in group order).
+            int from = 0;
+            while (from < weights.size()) {
+                ParamGroup g = groupOf.get(weights.get(from));
+                int to = from;
+                while (to < weights.size() && groupOf.get(weights.get(to)) == g) {
+                    weightSteps.merge(weights.get(to), 1L, Long::sum);
+                    to++;
+                }
+                update(g, weights.subList(from, to), grads.subList(from, to), currentRate(g));
+                from = to;
             }
         }
         iterations++;
@@ -201,10 +208,13 @@ public abstract class Optimizer {
     // ---- the subclass contract ----------------------------------------------------------------------
 
     /**
-     * Updates {@code weight.value()} in place from {@code grad} (same shape, already clipped), outside
-     * the tape, at learning rate {@code rate}. {@link #weightStep} already counts this update.
+     * Updates the {@code weights} of {@code group} that take part in this step (trainable, with a
+     * gradient; in group order) in place from {@code grads} (in parallel, each of its weight's shape,
+     * already clipped), outside the tape, at learning rate {@code rate}. {@link #weightStep} already
+     * counts this update. Implementations call one fused group update per {@code UpdateBatch} (weights
+     * with equal scalars), so a group costs one or a few calls (kernel launches on a GPU), not one per weight.
      */
-    protected abstract void update(ParamGroup group, Weight weight, Tensor grad, double rate);
+    protected abstract void update(ParamGroup group, List<Weight> weights, List<Tensor> grads, double rate);
 
     /** The slot names {@link #update} may allocate for the weights of {@code group}: what a state dict may hold. */
     protected abstract Set<String> slotNames(ParamGroup group);

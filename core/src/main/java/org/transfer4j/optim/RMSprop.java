@@ -89,17 +89,21 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected void update(ParamGroup group, Weight weight, Tensor grad, double rate) {
+    protected void update(ParamGroup group, List<Weight> weights, List<Tensor> grads, double rate) {
         double m = momentumOf(group);
-        double wd = weightDecay(group, weight);
-        Tensor squareAvg = slot(weight, squareAvgName());
-        Tensor gradAvg = centered ? slot(weight, gradAvgName()) : null;
-        Tensor buffer = m > 0 ? slot(weight, bufferName()) : null;
-        Tensor p = weight.value();
-        if (convention() == Convention.KERAS) {
-            p.backend().rmspropUpdate(p, grad, squareAvg, gradAvg, buffer, rho, m, epsilon, 0, rate, -1, 0, rate * wd);
-        } else {
-            p.backend().rmspropUpdate(p, grad, squareAvg, gradAvg, buffer, rho, m, 0, epsilon, 1, -rate, wd, 0);
+        // The weights of a group differ only in their decay (none for BN weights and biases).
+        for (UpdateBatch<Double> b : UpdateBatch.split(weights, grads, w -> weightDecay(group, w))) {
+            double wd = b.scalars();
+            List<Tensor> squareAvgs = b.slots(w -> slot(w, squareAvgName()));
+            List<Tensor> gradAvgs = centered ? b.slots(w -> slot(w, gradAvgName())) : null;
+            List<Tensor> buffers = m > 0 ? b.slots(w -> slot(w, bufferName())) : null;
+            if (convention() == Convention.KERAS) {
+                b.backend().rmspropUpdateGroup(b.params(), b.grads(), squareAvgs, gradAvgs, buffers, rho, m, epsilon, 0,
+                        rate, -1, 0, rate * wd);
+            } else {
+                b.backend().rmspropUpdateGroup(b.params(), b.grads(), squareAvgs, gradAvgs, buffers, rho, m, 0, epsilon,
+                        1, -rate, wd, 0);
+            }
         }
     }
 

@@ -58,15 +58,17 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(ParamGroup group, Weight weight, Tensor grad, double rate) {
+    protected void update(ParamGroup group, List<Weight> weights, List<Tensor> grads, double rate) {
         double m = momentumOf(group);
-        double wd = weightDecay(group, weight);
-        Tensor buffer = m != 0 ? slot(weight, bufferName()) : null;
-        Tensor p = weight.value();
-        if (convention() == Convention.KERAS) {
-            p.backend().sgdUpdate(p, grad, buffer, m, -rate, 1, nesterov, 0, rate * wd);
-        } else {
-            p.backend().sgdUpdate(p, grad, buffer, m, 1, -rate, nesterov, wd, 0);
+        // The weights of a group differ only in their decay (none for BN weights and biases).
+        for (UpdateBatch<Double> b : UpdateBatch.split(weights, grads, w -> weightDecay(group, w))) {
+            double wd = b.scalars();
+            List<Tensor> buffers = m != 0 ? b.slots(w -> slot(w, bufferName())) : null;
+            if (convention() == Convention.KERAS) {
+                b.backend().sgdUpdateGroup(b.params(), b.grads(), buffers, m, -rate, 1, nesterov, 0, rate * wd);
+            } else {
+                b.backend().sgdUpdateGroup(b.params(), b.grads(), buffers, m, 1, -rate, nesterov, wd, 0);
+            }
         }
     }
 

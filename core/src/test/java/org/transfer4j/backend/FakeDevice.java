@@ -1,5 +1,7 @@
 package org.transfer4j.backend;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.transfer4j.backend.cpu.CpuBackend;
 import org.transfer4j.tensor.Device;
@@ -22,6 +24,7 @@ public final class FakeDevice implements Backend {
     private final Device device;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
+    private final AtomicLong optimizerCalls = new AtomicLong();
 
     private FakeDevice(int index) {
         this.device = Device.of(Device.Type.CUDA, index, this);
@@ -43,6 +46,11 @@ public final class FakeDevice implements Backend {
 
     public long downloads() {
         return downloads.get();
+    }
+
+    /** Calls of the fused optimizer updates so far, a per-weight and a group call counting one each. */
+    public long optimizerCalls() {
+        return optimizerCalls.get();
     }
 
     /** This device's storage: a CPU storage it owns. */
@@ -229,6 +237,7 @@ public final class FakeDevice implements Backend {
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, Tensor buffer, double momentum, double gradScale,
                           double stepScale, boolean nesterov, double l2, double decay) {
+        optimizerCalls.incrementAndGet();
         cpu.sgdUpdate(in("sgdUpdate", param), in("sgdUpdate", grad), in("sgdUpdate", buffer), momentum, gradScale,
                 stepScale, nesterov, l2, decay);
     }
@@ -236,6 +245,7 @@ public final class FakeDevice implements Backend {
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double beta1, double beta2,
                            double stepSize, double epsHat, double l2, double decay) {
+        optimizerCalls.incrementAndGet();
         cpu.adamUpdate(in("adamUpdate", param), in("adamUpdate", grad), in("adamUpdate", m), in("adamUpdate", v),
                 beta1, beta2, stepSize, epsHat, l2, decay);
     }
@@ -245,7 +255,49 @@ public final class FakeDevice implements Backend {
                               double momentum, double epsInside, double epsOutside, double gradScale,
                               double stepScale, double l2, double decay) {
         String op = "rmspropUpdate";
+        optimizerCalls.incrementAndGet();
         cpu.rmspropUpdate(in(op, param), in(op, grad), in(op, squareAvg), in(op, gradAvg), in(op, buffer), rho,
                 momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay);
+    }
+
+    @Override
+    public void sgdUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> buffers, double momentum,
+                               double gradScale, double stepScale, boolean nesterov, double l2, double decay) {
+        String op = "sgdUpdateGroup";
+        optimizerCalls.incrementAndGet();
+        cpu.sgdUpdateGroup(in(op, params), in(op, grads), in(op, buffers), momentum, gradScale, stepScale, nesterov,
+                l2, decay);
+    }
+
+    @Override
+    public void adamUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> ms, List<Tensor> vs,
+                                double beta1, double beta2, double stepSize, double epsHat, double l2, double decay) {
+        String op = "adamUpdateGroup";
+        optimizerCalls.incrementAndGet();
+        cpu.adamUpdateGroup(in(op, params), in(op, grads), in(op, ms), in(op, vs), beta1, beta2, stepSize, epsHat,
+                l2, decay);
+    }
+
+    @Override
+    public void rmspropUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> squareAvgs,
+                                   List<Tensor> gradAvgs, List<Tensor> buffers, double rho, double momentum,
+                                   double epsInside, double epsOutside, double gradScale, double stepScale,
+                                   double l2, double decay) {
+        String op = "rmspropUpdateGroup";
+        optimizerCalls.incrementAndGet();
+        cpu.rmspropUpdateGroup(in(op, params), in(op, grads), in(op, squareAvgs), in(op, gradAvgs), in(op, buffers),
+                rho, momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay);
+    }
+
+    /** {@link #in(String, Tensor)} of each entry; null stays null (a slot list that is not used). */
+    private List<Tensor> in(String op, List<Tensor> ts) {
+        if (ts == null) {
+            return null;
+        }
+        List<Tensor> out = new ArrayList<>(ts.size());
+        for (Tensor t : ts) {
+            out.add(in(op, t));
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package org.transfer4j.backend.cpu;
 
+import java.util.List;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.Conv2dSpec;
@@ -7,6 +8,7 @@ import org.transfer4j.backend.Pool2dSpec;
 import org.transfer4j.backend.ReduceOp;
 import org.transfer4j.backend.Storage;
 import org.transfer4j.backend.UnaryOp;
+import org.transfer4j.backend.UpdateGroupLists;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
@@ -194,5 +196,41 @@ public final class CpuBackend implements Backend {
                               double l2, double decay) {
         CpuOptimizers.rmsprop(param, grad, squareAvg, gradAvg, buffer, rho, momentum, epsInside, epsOutside,
                 gradScale, stepScale, l2, decay);
+    }
+
+    // The group forms run the per-weight loops one weight after another: each weight is split across
+    // cores when it is large (CpuOptimizers.GRAIN), the small ones (biases, BN) cost little either way.
+
+    @Override
+    public void sgdUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> buffers, double momentum,
+                               double gradScale, double stepScale, boolean nesterov, double l2, double decay) {
+        int n = UpdateGroupLists.count("sgdUpdateGroup", params, grads, buffers);
+        for (int i = 0; i < n; i++) {
+            CpuOptimizers.sgd(params.get(i), grads.get(i), UpdateGroupLists.at(buffers, i), momentum, gradScale,
+                    stepScale, nesterov, l2, decay);
+        }
+    }
+
+    @Override
+    public void adamUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> ms, List<Tensor> vs,
+                                double beta1, double beta2, double stepSize, double epsHat, double l2, double decay) {
+        int n = UpdateGroupLists.count("adamUpdateGroup", params, grads, ms, vs);
+        for (int i = 0; i < n; i++) {
+            CpuOptimizers.adam(params.get(i), grads.get(i), UpdateGroupLists.at(ms, i), UpdateGroupLists.at(vs, i),
+                    beta1, beta2, stepSize, epsHat, l2, decay);
+        }
+    }
+
+    @Override
+    public void rmspropUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> squareAvgs,
+                                   List<Tensor> gradAvgs, List<Tensor> buffers, double rho, double momentum,
+                                   double epsInside, double epsOutside, double gradScale, double stepScale,
+                                   double l2, double decay) {
+        int n = UpdateGroupLists.count("rmspropUpdateGroup", params, grads, squareAvgs, gradAvgs, buffers);
+        for (int i = 0; i < n; i++) {
+            CpuOptimizers.rmsprop(params.get(i), grads.get(i), UpdateGroupLists.at(squareAvgs, i),
+                    UpdateGroupLists.at(gradAvgs, i), UpdateGroupLists.at(buffers, i), rho, momentum, epsInside,
+                    epsOutside, gradScale, stepScale, l2, decay);
+        }
     }
 }

@@ -308,6 +308,29 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 epsOutside, gradScale, stepScale, l2, decay), param);
     }
 
+    @Override
+    public void sgdUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> buffers, double momentum,
+                               double gradScale, double stepScale, boolean nesterov, double l2, double decay) {
+        run("sgdUpdateGroup", () -> optimizers.sgdGroup(params, grads, buffers, momentum, gradScale, stepScale, nesterov,
+                l2, decay), params.size() + " weights");
+    }
+
+    @Override
+    public void adamUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> ms, List<Tensor> vs,
+                                double beta1, double beta2, double stepSize, double epsHat, double l2, double decay) {
+        run("adamUpdateGroup", () -> optimizers.adamGroup(params, grads, ms, vs, beta1, beta2, stepSize, epsHat, l2,
+                decay), params.size() + " weights");
+    }
+
+    @Override
+    public void rmspropUpdateGroup(List<Tensor> params, List<Tensor> grads, List<Tensor> squareAvgs,
+                                   List<Tensor> gradAvgs, List<Tensor> buffers, double rho, double momentum,
+                                   double epsInside, double epsOutside, double gradScale, double stepScale,
+                                   double l2, double decay) {
+        run("rmspropUpdateGroup", () -> optimizers.rmspropGroup(params, grads, squareAvgs, gradAvgs, buffers, rho,
+                momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay), params.size() + " weights");
+    }
+
     // ---- dispatch -----------------------------------------------------------------------------------
 
     /**

@@ -25,7 +25,9 @@ public record KernelSpec(String family, String name, List<KernelSpec.Param> para
         /** {@code float}: {@code .f32}. */
         F32(KernelSignature.ParamType.FLOAT32, 4),
         /** A 144-byte struct by value: {@code Broadcast6} (elementwise.cu), {@code Strided6} (layout.cu). */
-        STRUCT144(KernelSignature.ParamType.BYTES, 144);
+        STRUCT144(KernelSignature.ParamType.BYTES, 144),
+        /** A 1808-byte struct by value: {@code TensorList32} (optim.cu), the weights of a multi-tensor update. */
+        TENSOR_LIST32(KernelSignature.ParamType.BYTES, 1808);
 
         private final KernelSignature.ParamType ptxType;
         private final int bytes;

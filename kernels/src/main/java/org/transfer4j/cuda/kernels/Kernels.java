@@ -5,6 +5,7 @@ import static org.transfer4j.cuda.kernels.KernelSpec.Param.I32;
 import static org.transfer4j.cuda.kernels.KernelSpec.Param.I64;
 import static org.transfer4j.cuda.kernels.KernelSpec.Param.PTR;
 import static org.transfer4j.cuda.kernels.KernelSpec.Param.STRUCT144;
+import static org.transfer4j.cuda.kernels.KernelSpec.Param.TENSOR_LIST32;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -121,6 +122,15 @@ public final class Kernels {
     /** {@code (n, rho, 1-rho, momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay, p, g, s, a, u)}. */
     public static final KernelSpec RMSPROP_UPDATE = add(OPTIM, "rmsprop_update_f32", I64, F32, F32, F32, F32, F32,
             F32, F32, F32, F32, PTR, PTR, PTR, PTR, PTR);
+    /** {@code (momentum, gradScale, stepScale, nesterov, l2, decay, TensorList32 [s0 = u])}. */
+    public static final KernelSpec SGD_UPDATE_MULTI =
+            add(OPTIM, "sgd_update_multi_f32", F32, F32, F32, I32, F32, F32, TENSOR_LIST32);
+    /** {@code (beta1, beta2, 1-beta1, 1-beta2, stepSize, epsHat, l2, decay, TensorList32 [s0 = m, s1 = v])}. */
+    public static final KernelSpec ADAM_UPDATE_MULTI =
+            add(OPTIM, "adam_update_multi_f32", F32, F32, F32, F32, F32, F32, F32, F32, TENSOR_LIST32);
+    /** {@code (rho, 1-rho, momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay, TensorList32 [s0 = s, s1 = a, s2 = u])}. */
+    public static final KernelSpec RMSPROP_UPDATE_MULTI = add(OPTIM, "rmsprop_update_multi_f32", F32, F32, F32, F32, F32,
+            F32, F32, F32, F32, TENSOR_LIST32);
 
     // ---- bias_act.cu ------------------------------------------------------------------------------
     /** {@code (n, c, x, bias, y)}. */
