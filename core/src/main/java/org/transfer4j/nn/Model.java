@@ -174,6 +174,34 @@ public class Model extends Layer {
         return new Model(name() + "_to_" + layerName, inputs, List.of(outputOf(layerName)));
     }
 
+    /**
+     * The same layers, weights shared, wired again to a new input of shape {@code shape} (without the batch
+     * axis), as Keras calls a model on an {@code Input} of another size: a convolutional network ending in
+     * global pooling runs on images of any size this way. Each call of this model is applied again, in
+     * order, with its fixed training mode; a nested model whose input shape changes is wired again the same
+     * way. A layer that cannot take the new shape (a {@code Flatten} feeding a {@code Dense}, a
+     * {@code Reshape}) throws the {@link ShapeMismatchException} that names it. One input only.
+     */
+    public Model atInputShape(int... shape) {
+        checkInputCount(1);
+        if (Arrays.equals(shape, inputs.getFirst().shape())) {
+            return this;
+        }
+        Map<SymbolicTensor, SymbolicTensor> wired = new IdentityHashMap<>();
+        SymbolicTensor input = Input.of(inputs.getFirst().layer().name(), shape);
+        wired.put(inputs.getFirst(), input);
+        for (LayerCall call : calls) {
+            List<SymbolicTensor> in = call.inputs().stream().map(wired::get).toList();
+            Layer layer = call.layer();
+            if (layer instanceof Model nested && nested.inputs.size() == 1 && in.size() == 1
+                    && !Arrays.equals(in.getFirst().shape(), nested.input().shape())) {
+                layer = nested.atInputShape(in.getFirst().shape());
+            }
+            wired.put(call.output(), call.fixedTraining() == null ? layer.apply(in) : layer.apply(in, call.fixedTraining()));
+        }
+        return new Model(name(), List.of(input), outputs.stream().map(wired::get).toList());
+    }
+
     // ---- devices -------------------------------------------------------------------------------------
 
     /**
