@@ -12,6 +12,7 @@ import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.layers.Activation;
 import org.transfer4j.nn.layers.Add;
+import org.transfer4j.nn.layers.Average;
 import org.transfer4j.nn.layers.AveragePooling2D;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Concatenate;
@@ -33,6 +34,7 @@ import org.transfer4j.nn.layers.PReLU;
 import org.transfer4j.nn.layers.Pooling2D;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.nn.layers.Rescaling;
+import org.transfer4j.nn.layers.Resizing;
 import org.transfer4j.nn.layers.Reshape;
 import org.transfer4j.nn.layers.SeparableConv2D;
 import org.transfer4j.nn.layers.Softmax;
@@ -80,6 +82,7 @@ final class KerasLayerConfigs {
     static {
         put(Activation.class, "Activation", (l, c) -> c.put("activation", activation(l, l.activation())));
         put(Add.class, "Add", (l, c) -> { });
+        put(Average.class, "Average", (l, c) -> { });
         put(AveragePooling2D.class, "AveragePooling2D", KerasLayerConfigs::pooling);
         put(BatchNormalization.class, "BatchNormalization", KerasLayerConfigs::batchNormalization);
         put(Concatenate.class, "Concatenate", (l, c) -> c.put("axis", l.axis()));
@@ -119,6 +122,12 @@ final class KerasLayerConfigs {
         put(Rescaling.class, "Rescaling", (l, c) -> {
             c.set("scale", number(l.scale()));
             c.set("offset", number(l.offset()));
+        });
+        put(Resizing.class, "Resizing", (l, c) -> {
+            c.put("height", l.height());
+            c.put("width", l.width());
+            c.put("interpolation", "bilinear");
+            c.put("crop_to_aspect_ratio", false);
         });
         put(Reshape.class, "Reshape", (l, c) -> c.set("target_shape", ints(l.targetShape())));
         put(SeparableConv2D.class, "SeparableConv2D", KerasLayerConfigs::separableConv2d);

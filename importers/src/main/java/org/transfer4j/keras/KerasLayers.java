@@ -13,6 +13,7 @@ import org.transfer4j.Transfer4jException;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.layers.Activation;
 import org.transfer4j.nn.layers.Add;
+import org.transfer4j.nn.layers.Average;
 import org.transfer4j.nn.layers.AveragePooling2D;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Concatenate;
@@ -33,6 +34,7 @@ import org.transfer4j.nn.layers.PReLU;
 import org.transfer4j.nn.layers.Pooling2D;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.nn.layers.Rescaling;
+import org.transfer4j.nn.layers.Resizing;
 import org.transfer4j.nn.layers.Reshape;
 import org.transfer4j.nn.layers.SeparableConv2D;
 import org.transfer4j.nn.layers.Softmax;
@@ -57,6 +59,7 @@ final class KerasLayers {
     static {
         FACTORIES.put("Activation", a -> new Activation(a.activation("activation")));
         FACTORIES.put("Add", a -> new Add());
+        FACTORIES.put("Average", a -> new Average());
         FACTORIES.put("AveragePooling2D", a -> pooling(a, AveragePooling2D::new));
         FACTORIES.put("BatchNormalization", KerasLayers::batchNormalization);
         FACTORIES.put("Concatenate", a -> new Concatenate().axis(a.integer("axis", -1)));
@@ -89,6 +92,7 @@ final class KerasLayers {
         });
         FACTORIES.put("ReLU", KerasLayers::relu);
         FACTORIES.put("Rescaling", KerasLayers::rescaling);
+        FACTORIES.put("Resizing", KerasLayers::resizing);
         FACTORIES.put("Reshape", a -> {
             int[] target = a.ints("target_shape");
             if (target == null) {
@@ -222,6 +226,23 @@ final class KerasLayers {
     private static Layer relu(KerasArgs a) {
         ReLU r = new ReLU().negativeSlope(a.number("negative_slope", 0f)).threshold(a.number("threshold", 0f));
         return a.has("max_value") ? r.maxValue(a.number("max_value", 0f)) : r;
+    }
+
+    /** Keras' {@code Resizing} with its defaults only: bilinear, no cropping or padding to the aspect ratio. */
+    private static Layer resizing(KerasArgs a) {
+        String interpolation = a.string("interpolation", "bilinear");
+        if (!interpolation.equals("bilinear")) {
+            throw a.error("interpolation '" + interpolation + "' is not supported: Resizing is bilinear only");
+        }
+        if (a.bool("crop_to_aspect_ratio", false) || a.bool("pad_to_aspect_ratio", false)) {
+            throw a.error("crop_to_aspect_ratio and pad_to_aspect_ratio are not supported: Resizing stretches");
+        }
+        a.string("fill_mode", "constant"); // used only when padding to the aspect ratio
+        a.number("fill_value", 0f);
+        if (!a.dataFormat().equals("channels_last")) {
+            throw a.error("data_format '" + a.dataFormat() + "' is not supported: Resizing takes (h, w, channels)");
+        }
+        return new Resizing(a.requiredInt("height"), a.requiredInt("width"));
     }
 
     private static Layer rescaling(KerasArgs a) {

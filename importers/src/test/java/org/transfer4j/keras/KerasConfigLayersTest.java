@@ -175,6 +175,7 @@ class KerasConfigLayersTest {
         assertArrayEquals(new int[] {5, 2}, concat.apply(List.of(Input.of(2, 2), Input.of(3, 2))).shape());
         assertArrayEquals(new int[] {3}, layer("Add", "{}").apply(List.of(Input.of(3), Input.of(3))).shape());
         assertArrayEquals(new int[] {3}, layer("Multiply", "{}").apply(List.of(Input.of(3), Input.of(3))).shape());
+        assertArrayEquals(new int[] {3}, layer("Average", "{}").apply(List.of(Input.of(3), Input.of(3))).shape());
         assertArrayEquals(new int[] {4, 3}, outputShape(layer("Softmax", "{'axis': 1}"), 4, 3));
     }
 

@@ -18,6 +18,7 @@ import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Layer;
 import org.transfer4j.nn.layers.Activation;
 import org.transfer4j.nn.layers.Add;
+import org.transfer4j.nn.layers.Average;
 import org.transfer4j.nn.layers.AveragePooling2D;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.Concatenate;
@@ -37,6 +38,7 @@ import org.transfer4j.nn.layers.Normalization;
 import org.transfer4j.nn.layers.PReLU;
 import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.nn.layers.Rescaling;
+import org.transfer4j.nn.layers.Resizing;
 import org.transfer4j.nn.layers.Reshape;
 import org.transfer4j.nn.layers.SeparableConv2D;
 import org.transfer4j.nn.layers.Softmax;
@@ -58,6 +60,7 @@ class KerasLayerConfigsTest {
         return List.of(
                 new Activation("tanh"),
                 new Add(),
+                new Average(),
                 new AveragePooling2D(3, 2).strides(1, 2).padding("same").dataFormat("channels_first"),
                 new BatchNormalization().axis(2).momentum(0.9f).epsilon(1e-5f).center(false).scale(false),
                 new Concatenate().axis(1),
@@ -79,6 +82,7 @@ class KerasLayerConfigsTest {
                 new PReLU().sharedAxes(1, 2),
                 new ReLU().maxValue(6f).negativeSlope(0.1f).threshold(0.5f),
                 new Rescaling(1f / 255f, -1f),
+                new Resizing(5, 7),
                 new Reshape(2, -1),
                 new SeparableConv2D(4, 3).strides(2).padding("same").depthMultiplier(2).dilationRate(1)
                         .activation("softplus").useBias(false).dataFormat("channels_first"),

@@ -15,6 +15,7 @@ import org.transfer4j.nn.Input;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.SymbolicTensor;
 import org.transfer4j.ops.OpCheck;
+import org.transfer4j.ops.Reduce;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -266,6 +267,18 @@ class OtherLayersTest {
         Tensor outer = new Multiply().call(List.of(col, row), false);
         assertArrayEquals(new int[] {1, 3, 4}, outer.shape());
         assertEquals(3000f, outer.toArray()[11]);
+        // Average: (a + b + c) / 3 elementwise, with broadcasting; its gradient is 1/3 to each input.
+        Tensor a = OpCheck.randn(11, 2, 3).requiresGrad(true);
+        Tensor b = OpCheck.randn(12, 2, 3).requiresGrad(true);
+        Tensor c = OpCheck.randn(13, 2, 1).requiresGrad(true);
+        Tensor mean = new Average().call(List.of(a, b, c), true);
+        float[] va = a.toArray(), vbb = b.toArray(), vc = c.toArray(), vm = mean.toArray();
+        for (int i = 0; i < 6; i++) {
+            assertEquals((va[i] + vbb[i] + vc[i / 3]) / 3, vm[i], 1e-6f);
+        }
+        Reduce.sum(mean, new int[] {0, 1}, false).backward();
+        assertArrayEquals(new float[] {1f / 3, 1f / 3, 1f / 3, 1f / 3, 1f / 3, 1f / 3}, a.grad().toArray(), 1e-7f);
+        assertArrayEquals(new float[] {1f, 1f}, c.grad().toArray(), 1e-6f);
     }
 
     // ---- errors name the layer and every shape ---------------------------------------------------------------
