@@ -202,6 +202,35 @@ public class Model extends Layer {
         return new Model(name(), List.of(input), outputs.stream().map(wired::get).toList());
     }
 
+    /**
+     * Calls this model's layers again, one call at a time, on {@code input} in the caller's graph, and returns
+     * the output: the layers and weights are shared, but no nested model appears (nested models are called
+     * through the same way), so a Keras file lists each layer once however often it is called. With
+     * {@code training} non-null every call is fixed in that mode, as {@code apply(inputs, training)} fixes a
+     * nested model's call; otherwise each call keeps its own fixed mode, if any. One input and one output.
+     */
+    public SymbolicTensor wireInto(SymbolicTensor input, Boolean training) {
+        checkInputCount(1);
+        if (outputs.size() != 1) {
+            throw new IllegalStateException("model " + describe() + " has " + outputs.size() + " outputs; wireInto "
+                    + "needs one");
+        }
+        Map<SymbolicTensor, SymbolicTensor> wired = new IdentityHashMap<>();
+        wired.put(inputs.getFirst(), input);
+        for (LayerCall call : calls) {
+            List<SymbolicTensor> in = call.inputs().stream().map(wired::get).toList();
+            Boolean mode = training != null ? training : call.fixedTraining();
+            SymbolicTensor out;
+            if (call.layer() instanceof Model nested && in.size() == 1) {
+                out = nested.wireInto(in.getFirst(), mode);
+            } else {
+                out = mode == null ? call.layer().apply(in) : call.layer().apply(in, mode);
+            }
+            wired.put(call.output(), out);
+        }
+        return wired.get(outputs.getFirst());
+    }
+
     // ---- devices -------------------------------------------------------------------------------------
 
     /**

@@ -49,16 +49,19 @@ public final class TransferModel {
     private final Model base;
     private final Model features;
     private final Model head;
+    private final HeadSpec headSpec;
     private final boolean baseInInferenceMode;
     private final String name;
     private final Model extractor;
     private final Model model;
 
     /** Wires {@code image -> features -> head} with new calls of these (shared) layers. */
-    private TransferModel(Model base, Model features, Model head, boolean baseInInferenceMode, String name) {
+    private TransferModel(Model base, Model features, Model head, HeadSpec headSpec, boolean baseInInferenceMode,
+            String name) {
         this.base = base;
         this.features = features;
         this.head = head;
+        this.headSpec = headSpec;
         this.baseInInferenceMode = baseInInferenceMode;
         this.name = name;
         SymbolicTensor image = Input.of("image", base.input().shape());
@@ -112,7 +115,16 @@ public final class TransferModel {
      * Use it between phases: feature extraction with the base in inference mode, fine-tuning without.
      */
     public TransferModel withBaseInInferenceMode(boolean value) {
-        return value == baseInInferenceMode ? this : new TransferModel(base, features, head, value, name);
+        return value == baseInInferenceMode ? this : new TransferModel(base, features, head, headSpec, value, name);
+    }
+
+    /**
+     * A new head of the same architecture as {@link #head()} (fresh weights), features {@code (N,c)} to logits:
+     * its model is named {@code head_SUFFIX} and its layers {@code head_SUFFIX_bn}, {@code head_SUFFIX_logits} and
+     * so on, so that it can sit beside the first head in one model (a {@link ScaleEnsemble}).
+     */
+    public Model newHead(String suffix) {
+        return headSpec.build(features.output().shape(), "head_" + suffix);
     }
 
     /** Feature extraction: every layer of the base frozen, the head trainable. */
@@ -166,6 +178,28 @@ public final class TransferModel {
         Set<Layer> layers = Collections.newSetFromMap(new IdentityHashMap<>());
         layers.addAll(base.flattenedLayers());
         return layers;
+    }
+
+    /**
+     * The head's architecture: {@code features (c) -> [BatchNormalization] -> [Dropout -> Dense(hidden, relu)]
+     * -> Dropout -> Dense(classes)}, its layers named {@code PREFIX_bn}, {@code PREFIX_hidden_dropout},
+     * {@code PREFIX_hidden}, {@code PREFIX_dropout}, {@code PREFIX_logits}, the model {@code PREFIX}.
+     */
+    private record HeadSpec(int classes, int hiddenUnits, float dropout, boolean normalizeFeatures) {
+        Model build(int[] featureShape, String prefix) {
+            SymbolicTensor featureInput = Input.of("features", featureShape);
+            SymbolicTensor x = featureInput;
+            if (normalizeFeatures) {
+                x = new BatchNormalization().named(prefix + "_bn").apply(x);
+            }
+            if (hiddenUnits > 0) {
+                x = new Dropout(dropout).named(prefix + "_hidden_dropout").apply(x);
+                x = new Dense(hiddenUnits).activation("relu").named(prefix + "_hidden").apply(x);
+            }
+            x = new Dropout(dropout).named(prefix + "_dropout").apply(x);
+            x = new Dense(classes).named(prefix + "_logits").apply(x);
+            return Model.of(prefix, featureInput, x);
+        }
     }
 
     /** The options of the head; Keras' guide uses pooling, {@code Dropout(0.2)} and one {@code Dense}. */
@@ -272,19 +306,9 @@ public final class TransferModel {
                 throw new IllegalStateException("transfer model: set classes(n) before build()");
             }
             Model features = pooledFeatures();
-            SymbolicTensor featureInput = Input.of("features", features.output().shape());
-            SymbolicTensor x = featureInput;
-            if (normalizeFeatures) {
-                x = new BatchNormalization().named("head_bn").apply(x);
-            }
-            if (hiddenUnits > 0) {
-                x = new Dropout(dropout).named("head_hidden_dropout").apply(x);
-                x = new Dense(hiddenUnits).activation("relu").named("head_hidden").apply(x);
-            }
-            x = new Dropout(dropout).named("head_dropout").apply(x);
-            x = new Dense(classes).named("head_logits").apply(x);
-            Model head = Model.of("head", featureInput, x);
-            return new TransferModel(base, features, head, baseInInferenceMode, name);
+            HeadSpec spec = new HeadSpec(classes, hiddenUnits, dropout, normalizeFeatures);
+            Model head = spec.build(features.output().shape(), "head");
+            return new TransferModel(base, features, head, spec, baseInInferenceMode, name);
         }
 
         /** {@code base -> GAP}, or {@code base -> concat(GAP(layer_1), ..., GAP(base output))}, as one model. */

@@ -43,6 +43,8 @@ public final class TransferTraining {
     private double[] classWeights;
     private boolean cacheFeatures = true;
     private FeatureCache.Storage storage = FeatureCache.Storage.memory();
+    private ScaleEnsemble ensemble;
+    private List<ScaleHeadReport> scaleHeadReports = List.of();
     private PhaseReport lastPhase;
     private FeatureCache.Result trainFeatures; // computed once, for the LR range test and feature extraction
     private FeatureCache.Result valFeatures;
@@ -356,6 +358,53 @@ public final class TransferTraining {
         return history;
     }
 
+    /** What {@link #scaleHeads} trained: a head's size, its own validation accuracy, and its cached features' cost. */
+    public record ScaleHeadReport(int size, double valAccuracy, double cacheSeconds, long cacheBytes) {
+    }
+
+    /**
+     * After the phases: freezes the transfer model, builds a {@link ScaleEnsemble} with one new head per size in
+     * {@code sizes}, and trains each new head for {@code epochs} epochs (optimizer from {@code optimizerFor}, given
+     * the head) on the frozen base's features of the unaugmented training images resized to its size, computed
+     * once ({@link FeatureCache}). From then on {@link #model()} and {@link #evaluate} are the ensemble's. These
+     * epochs are not added to {@link #history()} nor given to the callbacks: they train other weights than the
+     * phases' curves show, and there is nothing of them to resume (a resumed run trains them again, as the same
+     * seeds make them).
+     */
+    public ScaleEnsemble scaleHeads(int epochs, java.util.function.Function<Model, Optimizer> optimizerFor, int... sizes) {
+        if (resume != null) {
+            throw new IllegalStateException("resumeFrom was given a checkpoint of a phase this run has not reached");
+        }
+        transfer.model().setTrainable(false);
+        ScaleEnsemble built = ScaleEnsemble.of(transfer, sizes);
+        List<ScaleHeadReport> reports = new ArrayList<>();
+        for (ScaleEnsemble.Branch branch : built.branches()) {
+            try (FeatureCache.Result trainCache = FeatureCache.compute(branch.extractor(), train, batchSize, storage);
+                    FeatureCache.Result valCache = val == null ? null
+                            : FeatureCache.compute(branch.extractor(), val, batchSize, storage)) {
+                Dataset cachedVal = valCache == null ? null : valCache.dataset();
+                History own = trainer(optimizerFor.apply(branch.head())).fit(branch.head(), trainCache.dataset(),
+                        cachedVal, epochs, new History());
+                reports.add(new ScaleHeadReport(branch.size(), own.last().getOrDefault("val_accuracy", Double.NaN),
+                        trainCache.seconds() + (valCache == null ? 0 : valCache.seconds()),
+                        trainCache.bytes() + (valCache == null ? 0 : valCache.bytes())));
+            }
+        }
+        ensemble = built;
+        scaleHeadReports = List.copyOf(reports);
+        return built;
+    }
+
+    /** One report per head of the last {@link #scaleHeads} call; empty before. */
+    public List<ScaleHeadReport> scaleHeadReports() {
+        return scaleHeadReports;
+    }
+
+    /** The model the phases trained, or after {@link #scaleHeads} the ensemble of its heads. */
+    public Model model() {
+        return ensemble == null ? transfer.model() : ensemble.model();
+    }
+
     /** The model's loss (from its logits), accuracy and confusion matrix on {@code data}, in inference mode. */
     public Evaluation evaluate(Dataset data) {
         return evaluate(data, TestTimeAugmentation.NONE);
@@ -368,6 +417,6 @@ public final class TransferTraining {
                     + history.phases().getLast().name() + " phase, which this run has not reached: call the phases as "
                     + "the run that wrote it did");
         }
-        return Trainer.evaluate(transfer.model(), data, batchSize, null, testTime);
+        return Trainer.evaluate(model(), data, batchSize, null, testTime);
     }
 }
