@@ -80,6 +80,43 @@ final class TrainingRun {
         run("fine-tune", epochs, rate, opt, () -> training.fineTune(epochs, opt));
     }
 
+    /**
+     * The extra heads of a {@link org.transfer4j.train.ScaleEnsemble}, one per size, each trained as the head of
+     * feature extraction is (AdamW at {@code rate}, the schedule over {@code epochs}) on cached features.
+     */
+    void scaleHeads(int epochs, double rate, int[] sizes) {
+        log.println("scale heads: one more head at each of " + java.util.Arrays.toString(sizes) + ", rate " + rate
+                + ", " + epochs + " epochs each, on the frozen base's cached features");
+        log.flush();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        long t0 = System.nanoTime();
+        int steps = training.stepsPerEpoch(true);
+        training.scaleHeads(epochs, head -> {
+            Optimizer opt = new AdamW(List.of(decayed(ParamGroup.of(head.name(), head.trainableWeights()))), rate);
+            opt.setSchedule(schedule.schedule(rate, epochs, steps));
+            return opt;
+        }, sizes);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("name", "scale-heads");
+        node.put("epochs", epochs);
+        node.put("seconds", seconds);
+        ArrayNode heads = node.putArray("heads");
+        StringBuilder line = new StringBuilder();
+        for (TransferTraining.ScaleHeadReport r : training.scaleHeadReports()) {
+            heads.addObject().put("size", r.size()).put("val_accuracy", r.valAccuracy())
+                    .put("cache_seconds", r.cacheSeconds()).put("cache_bytes", r.cacheBytes());
+            line.append(String.format(Locale.ROOT, "%s%d: val_accuracy %.4f (features %.1f s)", line.isEmpty() ? "" : "; ",
+                    r.size(), r.valAccuracy(), r.cacheSeconds()));
+        }
+        node.put("trainable_params", training.model().countParams() - transfer.model().countParams());
+        node.put("peak_heap_mb", peakHeapMb());
+        phases.add(node);
+        log.printf(Locale.ROOT, "scale-heads: %s; %.1f s in all, peak heap %d MB; the model is now %,d parameters%n", line,
+                seconds, node.get("peak_heap_mb").asLong(), training.model().countParams());
+        log.flush();
+    }
+
     private static ParamGroup decayed(ParamGroup group) {
         return group.weightDecay(WEIGHT_DECAY);
     }

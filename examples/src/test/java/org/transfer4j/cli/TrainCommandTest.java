@@ -102,6 +102,12 @@ class TrainCommandTest {
         assertTrue(phases.get(1).get("trainable_params").asLong() > phases.get(0).get("trainable_params").asLong(),
                 "fine-tuning trains more parameters than feature extraction");
         assertEquals(5, summary.get("epochs").asInt());
+        // --scale-heads auto: heads at 5/7 and 9/7 of the 16-pixel input, trained after the phases
+        JsonNode scaleHeads = phases.get(2);
+        assertEquals("scale-heads", scaleHeads.get("name").asText());
+        assertEquals(List.of(11, 21), List.of(scaleHeads.get("heads").get(0).get("size").asInt(),
+                scaleHeads.get("heads").get(1).get("size").asInt()));
+        assertTrue(run.out().contains("scale-heads: 11: val_accuracy"), run.out());
 
         List<String> csv = Files.readAllLines(dir.resolve("ft/colours.history.csv"));
         assertTrue(csv.getFirst().startsWith("epoch,"), csv.getFirst());
@@ -111,6 +117,7 @@ class TrainCommandTest {
         }
         Model saved = KerasH5.load(out);
         assertArrayEquals(new int[] {2}, saved.output().shape(), "two classes");
+        assertTrue(saved.layers().stream().anyMatch(l -> l.name().equals("head_s21")), "the saved model is the ensemble");
         assertEquals(Optional.of(Preprocessing.MOBILENET), KerasH5.preprocessing(out),
                 "a base file that names no preprocessing is taken for MobileNet's, and the model says so");
         assertTrue(run.out().contains("of 2 training") || run.out().contains("24 training"), run.out());
@@ -228,9 +235,26 @@ class TrainCommandTest {
                 "feature-extraction", "--epochs", "25", "--lr", "0.01", "--batch", "8", "--hidden", "0",
                 "--out", out.toString(), "--json").succeeded();
         JsonNode summary = lastJsonLine(run.out());
-        assertEquals(1, summary.get("phases").size());
+        assertEquals(2, summary.get("phases").size(), "feature extraction, then the scale heads");
         assertTrue(summary.get("val_accuracy").asDouble() >= 0.9,
                 "red vs blue is linearly separable in any colour-sensitive features: " + summary);
+    }
+
+    @Test
+    void scaleHeadsNoneSavesTheSingleHeadModelAndBadSizesAreUsageErrors() throws IOException {
+        Path out = dir.resolve("none/colours.h5");
+        Files.createDirectories(out.getParent());
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--mode",
+                "feature-extraction", "--epochs", "2", "--batch", "8", "--scale-heads", "none", "--out", out.toString(),
+                "--json").succeeded();
+        assertEquals(1, lastJsonLine(run.out()).get("phases").size());
+        assertTrue(KerasH5.load(out).layers().stream().noneMatch(l -> l.name().startsWith("head_s")));
+        for (String bad : List.of("16", "4", "big")) {
+            Path never = dir.resolve("bad/colours.h5");
+            CliRun.of("train", "--data", data.toString(), "--base", baseFile.toString(), "--scale-heads", bad,
+                    "--out", never.toString()).usageError("--scale-heads");
+            assertFalse(Files.exists(never.resolveSibling("colours.ckpt")), "refused before any training");
+        }
     }
 
     @Test
