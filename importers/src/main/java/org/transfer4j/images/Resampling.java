@@ -1,5 +1,7 @@
 package org.transfer4j.images;
 
+import org.transfer4j.nn.layers.Resizing.Taps;
+
 /**
  * The sampling loops behind {@link Resize}, on row-major {@code (H,W,C)} float arrays:
  * {@code src (h,w,c) -> (height,width,c)}.
@@ -43,13 +45,13 @@ final class Resampling {
         Taps cols = Taps.of(w, width);
         float[] out = new float[height * width * c];
         for (int y = 0; y < height; y++) {
-            int top = rows.lower[y] * w;
-            int bottom = rows.upper[y] * w;
-            float dy = rows.lerp[y];
+            int top = rows.lower()[y] * w;
+            int bottom = rows.upper()[y] * w;
+            float dy = rows.lerp()[y];
             for (int x = 0; x < width; x++) {
-                int left = cols.lower[x];
-                int right = cols.upper[x];
-                float dx = cols.lerp[x];
+                int left = cols.lower()[x];
+                int right = cols.upper()[x];
+                float dx = cols.lerp()[x];
                 int o = (y * width + x) * c;
                 for (int k = 0; k < c; k++) {
                     float tl = src[(top + left) * c + k];
@@ -64,29 +66,5 @@ final class Resampling {
             }
         }
         return out;
-    }
-
-    /** The two source indices and the weight of the second, for each output index of one axis. */
-    record Taps(int[] lower, int[] upper, float[] lerp) {
-        /**
-         * TensorFlow's {@code compute_interpolation_weights} with {@code HalfPixelScaler}, in float as
-         * there: {@code p = (i + 0.5) * in / out - 0.5}; lower {@code max(floor(p), 0)}, upper
-         * {@code min(ceil(p), in - 1)}, weight {@code p - floor(p)}. Past an edge both taps are the
-         * edge pixel.
-         */
-        static Taps of(int in, int out) {
-            float scale = (float) in / out;
-            int[] lower = new int[out];
-            int[] upper = new int[out];
-            float[] lerp = new float[out];
-            for (int i = 0; i < out; i++) {
-                float p = (i + 0.5f) * scale - 0.5f;
-                float floor = (float) Math.floor(p);
-                lower[i] = Math.max((int) floor, 0);
-                upper[i] = Math.min((int) Math.ceil(p), in - 1);
-                lerp[i] = p - floor;
-            }
-            return new Taps(lower, upper, lerp);
-        }
     }
 }

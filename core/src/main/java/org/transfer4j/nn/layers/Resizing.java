@@ -57,22 +57,36 @@ public class Resizing extends SingleInputLayer {
         if (in == out) {
             return x;
         }
-        float scale = (float) in / out;
-        int[] lower = new int[out];
-        int[] upper = new int[out];
-        float[] lerp = new float[out];
-        for (int i = 0; i < out; i++) {
-            float p = (i + 0.5f) * scale - 0.5f;
-            float floor = (float) Math.floor(p);
-            lower[i] = Math.max((int) floor, 0);
-            upper[i] = Math.min((int) Math.ceil(p), in - 1);
-            lerp[i] = p - floor;
-        }
+        Taps taps = Taps.of(in, out);
         int[] weightShape = {1, 1, 1, 1};
         weightShape[axis] = out;
-        Tensor weight = Tensor.of(lerp, weightShape).to(x.device());
-        Tensor first = Gather.gather(x, axis, lower);
-        Tensor second = Gather.gather(x, axis, upper);
+        Tensor weight = Tensor.of(taps.lerp(), weightShape).to(x.device());
+        Tensor first = Gather.gather(x, axis, taps.lower());
+        Tensor second = Gather.gather(x, axis, taps.upper());
         return Arithmetic.add(first, Arithmetic.mul(Arithmetic.sub(second, first), weight));
+    }
+
+    /** The two source indices and the weight of the second, for each output index of one axis. */
+    public record Taps(int[] lower, int[] upper, float[] lerp) {
+        /**
+         * TensorFlow's {@code compute_interpolation_weights} with {@code HalfPixelScaler}, in float as
+         * there: {@code p = (i + 0.5) * in / out - 0.5}; lower {@code max(floor(p), 0)}, upper
+         * {@code min(ceil(p), in - 1)}, weight {@code p - floor(p)}. Past an edge both taps are the
+         * edge pixel. (The image pipeline's {@code Resize.BILINEAR} uses the same taps.)
+         */
+        public static Taps of(int in, int out) {
+            float scale = (float) in / out;
+            int[] lower = new int[out];
+            int[] upper = new int[out];
+            float[] lerp = new float[out];
+            for (int i = 0; i < out; i++) {
+                float p = (i + 0.5f) * scale - 0.5f;
+                float floor = (float) Math.floor(p);
+                lower[i] = Math.max((int) floor, 0);
+                upper[i] = Math.min((int) Math.ceil(p), in - 1);
+                lerp[i] = p - floor;
+            }
+            return new Taps(lower, upper, lerp);
+        }
     }
 }
