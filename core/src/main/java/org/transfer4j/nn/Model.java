@@ -187,18 +187,8 @@ public class Model extends Layer {
         if (Arrays.equals(shape, inputs.getFirst().shape())) {
             return this;
         }
-        Map<SymbolicTensor, SymbolicTensor> wired = new IdentityHashMap<>();
         SymbolicTensor input = Input.of(inputs.getFirst().layer().name(), shape);
-        wired.put(inputs.getFirst(), input);
-        for (LayerCall call : calls) {
-            List<SymbolicTensor> in = call.inputs().stream().map(wired::get).toList();
-            Layer layer = call.layer();
-            if (layer instanceof Model nested && nested.inputs.size() == 1 && in.size() == 1
-                    && !Arrays.equals(in.getFirst().shape(), nested.input().shape())) {
-                layer = nested.atInputShape(in.getFirst().shape());
-            }
-            wired.put(call.output(), call.fixedTraining() == null ? layer.apply(in) : layer.apply(in, call.fixedTraining()));
-        }
+        Map<SymbolicTensor, SymbolicTensor> wired = replay(input, null, false);
         return new Model(name(), List.of(input), outputs.stream().map(wired::get).toList());
     }
 
@@ -215,20 +205,32 @@ public class Model extends Layer {
             throw new IllegalStateException("model " + describe() + " has " + outputs.size() + " outputs; wireInto "
                     + "needs one");
         }
+        return replay(input, training, true).get(outputs.getFirst());
+    }
+
+    /**
+     * This model's calls applied again, in order, starting from {@code input}; returns each tensor of this
+     * model's graph mapped to its new twin. {@code training} non-null fixes every call in that mode, else each
+     * call keeps its own. A nested model is called through layer by layer ({@code flattenNested}, for
+     * {@link #wireInto}) or called as a whole, first wired again for its new input shape ({@link #atInputShape}).
+     */
+    private Map<SymbolicTensor, SymbolicTensor> replay(SymbolicTensor input, Boolean training, boolean flattenNested) {
         Map<SymbolicTensor, SymbolicTensor> wired = new IdentityHashMap<>();
         wired.put(inputs.getFirst(), input);
         for (LayerCall call : calls) {
             List<SymbolicTensor> in = call.inputs().stream().map(wired::get).toList();
             Boolean mode = training != null ? training : call.fixedTraining();
-            SymbolicTensor out;
-            if (call.layer() instanceof Model nested && in.size() == 1) {
-                out = nested.wireInto(in.getFirst(), mode);
-            } else {
-                out = mode == null ? call.layer().apply(in) : call.layer().apply(in, mode);
+            Layer layer = call.layer();
+            if (layer instanceof Model nested && in.size() == 1) {
+                if (flattenNested) {
+                    wired.put(call.output(), nested.wireInto(in.getFirst(), mode));
+                    continue;
+                }
+                layer = nested.atInputShape(in.getFirst().shape()); // the nested model itself when the shape is its own
             }
-            wired.put(call.output(), out);
+            wired.put(call.output(), mode == null ? layer.apply(in) : layer.apply(in, mode));
         }
-        return wired.get(outputs.getFirst());
+        return wired;
     }
 
     // ---- devices -------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.transfer4j.losses.SparseCategoricalCrossentropy;
 import org.transfer4j.nn.Model;
 import org.transfer4j.optim.LrFindResult;
@@ -371,7 +372,7 @@ public final class TransferTraining {
      * phases' curves show, and there is nothing of them to resume (a resumed run trains them again, as the same
      * seeds make them).
      */
-    public ScaleEnsemble scaleHeads(int epochs, java.util.function.Function<Model, Optimizer> optimizerFor, int... sizes) {
+    public ScaleEnsemble scaleHeads(int epochs, Function<Model, Optimizer> optimizerFor, int... sizes) {
         if (resume != null) {
             throw new IllegalStateException("resumeFrom was given a checkpoint of a phase this run has not reached");
         }

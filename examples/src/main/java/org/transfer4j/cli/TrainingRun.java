@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.transfer4j.optim.AdamW;
@@ -85,7 +86,7 @@ final class TrainingRun {
      * feature extraction is (AdamW at {@code rate}, the schedule over {@code epochs}) on cached features.
      */
     void scaleHeads(int epochs, double rate, int[] sizes) {
-        log.println("scale heads: one more head at each of " + java.util.Arrays.toString(sizes) + ", rate " + rate
+        log.println("scale heads: one more head at each of " + Arrays.toString(sizes) + ", rate " + rate
                 + ", " + epochs + " epochs each, on the frozen base's cached features");
         log.flush();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
