@@ -29,6 +29,14 @@ mkdir -p "$WORK"
 JAVA=/tmp/jre/bin/java
 export LD_LIBRARY_PATH="/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 [[ -d /usr/local/nvidia/lib64 ]] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:/usr/local/nvidia/lib64" # the driver, where mounted there
+# cuDNN 9 and cuBLAS 13 are expected in /usr/lib/x86_64-linux-gnu and /usr/local/cuda/lib64; where the image has
+# them only in PyTorch's pip wheels (nvidia-cudnn-cu13, nvidia-cublas), add those folders as a fallback.
+if ! ldconfig -p 2>/dev/null | grep -q 'libcudnn.so.9' && [[ ! -e /usr/lib/x86_64-linux-gnu/libcudnn.so.9 ]]; then
+    for d in $(python3 -c 'import nvidia, os; [print(os.path.join(p, q, "lib")) for p in nvidia.__path__ for q in os.listdir(p)]' 2>/dev/null); do
+        [[ -e "$d/libcudnn.so.9" || -e "$d/libcublas.so.13" ]] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$d"
+    done
+fi
+export LD_LIBRARY_PATH
 JOPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx24g)
 JAR="$DEV/transfer4j-gpu.jar"
 summary="$OUT/summary.txt"
@@ -37,6 +45,8 @@ summary="$OUT/summary.txt"
     date -u
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
     "$JAVA" -version 2>&1 | head -n 1
+    echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+    ls /usr/lib/x86_64-linux-gnu/libcudnn.so* /usr/local/cuda/lib64/libcublas.so* 2>&1 | tr '\n' ' '; echo
     python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1
 } > "$summary"
 
@@ -49,7 +59,7 @@ run_tests() {
         --scan-class-path "$DEV/test-classes/kernels" --include-tag gpu \
         --details=tree --disable-banner --disable-ansi-colors --reports-dir "$WORK/junit" > "$WORK/gpu-tests.txt" 2>&1
     echo "exit $?" >> "$WORK/gpu-tests.txt"
-    grep -E 'tests (successful|failed|aborted|skipped|found)|^exit' "$WORK/gpu-tests.txt" | tee -a "$summary"
+    grep -E '(tests|containers) (successful|failed|aborted|skipped|found)|^exit' "$WORK/gpu-tests.txt" | tee -a "$summary"
     cp "$WORK/gpu-tests.txt" "$OUT/"
 }
 
