@@ -46,7 +46,7 @@ public final class CudaStream implements AutoCloseable {
 
     /**
      * Queues a copy of {@code bytes} bytes from host memory to the device. {@code src} must be a
-     * direct buffer (copied from its start, whatever its position), pinned for the copy to be asynchronous (a pinned buffer of the allocator's host
+     * direct buffer (copied from its start, whatever its position; {@code bytes} at most its limit), pinned for the copy to be asynchronous (a pinned buffer of the allocator's host
      * pool); it must stay unchanged until the stream has passed the copy.
      */
     public void copyHostToDevice(DevicePointer dst, ByteBuffer src, long bytes) {
@@ -62,19 +62,28 @@ public final class CudaStream implements AutoCloseable {
                 "cuMemcpyDtoHAsync(" + bytes + " bytes from " + src + ", stream " + id + ")");
     }
 
-    /** A pointer to the start of the buffer whatever its position (JCuda's treatment of a position varies by call). */
-    private static Pointer start(ByteBuffer host) {
-        return Pointer.to(host.slice(0, host.capacity()));
-    }
-
     private void checkCopy(ByteBuffer host, long bytes) {
         checkOpen();
+        checkHostBuffer(host, bytes);
+    }
+
+    /**
+     * A pointer to the start of the buffer whatever its position (JCuda's treatment of a position varies by call).
+     * The slice ends at the limit, not the capacity: a pinned pool lease is a block of its size class limited to
+     * the bytes asked for, and {@code slice(index, length)} is checked against the limit.
+     */
+    static Pointer start(ByteBuffer host) {
+        return Pointer.to(host.slice(0, host.limit()));
+    }
+
+    /** The host side of a copy: a direct buffer whose limit holds {@code bytes}. */
+    static void checkHostBuffer(ByteBuffer host, long bytes) {
         if (!host.isDirect()) {
             throw new IllegalArgumentException("asynchronous copies need a direct (pinned) host buffer");
         }
-        if (bytes < 0 || bytes > host.capacity()) {
+        if (bytes < 0 || bytes > host.limit()) {
             throw new IllegalArgumentException("copy of " + bytes + " bytes does not fit the host buffer of "
-                    + host.capacity() + " bytes");
+                    + host.limit() + " bytes (its limit)");
         }
     }
 
