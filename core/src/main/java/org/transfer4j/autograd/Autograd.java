@@ -8,9 +8,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.transfer4j.backend.Storage;
 import org.transfer4j.Transfer4jException;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /** Recording on the tape, and the backward pass that walks it. */
 public final class Autograd {
@@ -65,7 +67,10 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, gradRoot);
-        try (NoGrad ignored = NoGrad.enter()) {
+        // The pass's own scope: every gradient of an intermediate tensor is made in it, and is freed as soon as
+        // no pending gradient shares its storage, so that only the frontier of the pass holds (device) memory;
+        // the rest goes when the pass ends. Leaves' gradients are made outside any scope (accumulateGrad).
+        try (NoGrad ignored = NoGrad.enter(); TensorScope pass = TensorScope.open()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);
@@ -76,7 +81,11 @@ public final class Autograd {
                 }
                 Tensor[] inputs = node.inputs();
                 // Backward functions may assume a contiguous gradient (sum's backward makes stride-0 views).
-                Tensor[] inputGrads = node.apply(g.contiguous());
+                Tensor contiguous = g.contiguous();
+                Tensor[] inputGrads = node.apply(contiguous);
+                List<Storage> done = new ArrayList<>(inputGrads.length + 2);
+                done.add(g.storage());
+                done.add(contiguous.storage());
                 if (inputGrads.length != inputs.length) {
                     throw new Transfer4jException("backward of '" + node.op() + "' returned " + inputGrads.length
                             + " gradients for " + inputs.length + " inputs");
@@ -94,15 +103,36 @@ public final class Autograd {
                         throw ShapeMismatchException.of("backward of '" + node.op() + "'",
                                 "gradient of input " + k + " has the wrong shape", in.shape(), gi.shape());
                     }
-                    if (in.gradFn() == null) {
-                        in.accumulateGrad(gi);
-                    } else {
-                        grads.merge(in, gi, Tensor::add);
+                    // A leaf's contributions are summed over the pass too, then added to its .grad once (as
+                    // PyTorch's engine does): one new gradient tensor per leaf and pass.
+                    Tensor pending = grads.get(in);
+                    if (pending != null) {
+                        done.add(pending.storage());
                     }
+                    grads.merge(in, gi, Tensor::add);
                 }
                 node.release();
+                // Only now, once every input's gradient has its place: one of them may be a view of g.
+                for (Storage s : done) {
+                    freeIfUnused(pass, s, grads);
+                }
+            }
+            // What is left are the leaves' sums (every non-leaf on a path from the root was visited).
+            grads.forEach(Tensor::accumulateGrad);
+        }
+    }
+
+    /** Frees {@code storage} if this pass made it and no pending gradient is over it. */
+    private static void freeIfUnused(TensorScope pass, Storage storage, Map<Tensor, Tensor> grads) {
+        if (!pass.owns(storage)) {
+            return;
+        }
+        for (Tensor pending : grads.values()) {
+            if (pending.storage() == storage) {
+                return;
             }
         }
+        pass.free(storage);
     }
 
     /** Tensors with a grad function reachable from root, each after all of its inputs. */

@@ -14,6 +14,7 @@ import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /**
  * A functional graph of layers from symbolic inputs to outputs (Keras' functional {@code Model}).
@@ -324,10 +325,13 @@ public class Model extends Layer {
 
     // ---- running --------------------------------------------------------------------------------------
 
-    /** Inference on one input batch: no tape, {@code training = false} (Keras' {@code predict}). */
+    /**
+     * Inference on one input batch: no tape, {@code training = false} (Keras' {@code predict}). The
+     * intermediate activations are freed when it returns ({@link TensorScope}); only the output is kept.
+     */
     public Tensor predict(Tensor x) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            return call(x, false);
+        try (NoGrad ignored = NoGrad.enter(); TensorScope scope = TensorScope.open()) {
+            return scope.keep(call(x, false));
         }
     }
 

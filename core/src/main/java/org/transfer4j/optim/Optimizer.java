@@ -12,6 +12,7 @@ import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /**
  * Updates the weights of its {@link ParamGroup}s from their gradients. A step: a schedule, if set,
@@ -226,7 +227,8 @@ public abstract class Optimizer {
      */
     protected final Tensor slot(Weight w, String name) {
         Map<String, Tensor> named = slots.computeIfAbsent(w, k -> new LinkedHashMap<>());
-        Tensor s = named.computeIfAbsent(name, k -> Tensor.zeros(w.value().device(), w.shape()));
+        // Made lazily, often inside a training step's TensorScope, but the optimizer's for good.
+        Tensor s = named.computeIfAbsent(name, k -> TensorScope.outside(() -> Tensor.zeros(w.value().device(), w.shape())));
         if (!s.device().equals(w.value().device())) {
             try (NoGrad ignored = NoGrad.enter()) {
                 s = s.to(w.value().device());

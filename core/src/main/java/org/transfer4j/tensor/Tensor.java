@@ -42,8 +42,19 @@ public final class Tensor implements AutoCloseable {
 
     // ---- creation -----------------------------------------------------------------------------------
 
-    /** Wraps a storage as a contiguous tensor; for backends. */
+    /**
+     * Wraps a storage just made as a contiguous tensor; for backends. The innermost open {@link TensorScope}
+     * of this thread takes it over (frees it when it closes unless kept). A storage that exists already and
+     * belongs to someone else is wrapped with {@link #over}.
+     */
     public static Tensor wrap(Storage storage, int... shape) {
+        Tensor t = over(storage, shape);
+        TensorScope.track(storage);
+        return t;
+    }
+
+    /** A contiguous tensor over an existing storage, which stays its owner's (no {@link TensorScope} takes it over). */
+    public static Tensor over(Storage storage, int... shape) {
         int[] s = Shape.check("wrap", shape);
         if (Shape.numel(s) > storage.size()) {
             throw ShapeMismatchException.of("wrap", "storage of " + storage.size() + " elements is too small", s);
@@ -286,8 +297,17 @@ public final class Tensor implements AutoCloseable {
         return grad;
     }
 
+    /**
+     * Drops the gradient and frees its storage (the gradient is this tensor's own: {@link #accumulateGrad} makes
+     * it anew each time), so that a training loop's gradients do not wait for the garbage collector on a GPU. A reference
+     * to the old gradient kept by the caller fails afterwards; copy it first to keep its values.
+     */
     public void zeroGrad() {
+        Tensor old = grad;
         grad = null;
+        if (old != null) {
+            old.close();
+        }
     }
 
     public Node gradFn() {
@@ -301,7 +321,11 @@ public final class Tensor implements AutoCloseable {
 
     /** For {@link Autograd#backward}: adds {@code g} into this leaf's gradient (never assigns it in place). */
     public void accumulateGrad(Tensor g) {
-        grad = grad == null ? Views.copy(g) : Arithmetic.add(grad, g);
+        // The gradient belongs to this tensor, not to the TensorScope of the step that computed it: it lives
+        // until zeroGrad (which frees it), e.g. for a user to read after training.
+        // A tensor that held the earlier gradient keeps its values (the sum is a new tensor).
+        Tensor old = grad;
+        grad = TensorScope.outside(() -> old == null ? Views.copy(g) : Arithmetic.add(old, g));
     }
 
     /** A view of the same data that is cut off from the tape and does not require grad. */
@@ -315,7 +339,9 @@ public final class Tensor implements AutoCloseable {
         if (numel() != 1) {
             throw ShapeMismatchException.of("backward", "needs a scalar; pass the output gradient for others", shape);
         }
-        Tensor one = new Tensor(backend().allocate(1), shape.clone(), new int[shape.length], 0);
+        Storage oneStorage = backend().allocate(1);
+        TensorScope.track(oneStorage);
+        Tensor one = new Tensor(oneStorage, shape.clone(), new int[shape.length], 0);
         backend().fill(one, 1f);
         Autograd.backward(this, one);
     }

@@ -8,6 +8,7 @@ import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.optim.Optimizer;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /** One call of {@link Trainer#fit} or {@link Trainer#resume}: the epochs, their batches, the callbacks. */
 final class TrainingLoop {
@@ -97,11 +98,21 @@ final class TrainingLoop {
         return logs;
     }
 
-    /** Forward, loss, backward, checks, update; returns the batch's loss. */
+    /**
+     * Forward, loss, backward, checks, update; returns the batch's loss. Everything the step makes on the
+     * device (the batch's copy, activations, the tape's saved values, gradients of activations) is freed when it
+     * returns ({@link TensorScope}); the weights' own gradients live until the next step's {@code zeroGrad}.
+     */
     private double step(Batch batch, int epoch, int step, Accuracy accuracy) {
         for (Weight w : model.weights()) {
             w.value().zeroGrad();
         }
+        try (TensorScope ignored = TensorScope.open()) {
+            return forwardBackwardUpdate(batch, epoch, step, accuracy);
+        }
+    }
+
+    private double forwardBackwardUpdate(Batch batch, int epoch, int step, Accuracy accuracy) {
         Tensor scores;
         Tensor loss;
         MixUp mixup = trainer.mixup();

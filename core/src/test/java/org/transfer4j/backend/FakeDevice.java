@@ -7,6 +7,7 @@ import org.transfer4j.backend.cpu.CpuBackend;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.DeviceMismatchException;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /**
  * A second device for tests, standing in for a GPU: a {@link Backend} that computes every primitive with the
@@ -25,6 +26,7 @@ public final class FakeDevice implements Backend {
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
     private final AtomicLong optimizerCalls = new AtomicLong();
+    private final AtomicLong liveStorages = new AtomicLong();
 
     private FakeDevice(int index) {
         this.device = Device.of(Device.Type.CUDA, index, this);
@@ -48,6 +50,11 @@ public final class FakeDevice implements Backend {
         return downloads.get();
     }
 
+    /** Storages of this device made and not yet closed: what a device would still hold in memory. */
+    public long liveStorages() {
+        return liveStorages.get();
+    }
+
     /** Calls of the fused optimizer updates so far, a per-weight and a group call counting one each. */
     public long optimizerCalls() {
         return optimizerCalls.get();
@@ -56,9 +63,11 @@ public final class FakeDevice implements Backend {
     /** This device's storage: a CPU storage it owns. */
     private final class FakeStorage implements Storage {
         private final Storage inner;
+        private boolean closed;
 
         FakeStorage(Storage inner) {
             this.inner = inner;
+            liveStorages.incrementAndGet();
         }
 
         @Override
@@ -78,6 +87,10 @@ public final class FakeDevice implements Backend {
 
         @Override
         public void close() {
+            if (!closed) {
+                closed = true;
+                liveStorages.decrementAndGet();
+            }
             inner.close();
         }
     }
@@ -91,13 +104,14 @@ public final class FakeDevice implements Backend {
             throw new DeviceMismatchException("fake " + device + " backend, " + op, device, t.device());
         }
         t.ensureOpen(op);
-        return Tensor.wrap(s.inner, (int) s.inner.size()).view(t.shape(), t.strides(), t.offset());
+        return Tensor.over(s.inner, (int) s.inner.size()).view(t.shape(), t.strides(), t.offset());
     }
 
     /** A CPU result as a tensor of this device (same view over the wrapped storage). */
     private Tensor out(Tensor cpuResult) {
         Storage s = new FakeStorage(cpuResult.storage());
-        return Tensor.wrap(s, (int) s.size()).view(cpuResult.shape(), cpuResult.strides(), cpuResult.offset());
+        TensorScope.adopt(s, cpuResult.storage()); // a TensorScope frees (or keeps) the pair through the wrapper
+        return Tensor.over(s, (int) s.size()).view(cpuResult.shape(), cpuResult.strides(), cpuResult.offset());
     }
 
     // ---- memory -----------------------------------------------------------------------------------

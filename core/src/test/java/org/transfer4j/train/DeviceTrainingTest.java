@@ -90,6 +90,27 @@ class DeviceTrainingTest {
     }
 
     @Test
+    void trainingStepsAndPredictionsLeaveNoIntermediateOnTheDevice() {
+        Model model = cnn().to(fake.device());
+        Trainer trainer = new Trainer(new Adam(ParamGroups.all(model), 0.01)).batchSize(4).seed(5);
+        trainer.fit(model, TRAIN, null, 1); // 4 steps: the optimizer's slots and the weights' gradients now exist
+        long afterOneEpoch = fake.liveStorages();
+        trainer.fit(model, TRAIN, null, 2); // 8 more steps
+        assertEquals(afterOneEpoch, fake.liveStorages(),
+                "each step must free what it made (activations, the tape, the batch's copy): nothing may pile up");
+        // weights + moving statistics, 2 Adam slots and a gradient per trainable weight, the layers' constants
+        long trainable = model.weights().stream().filter(Weight::isTrainable).count();
+        long bound = model.weights().size() + 3 * trainable + 8;
+        assertTrue(afterOneEpoch <= bound, afterOneEpoch + " storages live after training, expected at most " + bound);
+
+        Tensor x = TRAIN.x().slice(0, 0, 4).to(fake.device());
+        long beforePredict = fake.liveStorages();
+        Tensor y = model.predict(x);
+        assertEquals(beforePredict + 1, fake.liveStorages(), "predict keeps its output only");
+        assertEquals(4, y.shape(0));
+    }
+
+    @Test
     void cnnTrainedOnAnotherDeviceEndsBitIdenticalToTheCpu() {
         Function<Model, Optimizer> adam = m -> new Adam(ParamGroups.all(m), 0.01);
         Run cpu = train(Device.cpu(), adam, null);

@@ -60,7 +60,7 @@ final class CpuElementwise {
             System.arraycopy(s, src.offset(), dst, dstOffset, src.numel());
             return;
         }
-        Tensor target = Tensor.wrap(new CpuStorage(dst), dst.length).view(src.shape(),
+        Tensor target = Tensor.over(new CpuStorage(dst), dst.length).view(src.shape(),
                 Shape.contiguousStrides(src.shape()), dstOffset);
         copy(src, target);
     }

@@ -3,6 +3,7 @@ package org.transfer4j.nn.layers;
 import java.util.Arrays;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /**
  * A constant that a layer's forward combines with its input (a ReLU's threshold, the ones standing in
@@ -37,7 +38,7 @@ final class DeviceConstant {
     Tensor on(Device device) {
         Tensor t = cached;
         if (t == null || !t.device().equals(device)) {
-            t = Tensor.of(device, values, shape);
+            t = TensorScope.outside(() -> Tensor.of(device, values, shape)); // the layer's, not the step's
             cached = t;
         }
         return t;

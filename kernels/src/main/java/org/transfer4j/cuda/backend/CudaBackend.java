@@ -181,7 +181,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 try (Temporaries temps = new Temporaries()) {
                     CudaStorage s = temps.add(exec.storage(values.length));
                     exec.transfers.upload(values, 0, values.length, s.buffer(), 0, exec.stream);
-                    exec.stridedCopy(Tensor.wrap(s, src.shape()), dst);
+                    exec.stridedCopy(Tensor.over(s, src.shape()), dst); // s is a temporary, freed here
                 }
             }, src, dst);
             return;

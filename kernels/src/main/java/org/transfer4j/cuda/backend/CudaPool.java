@@ -121,7 +121,7 @@ final class CudaPool {
             float[] f = PoolRoute.averageCorrection(spec, h, w);
             CudaStorage storage = exec.storage(f.length);
             exec.transfers.upload(f, 0, f.length, storage.buffer(), 0, exec.stream);
-            return Tensor.wrap(storage, f.length);
+            return Tensor.over(storage, f.length); // the backend's cache: no TensorScope may free it
         });
     }
 
