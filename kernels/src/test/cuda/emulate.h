@@ -10,7 +10,7 @@
 //   with a full mask). With threaded = false the threads run one after another on the caller's thread
 //   (fast, for kernels that never synchronise); a __syncthreads or shuffle there aborts.
 // - The _rn intrinsics are the plain IEEE operations (compile with -ffp-contract=off: no FMA
-//   contraction), atomicAdd is std::atomic_ref<float>::fetch_add.
+//   contraction; fmaf is the C library's fused one), atomicAdd is std::atomic_ref<float>::fetch_add.
 #pragma once
 #include <math.h>
 #include <atomic>
@@ -135,7 +135,11 @@ inline float __fsub_rn(float a, float b) { return a - b; }
 inline float __fmul_rn(float a, float b) { return a * b; }
 inline float __fdiv_rn(float a, float b) { return a / b; }
 inline float __fsqrt_rn(float a) { return sqrtf(a); }
+inline double __dadd_rn(double a, double b) { return a + b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
 inline double __dmul_rn(double a, double b) { return a * b; }
+inline double __ddiv_rn(double a, double b) { return a / b; }
+inline double __dsqrt_rn(double a) { return sqrt(a); }
 inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fetch_add(v); }
 
 // Launch a kernel: T4J_LAUNCH(kernel, grid, block, args...) with threads (shared memory, barriers,

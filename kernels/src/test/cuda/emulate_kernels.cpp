@@ -5,7 +5,12 @@
 //                                   mismatch and exits 1;
 //        emulate_kernels random-values <seed> <counter> <n>   prints uniform_f32 (low -2, high 3) then
 //                                   normal_f32 (mean 0.5, std 2) as float bits in hex, one per line,
-//                                   for KernelEmulationTest to compare with core's Generator.
+//                                   for KernelEmulationTest to compare with core's Generator;
+//        emulate_kernels batchnorm-inference <m> <c> <eps as float bits in hex>   reads x (m*c), gamma,
+//                                   beta, mean, var (c each) from stdin as float bits in hex, runs
+//                                   batchnorm_coefficients_f32 and scale_shift_f32 and prints scale (c),
+//                                   shift (c) and y (m*c) the same way, for KernelEmulationTest to
+//                                   compare with the CPU backend's batchNormInference.
 #include "emulate.h"
 
 #include <cmath>
@@ -44,6 +49,9 @@ namespace bias_act_k {
 }
 namespace depthwise_k {
 #include "../../main/cuda/depthwise.cu"
+}
+namespace batchnorm_k {
+#include "../../main/cuda/batchnorm.cu"
 }
 
 using Vec = std::vector<float>;
@@ -582,19 +590,100 @@ static void testDepthwise() {
     }
 }
 
+// ---- batchnorm: coefficients against the formula in double, y against the definition ------------------
+static void testBatchNorm() {
+    using namespace batchnorm_k;
+    struct Case { long long m, c; unsigned coefficientCap; };
+    // grid-stride wraps: 768 threads over 203*37 elements (stride mod C = 28) and over C = 1001 > 768
+    for (Case cs : {Case{203, 37, 3}, Case{5, 1001, 3}, Case{7, 1, 1}, Case{1, 300, 1}}) {
+        long long M = cs.m, C = cs.c, n = M * C;
+        std::string tag = " M" + std::to_string(M) + " C" + std::to_string(C);
+        float eps = 1e-3f;
+        Vec x = values(n, 34, -4.0f, 6.0f), gamma = values(C, 35, 0.5f, 1.5f), beta = values(C, 36, -1.0f, 1.0f),
+            mean = values(C, 37, -2.0f, 2.0f), var = values(C, 38, 0.0f, 2.0f);
+        var[0] = 0.0f;   // epsilon alone under the root
+        if (n > 6) {
+            x[5] = NaN;
+            x[6] = -Inf;
+        }
+        Vec scale(C), shift(C), y(n);
+        T4J_LAUNCH_SEQ(batchnorm_coefficients_f32, grid1(C, cs.coefficientCap), dim3(256), C, eps, gamma.data(), beta.data(),
+                       mean.data(), var.data(), scale.data(), shift.data());
+        // s = gamma / sqrt(var + eps) in double, each coefficient rounded once to float
+        Vec ws(C), wt(C);
+        for (long long k = 0; k < C; ++k) {
+            double sk = (double)gamma[k] / std::sqrt((double)var[k] + (double)eps);
+            ws[k] = (float)sk;
+            wt[k] = (float)((double)beta[k] - (double)mean[k] * sk);
+        }
+        expectExact("batchnorm_coefficients_f32 scale" + tag, scale, ws);
+        expectExact("batchnorm_coefficients_f32 shift" + tag, shift, wt);
+        T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), scale.data(), shift.data(), y.data());
+        // exactly one fused multiply-add per element, with the coefficients of its channel i mod C ...
+        Vec wf(n);
+        for (long long i = 0; i < n; ++i) wf[i] = std::fmaf(x[i], scale[i % C], shift[i % C]);
+        expectExact("scale_shift_f32 (fmaf of channel i mod C)" + tag, y, wf);
+        // ... and the definition (x - mean) * gamma / sqrt(var + eps) + beta, within float rounding of the
+        // tensor's scale (the values near 0 come from cancellation)
+        std::vector<double> wd(n);
+        double largest = 0;
+        for (long long i = 0; i < n; ++i) {
+            long long k = i % C;
+            wd[i] = ((double)x[i] - mean[k]) * gamma[k] / std::sqrt((double)var[k] + (double)eps) + beta[k];
+            if (std::isfinite(wd[i])) largest = std::fmax(largest, std::fabs(wd[i]));
+        }
+        expect("scale_shift_f32 against the definition" + tag, y, wd, 0, 1e-6 * largest);
+        Vec inPlace = x;   // y may be x
+        T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, inPlace.data(), scale.data(), shift.data(), inPlace.data());
+        expectExact("scale_shift_f32 in place" + tag, inPlace, y);
+    }
+}
+
+static Vec readHexFloats(long long count) {
+    Vec v(count);
+    for (auto& f : v) {
+        unsigned bits;
+        if (std::scanf("%x", &bits) != 1) {
+            std::fprintf(stderr, "expected %lld float bit patterns in hex on stdin\n", count);
+            std::exit(2);
+        }
+        std::memcpy(&f, &bits, 4);
+    }
+    return v;
+}
+
+static void printHexFloats(const Vec& v) {
+    for (float f : v) {
+        uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        std::printf("%08x\n", bits);
+    }
+}
+
+static void printBatchNormInference(long long m, long long c, unsigned epsBits) {
+    using namespace batchnorm_k;
+    float eps;
+    std::memcpy(&eps, &epsBits, 4);
+    long long n = m * c;
+    Vec x = readHexFloats(n), gamma = readHexFloats(c), beta = readHexFloats(c), mean = readHexFloats(c),
+        var = readHexFloats(c);
+    Vec scale(c), shift(c), y(n);
+    T4J_LAUNCH_SEQ(batchnorm_coefficients_f32, grid1(c), dim3(256), c, eps, gamma.data(), beta.data(), mean.data(),
+                   var.data(), scale.data(), shift.data());
+    T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, c, x.data(), scale.data(), shift.data(), y.data());
+    printHexFloats(scale);
+    printHexFloats(shift);
+    printHexFloats(y);
+}
+
 // ---- random: values for the Java side, which compares them with core's Generator ------------------------
 static void printRandomValues(long long seed, long long counter, long long n) {
     using namespace random_k;
     Vec u(n), z(n);
     T4J_LAUNCH_SEQ(uniform_f32, grid1(n), dim3(256), n, seed, counter, -2.0f, 3.0f, u.data());
     T4J_LAUNCH_SEQ(normal_f32, grid1(n), dim3(256), n, seed, counter, 0.5f, 2.0f, z.data());
-    for (const Vec* v : {&u, &z}) {
-        for (float f : *v) {
-            uint32_t bits;
-            std::memcpy(&bits, &f, 4);
-            std::printf("%08x\n", bits);
-        }
-    }
+    printHexFloats(u);
+    printHexFloats(z);
 }
 
 int main(int argc, char** argv) {
@@ -602,8 +691,13 @@ int main(int argc, char** argv) {
         printRandomValues(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]));
         return 0;
     }
+    if (argc == 5 && std::string(argv[1]) == "batchnorm-inference") {
+        printBatchNormInference(std::stoll(argv[2]), std::stoll(argv[3]), (unsigned)std::stoul(argv[4], nullptr, 16));
+        return 0;
+    }
     if (argc != 2) {
-        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n>\n", argv[0]);
+        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | batchnorm-inference <m> <c> <eps bits>\n",
+                     argv[0]);
         return 2;
     }
     std::string family = argv[1];
@@ -616,6 +710,7 @@ int main(int argc, char** argv) {
     else if (family == "optim") { testOptim(); testOptimMulti(); }
     else if (family == "bias_act") testBiasAct();
     else if (family == "depthwise") testDepthwise();
+    else if (family == "batchnorm") testBatchNorm();
     else {
         std::fprintf(stderr, "unknown family %s\n", family.c_str());
         return 2;

@@ -34,8 +34,8 @@ import org.transfer4j.tensor.Tensor;
  * per op (data crosses to the host only in {@link #upload}, {@link #download} and where an op takes host
  * arrays, e.g. gather's indices). It only dispatches; the work lives per family in
  * {@link CudaElementwise}, {@link CudaReduce}, {@link CudaGemm} (cuBLAS), {@link CudaConv} (cuDNN and
- * {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} (cuDNN), {@link CudaLossAndIndexing}
- * and {@link CudaOptimizers}.
+ * {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} (cuDNN; inference {@code batchnorm.cu}),
+ * {@link CudaLossAndIndexing} and {@link CudaOptimizers}.
  *
  * <p><b>One stream.</b> Every kernel, copy, cuBLAS and cuDNN call of this backend is queued on one CUDA
  * stream, in call order, so an op's inputs are always complete when it runs and the caching allocator

@@ -7,8 +7,9 @@ import org.transfer4j.cuda.kernels.Kernels;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * Batch normalisation over the last axis with cuDNN ({@code CudnnLayers}, {@code BATCHNORM_SPATIAL}):
- * {@code x (..., C)} is described to cuDNN as NHWC {@code (M, C, 1, 1)}, M the product of the other axes.
+ * Batch normalisation over the last axis: training and backward with cuDNN ({@code CudnnLayers},
+ * {@code BATCHNORM_SPATIAL}), {@code x (..., C)} described to cuDNN as NHWC {@code (M, C, 1, 1)}, M the
+ * product of the other axes; inference with our kernels ({@code batchnorm.cu}, see {@link #inference}).
  *
  * <p>What the SPI returns, as {@code CpuBatchNorm}: the batch mean, the <i>biased</i> batch variance
  * (core's {@code BatchNorm.train} does Keras' moving update with it) and {@code invStd = 1/sqrt(var + eps)}
@@ -63,12 +64,27 @@ final class CudaBatchNorm {
         return new Backend.BatchNormForward(y, mean, variance, invStd);
     }
 
+    /**
+     * {@code y = x * scale[c] + shift[c]} with {@code scale = gamma/sqrt(var + eps)} and
+     * {@code shift = beta - mean*scale}, folded per channel in double ({@code batchnorm.cu}, as
+     * {@code CpuBatchNorm.inference}). Not cuDNN: cuDNN 9.14's {@code cudnnBatchNormalizationForwardInference}
+     * answers {@code CUDNN_STATUS_NOT_SUPPORTED} for x described as {@code (M, C, 1, 1)} with real activation
+     * sizes (M = 64*112*112, C = 32 on an H200), while training and backward accept the same description.
+     */
     Tensor inference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon) {
         CudaExec.requireContiguous("batchNormInference", x, gamma, beta, mean, variance);
         int c = BatchNormChecks.channels("batchNormInference", x, gamma, beta, mean, variance);
         Tensor y = exec.empty(x.shape());
-        exec.layers.batchNormInference(exec.streamAddress, x.numel() / c, 1, 1, c, exec.address(x), exec.address(y),
-                exec.address(gamma), exec.address(beta), exec.address(mean), exec.address(variance), epsilon);
+        try (Temporaries temps = new Temporaries()) {
+            Tensor scale = temps.add(exec.empty(c));
+            Tensor shift = temps.add(exec.empty(c));
+            exec.launch(Kernels.BATCHNORM_COEFFICIENTS, KernelGeometry.elementwise(c), KernelArgs.create().i64(c).f32(epsilon)
+                    .pointer(exec.address(gamma)).pointer(exec.address(beta)).pointer(exec.address(mean))
+                    .pointer(exec.address(variance)).pointer(exec.address(scale)).pointer(exec.address(shift)));
+            long n = x.numel();
+            exec.launch(Kernels.SCALE_SHIFT, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(c)
+                    .pointer(exec.address(x)).pointer(exec.address(scale)).pointer(exec.address(shift)).pointer(exec.address(y)));
+        }
         return y;
     }
 

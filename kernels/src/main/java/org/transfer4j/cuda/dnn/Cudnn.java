@@ -32,7 +32,7 @@ public final class Cudnn implements AutoCloseable {
         final Downcall create, destroy, setStream, errorString, version, createTensor, setTensor4d, destroyTensor,
                 createFilter, setFilter4d, destroyFilter, createPooling, setPooling2d, destroyPooling, poolingForward,
                 poolingBackward, createActivation, setActivation, destroyActivation, activationForward, activationBackward,
-                deriveBn, bnForwardTraining, bnForwardInference, bnBackward, createConv, destroyConv, setConv2d,
+                deriveBn, bnForwardTraining, bnBackward, createConv, destroyConv, setConv2d,
                 setConvGroups, setConvMath, convOutputDim, fwdAlgo, bwdDataAlgo, bwdFilterAlgo, convForward,
                 convBackwardData, convBackwardFilter;
 
@@ -60,7 +60,6 @@ public final class Cudnn implements AutoCloseable {
             activationBackward = l.downcall(CudnnFunctions.ACTIVATION_BACKWARD);
             deriveBn = l.downcall(CudnnFunctions.DERIVE_BN);
             bnForwardTraining = l.downcall(CudnnFunctions.BN_FORWARD_TRAINING);
-            bnForwardInference = l.downcall(CudnnFunctions.BN_FORWARD_INFERENCE);
             bnBackward = l.downcall(CudnnFunctions.BN_BACKWARD);
             createConv = l.downcall(CudnnFunctions.CREATE_CONV);
             destroyConv = l.downcall(CudnnFunctions.DESTROY_CONV);

@@ -56,10 +56,6 @@ final class CudnnFunctions {
             + "const cudnnTensorDescriptor_t yDesc, void *y, const cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc, "
             + "const void *bnScale, const void *bnBias, double exponentialAverageFactor, void *resultRunningMean, "
             + "void *resultRunningVariance, double epsilon, void *resultSaveMean, void *resultSaveInvVariance)");
-    static final Prototype BN_FORWARD_INFERENCE = p("cudnnStatus_t cudnnBatchNormalizationForwardInference(cudnnHandle_t handle, "
-            + "cudnnBatchNormMode_t mode, const void *alpha, const void *beta, const cudnnTensorDescriptor_t xDesc, const void *x, "
-            + "const cudnnTensorDescriptor_t yDesc, void *y, const cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc, "
-            + "const void *bnScale, const void *bnBias, const void *estimatedMean, const void *estimatedVariance, double epsilon)");
     static final Prototype BN_BACKWARD = p("cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t handle, "
             + "cudnnBatchNormMode_t mode, const void *alphaDataDiff, const void *betaDataDiff, const void *alphaParamDiff, "
             + "const void *betaParamDiff, const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnTensorDescriptor_t dyDesc, "
@@ -106,7 +102,7 @@ final class CudnnFunctions {
             CREATE_TENSOR, SET_TENSOR_4D, DESTROY_TENSOR, CREATE_FILTER, SET_FILTER_4D, DESTROY_FILTER,
             CREATE_POOLING, SET_POOLING_2D, DESTROY_POOLING, POOLING_FORWARD, POOLING_BACKWARD,
             CREATE_ACTIVATION, SET_ACTIVATION, DESTROY_ACTIVATION, ACTIVATION_FORWARD, ACTIVATION_BACKWARD,
-            DERIVE_BN, BN_FORWARD_TRAINING, BN_FORWARD_INFERENCE, BN_BACKWARD,
+            DERIVE_BN, BN_FORWARD_TRAINING, BN_BACKWARD,
             CREATE_CONV, DESTROY_CONV, SET_CONV_2D, SET_CONV_GROUPS, SET_CONV_MATH, CONV_OUTPUT_DIM,
             FWD_ALGO_V7, BWD_DATA_ALGO_V7, BWD_FILTER_ALGO_V7, CONV_FORWARD, CONV_BACKWARD_DATA, CONV_BACKWARD_FILTER);
 

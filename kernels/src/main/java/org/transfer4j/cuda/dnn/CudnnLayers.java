@@ -66,14 +66,6 @@ public final class CudnnLayers {
                         addr(saveMean), addr(saveInvStd)));
     }
 
-    /** Inference-mode batch norm with the moving statistics {@code mean}, {@code var} (C). */
-    public void batchNormInference(long stream, int n, int hgt, int wid, int c, long x, long y, long scale, long bias,
-                                   long mean, long var, double epsilon) {
-        batchNorm("cudnnBatchNormalizationForwardInference", stream, n, hgt, wid, c, epsilon,
-                (h, xd, bn, one, zero) -> (int) cudnn.fn.bnForwardInference.handle().invokeExact(h, bnMode, one, zero, xd, addr(x),
-                        xd, addr(y), bn, addr(scale), addr(bias), addr(mean), addr(var), epsilon));
-    }
-
     /** Batch-norm backward: {@code dx (N,H,W,C)}, {@code dScale}, {@code dBias} (C) from {@code x}, {@code dy} and the saved statistics. */
     public void batchNormBackward(long stream, int n, int hgt, int wid, int c, long x, long dy, long dx, long scale,
                                   long dScale, long dBias, double epsilon, long saveMean, long saveInvStd) {

@@ -34,10 +34,11 @@ public final class Kernels {
     public static final String OPTIM = "optim";
     public static final String BIAS_ACT = "bias_act";
     public static final String DEPTHWISE = "depthwise";
+    public static final String BATCHNORM = "batchnorm";
 
     /** All families, in the order of the README. */
     public static final List<String> FAMILIES = List.of(ELEMENTWISE, UNARY_BACKWARD, REDUCE, SOFTMAX_XENT, LAYOUT,
-            GATHER, RANDOM, OPTIM, BIAS_ACT, DEPTHWISE);
+            GATHER, RANDOM, OPTIM, BIAS_ACT, DEPTHWISE, BATCHNORM);
 
     private static final Map<String, KernelSpec> ALL = new LinkedHashMap<>();
 
@@ -156,6 +157,13 @@ public final class Kernels {
     /** {@code (pixels, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, chunk, x, dy, dkPartial)}; block (32,8). */
     public static final KernelSpec DEPTHWISE3X3_BACKWARD_FILTER = add(DEPTHWISE, "depthwise3x3_backward_filter_f32",
             I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I64, PTR, PTR, PTR);
+
+    // ---- batchnorm.cu -----------------------------------------------------------------------------
+    /** {@code (c, eps, gamma, beta, mean, var, scale, shift)}: the per-channel coefficients, in double. */
+    public static final KernelSpec BATCHNORM_COEFFICIENTS =
+            add(BATCHNORM, "batchnorm_coefficients_f32", I64, F32, PTR, PTR, PTR, PTR, PTR, PTR);
+    /** {@code (n, c, x, scale, shift, y)}: {@code y = fmaf(x, scale[c], shift[c])}. */
+    public static final KernelSpec SCALE_SHIFT = add(BATCHNORM, "scale_shift_f32", I64, I64, PTR, PTR, PTR, PTR);
 
     private Kernels() {
     }

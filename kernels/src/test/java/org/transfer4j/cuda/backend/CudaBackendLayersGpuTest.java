@@ -151,6 +151,31 @@ class CudaBackendLayersGpuTest {
     }
 
     @Test
+    void batchNormInferenceMatchesTheCpuOnActivationSizedAndOddShapes() {
+        // x (64,112,112,32) and (64,112,112,64): MobileNet's first batch norms at batch 64 (25.7M and 51.4M
+        // floats), which cuDNN 9.14's cudnnBatchNormalizationForwardInference rejected as NOT_SUPPORTED on
+        // an H200; (3,5,7,13): M = 105 rows, not a multiple of the block, C odd; (1,1): one value
+        int[][] shapes = {{64, 112, 112, 32}, {64, 112, 112, 64}, {3, 5, 7, 13}, {1, 1}};
+        for (int[] s : shapes) {
+            int c = s[s.length - 1];
+            GpuParity.Pair x = random(21 + c, -4, 6, s);
+            GpuParity.Pair gamma = random(22, 0.5f, 1.5f, c);
+            GpuParity.Pair beta = random(23, -1, 1, c);
+            GpuParity.Pair mean = random(24, -2, 2, c);
+            float[] v = GpuParity.values(25, 0, 2, c);
+            v[0] = 0f; // epsilon alone under the root
+            GpuParity.Pair variance = pair(v, c);
+            Tensor cpu = cpuBackend().batchNormInference(x.cpu(), gamma.cpu(), beta.cpu(), mean.cpu(), variance.cpu(), 1e-3f);
+            Tensor gpu = cuda().batchNormInference(x.gpu(), gamma.gpu(), beta.gpu(), mean.gpu(), variance.gpu(), 1e-3f);
+            // relative to the tensor's scale, not per element: outputs near 0 come from x*scale + shift cancelling
+            GpuParity.assertCloseToScale("batch norm inference " + Arrays.toString(s), cpu, gpu, 1e-5, 1e-6);
+            for (Tensor t : List.of(x.cpu(), x.gpu(), cpu, gpu)) {
+                t.close(); // the large shapes: give the memory back before the next one
+            }
+        }
+    }
+
+    @Test
     void softmaxCrossEntropyMatchesTheCpu() {
         int[][] shapes = {{5, 10}, {3, 1000}, {33, 2}, {1, 1}};
         for (int[] s : shapes) {

@@ -84,16 +84,40 @@ final class GpuParity {
         assertClose(what, expected.toArray(), actual.toArray(), rtol);
     }
 
-    static void assertClose(String what, float[] e, float[] a, double rtol) {
-        if (e.length != a.length) {
-            fail(what + ": " + e.length + " expected values, got " + a.length);
+    /**
+     * {@code |gpu - cpu| <= rtol * max|cpu| + atol} for every element: a tolerance relative to the tensor's
+     * scale only, for outputs where values near 0 come from cancellation (e.g. {@code x*scale + shift}), so
+     * that their relative error means nothing; NaN must meet NaN and infinities must be equal.
+     */
+    static void assertCloseToScale(String what, Tensor expected, Tensor actual, double rtol, double atol) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shapes");
+        float[] e = expected.toArray();
+        float[] a = actual.toArray();
+        double tol = rtol * largestFinite(e) + atol;
+        for (int i = 0; i < e.length; i++) {
+            boolean same = Float.isFinite(e[i]) ? Math.abs(a[i] - e[i]) <= tol
+                    : Float.compare(e[i], a[i]) == 0 || Float.isNaN(e[i]) && Float.isNaN(a[i]);
+            if (!same) {
+                fail(what + ": element " + i + " expected " + e[i] + ", got " + a[i] + " (tolerance " + tol + ")");
+            }
         }
+    }
+
+    private static double largestFinite(float[] values) {
         double scale = 0;
-        for (float v : e) {
+        for (float v : values) {
             if (Float.isFinite(v)) {
                 scale = Math.max(scale, Math.abs(v));
             }
         }
+        return scale;
+    }
+
+    static void assertClose(String what, float[] e, float[] a, double rtol) {
+        if (e.length != a.length) {
+            fail(what + ": " + e.length + " expected values, got " + a.length);
+        }
+        double scale = largestFinite(e);
         for (int i = 0; i < e.length; i++) {
             if (Float.isNaN(e[i]) || Float.isInfinite(e[i])) {
                 if (Float.compare(e[i], a[i]) != 0 && !(Float.isNaN(e[i]) && Float.isNaN(a[i]))) {

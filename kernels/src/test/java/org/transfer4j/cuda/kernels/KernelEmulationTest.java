@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.transfer4j.backend.cpu.CpuBackend;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
 
@@ -26,9 +29,10 @@ import org.transfer4j.tensor.Tensor;
  * The kernels' logic checked on the CPU: {@code src/test/cuda/emulate_kernels.cpp} compiles every
  * {@code src/main/cuda/*.cu} as host C++ with g++ through {@code src/test/cuda/emulate.h} (threads,
  * blocks, shared memory, barriers and warp shuffles emulated) and compares each family's kernels with
- * plain reference loops on small odd shapes, NaN and infinities included. The random kernels are
- * compared here with the CPU backend itself (core's counter-based Generator). The binary is built once
- * into {@code target/emulation} and rebuilt when a source is newer.
+ * plain reference loops on small odd shapes, NaN and infinities included. The random kernels and the
+ * batch-norm inference kernels are compared here with the CPU backend itself (core's counter-based
+ * Generator, {@code batchNormInference}). The binary is built once into {@code target/emulation} and
+ * rebuilt when a source is newer.
  *
  * <p>Without g++ on the PATH the test is skipped with a message, except under {@code CI=true}, where
  * it fails: CI machines have nvcc and so a host compiler.
@@ -102,6 +106,69 @@ class KernelEmulationTest {
         }
     }
 
+    @Test
+    void batchNormInferenceKernelsMatchTheCpuBackend() throws IOException, InterruptedException {
+        // M not a multiple of the block (256) and C odd: x (3,5,7,13) is M = 105, n = 1365; x (2,129,3) is M = 258
+        for (int[] shape : new int[][] {{3, 5, 7, 13}, {2, 129, 3}}) {
+            int c = shape[shape.length - 1];
+            int n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            float eps = 1e-3f;
+            SplittableRandom rnd = new SplittableRandom(n);
+            float[] x = uniform(rnd, n, -4, 6);
+            float[] gamma = uniform(rnd, c, 0.5f, 1.5f);
+            float[] beta = uniform(rnd, c, -1, 1);
+            float[] mean = uniform(rnd, c, -2, 2);
+            float[] var = uniform(rnd, c, 0, 2);
+            var[0] = 0f; // epsilon alone under the root
+            StringBuilder in = new StringBuilder();
+            for (float[] a : List.of(x, gamma, beta, mean, var)) {
+                for (float v : a) {
+                    in.append(Integer.toHexString(Float.floatToRawIntBits(v))).append('\n');
+                }
+            }
+            int m = n / c;
+            Result r = run(List.of(BINARY.toAbsolutePath().toString(), "batchnorm-inference", Integer.toString(m),
+                    Integer.toString(c), Integer.toHexString(Float.floatToRawIntBits(eps))), MODULE, 60, in.toString());
+            assertEquals(0, r.exit(), r.output());
+            List<String> lines = r.output().lines().toList();
+            assertEquals(2 * c + n, lines.size(), r.output());
+            float[] scale = new float[c];
+            float[] shift = new float[c];
+            for (int k = 0; k < c; k++) {
+                scale[k] = Float.intBitsToFloat(Integer.parseUnsignedInt(lines.get(k), 16));
+                shift[k] = Float.intBitsToFloat(Integer.parseUnsignedInt(lines.get(c + k), 16));
+                // in double, one rounding to float each: s = gamma / sqrt(var + eps), shift = beta - mean * s
+                double s = gamma[k] / Math.sqrt((double) var[k] + eps);
+                assertEquals((float) s, scale[k], 0f, "scale of channel " + k);
+                assertEquals((float) (beta[k] - mean[k] * s), shift[k], 0f, "shift of channel " + k);
+            }
+            float[] cpu = CpuBackend.instance().batchNormInference(Tensor.of(x, shape), Tensor.of(gamma, c),
+                    Tensor.of(beta, c), Tensor.of(mean, c), Tensor.of(var, c), eps).toArray();
+            for (int i = 0; i < n; i++) {
+                float gpu = Float.intBitsToFloat(Integer.parseUnsignedInt(lines.get(2 * c + i), 16));
+                // The kernel is one fmaf; the CPU's vector loop is an FMA too but its scalar tail (the last
+                // C mod vector-length channels) rounds the product x*scale first: half an ulp of the product
+                // and the final roundings apart at most.
+                int k = i % c;
+                float tol = Math.ulp(x[i] * scale[k]) + 2 * Math.ulp(cpu[i]);
+                int at = i;
+                assertTrue(Math.abs(gpu - cpu[i]) <= tol, () -> "y of " + Arrays.toString(shape) + " element "
+                        + at + ": " + gpu + " vs CPU " + cpu[at] + " (tolerance " + tol + ")");
+            }
+        }
+    }
+
+    private static float[] uniform(SplittableRandom rnd, int n, float lo, float hi) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (lo + (hi - lo) * rnd.nextDouble());
+        }
+        return v;
+    }
+
     private static boolean stale() throws IOException {
         FileTime built = Files.getLastModifiedTime(BINARY);
         try (Stream<Path> a = Files.list(CUDA); Stream<Path> b = Files.list(DRIVER_DIR)) {
@@ -119,7 +186,16 @@ class KernelEmulationTest {
     }
 
     private static Result run(List<String> command, Path dir, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, dir, timeoutSeconds, "");
+    }
+
+    /** Runs {@code command} with {@code input} on its standard input. */
+    private static Result run(List<String> command, Path dir, int timeoutSeconds, String input)
+            throws IOException, InterruptedException {
         Process p = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -171,22 +171,6 @@ cudnnDeriveBNTensorDescriptor(cudnnTensorDescriptor_t derivedBnDesc,
                               cudnnBatchNormMode_t mode);
 
 CUDNN_DEPRECATED cudnnStatus_t CUDNNWINAPI
-cudnnBatchNormalizationForwardInference(cudnnHandle_t handle,
-                                        cudnnBatchNormMode_t mode,
-                                        const void *alpha, /* alpha[0] = result blend factor */
-                                        const void *beta,  /* beta[0] = dest layer blend factor */
-                                        const cudnnTensorDescriptor_t xDesc,
-                                        const void *x, /* NxCxHxW */
-                                        const cudnnTensorDescriptor_t yDesc,
-                                        void *y, /* NxCxHxW */
-                                        const cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc,
-                                        const void *bnScale,
-                                        const void *bnBias,
-                                        const void *estimatedMean,
-                                        const void *estimatedVariance,
-                                        double epsilon);
-
-CUDNN_DEPRECATED cudnnStatus_t CUDNNWINAPI
 cudnnPoolingBackward(cudnnHandle_t handle,
                      const cudnnPoolingDescriptor_t poolingDesc,
                      const void *alpha,
