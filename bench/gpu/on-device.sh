@@ -9,9 +9,12 @@
 #   bench    the side-by-side: GpuSideBySide once per model and case (each its own JVM, so a case that
 #            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
 #   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
+#   profile  MobileNetV2's training step with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
+#
+# TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
 # Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
-# TORCH_S 120, FLOWERS_S 540) so that a hung step cannot eat the whole call. Every log goes under
+# TORCH_S 120, FLOWERS_S 540, PROFILE_S 60) so that a hung step cannot eat the whole call. Every log goes under
 # $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
 # gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
 # every log and report. The comparison table is printed last.
@@ -75,9 +78,15 @@ run_bench() {
             echo "transfer4j $model $kind: exit $?" | tee -a "$summary"
         done
     done
-    PYTHONUNBUFFERED=1 timeout "${TORCH_S:-120}" python3 bench/gpu/torch_side_by_side.py --out "$WORK/pytorch.json" \
-        > "$WORK/pytorch.log" 2>&1
-    echo "pytorch: exit $?" | tee -a "$summary"
+    if [[ -n "${TORCH_JSON:-}" && -f "$TORCH_JSON" ]]; then
+        # a diagnostic run: PyTorch's side from an earlier run on the same kind of card, said so in the summary
+        cp "$TORCH_JSON" "$WORK/pytorch.json"
+        echo "pytorch: not run, reusing $TORCH_JSON" | tee -a "$summary"
+    else
+        PYTHONUNBUFFERED=1 timeout "${TORCH_S:-120}" python3 bench/gpu/torch_side_by_side.py --out "$WORK/pytorch.json" \
+            > "$WORK/pytorch.log" 2>&1
+        echo "pytorch: exit $?" | tee -a "$summary"
+    fi
     cp "$WORK/pytorch.json" "$OUT/" 2>/dev/null
     local reports=("$WORK"/transfer4j-*.json)
     if [[ -f "$WORK/pytorch.json" && -f "${reports[0]}" ]]; then
@@ -90,6 +99,17 @@ run_bench() {
     else
         echo "no comparison: a side is missing (see the logs in logs.tar.gz)" | tee -a "$summary"
     fi
+}
+
+run_profile() {
+    # transfer4j's MobileNetV2 training step with a stream sync after every op (OpProfile): where the time goes
+    echo "== profile: MobileNetV2 train, per op" | tee -a "$summary"
+    timeout "${PROFILE_S:-60}" "$JAVA" "${JOPTS[@]}" -Dtransfer4j.cuda.profile=true -cp "$JAR" \
+        org.transfer4j.bench.gpu.GpuSideBySide --models MobileNetV2 --cases train --warmup 2 --iterations 5 \
+        --out "$WORK/profile.json" > "$WORK/profile.txt" 2>&1
+    echo "exit $?" >> "$WORK/profile.txt"
+    sed -n '/per-op profile/,$p' "$WORK/profile.txt" | head -n 25 | tee -a "$summary"
+    cp "$WORK/profile.txt" "$OUT/"
 }
 
 run_flowers() {
@@ -109,7 +129,8 @@ for step in "${steps[@]}"; do
         tests) run_tests ;;
         bench) run_bench ;;
         flowers) run_flowers ;;
-        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers)" >&2 ;;
+        profile) run_profile ;;
+        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers, profile)" >&2 ;;
     esac
 done
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.transfer4j.Transfer4jException;
+import org.transfer4j.cuda.backend.CudaBackend;
+import org.transfer4j.cuda.backend.OpProfile;
 import org.transfer4j.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -107,6 +109,11 @@ public final class GpuSideBySide implements Callable<Integer> {
         stdout.println();
         stdout.print(ResultTable.of(report));
         stdout.println("wrote " + out);
+        if (clock.device().backend() instanceof CudaBackend cuda && cuda.profile().enabled()) {
+            stdout.println();
+            stdout.println("per-op profile (-D" + OpProfile.PROPERTY + "=true: a sync after every op, so not a timing)");
+            stdout.print(cuda.profile().table());
+        }
         return results.stream().allMatch(CaseResult::ok) ? 0 : 2;
     }
 

@@ -14,6 +14,7 @@ import org.transfer4j.optim.ParamGroups;
 import org.transfer4j.optim.SGD;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 import org.transfer4j.train.FeatureCache;
 import org.transfer4j.train.InMemoryDataset;
 import org.transfer4j.train.Trainer;
@@ -73,12 +74,15 @@ final class Workloads {
         }
     }
 
+    /** One step; what it made on the device is freed when it returns ({@link TensorScope}), but the loss. */
     private static Tensor step(Model model, Optimizer opt, SparseCategoricalCrossentropy loss, Tensor x, int[] labels) {
         opt.zeroGrad();
-        Tensor l = loss.compute(model.call(x, true), labels);
-        l.backward();
-        opt.step();
-        return l;
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor l = loss.compute(model.call(x, true), labels);
+            l.backward();
+            opt.step();
+            return scope.keep(l);
+        }
     }
 
     /** Inference: {@code model.predict(x)} (no tape, training false), {@code x (B,S,S,3) -> logits (B,classes)}. */
@@ -187,6 +191,7 @@ final class Workloads {
     }
 
     private CaseResult timed(BenchModel which, String kind, double seconds, int iterations, Map<String, Object> details) {
+        addAllocatorCounters(details);
         return new CaseResult(which.displayName(), kind, (double) s.batch() * iterations / seconds,
                 1000 * seconds / iterations, null, null, clock.peakBytes(), iterations, details, null);
     }
@@ -195,9 +200,24 @@ final class Workloads {
         Map<String, Object> d = p.details(allocated(), Math.max(1, p.timed));
         d.put("exception", e.getClass().getName());
         d.put("peak_memory_bytes", clock.peakBytes());
+        addAllocatorCounters(d);
         return CaseResult.failed(which.displayName(), kind,
                 e.getClass().getSimpleName() + " after " + p.warmup + " warm-up and " + p.timed + " timed iterations: "
                         + e.getMessage(), d);
+    }
+
+    /**
+     * The allocator's counters since the process started (one case per process in on-device.sh): real device
+     * allocations against cache hits, and how often a failed allocation had to run the garbage collector.
+     */
+    private void addAllocatorCounters(Map<String, Object> d) {
+        var st = clock.stats();
+        if (st != null) {
+            d.put("device_mallocs", st.deviceMallocs());
+            d.put("cache_hits", st.cacheHits());
+            d.put("gc_runs", st.garbageCollections());
+            d.put("cached_bytes", st.cachedBytes());
+        }
     }
 
     /**

@@ -59,6 +59,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final CudaBatchNorm batchNorm;
     private final CudaLossAndIndexing lossAndIndexing;
     private final CudaOptimizers optimizers;
+    private final OpProfile profile = OpProfile.fromSystemProperty();
     private boolean closed;
 
     private CudaBackend(int ordinal, CudaContext context, Cublas cublas, Cudnn cudnn) {
@@ -95,6 +96,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public Device device() {
         return device;
+    }
+
+    /** The per-op profile ({@link OpProfile}; empty unless its system property is set). */
+    public OpProfile profile() {
+        return profile;
     }
 
     /** The device's caching allocator's counters (allocated, cached, peak). */
@@ -352,7 +358,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
         }
         try {
             exec.context.makeCurrent();
-            return body.get();
+            if (!profile.enabled()) {
+                return body.get();
+            }
+            long t0 = System.nanoTime();
+            T result = body.get();
+            exec.stream.synchronize();
+            profile.add(op, System.nanoTime() - t0);
+            return result;
         } catch (CudaOutOfMemoryException e) {
             throw e;
         } catch (Transfer4jException e) {
