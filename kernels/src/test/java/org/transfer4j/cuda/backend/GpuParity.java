@@ -20,10 +20,15 @@ final class GpuParity {
     /** fp32 ops: 1e-4 relative, the bar. */
     static final double FP32 = 1e-4;
     /**
-     * cuDNN convolutions with TF32 (inputs rounded to 10 mantissa bits, relative error 2^-11 each): 1e-2
-     * relative to the floor-adjusted value.
+     * The componentwise error bound of a TF32 product-sum, as a multiple of the same sum over the absolute values
+     * of its terms ({@link #assertWithinBound}): each operand is rounded to TF32's 10 explicit mantissa bits
+     * (relative error below 2^-10 even when truncated rather than rounded to nearest), so each product is off by
+     * less than 2^-9 of its magnitude, and the fp32 accumulation of {@code n} products adds
+     * {@code gamma_n ~ n 2^-24}: {@code |fl(sum a_i b_i) - sum a_i b_i| <= (2^-9 + n 2^-24) sum |a_i| |b_i|}.
      */
-    static final double TF32 = 1e-2;
+    static double tf32Bound(int terms) {
+        return 0x1p-9 + terms * 0x1p-24;
+    }
 
     private static Device device;
 
@@ -82,6 +87,43 @@ final class GpuParity {
     static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shapes");
         assertClose(what, expected.toArray(), actual.toArray(), rtol);
+    }
+
+    /** {@code |t|} element by element, on the CPU. */
+    static Tensor abs(Tensor t) {
+        float[] v = t.toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.abs(v[i]);
+        }
+        return Tensor.of(v, t.shape());
+    }
+
+    /**
+     * {@code |actual_i - expected_i| <= factor * magnitude_i} element by element: for an op that is a sum of
+     * products, {@code magnitude} is the same op on the absolute values of its inputs ({@code sum |a_i| |b_i|}), and
+     * the bound is the textbook one of its rounding error, whatever the cancellation within the sum.
+     */
+    static void assertWithinBound(String what, Tensor expected, Tensor actual, Tensor magnitude, double factor) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shapes");
+        assertArrayEquals(expected.shape(), magnitude.shape(), what + ": shape of the magnitudes");
+        float[] m = magnitude.toArray();
+        double[] tol = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            tol[i] = factor * m[i];
+        }
+        assertWithin(what, expected.toArray(), actual.toArray(), tol);
+    }
+
+    /** {@code |a_i - e_i| <= tol_i} element by element; a NaN on either side fails. */
+    static void assertWithin(String what, float[] e, float[] a, double[] tol) {
+        if (e.length != a.length || e.length != tol.length) {
+            fail(what + ": " + e.length + " expected values, " + a.length + " actual, " + tol.length + " tolerances");
+        }
+        for (int i = 0; i < e.length; i++) {
+            if (!(Math.abs((double) a[i] - e[i]) <= tol[i])) {
+                fail(what + ": element " + i + " expected " + e[i] + ", got " + a[i] + " (tolerance " + tol[i] + ")");
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.transfer4j.nn.InputLayer;
 import org.transfer4j.nn.Layer;
@@ -34,8 +35,39 @@ final class ModelParity {
     private ModelParity() {
     }
 
-    /** A model on the CPU and its twin, built from the same seed, on the GPU: identical weights (checked). */
-    record Twin(Model cpu, Model gpu) {
+    /**
+     * A model on the CPU and its twin, built from the same seed, on the GPU: identical weights (checked); {@code shadow}
+     * builds a further CPU copy with the same weights, for {@link #shadow}.
+     */
+    record Twin(Model cpu, Model gpu, Supplier<Model> cpuCopy) {
+    }
+
+    /**
+     * A CPU copy of the twin whose input and every convolution kernel are multiplied by {@code 1 + rho r}, r uniform
+     * in [-1, 1] from {@code seed}: rounding-level noise of relative size {@code rho} injected at every convolution.
+     * How far its results are from the CPU's measures the conditioning of each compared quantity: a quantity that
+     * moves by {@code d} under this noise cannot be expected to agree between two devices, whose roundings differ by
+     * about as much, to better than about {@code d}. Returns the copy; {@link #perturbed} gives its input.
+     */
+    static Model shadow(Twin twin, double rho, long seed) {
+        Model copy = twin.cpuCopy().get();
+        long s = seed;
+        for (Weight w : copy.weights()) {
+            if (w.name().equals("kernel") || w.name().equals("depthwise_kernel")) {
+                w.assign(perturbed(w.value(), rho, s++));
+            }
+        }
+        return copy;
+    }
+
+    /** {@code t (1 + rho r)} element by element, r uniform in [-1, 1] from {@code seed}, on the CPU. */
+    static Tensor perturbed(Tensor t, double rho, long seed) {
+        float[] v = t.toArray();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (v[i] * (1 + rho * (2 * r.nextDouble() - 1)));
+        }
+        return Tensor.of(v, t.shape());
     }
 
     /**
@@ -51,7 +83,7 @@ final class ModelParity {
             assertEquals(GpuParity.gpu(), w.value().device(), w.path() + " moved to the GPU");
         }
         assertSameWeights(cpu, gpu);
-        return new Twin(cpu, gpu);
+        return new Twin(cpu, gpu, () -> built(build, seed));
     }
 
     private static Model built(Supplier<Model> build, long seed) {
@@ -109,6 +141,19 @@ final class ModelParity {
     static Model everyLayer(Model model) {
         List<SymbolicTensor> outputs = computingLayers(model).stream().map(l -> model.outputOf(l.name())).toList();
         return Model.of(model.inputs(), outputs);
+    }
+
+    /** {@code max_i |a_i - e_i| / max_i |e_i|}. */
+    static double toScale(Tensor expected, Tensor actual) {
+        float[] e = expected.toArray();
+        float[] a = actual.toArray();
+        double scale = 0;
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) {
+            scale = Math.max(scale, Math.abs(e[i]));
+            worst = Math.max(worst, Math.abs((double) a[i] - e[i]));
+        }
+        return worst == 0 ? 0 : worst / scale;
     }
 
     static void assertCloseToScale(String what, Tensor expected, Tensor actual, double rtol) {
