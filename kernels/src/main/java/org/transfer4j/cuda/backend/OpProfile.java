@@ -32,7 +32,8 @@ public final class OpProfile {
         return new OpProfile(Boolean.getBoolean(PROPERTY));
     }
 
-    boolean enabled() {
+    /** Whether ops are being timed. */
+    public boolean enabled() {
         return enabled;
     }
 
