@@ -347,11 +347,63 @@ public class Model extends Layer {
             }
             values.put(inputs.get(i), batches.get(i));
         }
-        for (LayerCall call : calls) {
+        // Without a tape (predict, feature extraction) inside a TensorScope, an activation is freed as soon as
+        // the last layer that reads it has run, as PyTorch's reference counting does: a forward pass then holds
+        // a layer's input and output at a time, not every activation of the network.
+        TensorScope scope = NoGrad.isGradEnabled() ? null : TensorScope.current();
+        Map<SymbolicTensor, Integer> lastUse = scope == null ? Map.of() : lastUses();
+        for (int i = 0; i < calls.size(); i++) {
+            LayerCall call = calls.get(i);
             List<Tensor> in = call.inputs().stream().map(values::get).toList();
             values.put(call.output(), call.layer().forward(in, call.training(training)));
+            if (scope != null) {
+                freeDead(i, call, values, lastUse, scope);
+            }
         }
         return outputs.stream().map(values::get).toList();
+    }
+
+    /** For each value the calls read: the index of the last call reading it (outputs and inputs are never dead). */
+    private Map<SymbolicTensor, Integer> lastUses() {
+        Map<SymbolicTensor, Integer> last = new IdentityHashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            for (SymbolicTensor in : calls.get(i).inputs()) {
+                last.put(in, i);
+            }
+        }
+        for (SymbolicTensor kept : outputs) {
+            last.remove(kept);
+        }
+        for (SymbolicTensor kept : inputs) {
+            last.remove(kept);
+        }
+        return last;
+    }
+
+    /**
+     * Frees the values that call {@code i} read for the last time, unless another live value is a view of the
+     * same storage (a Reshape's output is its input's storage) or the storage was not made in this scope (a
+     * weight, a constant, the caller's batch): {@link TensorScope#free} frees only what the scope made.
+     */
+    private static void freeDead(int i, LayerCall call, Map<SymbolicTensor, Tensor> values,
+                                 Map<SymbolicTensor, Integer> lastUse, TensorScope scope) {
+        for (SymbolicTensor in : call.inputs()) {
+            Integer last = lastUse.get(in);
+            if (last == null || last != i || !values.containsKey(in)) {
+                continue;
+            }
+            Tensor dead = values.remove(in);
+            boolean shared = false;
+            for (Tensor live : values.values()) {
+                if (live.storage() == dead.storage()) {
+                    shared = true;
+                    break;
+                }
+            }
+            if (!shared) {
+                scope.free(dead.storage());
+            }
+        }
     }
 
     @Override

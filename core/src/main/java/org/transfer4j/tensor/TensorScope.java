@@ -60,6 +60,11 @@ public final class TensorScope implements AutoCloseable {
         return scope;
     }
 
+    /** The innermost scope open on this thread, or null when none is open or tracking is off ({@link #outside}). */
+    public static TensorScope current() {
+        return isTracking() ? CURRENT.get() : null;
+    }
+
     /** Whether a scope is open on this thread and tracking (not inside {@link #outside}). */
     public static boolean isTracking() {
         return CURRENT.get() != null && OUTSIDE.get()[0] == 0;
