@@ -355,10 +355,14 @@ public class Model extends Layer {
         for (int i = 0; i < calls.size(); i++) {
             LayerCall call = calls.get(i);
             List<Tensor> in = call.inputs().stream().map(values::get).toList();
-            values.put(call.output(), call.layer().forward(in, call.training(training)));
-            if (scope != null) {
-                freeDead(i, call, values, lastUse, scope);
+            if (scope == null) {
+                values.put(call.output(), call.layer().forward(in, call.training(training)));
+                continue;
             }
+            try (TensorScope layer = TensorScope.open()) { // what the layer makes besides its output (a padded
+                values.put(call.output(), layer.keep(call.layer().forward(in, call.training(training)))); // input...)
+            }
+            freeDead(i, call, values, lastUse, scope);
         }
         return outputs.stream().map(values::get).toList();
     }

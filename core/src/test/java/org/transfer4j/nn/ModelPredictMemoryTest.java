@@ -62,6 +62,31 @@ class ModelPredictMemoryTest {
         assertArrayEquals(model.call(x, false).toArray(), y.toArray(), 0f);
     }
 
+    /** Makes two temporaries and returns a third tensor: x * 2 + 1 + (-1). */
+    private static final class Temporaries extends SingleInputLayer {
+        @Override
+        protected int[] outputShape(int[] inputShape) {
+            return inputShape;
+        }
+
+        @Override
+        protected Tensor forward(Tensor x, boolean training) {
+            return x.mul(2f).add(1f).add(-1f);
+        }
+    }
+
+    @Test
+    void whatALayerMakesBesidesItsOutputIsFreedWhenItReturns() {
+        Probe probe = new Probe();
+        Model model = new Sequential(new int[] {3}, new Temporaries(), new Temporaries(), probe, new Activation("relu"))
+                .to(fake.device());
+        Tensor x = Tensor.of(fake.device(), new float[] {1, -2, 3}, 1, 3);
+        long before = fake.liveStorages();
+        Tensor y = model.predict(x);
+        assertEquals(before + 1, probe.seen.getFirst(), "only the second layer's output is live at the probe");
+        assertArrayEquals(new float[] {4, 0, 12}, y.toArray(), 0f);
+    }
+
     @Test
     void aValueReadByTwoLaterLayersLivesUntilTheSecondHasRun() {
         SymbolicTensor in = Input.of(5);
