@@ -271,6 +271,9 @@ final class TrainCommand implements Callable<Integer> {
                     withTta.accuracy(), withTta.loss());
         }
         log.println("wrote " + outputs.describe());
+        for (String plot : outputs.skipped()) {
+            log.println("plot not drawn: " + plot);
+        }
         if (json) {
             ObjectNode summary = summary(run, training.history(), evaluation, outputs);
             if (withTta != null) {
@@ -419,6 +422,10 @@ final class TrainCommand implements Callable<Integer> {
         root.put("epochs", history.epochs());
         root.put("val_accuracy", evaluation.accuracy());
         root.put("val_loss", evaluation.loss());
+        if (!outputs.skipped().isEmpty()) {
+            root.set("plots_not_drawn", JsonNodeFactory.instance.arrayNode().addAll(
+                    outputs.skipped().stream().map(JsonNodeFactory.instance::textNode).toList()));
+        }
         return root;
     }
 

@@ -1,9 +1,11 @@
 package org.transfer4j.cli;
 
+import java.awt.AWTError;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.transfer4j.applications.Preprocessing;
 import org.transfer4j.keras.KerasH5;
 import org.transfer4j.nn.Model;
@@ -27,6 +29,7 @@ final class TrainingOutputs {
     private final List<String> classNames;
     private final Preprocessing preprocessing;
     private final List<Path> written = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
 
     TrainingOutputs(Path model, Model network, List<String> classNames, Preprocessing preprocessing) {
         this.model = model;
@@ -43,9 +46,27 @@ final class TrainingOutputs {
         KerasH5.save(network, model, classNames, preprocessing);
         written.add(model);
         written.add(sibling(model, ".history.csv"));
-        written.add(write(new TrainingCurvesPlot(history), sibling(model, ".training-curves.png")));
-        written.add(write(LearningRatePlot.ofHistory(history), sibling(model, ".learning-rate.png")));
-        written.add(write(new ConfusionMatrixPlot(validation.confusion()), sibling(model, ".confusion-matrix.png")));
+        writePlot(() -> new TrainingCurvesPlot(history), sibling(model, ".training-curves.png"));
+        writePlot(() -> LearningRatePlot.ofHistory(history), sibling(model, ".learning-rate.png"));
+        writePlot(() -> new ConfusionMatrixPlot(validation.confusion()), sibling(model, ".confusion-matrix.png"));
+    }
+
+    /**
+     * Writes one plot, or notes why it could not be drawn. Drawing text needs fonts: a JRE or container without
+     * fontconfig's fonts (the GPU machine's minimal runtime: "Fontconfig head is null") fails in AWT, after the
+     * model and its history are written; the run's results stand, the plot is reported as skipped.
+     */
+    void writePlot(Supplier<Plot> plot, Path png) throws IOException {
+        try {
+            written.add(write(plot.get(), png));
+        } catch (RuntimeException | LinkageError | AWTError e) {
+            skipped.add(png.getFileName() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** The plots that could not be drawn, each with the reason; empty normally. */
+    List<String> skipped() {
+        return List.copyOf(skipped);
     }
 
     /** {@code MODEL.h5 -> MODEL<suffix>} in the same folder, e.g. {@code flowers.h5 -> flowers.history.csv}. */
