@@ -9,7 +9,7 @@
 #   bench    the side-by-side: GpuSideBySide once per model and case (each its own JVM, so a case that
 #            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
 #   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
-#   profile  MobileNetV2's training step with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
+#   profile  MobileNetV2's three cases with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
 #
 # TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
@@ -103,12 +103,12 @@ run_bench() {
 
 run_profile() {
     # transfer4j's MobileNetV2 training step with a stream sync after every op (OpProfile): where the time goes
-    echo "== profile: MobileNetV2 train, per op" | tee -a "$summary"
+    echo "== profile: MobileNetV2, per op" | tee -a "$summary"
     timeout "${PROFILE_S:-60}" "$JAVA" "${JOPTS[@]}" -Dtransfer4j.cuda.profile=true -cp "$JAR" \
-        org.transfer4j.bench.gpu.GpuSideBySide --models MobileNetV2 --cases train --warmup 2 --iterations 5 \
-        --out "$WORK/profile.json" > "$WORK/profile.txt" 2>&1
+        org.transfer4j.bench.gpu.GpuSideBySide --models MobileNetV2 --cases train,inference,frozen --warmup 2 \
+        --iterations 5 --frozen-epochs 2 --out "$WORK/profile.json" > "$WORK/profile.txt" 2>&1
     echo "exit $?" >> "$WORK/profile.txt"
-    sed -n '/per-op profile/,$p' "$WORK/profile.txt" | head -n 25 | tee -a "$summary"
+    grep -a -A 14 'per-op profile' "$WORK/profile.txt" | tee -a "$summary"
     cp "$WORK/profile.txt" "$OUT/"
 }
 

@@ -41,6 +41,13 @@ final class DeviceClock {
         }
     }
 
+    /** Forgets the per-op profile's entries so far (warm-up), when profiling; nothing otherwise. */
+    void resetProfile() {
+        if (cuda != null) {
+            cuda.profile().reset();
+        }
+    }
+
     /** The allocator's counters, or null on the CPU. */
     AllocatorStats stats() {
         return cuda == null ? null : cuda.memoryStats();

@@ -101,6 +101,12 @@ public final class GpuSideBySide implements Callable<Integer> {
                 };
                 stdout.println("  " + ResultTable.line(r));
                 results.add(r);
+                if (clock.device().backend() instanceof CudaBackend cuda && cuda.profile().enabled()) {
+                    stdout.println("per-op profile of " + model.displayName() + " " + c
+                            + ", timed iterations (-D" + OpProfile.PROPERTY + "=true: a sync after every op, so not a timing)");
+                    stdout.print(cuda.profile().table());
+                    cuda.profile().reset();
+                }
             }
         }
         SideBySideReport report = new SideBySideReport("transfer4j", describe(clock.device()), clock.tf32(), batch, imageSize,
@@ -109,11 +115,6 @@ public final class GpuSideBySide implements Callable<Integer> {
         stdout.println();
         stdout.print(ResultTable.of(report));
         stdout.println("wrote " + out);
-        if (clock.device().backend() instanceof CudaBackend cuda && cuda.profile().enabled()) {
-            stdout.println();
-            stdout.println("per-op profile (-D" + OpProfile.PROPERTY + "=true: a sync after every op, so not a timing)");
-            stdout.print(cuda.profile().table());
-        }
         return results.stream().allMatch(CaseResult::ok) ? 0 : 2;
     }
 

@@ -59,6 +59,7 @@ final class Workloads {
                 last = step(model, opt, loss, x, labels);
             }
             clock.synchronize();
+            clock.resetProfile(); // a profile (-Dtransfer4j.cuda.profile) covers the timed iterations only
             p.before = allocated();
             long t0 = System.nanoTime();
             for (int i = 0; i < s.iterations(); i++, p.timed++) {
@@ -98,6 +99,7 @@ final class Workloads {
                 y = model.predict(x);
             }
             clock.synchronize();
+            clock.resetProfile(); // a profile (-Dtransfer4j.cuda.profile) covers the timed iterations only
             p.before = allocated();
             long t0 = System.nanoTime();
             for (int i = 0; i < s.iterations(); i++, p.timed++) {
@@ -145,6 +147,7 @@ final class Workloads {
                 double cacheSeconds = (System.nanoTime() - t0) / 1e9;
                 trainer.fit(tm.head(), cache.dataset(), null, 1); // warm-up epoch
                 clock.synchronize();
+                clock.resetProfile();
                 p.before = allocated();
                 long t1 = System.nanoTime();
                 var history = trainer.fit(tm.head(), cache.dataset(), null, s.frozenEpochs());

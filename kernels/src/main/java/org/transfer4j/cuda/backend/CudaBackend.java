@@ -98,6 +98,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return device;
     }
 
+    /** An op's name, with its route when profiling (so that the profile tells depthwise.cu from cuDNN). */
+    private String profiled(String op, Supplier<ConvRoute> route) {
+        return profile.enabled() ? op + " " + route.get() : op;
+    }
+
     /** The per-op profile ({@link OpProfile}; empty unless its system property is set). */
     public OpProfile profile() {
         return profile;
@@ -239,17 +244,20 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor kernel, Conv2dSpec spec) {
-        return call("conv2d", () -> conv.forward(x, kernel, spec), x, kernel, spec);
+        return call(profiled("conv2d", () -> ConvRoute.of(x.shape(), kernel.shape(), spec)), () -> conv.forward(x, kernel, spec),
+                x, kernel, spec);
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor gradY, Tensor kernel, Conv2dSpec spec, int[] xShape) {
-        return call("conv2dBackwardData", () -> conv.backwardData(gradY, kernel, spec, xShape), gradY, kernel, spec, xShape);
+        return call(profiled("conv2dBackwardData", () -> ConvRoute.of(xShape, kernel.shape(), spec)),
+                () -> conv.backwardData(gradY, kernel, spec, xShape), gradY, kernel, spec, xShape);
     }
 
     @Override
     public Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape) {
-        return call("conv2dBackwardFilter", () -> conv.backwardFilter(x, gradY, spec, kernelShape), x, gradY, spec,
+        return call(profiled("conv2dBackwardFilter", () -> ConvRoute.of(x.shape(), kernelShape, spec)),
+                () -> conv.backwardFilter(x, gradY, spec, kernelShape), x, gradY, spec,
                 kernelShape);
     }
 

@@ -43,6 +43,11 @@ public final class OpProfile {
         e[1] += nanos;
     }
 
+    /** Forgets the entries so far (after warm-up iterations, say). */
+    public synchronized void reset() {
+        byOp.clear();
+    }
+
     /** The entries so far, the most time first. */
     public synchronized List<Entry> entries() {
         List<Entry> out = new ArrayList<>();
