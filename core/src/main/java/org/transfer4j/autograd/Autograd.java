@@ -117,9 +117,35 @@ public final class Autograd {
                     freeIfUnused(pass, s, grads);
                 }
             }
-            // What is left are the leaves' sums (every non-leaf on a path from the root was visited).
-            grads.forEach(Tensor::accumulateGrad);
+            // What is left are the leaves' sums (every non-leaf on a path from the root was visited). A sum this
+            // pass made, over a storage of its own that no other leaf's sum shares, becomes the leaf's gradient as
+            // it is (PyTorch's AccumulateGrad steals it the same way); otherwise the leaf gets a copy or a sum.
+            for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+                Tensor leaf = e.getKey();
+                Tensor g = e.getValue();
+                if (leaf.grad() == null && pass.owns(g.storage()) && spansItsStorage(g) && soleUser(g, grads)) {
+                    pass.disown(g.storage());
+                    leaf.takeGrad(g);
+                } else {
+                    leaf.accumulateGrad(g);
+                }
+            }
         }
+    }
+
+    /** Whether {@code t} is its storage, contiguous from element 0 to the end (not a view into a larger block). */
+    private static boolean spansItsStorage(Tensor t) {
+        return t.isContiguous() && t.offset() == 0 && t.numel() == t.storage().size();
+    }
+
+    /** Whether no other pending gradient than {@code g} itself is over {@code g}'s storage. */
+    private static boolean soleUser(Tensor g, Map<Tensor, Tensor> grads) {
+        for (Tensor other : grads.values()) {
+            if (other != g && other.storage() == g.storage()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Frees {@code storage} if this pass made it and no pending gradient is over it. */

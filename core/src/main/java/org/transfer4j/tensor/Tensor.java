@@ -328,6 +328,21 @@ public final class Tensor implements AutoCloseable {
         grad = TensorScope.outside(() -> old == null ? Views.copy(g) : Arithmetic.add(old, g));
     }
 
+    /**
+     * For {@link Autograd#backward}: makes {@code g} this leaf's gradient as it is, without a copy, when it has none.
+     * {@code g} must be a tensor nobody else holds (the backward pass made it and hands it over); {@link #zeroGrad}
+     * frees it later.
+     */
+    public void takeGrad(Tensor g) {
+        if (grad != null) {
+            throw new IllegalStateException("takeGrad: this tensor has a gradient already; accumulate into it");
+        }
+        if (!Arrays.equals(g.shape, shape)) {
+            throw ShapeMismatchException.of("takeGrad", "the gradient's shape differs from the tensor's", shape, g.shape);
+        }
+        grad = g;
+    }
+
     /** A view of the same data that is cut off from the tape and does not require grad. */
     public Tensor detach() {
         ensureOpen("detach");

@@ -135,6 +135,17 @@ public final class TensorScope implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a storage this scope {@link #owns} over to the caller: the scope forgets it (neither frees it nor passes
+     * it on). For a tensor that becomes long-lived state, such as a weight's gradient the backward pass made.
+     */
+    public void disown(Storage storage) {
+        checkOpen();
+        if (owns(storage)) {
+            made.remove(storage);
+        }
+    }
+
     /** How many storages made in this scope are still tracked (for tests and diagnostics). */
     public int trackedCount() {
         return made.size();

@@ -44,6 +44,15 @@ class AutogradMemoryTest {
     }
 
     @Test
+    void leavesHandedTheSameGradientGetTheirOwnSoThatFreeingOneKeepsTheOther() {
+        Tensor w1 = Tensor.of(fake.device(), new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor w2 = Tensor.of(fake.device(), new float[] {3, 4}, 2).requiresGrad(true);
+        w1.add(w2).mul(3f).sum().backward(); // add's backward hands one tensor to both inputs
+        w1.zeroGrad();
+        assertArrayEquals(new float[] {3, 3}, w2.grad().toArray(), 0f);
+    }
+
+    @Test
     void afterBackwardOnlyTheLeafGradientsAreNewOnTheDevice() {
         Tensor a = Tensor.of(fake.device(), new float[] {1, -2}, 2).requiresGrad(true);
         Tensor b = Tensor.of(fake.device(), new float[] {3, 4}, 2).requiresGrad(true);
