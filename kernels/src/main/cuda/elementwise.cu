@@ -173,6 +173,18 @@ extern "C" __global__ void affine_f32(long long n, float a, float b, const float
     t4j_unary(n, x, y, Affine{a, b});
 }
 
+// moving_average_f32: value (n), average (n) -> average, in place: average = momentum*average +
+// (1-momentum)*value, each product rounded, then the sum (batch normalisation's moving statistics;
+// CpuBackend.movingAverage). Signature: moving_average_f32(long long n, float momentum,
+// const float* value, float* average). Grid-stride, block 256.
+extern "C" __global__ void moving_average_f32(long long n, float momentum, const float* value, float* average) {
+    float rest = __fsub_rn(1.0f, momentum);
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long long)gridDim.x * blockDim.x) {
+        average[i] = __fadd_rn(__fmul_rn(momentum, average[i]), __fmul_rn(rest, value[i]));
+    }
+}
+
 // clamp_f32: x (n) -> y (n), y = min(max(x, lo), hi) (UnaryOp.CLAMP), NaN stays NaN.
 // Signature: clamp_f32(long long n, float lo, float hi, const float* x, float* y). Grid-stride, block 256.
 extern "C" __global__ void clamp_f32(long long n, float lo, float hi, const float* x, float* y) {

@@ -36,6 +36,13 @@ public interface Backend {
     void fill(Tensor dst, float value);
 
     /**
+     * {@code average[i] = momentum * average[i] + (1 - momentum) * value[i]} in place, each product rounded to
+     * float and then their sum (no fused multiply-add): batch normalisation's moving statistics, one op instead
+     * of two scalings, a sum and a copy. Both contiguous, of the same shape.
+     */
+    void movingAverage(Tensor average, Tensor value, float momentum);
+
+    /**
      * Fills contiguous {@code dst} with uniform numbers in {@code [low, high)}: element {@code i} from
      * counter {@code counter + i} of {@link org.transfer4j.tensor.Generator}'s stream {@code seed}.
      */

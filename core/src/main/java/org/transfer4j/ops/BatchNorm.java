@@ -79,8 +79,7 @@ public final class BatchNorm {
 
     /** {@code moving <- moving * momentum + batch * (1 - momentum)}, written into moving's own storage. */
     private static void updateMoving(Tensor moving, Tensor batch, float momentum) {
-        Tensor updated = Arithmetic.add(Unary.affine(moving, momentum, 0f), Unary.affine(batch, 1f - momentum, 0f));
-        moving.backend().copy(updated, moving);
+        moving.backend().movingAverage(moving, batch, momentum);
     }
 
     private static void check(String op, Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,

@@ -144,6 +144,11 @@ public final class FakeDevice implements Backend {
     }
 
     @Override
+    public void movingAverage(Tensor average, Tensor value, float momentum) {
+        cpu.movingAverage(in("movingAverage", average), in("movingAverage", value), momentum);
+    }
+
+    @Override
     public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         cpu.randomUniform(in("randomUniform", dst), seed, counter, low, high);
     }

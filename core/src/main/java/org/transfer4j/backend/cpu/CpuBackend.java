@@ -1,5 +1,6 @@
 package org.transfer4j.backend.cpu;
 
+import java.util.Arrays;
 import java.util.List;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BinaryOp;
@@ -11,6 +12,7 @@ import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.backend.UpdateGroupLists;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /** The CPU backend. It only dispatches: each family of primitives lives in its own {@code Cpu*} class. */
@@ -81,6 +83,23 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(Tensor dst, float value) {
         CpuElementwise.fill(dst, value);
+    }
+
+    @Override
+    public void movingAverage(Tensor average, Tensor value, float momentum) {
+        requireContiguous("movingAverage", average, value);
+        if (!Arrays.equals(average.shape(), value.shape())) {
+            throw ShapeMismatchException.of("movingAverage", "the value's shape differs from the average's",
+                    average.shape(), value.shape());
+        }
+        float[] a = data(average);
+        float[] v = data(value);
+        int ao = average.offset();
+        int vo = value.offset();
+        float rest = 1f - momentum;
+        for (int i = 0, n = average.numel(); i < n; i++) {
+            a[ao + i] = momentum * a[ao + i] + rest * v[vo + i]; // Java never fuses these into an FMA
+        }
     }
 
     @Override

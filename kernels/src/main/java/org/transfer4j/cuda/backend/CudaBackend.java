@@ -206,6 +206,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void movingAverage(Tensor average, Tensor value, float momentum) {
+        run("movingAverage", () -> elementwise.movingAverage(average, value, momentum), average, value);
+    }
+
+    @Override
     public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         run("randomUniform", () -> elementwise.randomUniform(dst, seed, counter, low, high), dst);
     }

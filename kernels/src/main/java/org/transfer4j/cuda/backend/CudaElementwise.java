@@ -8,6 +8,7 @@ import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.KernelSpec;
 import org.transfer4j.cuda.kernels.Kernels;
 import org.transfer4j.tensor.Shape;
+import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -105,6 +106,21 @@ final class CudaElementwise {
     /** Uniform numbers of core's {@code Generator} stream into contiguous dst ({@code uniform_f32}, bit-identical to the CPU). */
     void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         random("randomUniform", Kernels.UNIFORM, dst, seed, counter, low, high);
+    }
+
+    /** {@code average = momentum*average + (1-momentum)*value} in place ({@code moving_average_f32}). */
+    void movingAverage(Tensor average, Tensor value, float momentum) {
+        CudaExec.requireContiguous("movingAverage", average, value);
+        if (!Arrays.equals(average.shape(), value.shape())) {
+            throw ShapeMismatchException.of("movingAverage", "the value's shape differs from the average's",
+                    average.shape(), value.shape());
+        }
+        long n = average.numel();
+        if (n == 0) {
+            return;
+        }
+        exec.launch(Kernels.MOVING_AVERAGE, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).f32(momentum)
+                .pointer(exec.address(value)).pointer(exec.address(average)));
     }
 
     /** Normal numbers of core's {@code Generator} stream into contiguous dst ({@code normal_f32}). */

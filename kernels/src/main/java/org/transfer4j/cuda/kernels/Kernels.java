@@ -49,6 +49,8 @@ public final class Kernels {
     public static final KernelSpec COPY = add(ELEMENTWISE, "copy_f32", I64, PTR, PTR);
     /** {@code (n, a, b, x, y)}: {@code y = a*x + b}. */
     public static final KernelSpec AFFINE = add(ELEMENTWISE, "affine_f32", I64, F32, F32, PTR, PTR);
+    /** {@code (n, momentum, value, average)}: average = momentum*average + (1-momentum)*value, in place. */
+    public static final KernelSpec MOVING_AVERAGE = add(ELEMENTWISE, "moving_average_f32", I64, F32, PTR, PTR);
     /** {@code (n, lo, hi, x, y)}. */
     public static final KernelSpec CLAMP = add(ELEMENTWISE, "clamp_f32", I64, F32, F32, PTR, PTR);
     /** {@code (n, alpha, x, y)}. */

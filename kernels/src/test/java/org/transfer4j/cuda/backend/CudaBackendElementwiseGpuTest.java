@@ -106,6 +106,15 @@ class CudaBackendElementwiseGpuTest {
     }
 
     @Test
+    void movingAverageIsTheCpusBitForBit() {
+        GpuParity.Pair avg = random(11, -2, 2, 1001);
+        GpuParity.Pair val = random(12, -2, 2, 1001);
+        cpuBackend().movingAverage(avg.cpu(), val.cpu(), 0.99f);
+        cuda().movingAverage(avg.gpu(), val.gpu(), 0.99f);
+        assertArrayEquals(avg.cpu().toArray(), avg.gpu().toArray(), 0f, "two rounded products and a rounded sum on both");
+    }
+
+    @Test
     void randomStreamsMatchTheCpu() {
         Tensor c = Tensor.zeros(1001);
         Tensor g = Tensor.zeros(gpu(), 1001);
