@@ -1,20 +1,47 @@
-// batchnorm.cu: batch normalisation over the last axis with given statistics (inference, a frozen
-// BatchNormalization layer), as the CPU backend's CpuBatchNorm.inference computes it: the per-channel
-// coefficients are folded first, then every element is one multiply-add.
+// batchnorm.cu: batch normalisation over the last axis, as the CPU backend's CpuBatchNorm computes it:
+// training (batch statistics), its backward pass, and inference with given statistics (a frozen
+// BatchNormalization layer). The per-channel coefficients are folded first, then every element is one
+// multiply-add (two for dx).
 //
-// Shapes: x (M, C) with M = N*H*W for NHWC (the product of all axes but the last), contiguous;
-// gamma, beta, mean, var, scale, shift (C).
-// Coefficients, per channel in double (bit for bit the CPU's: IEEE round-to-nearest double division,
-// square root, product and difference, spelled as _rn intrinsics so that nvcc cannot contract
+// Shapes: x, dy, y, dx (M, C) with M = N*H*W for NHWC (the product of all axes but the last),
+// contiguous, M >= 1; gamma, beta, mean, var, invStd, scale, shift, a, b, d (C); partial (chunks, 2, C)
+// doubles.
+//
+// Inference coefficients, per channel in double (bit for bit the CPU's: IEEE round-to-nearest double
+// division, square root, product and difference, spelled as _rn intrinsics so that nvcc cannot contract
 // beta - mean*s into an FMA; one rounding to float at the end):
 //   s = gamma / sqrt(var + eps),  scale = (float) s,  shift = (float) (beta - mean * s).
 // Then y = fmaf(x, scale[c], shift[c]): the CPU's vector loop is an FMA too (its scalar tail over the
 // last C mod vector-length channels rounds the product first, at most an ulp of x*scale apart).
-// Why a family of its own rather than bias_act.cu: the coefficient fold is batch-norm arithmetic
-// (epsilon, statistics, double precision), not a GEMM epilogue; cuDNN 9's
-// cudnnBatchNormalizationForwardInference rejects the (M, C, 1, 1) description of real NHWC
-// activations with CUDNN_STATUS_NOT_SUPPORTED (seen with cuDNN 9.14 for x (64,112,112,32)), so this
-// family replaces it.
+//
+// Training (CpuBatchNorm.training): one pass over x for the moments shifted by the first row,
+// v = x - x0 (a float subtraction, as the CPU's), s1 = sum v, s2 = sum v^2 per channel; the shift keeps
+// E[v^2] - E[v]^2 from cancelling when |mean| is large against the spread. Every term goes into a
+// double (the CPU adds runs of 64 rows in float first: this is at least as accurate, so the two agree
+// to the CPU's float-run error, ~1e-6 relative). Then, per channel in double with _rn intrinsics, the
+// CPU's expressions in its order:
+//   d = s1/M, var = max(s2/M - d*d, 0) (NaN kept), mu = x0 + d, inv = 1/sqrt(var + eps),
+//   mean = (float) mu, variance = (float) var (biased), invStd = (float) inv,
+//   scale = (float) (gamma*inv), shift = (float) (beta - mu*gamma*inv);
+// y = scale_shift_f32 (fmaf). M = 1 gives s1 = s2 = 0: variance 0, mean x0.
+// Backward (CpuBatchNorm.backward), with the saved mean and invStd: one pass for s1 = sum dy and
+// s2 = sum dy*(x - mean) (x - mean a float subtraction, the product exact in double), then per channel
+//   dbeta = s1, dgamma = s2*inv, a = gamma*inv, b = -a*inv*dgamma/M, d = -a*s1/M - b*mean
+// (all in double, rounded once to float), and dx = fmaf(dy, a, fmaf(x, b, d)) as the CPU's vector loop:
+// this is gamma*inv/M * (M*dy - dbeta - xhat*dgamma) with xhat = (x - mean)*inv.
+// Why our own kernels rather than cuDNN: cudnnBatchNormalizationForwardTraining / Backward on the
+// (M, C, 1, 1) description of NHWC activations took 6.6 ms / 3.0 ms per call for MobileNetV2 at batch 64
+// on an H200 (54% and 25% of a training step), far from the memory bound; inference was rejected with
+// CUDNN_STATUS_NOT_SUPPORTED on that description (cuDNN 9.14, x (64,112,112,32)).
+//
+// The per-channel sums (moments, backward sums) use the layout of bias_act.cu's bias gradient: block
+// (32,8,1), grid (ceil(C/32), chunks, 1); threadIdx.x picks a channel (a warp reads 32 consecutive
+// floats of a row: coalesced), threadIdx.y every 8th row of the chunk [j*chunk, min(M, (j+1)*chunk)),
+// four rows in flight per thread; the 8 partials per channel meet in shared memory and block
+// (x, j) writes partial[j, 0, c] = s1 and partial[j, 1, c] = s2 of its chunk. The finalize kernels add
+// the chunks' partials per channel in a fixed order (block (32,32,1), grid (ceil(C/32),1,1): threadIdx.y
+// strides the chunks, then shared memory), so results do not vary from run to run. The caller picks the
+// chunk length so that the grid fills the GPU (KernelGeometry.channelChunk).
 //
 // Kernels:
 //   batchnorm_coefficients_f32(long long c, float eps, const float* gamma, const float* beta,
@@ -25,6 +52,30 @@
 //     x (M,C), scale (C), shift (C) -> y (M,C), n = M*C: y[i] = fmaf(x[i], scale[i % C], shift[i % C]).
 //     Grid-stride, block (256,1,1). y may be x (in place). The channel is computed once per thread and
 //     then advanced by (grid stride mod C): one 64-bit remainder per thread instead of one per element.
+//   batchnorm_moments_f32(long long rows, long long c, long long chunk, const float* x, double* partial)
+//     x (M,C) -> partial (chunks,2,C), chunks = ceil(M/chunk) <= 65535: sums of v and v^2, v = x - x[0,c].
+//     Block (32,8,1), grid (ceil(C/32), chunks, 1); __launch_bounds__(256, 8): at most 32 registers, so
+//     8 blocks (2048 threads) fit an SM of compute capability 8.0 or 9.0 (on targets with fewer threads
+//     per SM the minimum is ignored; ptxas says so when it assembles the sm75 PTX).
+//   batchnorm_training_finalize_f32(long long rows, long long c, long long chunks, float eps,
+//                                   const float* x, const double* partial, const float* gamma,
+//                                   const float* beta, float* mean, float* var, float* invStd,
+//                                   float* scale, float* shift)
+//     partial (chunks,2,C), x's first row, gamma, beta (C) -> mean, var (biased), invStd, scale, shift (C).
+//     Block (32,32,1), grid (ceil(C/32),1,1).
+//   batchnorm_backward_sums_f32(long long rows, long long c, long long chunk, const float* x,
+//                               const float* dy, const float* mean, double* partial)
+//     x, dy (M,C), mean (C) -> partial (chunks,2,C): sums of dy and dy*(x - mean).
+//     Block (32,8,1), grid (ceil(C/32), chunks, 1), __launch_bounds__(256, 8) as the moments.
+//   batchnorm_backward_finalize_f32(long long rows, long long c, long long chunks, const double* partial,
+//                                   const float* gamma, const float* mean, const float* invStd,
+//                                   float* dGamma, float* dBeta, float* a, float* b, float* d)
+//     partial (chunks,2,C), gamma, mean, invStd (C) -> dGamma, dBeta and the dx coefficients a, b, d (C).
+//     Block (32,32,1), grid (ceil(C/32),1,1).
+//   batchnorm_backward_dx_f32(long long n, long long c, const float* x, const float* dy, const float* a,
+//                             const float* b, const float* d, float* dx)
+//     x, dy (M,C), a, b, d (C) -> dx (M,C), n = M*C: dx = fmaf(dy, a[c], fmaf(x, b[c], d[c])).
+//     Grid-stride, block (256,1,1), channel advanced as in scale_shift_f32. dx may be dy or x.
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -48,6 +99,174 @@ extern "C" __global__ void scale_shift_f32(long long n, long long c, const float
     long long step = stride % c;    // how far the channel moves per grid stride, < C
     for (; i < n; i += stride) {
         y[i] = fmaf(x[i], scale[k], shift[k]);
+        k += step;
+        if (k >= c) {
+            k -= c;
+        }
+    }
+}
+
+// ---- training and backward: per-channel sums over the rows, then a finalize per channel ----------------
+
+// The terms of the moments: v = x - x0 (x0 the channel's first-row value), s1 += v, s2 += v*v. The
+// product of two floats is exact in double, so a contracted FMA would give the same s2.
+struct MomentTerms {
+    const float* x;
+    float x0;
+    __device__ __forceinline__ void operator()(long long i, double& s1, double& s2) const {
+        double v = (double)__fsub_rn(x[i], x0);
+        s1 = __dadd_rn(s1, v);
+        s2 = __dadd_rn(s2, __dmul_rn(v, v));
+    }
+};
+
+// The terms of the backward sums: s1 += dy, s2 += dy*(x - mean).
+struct GradientTerms {
+    const float* x;
+    const float* dy;
+    float mean;
+    __device__ __forceinline__ void operator()(long long i, double& s1, double& s2) const {
+        float g = dy[i];
+        s1 = __dadd_rn(s1, (double)g);
+        s2 = __dadd_rn(s2, __dmul_rn((double)g, (double)__fsub_rn(x[i], mean)));
+    }
+};
+
+// Block (32,8), grid (ceil(C/32), chunks): the two sums of channel ch over the rows of chunk blockIdx.y,
+// written to partial[blockIdx.y, 0..1, ch].
+template <typename Terms>
+__device__ __forceinline__ void t4j_channel_sums(long long rows, long long c, long long chunk, long long ch,
+                                                 const Terms& terms, double* partial) {
+    __shared__ double p1[8][32];
+    __shared__ double p2[8][32];
+    long long start = (long long)blockIdx.y * chunk;
+    long long end = start + chunk < rows ? start + chunk : rows;
+    double s1 = 0.0, s2 = 0.0;
+    if (ch < c) {
+        long long r = start + threadIdx.y;
+        for (; r + 24 < end; r += 32) {   // four rows per iteration: four independent loads in flight
+            terms(r * c + ch, s1, s2);
+            terms((r + 8) * c + ch, s1, s2);
+            terms((r + 16) * c + ch, s1, s2);
+            terms((r + 24) * c + ch, s1, s2);
+        }
+        for (; r < end; r += 8) {
+            terms(r * c + ch, s1, s2);
+        }
+    }
+    p1[threadIdx.y][threadIdx.x] = s1;
+    p2[threadIdx.y][threadIdx.x] = s2;
+    __syncthreads();
+    if (threadIdx.y == 0 && ch < c) {
+        for (int k = 1; k < 8; ++k) {
+            s1 = __dadd_rn(s1, p1[k][threadIdx.x]);
+            s2 = __dadd_rn(s2, p2[k][threadIdx.x]);
+        }
+        partial[((long long)blockIdx.y * 2) * c + ch] = s1;
+        partial[((long long)blockIdx.y * 2 + 1) * c + ch] = s2;
+    }
+}
+
+// Block (32,32), grid (ceil(C/32)): s1, s2 = the sums over the chunks of partial[., 0..1, ch], in a fixed
+// order (thread y adds chunks y, y+32, ...; then thread y = 0 adds the 32 results in order). Valid in
+// thread y = 0 only.
+__device__ __forceinline__ void t4j_sum_partials(long long c, long long chunks, long long ch, const double* partial,
+                                                 double& s1, double& s2) {
+    __shared__ double q1[32][32];
+    __shared__ double q2[32][32];
+    s1 = 0.0;
+    s2 = 0.0;
+    if (ch < c) {
+        for (long long j = threadIdx.y; j < chunks; j += 32) {
+            s1 = __dadd_rn(s1, partial[(j * 2) * c + ch]);
+            s2 = __dadd_rn(s2, partial[(j * 2 + 1) * c + ch]);
+        }
+    }
+    q1[threadIdx.y][threadIdx.x] = s1;
+    q2[threadIdx.y][threadIdx.x] = s2;
+    __syncthreads();
+    if (threadIdx.y == 0) {
+        for (int k = 1; k < 32; ++k) {
+            s1 = __dadd_rn(s1, q1[k][threadIdx.x]);
+            s2 = __dadd_rn(s2, q2[k][threadIdx.x]);
+        }
+    }
+}
+
+// batchnorm_moments_f32: partial (chunks,2,C) = sums of v and v^2, v = x - x[0,c]. Block (32,8), grid (ceil(C/32), chunks).
+extern "C" __global__ void __launch_bounds__(256, 8) batchnorm_moments_f32(long long rows, long long c,
+                                                                          long long chunk, const float* x,
+                                                                          double* partial) {
+    long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+    MomentTerms terms{x, ch < c ? x[ch] : 0.0f};
+    t4j_channel_sums(rows, c, chunk, ch, terms, partial);
+}
+
+// batchnorm_training_finalize_f32: mean, biased var, invStd, scale, shift (C). Block (32,32), grid (ceil(C/32)).
+extern "C" __global__ void batchnorm_training_finalize_f32(long long rows, long long c, long long chunks, float eps,
+                                                           const float* x, const double* partial, const float* gamma,
+                                                           const float* beta, float* mean, float* var, float* invStd,
+                                                           float* scale, float* shift) {
+    long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+    double s1, s2;
+    t4j_sum_partials(c, chunks, ch, partial, s1, s2);
+    if (threadIdx.y == 0 && ch < c) {
+        double m = (double)rows;
+        double d = __ddiv_rn(s1, m);
+        double v = __dsub_rn(__ddiv_rn(s2, m), __dmul_rn(d, d));
+        v = v < 0.0 ? 0.0 : v;   // rounding can dip just below 0 (Java's Math.max: NaN stays NaN)
+        double mu = __dadd_rn((double)x[ch], d);
+        double inv = __ddiv_rn(1.0, __dsqrt_rn(__dadd_rn(v, (double)eps)));
+        double g = (double)gamma[ch];
+        mean[ch] = (float)mu;
+        var[ch] = (float)v;
+        invStd[ch] = (float)inv;
+        scale[ch] = (float)__dmul_rn(g, inv);
+        shift[ch] = (float)__dsub_rn((double)beta[ch], __dmul_rn(__dmul_rn(mu, g), inv));
+    }
+}
+
+// batchnorm_backward_sums_f32: partial (chunks,2,C) = sums of dy and dy*(x - mean). Block (32,8), grid (ceil(C/32), chunks).
+extern "C" __global__ void __launch_bounds__(256, 8) batchnorm_backward_sums_f32(long long rows, long long c,
+                                                                                long long chunk, const float* x,
+                                                                                const float* dy, const float* mean,
+                                                                                double* partial) {
+    long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+    GradientTerms terms{x, dy, ch < c ? mean[ch] : 0.0f};
+    t4j_channel_sums(rows, c, chunk, ch, terms, partial);
+}
+
+// batchnorm_backward_finalize_f32: dGamma, dBeta and dx's a, b, d (C). Block (32,32), grid (ceil(C/32)).
+extern "C" __global__ void batchnorm_backward_finalize_f32(long long rows, long long c, long long chunks,
+                                                           const double* partial, const float* gamma, const float* mean,
+                                                           const float* invStd, float* dGamma, float* dBeta, float* a,
+                                                           float* b, float* d) {
+    long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+    double s1, s2;
+    t4j_sum_partials(c, chunks, ch, partial, s1, s2);
+    if (threadIdx.y == 0 && ch < c) {
+        double m = (double)rows;
+        double inv = (double)invStd[ch];
+        double sumDyXhat = __dmul_rn(s2, inv);
+        double ak = __dmul_rn((double)gamma[ch], inv);
+        double bk = __ddiv_rn(__dmul_rn(__dmul_rn(-ak, inv), sumDyXhat), m);   // from -a * xhat * dgamma / M
+        dGamma[ch] = (float)sumDyXhat;
+        dBeta[ch] = (float)s1;
+        a[ch] = (float)ak;
+        b[ch] = (float)bk;
+        d[ch] = (float)__dsub_rn(__ddiv_rn(__dmul_rn(-ak, s1), m), __dmul_rn(bk, (double)mean[ch]));
+    }
+}
+
+// batchnorm_backward_dx_f32: dx = fmaf(dy, a[c], fmaf(x, b[c], d[c])). Grid-stride, block 256.
+extern "C" __global__ void batchnorm_backward_dx_f32(long long n, long long c, const float* x, const float* dy,
+                                                     const float* a, const float* b, const float* d, float* dx) {
+    long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+    long long stride = (long long)gridDim.x * blockDim.x;
+    long long k = i % c;
+    long long step = stride % c;
+    for (; i < n; i += stride) {
+        dx[i] = fmaf(dy[i], a[k], fmaf(x[i], b[k], d[k]));
         k += step;
         if (k >= c) {
             k -= c;

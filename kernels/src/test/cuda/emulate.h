@@ -1,8 +1,8 @@
 // emulate.h: compiles a kernels/src/main/cuda/<family>.cu as host C++ (g++ -std=c++20) so that the
 // kernels' logic can be checked on a machine without a GPU (KernelEmulationTest). Not a CUDA
 // implementation: just enough of the language for this project's kernels.
-// - __global__/__device__/__forceinline__ vanish; __shared__ becomes static, which is shared memory
-//   exactly because blocks run one after another (never two at once).
+// - __global__/__device__/__forceinline__/__launch_bounds__ vanish; __shared__ becomes static, which
+//   is shared memory exactly because blocks run one after another (never two at once).
 // - threadIdx, blockIdx, blockDim, gridDim are thread_local. launch() runs the grid block by block;
 //   with threaded = true each thread of a block is a std::thread, __syncthreads() is a std::barrier
 //   over the block and the warp shuffles (__shfl_down_sync, __shfl_xor_sync) exchange through a
@@ -38,6 +38,7 @@ inline thread_local dim3 gridDim;
 #define __host__
 #define __forceinline__ inline
 #define __shared__ static
+#define __launch_bounds__(...)
 
 namespace t4j_emu {
 struct Warp {

@@ -10,7 +10,13 @@
 //                                   beta, mean, var (c each) from stdin as float bits in hex, runs
 //                                   batchnorm_coefficients_f32 and scale_shift_f32 and prints scale (c),
 //                                   shift (c) and y (m*c) the same way, for KernelEmulationTest to
-//                                   compare with the CPU backend's batchNormInference.
+//                                   compare with the CPU backend's batchNormInference;
+//        emulate_kernels batchnorm-training <m> <c> <chunk> <eps bits>   reads x (m*c), gamma, beta (c each)
+//                                   and dy (m*c), runs the training kernels (moments, finalize,
+//                                   scale_shift) and then the backward ones with the mean and invStd
+//                                   they produced, chunks of <chunk> rows, and prints mean, variance,
+//                                   invStd (c each), y (m*c), dgamma, dbeta (c each) and dx (m*c), for
+//                                   KernelEmulationTest to compare with batchNormTraining/Backward.
 #include "emulate.h"
 
 #include <cmath>
@@ -639,6 +645,142 @@ static void testBatchNorm() {
     }
 }
 
+// ---- batchnorm training and backward: the emulated kernels in the order CudaBatchNorm launches them -----
+struct BnTraining { Vec mean, var, invStd, scale, shift, y; };
+struct BnBackward { Vec dGamma, dBeta, a, b, d, dx; };
+
+static BnTraining runBnTraining(long long M, long long C, long long chunk, float eps, const Vec& x, const Vec& gamma,
+                                const Vec& beta) {
+    using namespace batchnorm_k;
+    long long chunks = (M + chunk - 1) / chunk, n = M * C;
+    std::vector<double> partial(chunks * 2 * C, std::numeric_limits<double>::quiet_NaN());   // every slot written
+    BnTraining t{Vec(C), Vec(C), Vec(C), Vec(C), Vec(C), Vec(n)};
+    dim3 tiles((unsigned)((C + 31) / 32));
+    T4J_LAUNCH(batchnorm_moments_f32, dim3(tiles.x, (unsigned)chunks), dim3(32, 8), M, C, chunk, x.data(), partial.data());
+    T4J_LAUNCH(batchnorm_training_finalize_f32, tiles, dim3(32, 32), M, C, chunks, eps, x.data(), partial.data(),
+               gamma.data(), beta.data(), t.mean.data(), t.var.data(), t.invStd.data(), t.scale.data(), t.shift.data());
+    T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), t.scale.data(), t.shift.data(), t.y.data());
+    return t;
+}
+
+static BnBackward runBnBackward(long long M, long long C, long long chunk, const Vec& x, const Vec& dy, const Vec& gamma,
+                                const Vec& mean, const Vec& invStd) {
+    using namespace batchnorm_k;
+    long long chunks = (M + chunk - 1) / chunk, n = M * C;
+    std::vector<double> partial(chunks * 2 * C, std::numeric_limits<double>::quiet_NaN());
+    BnBackward g{Vec(C), Vec(C), Vec(C), Vec(C), Vec(C), Vec(n)};
+    dim3 tiles((unsigned)((C + 31) / 32));
+    T4J_LAUNCH(batchnorm_backward_sums_f32, dim3(tiles.x, (unsigned)chunks), dim3(32, 8), M, C, chunk, x.data(), dy.data(),
+               mean.data(), partial.data());
+    T4J_LAUNCH(batchnorm_backward_finalize_f32, tiles, dim3(32, 32), M, C, chunks, partial.data(), gamma.data(), mean.data(),
+               invStd.data(), g.dGamma.data(), g.dBeta.data(), g.a.data(), g.b.data(), g.d.data());
+    T4J_LAUNCH_SEQ(batchnorm_backward_dx_f32, grid1(n), dim3(256), n, C, x.data(), dy.data(), g.a.data(), g.b.data(),
+                   g.d.data(), g.dx.data());
+    return g;
+}
+
+// Training statistics against two-pass double loops, y and dx against the definitions within a bound of
+// the magnitudes that cancel, and y, dx against exactly one (two) fmaf per element with the kernels' own
+// coefficients. Shapes: M not a multiple of the chunk or of the 8 row-threads, C odd, C < 32 and C > 32
+// (two and three channel tiles, the last partly idle), M = 1 and 2, one chunk (the four-row loop) and 43
+// chunks of 7 rows (more chunks than the finalize's 32 row-threads: its stride loop wraps), a grid of
+// 3 x 256 threads for the elementwise passes (their stride loops wrap); a NaN in one channel stays there.
+static void testBatchNormTraining() {
+    struct Case { long long m, c, chunk; float lo, hi; };
+    for (Case cs : {Case{203, 37, 50, 2.0f, 5.0f}, Case{1, 5, 32, -3.0f, 3.0f}, Case{2, 40, 32, -3.0f, 3.0f},
+                    Case{300, 16, 7, 2.0f, 5.0f}, Case{130, 70, 130, -3.0f, 3.0f}}) {
+        long long M = cs.m, C = cs.c, n = M * C;
+        std::string tag = " M" + std::to_string(M) + " C" + std::to_string(C) + " chunk" + std::to_string(cs.chunk);
+        float eps = 1e-3f;
+        Vec x = values(n, 40, cs.lo, cs.hi), gamma = values(C, 41, 0.5f, 1.5f), beta = values(C, 42, -1.0f, 1.0f),
+            dy = values(n, 43, -1.0f, 1.0f);
+        bool withNaN = M > 5 && C > 3;
+        if (withNaN) x[5 * C + 3] = NaN;   // channel 3 only
+        BnTraining t = runBnTraining(M, C, cs.chunk, eps, x, gamma, beta);
+        std::vector<double> wm(C), wv(C), wi(C), ws(C);
+        for (long long k = 0; k < C; ++k) {
+            double mu = 0, var = 0;
+            for (long long r = 0; r < M; ++r) mu += x[r * C + k];
+            mu /= M;
+            for (long long r = 0; r < M; ++r) var += ((double)x[r * C + k] - mu) * ((double)x[r * C + k] - mu);
+            var /= M;   // biased
+            wm[k] = mu;
+            wv[k] = var;
+            wi[k] = 1 / std::sqrt(var + eps);
+            ws[k] = gamma[k] * wi[k];
+        }
+        // x - x0 is a float subtraction: the mean is within a few u of |x| (more than of |mean| near 0)
+        double xmax = std::fmax(std::fabs(cs.lo), std::fabs(cs.hi));
+        expect("batchnorm training mean" + tag, t.mean, wm, 1e-6, 4 * 0x1p-24 * xmax);
+        expect("batchnorm training biased variance" + tag, t.var, wv, 1e-5, 1e-7);
+        expect("batchnorm training invStd" + tag, t.invStd, wi, 1e-6, 0);
+        expect("batchnorm training scale" + tag, t.scale, ws, 1e-6, 0);
+        Vec wf(n);
+        for (long long i = 0; i < n; ++i) wf[i] = std::fmaf(x[i], t.scale[i % C], t.shift[i % C]);
+        expectExact("batchnorm training y = fmaf(x, scale, shift)" + tag, t.y, wf);
+        // y = (x - mean) gamma invStd + beta, within 16 u of the magnitudes that cancel:
+        // (|x| + |mean|) invStd |gamma| + |beta|
+        ++checks;
+        int bad = 0;
+        for (long long i = 0; i < n; ++i) {
+            long long k = i % C;
+            double want = ((double)x[i] - wm[k]) * wi[k] * gamma[k] + beta[k];
+            double mag = (std::fabs((double)x[i]) + std::fabs(wm[k])) * wi[k] * std::fabs(gamma[k]) + std::fabs(beta[k]);
+            if (!close(t.y[i], want, 0, 16 * 0x1p-24 * mag) && bad++ < 5) {
+                std::printf("FAIL batchnorm training y%s[%lld]: got %.9g, expected %.9g\n", tag.c_str(), i, t.y[i], want);
+            }
+        }
+        failures += bad > 0;
+        if (withNaN) {
+            continue;   // the backward below needs finite statistics in every channel
+        }
+        BnBackward g = runBnBackward(M, C, cs.chunk, x, dy, gamma, t.mean, t.invStd);
+        std::vector<double> wdb(C, 0.0), wdg(C, 0.0), sumAbsDy(C, 0.0), sumAbsDyXhat(C, 0.0);
+        for (long long i = 0; i < n; ++i) {
+            long long k = i % C;
+            double xhat = ((double)x[i] - t.mean[k]) * t.invStd[k];
+            wdb[k] += dy[i];
+            wdg[k] += dy[i] * xhat;
+            sumAbsDy[k] += std::fabs((double)dy[i]);
+            sumAbsDyXhat[k] += std::fabs(dy[i] * xhat);
+        }
+        // the sums lose at most ~M u of the sum of |terms| in double; well within 1e-7 of it
+        std::vector<double> gotDb(g.dBeta.begin(), g.dBeta.end()), gotDg(g.dGamma.begin(), g.dGamma.end());
+        ++checks;
+        bad = 0;
+        for (long long k = 0; k < C; ++k) {
+            if (!(std::fabs(gotDb[k] - wdb[k]) <= 1e-7 * sumAbsDy[k] + 0x1p-24 * std::fabs(wdb[k])
+                  && std::fabs(gotDg[k] - wdg[k]) <= 1e-7 * sumAbsDyXhat[k] + 0x1p-24 * std::fabs(wdg[k])) && bad++ < 5) {
+                std::printf("FAIL batchnorm backward%s channel %lld: dbeta %.9g vs %.9g, dgamma %.9g vs %.9g\n", tag.c_str(),
+                            k, gotDb[k], wdb[k], gotDg[k], wdg[k]);
+            }
+        }
+        failures += bad > 0;
+        Vec wfx(n);
+        for (long long i = 0; i < n; ++i) {
+            long long k = i % C;
+            wfx[i] = std::fmaf(dy[i], g.a[k], std::fmaf(x[i], g.b[k], g.d[k]));
+        }
+        expectExact("batchnorm backward dx = fmaf(dy, a, fmaf(x, b, d))" + tag, g.dx, wfx);
+        // dx = gamma invStd / M (M dy - dbeta - xhat dgamma), within 16 u of the magnitudes that cancel,
+        // |gamma invStd / M| (M |dy| + |dbeta| + (|x| + |mean|) invStd |dgamma|): b x + d folds x - mean, so
+        // the float roundings of b and d are relative to |x| and |mean|, not to |x - mean|
+        ++checks;
+        bad = 0;
+        for (long long i = 0; i < n; ++i) {
+            long long k = i % C;
+            double inv = t.invStd[k], xhat = ((double)x[i] - t.mean[k]) * inv, f = gamma[k] * inv / M;
+            double want = f * (M * (double)dy[i] - wdb[k] - xhat * wdg[k]);
+            double mag = std::fabs(f) * (M * std::fabs((double)dy[i]) + std::fabs(wdb[k])
+                    + (std::fabs((double)x[i]) + std::fabs((double)t.mean[k])) * inv * std::fabs(wdg[k]));
+            if (!close(g.dx[i], want, 0, 16 * 0x1p-24 * mag) && bad++ < 5) {
+                std::printf("FAIL batchnorm backward dx%s[%lld]: got %.9g, expected %.9g\n", tag.c_str(), i, g.dx[i], want);
+            }
+        }
+        failures += bad > 0;
+    }
+}
+
 static Vec readHexFloats(long long count) {
     Vec v(count);
     for (auto& f : v) {
@@ -676,6 +818,18 @@ static void printBatchNormInference(long long m, long long c, unsigned epsBits) 
     printHexFloats(y);
 }
 
+static void printBatchNormTraining(long long m, long long c, long long chunk, unsigned epsBits) {
+    float eps;
+    std::memcpy(&eps, &epsBits, 4);
+    long long n = m * c;
+    Vec x = readHexFloats(n), gamma = readHexFloats(c), beta = readHexFloats(c), dy = readHexFloats(n);
+    BnTraining t = runBnTraining(m, c, chunk, eps, x, gamma, beta);
+    BnBackward g = runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd);
+    for (const Vec* v : {&t.mean, &t.var, &t.invStd, &t.y, &g.dGamma, &g.dBeta, &g.dx}) {
+        printHexFloats(*v);
+    }
+}
+
 // ---- random: values for the Java side, which compares them with core's Generator ------------------------
 static void printRandomValues(long long seed, long long counter, long long n) {
     using namespace random_k;
@@ -695,9 +849,14 @@ int main(int argc, char** argv) {
         printBatchNormInference(std::stoll(argv[2]), std::stoll(argv[3]), (unsigned)std::stoul(argv[4], nullptr, 16));
         return 0;
     }
+    if (argc == 6 && std::string(argv[1]) == "batchnorm-training") {
+        printBatchNormTraining(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]),
+                               (unsigned)std::stoul(argv[5], nullptr, 16));
+        return 0;
+    }
     if (argc != 2) {
-        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | batchnorm-inference <m> <c> <eps bits>\n",
-                     argv[0]);
+        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | batchnorm-inference <m> <c> <eps bits>"
+                     " | batchnorm-training <m> <c> <chunk> <eps bits>\n", argv[0]);
         return 2;
     }
     std::string family = argv[1];
@@ -710,7 +869,7 @@ int main(int argc, char** argv) {
     else if (family == "optim") { testOptim(); testOptimMulti(); }
     else if (family == "bias_act") testBiasAct();
     else if (family == "depthwise") testDepthwise();
-    else if (family == "batchnorm") testBatchNorm();
+    else if (family == "batchnorm") { testBatchNorm(); testBatchNormTraining(); }
     else {
         std::fprintf(stderr, "unknown family %s\n", family.c_str());
         return 2;

@@ -32,7 +32,9 @@ class PtxUpToDateTest {
     private static final Path CUDA_SOURCES = MODULE.resolve("src/main/cuda");
     private static final Path PTX_DIR = MODULE.resolve("src/main/resources" + PtxModules.RESOURCE_DIR);
     private static final String REGENERATE = "regenerate with kernels/scripts/build-ptx.sh (needs nvcc) and commit the PTX";
-    private static final Pattern KERNEL = Pattern.compile("extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(");
+    /** {@code extern "C" __global__ void [__launch_bounds__(...)] name(}. */
+    private static final Pattern KERNEL = Pattern.compile(
+            "extern\\s+\"C\"\\s+__global__\\s+void\\s+(?:__launch_bounds__\\s*\\([^)]*\\)\\s+)?(\\w+)\\s*\\(");
     private static final Pattern ENTRY = Pattern.compile("^\\.visible \\.entry (\\w+)\\(", Pattern.MULTILINE);
 
     @Test

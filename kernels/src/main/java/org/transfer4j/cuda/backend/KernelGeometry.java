@@ -64,6 +64,45 @@ final class KernelGeometry {
         return new LaunchGrid(toInt(Math.ceilDiv(channels, TILE)), toInt(chunks), 1, TILE, TILE_ROWS, 1);
     }
 
+    /**
+     * The resident blocks of 256 threads per SM that the per-channel sums of {@code batchnorm.cu} aim for: 8
+     * is a full SM on compute capability 8.0 and later (2048 threads; the kernels are built with
+     * {@code __launch_bounds__(256, 8)}, at most 32 registers), so the whole grid is one wave with 64 warps
+     * per SM, each with four row loads in flight: enough bytes in flight to run near the memory bandwidth.
+     */
+    static final int CHANNEL_BLOCKS_PER_SM = 8;
+    /** The shortest chunk of rows a block of the per-channel sums takes: 4 rows per row-thread. */
+    static final long MIN_CHANNEL_CHUNK = 32;
+
+    /**
+     * The chunk length (rows per block) of {@code batchnorm_moments_f32} and {@code batchnorm_backward_sums_f32}
+     * over x (rows, channels): the grid (ceil(C/32), chunks) gets about {@link #CHANNEL_BLOCKS_PER_SM} blocks per
+     * SM, chunks of at least {@link #MIN_CHANNEL_CHUNK} rows (one chunk when rows fit it) and at most 65535
+     * chunks (gridDim.y). The chunks are {@code ceil(rows / chunk)}.
+     *
+     * @throws IllegalArgumentException when rows or channels is below 1 or multiprocessors below 1
+     */
+    static long channelChunk(long rows, long channels, int multiprocessors) {
+        if (rows < 1 || channels < 1 || multiprocessors < 1) {
+            throw new IllegalArgumentException("per-channel sums need rows, channels and multiprocessors >= 1, got "
+                    + rows + ", " + channels + ", " + multiprocessors);
+        }
+        long tiles = Math.ceilDiv(channels, TILE);
+        long wanted = Math.max(1, Math.ceilDiv((long) CHANNEL_BLOCKS_PER_SM * multiprocessors, tiles));
+        long chunk = Math.max(MIN_CHANNEL_CHUNK, Math.ceilDiv(rows, wanted));
+        return Math.max(chunk, Math.ceilDiv(rows, LaunchGrid.MAX_GRID_YZ));
+    }
+
+    /** {@code batchnorm_moments_f32}, {@code batchnorm_backward_sums_f32}: block (32,8,1), grid (ceil(C/32), chunks, 1). */
+    static LaunchGrid channelSums(long channels, long chunks) {
+        return new LaunchGrid(toInt(Math.ceilDiv(channels, TILE)), toInt(chunks), 1, TILE, TILE_ROWS, 1);
+    }
+
+    /** {@code batchnorm_*_finalize_f32}: block (32,32,1), grid (ceil(C/32), 1, 1). */
+    static LaunchGrid channelFinalize(long channels) {
+        return new LaunchGrid(toInt(Math.ceilDiv(channels, TILE)), 1, 1, TILE, TILE, 1);
+    }
+
     private static int toInt(long v) {
         if (v > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("grid side " + v + " exceeds 2^31-1");

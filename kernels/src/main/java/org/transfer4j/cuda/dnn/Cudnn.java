@@ -16,7 +16,7 @@ import org.transfer4j.cuda.ffm.Prototype;
  * {@code cudnnSetStream}, destroyed by {@link #close()}), and status checking: a status other than
  * success becomes a {@link CudnnException} with cuDNN's own name for it ({@code cudnnGetErrorString},
  * e.g. {@code CUDNN_STATUS_BAD_PARAM}) and the call. The operations are in {@link CudnnConvolution}
- * (forward, backward data, backward filter) and {@link CudnnLayers} (pooling, batch norm, activations).
+ * (forward, backward data, backward filter) and {@link CudnnLayers} (pooling, activations).
  *
  * <p>Device pointers and streams are raw addresses ({@code long}), as in {@code Cublas}.
  */
@@ -32,8 +32,7 @@ public final class Cudnn implements AutoCloseable {
         final Downcall create, destroy, setStream, errorString, version, createTensor, setTensor4d, destroyTensor,
                 createFilter, setFilter4d, destroyFilter, createPooling, setPooling2d, destroyPooling, poolingForward,
                 poolingBackward, createActivation, setActivation, destroyActivation, activationForward, activationBackward,
-                deriveBn, bnForwardTraining, bnBackward, createConv, destroyConv, setConv2d,
-                setConvGroups, setConvMath, convOutputDim, fwdAlgo, bwdDataAlgo, bwdFilterAlgo, convForward,
+                createConv, destroyConv, setConv2d, setConvGroups, setConvMath, convOutputDim, fwdAlgo, bwdDataAlgo, bwdFilterAlgo, convForward,
                 convBackwardData, convBackwardFilter;
 
         Fns(NativeLibrary l) {
@@ -58,9 +57,6 @@ public final class Cudnn implements AutoCloseable {
             destroyActivation = l.downcall(CudnnFunctions.DESTROY_ACTIVATION);
             activationForward = l.downcall(CudnnFunctions.ACTIVATION_FORWARD);
             activationBackward = l.downcall(CudnnFunctions.ACTIVATION_BACKWARD);
-            deriveBn = l.downcall(CudnnFunctions.DERIVE_BN);
-            bnForwardTraining = l.downcall(CudnnFunctions.BN_FORWARD_TRAINING);
-            bnBackward = l.downcall(CudnnFunctions.BN_BACKWARD);
             createConv = l.downcall(CudnnFunctions.CREATE_CONV);
             destroyConv = l.downcall(CudnnFunctions.DESTROY_CONV);
             setConv2d = l.downcall(CudnnFunctions.SET_CONV_2D);

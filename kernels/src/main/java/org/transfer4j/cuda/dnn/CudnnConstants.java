@@ -4,7 +4,7 @@ package org.transfer4j.cuda.dnn;
  * The cuDNN 9 enum values used by the bindings. Sources: cuDNN 9.6 headers as stored in
  * github.com/zspace/system.cuda-12.6: {@code include/cudnn_graph.h} (cudnnStatus_t, cudnnDataType_t,
  * cudnnMathType_t, cudnnNanPropagation_t, cudnnTensorFormat_t, cudnnActivationMode_t,
- * cudnnConvolutionMode_t) and {@code include/cudnn_ops.h} (cudnnPoolingMode_t, cudnnBatchNormMode_t,
+ * cudnnConvolutionMode_t) and {@code include/cudnn_ops.h} (cudnnPoolingMode_t,
  * cudnnConvolutionFwdAlgo_t, cudnnConvolutionBwdFilterAlgo_t, cudnnConvolutionBwdDataAlgo_t,
  * cudnnDeterminism_t).
  */
@@ -28,10 +28,6 @@ public final class CudnnConstants {
     /** cudnnActivationMode_t. */
     public static final int ACTIVATION_SIGMOID = 0, ACTIVATION_RELU = 1, ACTIVATION_TANH = 2,
             ACTIVATION_CLIPPED_RELU = 3, ACTIVATION_ELU = 4, ACTIVATION_IDENTITY = 5, ACTIVATION_SWISH = 6;
-    /** cudnnBatchNormMode_t. */
-    public static final int BATCHNORM_PER_ACTIVATION = 0, BATCHNORM_SPATIAL = 1, BATCHNORM_SPATIAL_PERSISTENT = 2;
-    /** {@code CUDNN_BN_MIN_EPSILON} in cuDNN 9 (0.0; it was 1e-5 before cuDNN 7.5). */
-    public static final double BN_MIN_EPSILON = 0.0;
 
     /** cudnnConvolutionFwdAlgo_t names by value (0..7). */
     static final String[] FWD_ALGOS = {"IMPLICIT_GEMM", "IMPLICIT_PRECOMP_GEMM", "GEMM", "DIRECT", "FFT",

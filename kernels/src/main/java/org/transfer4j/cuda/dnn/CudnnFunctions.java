@@ -6,7 +6,7 @@ import org.transfer4j.cuda.ffm.Prototype;
 /**
  * The C prototypes of every cuDNN function the bindings use, as declared by cuDNN 9
  * ({@code cudnn_graph.h}: handle and errors; {@code cudnn_ops.h}: tensors, filters, pooling,
- * activations, batch norm; {@code cudnn_cnn.h}: convolutions). The downcall descriptors are derived
+ * activations; {@code cudnn_cnn.h}: convolutions). The downcall descriptors are derived
  * from these and {@code PrototypeSignatureTest} compares them with the header text.
  */
 final class CudnnFunctions {
@@ -49,19 +49,6 @@ final class CudnnFunctions {
             + "cudnnActivationDescriptor_t activationDesc, const void *alpha, const cudnnTensorDescriptor_t yDesc, const void *y, "
             + "const cudnnTensorDescriptor_t dyDesc, const void *dy, const cudnnTensorDescriptor_t xDesc, const void *x, "
             + "const void *beta, const cudnnTensorDescriptor_t dxDesc, void *dx)");
-    static final Prototype DERIVE_BN = p("cudnnStatus_t cudnnDeriveBNTensorDescriptor(cudnnTensorDescriptor_t derivedBnDesc, "
-            + "const cudnnTensorDescriptor_t xDesc, cudnnBatchNormMode_t mode)");
-    static final Prototype BN_FORWARD_TRAINING = p("cudnnStatus_t cudnnBatchNormalizationForwardTraining(cudnnHandle_t handle, "
-            + "cudnnBatchNormMode_t mode, const void *alpha, const void *beta, const cudnnTensorDescriptor_t xDesc, const void *x, "
-            + "const cudnnTensorDescriptor_t yDesc, void *y, const cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc, "
-            + "const void *bnScale, const void *bnBias, double exponentialAverageFactor, void *resultRunningMean, "
-            + "void *resultRunningVariance, double epsilon, void *resultSaveMean, void *resultSaveInvVariance)");
-    static final Prototype BN_BACKWARD = p("cudnnStatus_t cudnnBatchNormalizationBackward(cudnnHandle_t handle, "
-            + "cudnnBatchNormMode_t mode, const void *alphaDataDiff, const void *betaDataDiff, const void *alphaParamDiff, "
-            + "const void *betaParamDiff, const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnTensorDescriptor_t dyDesc, "
-            + "const void *dy, const cudnnTensorDescriptor_t dxDesc, void *dx, const cudnnTensorDescriptor_t dBnScaleBiasDesc, "
-            + "const void *bnScale, void *dBnScaleResult, void *dBnBiasResult, double epsilon, const void *savedMean, "
-            + "const void *savedInvVariance)");
     // cudnn_cnn.h
     static final Prototype CREATE_CONV = p("cudnnStatus_t cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t *convDesc)");
     static final Prototype DESTROY_CONV = p("cudnnStatus_t cudnnDestroyConvolutionDescriptor(cudnnConvolutionDescriptor_t convDesc)");
@@ -102,7 +89,6 @@ final class CudnnFunctions {
             CREATE_TENSOR, SET_TENSOR_4D, DESTROY_TENSOR, CREATE_FILTER, SET_FILTER_4D, DESTROY_FILTER,
             CREATE_POOLING, SET_POOLING_2D, DESTROY_POOLING, POOLING_FORWARD, POOLING_BACKWARD,
             CREATE_ACTIVATION, SET_ACTIVATION, DESTROY_ACTIVATION, ACTIVATION_FORWARD, ACTIVATION_BACKWARD,
-            DERIVE_BN, BN_FORWARD_TRAINING, BN_BACKWARD,
             CREATE_CONV, DESTROY_CONV, SET_CONV_2D, SET_CONV_GROUPS, SET_CONV_MATH, CONV_OUTPUT_DIM,
             FWD_ALGO_V7, BWD_DATA_ALGO_V7, BWD_FILTER_ALGO_V7, CONV_FORWARD, CONV_BACKWARD_DATA, CONV_BACKWARD_FILTER);
 

@@ -72,13 +72,6 @@ final class Descriptors implements AutoCloseable {
         return d;
     }
 
-    /** The {@code 1xCx1x1} descriptor of batch-norm parameters, derived from {@code xDesc}. */
-    MemorySegment derivedBatchNorm(MemorySegment xDesc, int mode) {
-        MemorySegment d = make(cudnn.fn.createTensor, cudnn.fn.destroyTensor, "cudnnCreateTensorDescriptor");
-        cudnn.check("cudnnDeriveBNTensorDescriptor(mode=" + mode + ")", () -> (int) cudnn.fn.deriveBn.handle().invokeExact(d, xDesc, mode));
-        return d;
-    }
-
     private MemorySegment make(Downcall create, Downcall destroy, String name) {
         MemorySegment d = cudnn.create(create, name);
         made.push(new Made(d, destroy, name.replace("Create", "Destroy")));

@@ -1,6 +1,6 @@
 /**
  * cuDNN 9 through Java FFM, legacy (descriptor) API: {@link org.transfer4j.cuda.dnn.Cudnn} runs
- * convolution forward / backward-data / backward-filter, pooling, batch normalization and activations
+ * convolution forward / backward-data / backward-filter, pooling and activations
  * on NHWC tensors. The argument logic is plain Java and tested without a GPU:
  * {@link org.transfer4j.cuda.dnn.ConvPlan} (descriptor arguments from core's {@code Conv2dSpec},
  * output shapes that agree with core's rule, the shape key algorithms are cached under),

@@ -173,9 +173,7 @@ class CudaBackendLayersGpuTest {
             GpuParity.Pair invStd = pair(fc.invStd().toArray(), c);
             Backend.BatchNormGradients gc = cpuBackend().batchNormBackward(x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu());
             Backend.BatchNormGradients gg = cuda().batchNormBackward(x.gpu(), dy.gpu(), gamma.gpu(), mean.gpu(), invStd.gpu());
-            assertClose(what + " dx", gc.gradX(), gg.gradX());
-            assertClose(what + " dgamma", gc.gradGamma(), gg.gradGamma());
-            assertClose(what + " dbeta", gc.gradBeta(), gg.gradBeta());
+            assertGradientsClose(what, x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu(), gc, gg);
             GpuParity.Pair movingMean = random(14, 2, 5, c);
             GpuParity.Pair movingVar = random(15, 0.5f, 2, c);
             assertClose(what + " inference", cpuBackend().batchNormInference(x.cpu(), gamma.cpu(), beta.cpu(), movingMean.cpu(),
@@ -196,6 +194,86 @@ class CudaBackendLayersGpuTest {
             tol[i] = FP32 * Math.abs(y) + 32 * 0x1p-24 * m;
         }
         return tol;
+    }
+
+    /**
+     * The backward pass against the CPU's, each result within a bound of its rounding error:
+     * <ul>
+     *   <li>dbeta = sum dy and dgamma = sum dy xhat: the 1e-4 relative bar plus 64 u of the sum of |terms| (the CPU
+     *       adds runs of 64 rows in float, each within 63 u of its sum of |terms|; the GPU adds in double), a sum that
+     *       cancels to near 0 being held to the size of its terms, not of itself;</li>
+     *   <li>dx = gamma invStd / M (M dy - dbeta - xhat dgamma): an element near 0 comes out of a cancellation and its
+     *       rounding error is set by the magnitude of what cancelled (first GPU run, cuDNN: -9.628098E-4 against
+     *       -9.62615E-4 for [2,3,3,7], 2e-7 off, beyond 1e-4 relative). Tolerance: the 1e-4 relative bar plus 32 u of
+     *       |gamma invStd / M| (M |dy| + |dbeta| + (|x| + |mean|) invStd |dgamma|), plus what the sums' own bounds
+     *       above move dx by. (|x| + |mean|) invStd rather than |xhat|: both backends compute dx = a dy + b x + d
+     *       with d = -a dbeta / M - b mean, so b x and d carry roundings of the size of |x| and |mean|, which is
+     *       much more than |x - mean| when the mean is far from 0 (x in [2, 5] here).</li>
+     * </ul>
+     * A wrong epsilon or invStd, a missing term, a sign flip or a 1% scaling still fail by orders of magnitude.
+     */
+    static void assertGradientsClose(String what, Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor invStd,
+                                     Backend.BatchNormGradients cpu, Backend.BatchNormGradients gpu) {
+        float[] xv = x.toArray(), dyv = dy.toArray(), gv = gamma.toArray(), mv = mean.toArray(), iv = invStd.toArray();
+        float[] db = cpu.gradBeta().toArray(), dg = cpu.gradGamma().toArray(), dx = cpu.gradX().toArray();
+        int c = mv.length;
+        long m = xv.length / c;
+        double u = 0x1p-24;
+        double[] sumBoundDb = new double[c];
+        double[] sumBoundDg = new double[c];
+        for (int i = 0; i < xv.length; i++) {
+            int k = i % c;
+            sumBoundDb[k] += 64 * u * Math.abs(dyv[i]);
+            sumBoundDg[k] += 64 * u * Math.abs(dyv[i] * (xv[i] - (double) mv[k]) * iv[k]);
+        }
+        double[] tolDb = new double[c];
+        double[] tolDg = new double[c];
+        for (int k = 0; k < c; k++) {
+            tolDb[k] = FP32 * Math.abs(db[k]) + sumBoundDb[k];
+            tolDg[k] = FP32 * Math.abs(dg[k]) + sumBoundDg[k];
+        }
+        assertWithin(what + " dbeta", db, gpu.gradBeta().toArray(), tolDb);
+        assertWithin(what + " dgamma", dg, gpu.gradGamma().toArray(), tolDg);
+        double[] tolDx = new double[xv.length];
+        for (int i = 0; i < xv.length; i++) {
+            int k = i % c;
+            double f = Math.abs((double) gv[k] * iv[k] / m);
+            double xhat = Math.abs(xv[i] - (double) mv[k]) * iv[k];
+            double terms = m * Math.abs(dyv[i]) + Math.abs(db[k]) + (Math.abs(xv[i]) + Math.abs(mv[k])) * iv[k] * Math.abs(dg[k]);
+            tolDx[i] = FP32 * Math.abs(dx[i]) + 32 * u * f * terms + f * (sumBoundDb[k] + xhat * sumBoundDg[k]);
+        }
+        assertWithin(what + " dx", dx, gpu.gradX().toArray(), tolDx);
+    }
+
+    @Test
+    void batchNormTrainingAndBackwardMatchTheCpuOnActivationSizedShapes() {
+        // MobileNetV2 at batch 64: x (64,112,112,32) is M = 802816 rows in one channel tile (about a thousand chunks of
+        // rows), (64,112,112,16) half a tile, (64,7,7,1280) M = 3136 rows over 40 tiles; (3,37,37,37) C odd
+        int[][] shapes = {{64, 112, 112, 32}, {64, 112, 112, 16}, {64, 7, 7, 1280}, {3, 37, 37, 37}};
+        for (int[] s : shapes) {
+            int c = s[s.length - 1];
+            String what = "batch norm " + Arrays.toString(s);
+            GpuParity.Pair x = random(31 + c, 2, 5, s);                      // mean far from 0
+            GpuParity.Pair gamma = random(32, 0.5f, 1.5f, c);
+            GpuParity.Pair beta = random(33, -1, 1, c);
+            GpuParity.Pair dy = random(34 + c, -1, 1, s);
+            Backend.BatchNormForward fc = cpuBackend().batchNormTraining(x.cpu(), gamma.cpu(), beta.cpu(), 1e-3f);
+            Backend.BatchNormForward fg = cuda().batchNormTraining(x.gpu(), gamma.gpu(), beta.gpu(), 1e-3f);
+            // the output within 1e-4 of itself plus 32 u of the magnitude that cancels (normalisationTolerance)
+            assertWithin(what + " output", fc.output().toArray(), fg.output().toArray(),
+                    normalisationTolerance(x.cpu(), fc.mean(), fc.invStd(), gamma.cpu(), beta.cpu()));
+            assertClose(what + " mean", fc.mean(), fg.mean());
+            assertClose(what + " biased variance", fc.variance(), fg.variance());
+            assertClose(what + " invStd", fc.invStd(), fg.invStd());
+            GpuParity.Pair mean = pair(fc.mean().toArray(), c);
+            GpuParity.Pair invStd = pair(fc.invStd().toArray(), c);
+            Backend.BatchNormGradients gc = cpuBackend().batchNormBackward(x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu());
+            Backend.BatchNormGradients gg = cuda().batchNormBackward(x.gpu(), dy.gpu(), gamma.gpu(), mean.gpu(), invStd.gpu());
+            assertGradientsClose(what, x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu(), gc, gg);
+            for (Tensor t : List.of(x.cpu(), x.gpu(), dy.cpu(), dy.gpu(), fc.output(), fg.output(), gc.gradX(), gg.gradX())) {
+                t.close(); // the large shapes: give the memory back before the next one
+            }
+        }
     }
 
     @Test

@@ -43,4 +43,31 @@ class KernelGeometryTest {
     void depthwiseFilterGradientTilesChannelsAndChunks() {
         assertEquals(new LaunchGrid(3, 7, 1, 32, 8, 1), KernelGeometry.depthwiseFilter(96, 7));
     }
+
+    @Test
+    void batchNormChannelSumsFillEightBlocksPerSm() {
+        // MobileNetV2 at batch 64 on 132 SMs: x (64,112,112,32) is M = 802816 rows in one channel tile: 1056
+        // chunks wanted, chunk ceil(802816/1056) = 761 rows, 1055 chunks
+        assertEquals(761, KernelGeometry.channelChunk(802_816, 32, 132));
+        assertEquals(1055, Math.ceilDiv(802_816, 761));
+        // x (64,7,7,1280): M = 3136, 40 tiles: ceil(1056/40) = 27 chunks wanted, chunk ceil(3136/27) = 117
+        assertEquals(117, KernelGeometry.channelChunk(3136, 1280, 132));
+        // at least 32 rows per chunk: 100 rows in 4 chunks (not 25 of 4 rows); fewer rows than that: one chunk
+        assertEquals(32, KernelGeometry.channelChunk(100, 16, 132));
+        assertEquals(32, KernelGeometry.channelChunk(2, 37, 132));
+        // at most 65535 chunks (gridDim.y), whatever the SM count
+        long rows = 1L << 31;
+        long chunk = KernelGeometry.channelChunk(rows, 1, 100_000);
+        assertEquals(Math.ceilDiv(rows, 65_535), chunk);
+        assertEquals(65_535, Math.ceilDiv(rows, chunk));
+        assertThrows(IllegalArgumentException.class, () -> KernelGeometry.channelChunk(0, 3, 132));
+        assertThrows(IllegalArgumentException.class, () -> KernelGeometry.channelChunk(10, 3, 0));
+    }
+
+    @Test
+    void batchNormSumsAreTiles32By8AndFinalizeTiles32By32() {
+        assertEquals(new LaunchGrid(2, 4, 1, 32, 8, 1), KernelGeometry.channelSums(37, 4));
+        assertEquals(new LaunchGrid(40, 1, 1, 32, 32, 1), KernelGeometry.channelFinalize(1280));
+        assertEquals(new LaunchGrid(1, 1, 1, 32, 32, 1), KernelGeometry.channelFinalize(3));
+    }
 }

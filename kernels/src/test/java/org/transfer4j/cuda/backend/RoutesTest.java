@@ -3,7 +3,6 @@ package org.transfer4j.cuda.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,7 @@ import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.backend.Pool2dSpec;
 
-/** The per-call decisions: which convolution implementation, how a pooling runs, the batch-norm variance factor. */
+/** The per-call decisions: which convolution implementation, how a pooling runs. */
 class RoutesTest {
 
     private static Conv2dSpec same(int h, int k, int stride, int dilation, int groups) {
@@ -60,13 +59,5 @@ class RoutesTest {
         // 1x2 (or 2x1) real cells, the corner 1: factors 4/4, 4/2 and 4/1
         Pool2dSpec spec = Pool2dSpec.of(Pool2dSpec.Kind.AVG, Padding.SAME, 5, 5, 2, 2, 2, 2);
         assertArrayEquals(new float[] {1, 1, 2, 1, 1, 2, 2, 2, 4}, PoolRoute.averageCorrection(spec, 5, 5));
-    }
-
-    @Test
-    void biasedVarianceFactorIsMMinusOneOverM() {
-        // unbiased var of M values is sum/(M-1), the biased sum/M: biased = unbiased * (M-1)/M
-        assertEquals(0.75f, CudaBatchNorm.biasedFactor(4));
-        assertEquals((float) (99.0 / 100.0), CudaBatchNorm.biasedFactor(100));
-        assertThrows(IllegalArgumentException.class, () -> CudaBatchNorm.biasedFactor(1));
     }
 }

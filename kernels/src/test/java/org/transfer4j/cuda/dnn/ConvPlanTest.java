@@ -120,10 +120,4 @@ class ConvPlanTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PoolPlan.of(new int[] {1, 8, 8, 1}, spec));
         assertTrue(e.getMessage().contains("top/bottom 0/1"), e.getMessage());
     }
-
-    @Test
-    void kerasMomentumBecomesCudnnAverageFactor() {
-        assertEquals(0.01, CudnnLayers.averageFactor(0.99), 1e-15);   // Keras default momentum 0.99
-        assertThrows(IllegalArgumentException.class, () -> CudnnLayers.averageFactor(1.5));
-    }
 }

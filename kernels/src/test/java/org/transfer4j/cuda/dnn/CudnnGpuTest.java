@@ -137,64 +137,6 @@ class CudnnGpuTest {
     }
 
     @Test
-    void batchNormTrainingForwardAndBackwardMatchTheFormulas() {
-        int n = 2, h = 3, w = 4, c = 5, m = n * h * w;
-        SplittableRandom random = new SplittableRandom(6);
-        float[] x = randoms(random, m * c), gamma = randoms(random, c), beta = randoms(random, c), dy = randoms(random, m * c);
-        float[] runMean = randoms(random, c), runVar = new float[c];
-        java.util.Arrays.fill(runVar, 1f);
-        double eps = 1e-3, momentum = 0.9, factor = CudnnLayers.averageFactor(momentum);
-        float[] y = new float[m * c], dx = new float[m * c], dGamma = new float[c], dBeta = new float[c];
-        float[] mean = new float[c], invStd = new float[c], expRunMean = new float[c], expRunVar = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            double mu = 0, var = 0;
-            for (int i = 0; i < m; i++) {
-                mu += x[i * c + ch];
-            }
-            mu /= m;
-            for (int i = 0; i < m; i++) {
-                var += (x[i * c + ch] - mu) * (x[i * c + ch] - mu);
-            }
-            var /= m;   // biased, used for normalising
-            double is = 1 / Math.sqrt(var + eps);
-            mean[ch] = (float) mu;
-            invStd[ch] = (float) is;
-            expRunMean[ch] = (float) (factor * mu + (1 - factor) * runMean[ch]);
-            expRunVar[ch] = (float) (factor * var * m / (m - 1) + (1 - factor) * runVar[ch]);   // cuDNN: unbiased
-            double sumDy = 0, sumDyXhat = 0;
-            for (int i = 0; i < m; i++) {
-                double xhat = (x[i * c + ch] - mu) * is;
-                y[i * c + ch] = (float) (gamma[ch] * xhat + beta[ch]);
-                sumDy += dy[i * c + ch];
-                sumDyXhat += dy[i * c + ch] * xhat;
-            }
-            dBeta[ch] = (float) sumDy;
-            dGamma[ch] = (float) sumDyXhat;
-            // dx = gamma*invStd/m * (m*dy - sum(dy) - xhat*sum(dy*xhat))
-            for (int i = 0; i < m; i++) {
-                double xhat = (x[i * c + ch] - mu) * is;
-                dx[i * c + ch] = (float) (gamma[ch] * is / m * (m * dy[i * c + ch] - sumDy - xhat * sumDyXhat));
-            }
-        }
-        try (CudaRuntimeForTests rt = new CudaRuntimeForTests(); Cudnn cudnn = Cudnn.load()) {
-            CudnnLayers layers = new CudnnLayers(cudnn);
-            long dX = rt.upload(x), dY = rt.zeros(m * c), dG = rt.upload(gamma), dB = rt.upload(beta);
-            long rm = rt.upload(runMean), rv = rt.upload(runVar), sm = rt.zeros(c), si = rt.zeros(c);
-            layers.batchNormTraining(STREAM, n, h, w, c, dX, dY, dG, dB, factor, rm, rv, eps, sm, si);
-            assertClose(y, ones(y.length), rt.download(dY, y.length), 1e-4, "BN forward");
-            assertClose(mean, ones(c), rt.download(sm, c), 1e-5, "saved mean");
-            assertClose(invStd, ones(c), rt.download(si, c), 1e-4, "saved inverse std");
-            assertClose(expRunMean, ones(c), rt.download(rm, c), 1e-5, "running mean");
-            assertClose(expRunVar, ones(c), rt.download(rv, c), 1e-4, "running variance (unbiased update)");
-            long dDy = rt.upload(dy), dDx = rt.zeros(m * c), dGg = rt.zeros(c), dBb = rt.zeros(c);
-            layers.batchNormBackward(STREAM, n, h, w, c, dX, dDy, dDx, dG, dGg, dBb, eps, sm, si);
-            assertClose(dx, ones(dx.length), rt.download(dDx, dx.length), 1e-4, "BN dx");
-            assertClose(dGamma, ones(c), rt.download(dGg, c), 1e-4, "BN dgamma");
-            assertClose(dBeta, ones(c), rt.download(dBb, c), 1e-4, "BN dbeta");
-        }
-    }
-
-    @Test
     void clippedReluIsRelu6ForwardAndBackward() {
         float[] x = {-2f, -0.5f, 0.25f, 3f, 5.5f, 6.5f, 10f};
         float[] y = {0f, 0f, 0.25f, 3f, 5.5f, 6f, 6f};

@@ -30,9 +30,9 @@ import org.transfer4j.tensor.Tensor;
  * {@code src/main/cuda/*.cu} as host C++ with g++ through {@code src/test/cuda/emulate.h} (threads,
  * blocks, shared memory, barriers and warp shuffles emulated) and compares each family's kernels with
  * plain reference loops on small odd shapes, NaN and infinities included. The random kernels and the
- * batch-norm inference kernels are compared here with the CPU backend itself (core's counter-based
- * Generator, {@code batchNormInference}). The binary is built once into {@code target/emulation} and
- * rebuilt when a source is newer.
+ * batch-norm kernels are compared here with the CPU backend itself (core's counter-based Generator,
+ * {@code batchNormInference}, {@code batchNormTraining} and {@code batchNormBackward}). The binary is
+ * built once into {@code target/emulation} and rebuilt when a source is newer.
  *
  * <p>Without g++ on the PATH the test is skipped with a message, except under {@code CI=true}, where
  * it fails: CI machines have nvcc and so a host compiler.
@@ -159,6 +159,132 @@ class KernelEmulationTest {
                         + at + ": " + gpu + " vs CPU " + cpu[at] + " (tolerance " + tol + ")");
             }
         }
+    }
+
+    /** Unit roundoff of float. */
+    private static final double U = 0x1p-24;
+
+    @Test
+    void batchNormTrainingAndBackwardKernelsMatchTheCpuBackend() throws IOException, InterruptedException {
+        // shape, chunk (rows per block of the per-channel sums): M = 105, C = 37 odd and > 32 (two channel tiles) in
+        // 4 chunks, the last of 9 rows; M = 258, C = 3 in 37 chunks of 7 (more chunks than the finalize's 32 row
+        // threads); M = 1 (variance 0) and M = 2; M = 50, C = 45 in one chunk (the four-rows-at-a-time loop)
+        Object[][] cases = {{new int[] {3, 5, 7, 37}, 32}, {new int[] {2, 129, 3}, 7}, {new int[] {1, 1, 1, 70}, 32},
+            {new int[] {2, 1, 1, 16}, 32}, {new int[] {50, 45}, 50}};
+        for (Object[] cs : cases) {
+            int[] shape = (int[]) cs[0];
+            int chunk = (Integer) cs[1];
+            int c = shape[shape.length - 1];
+            int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            int m = n / c;
+            float eps = 1e-3f;
+            SplittableRandom rnd = new SplittableRandom(n + c);
+            float[] x = uniform(rnd, n, 2, 5); // mean far from 0: the shift by the first row matters
+            float[] gamma = uniform(rnd, c, 0.5f, 1.5f);
+            float[] beta = uniform(rnd, c, -1, 1);
+            float[] dy = uniform(rnd, n, -1, 1);
+            StringBuilder in = new StringBuilder();
+            for (float[] a : List.of(x, gamma, beta, dy)) {
+                for (float v : a) {
+                    in.append(Integer.toHexString(Float.floatToRawIntBits(v))).append('\n');
+                }
+            }
+            Result r = run(List.of(BINARY.toAbsolutePath().toString(), "batchnorm-training", Integer.toString(m),
+                    Integer.toString(c), Integer.toString(chunk), Integer.toHexString(Float.floatToRawIntBits(eps))), MODULE,
+                    60, in.toString());
+            assertEquals(0, r.exit(), r.output());
+            List<String> lines = r.output().lines().toList();
+            assertEquals(5 * c + 2 * n, lines.size(), r.output());
+            float[] mean = floats(lines, 0, c);
+            float[] var = floats(lines, c, c);
+            float[] invStd = floats(lines, 2 * c, c);
+            float[] y = floats(lines, 3 * c, n);
+            float[] dGamma = floats(lines, 3 * c + n, c);
+            float[] dBeta = floats(lines, 4 * c + n, c);
+            float[] dx = floats(lines, 5 * c + n, n);
+            String what = "batch norm " + Arrays.toString(shape) + " chunk " + chunk;
+
+            var cpu = CpuBackend.instance().batchNormTraining(Tensor.of(x, shape), Tensor.of(gamma, c), Tensor.of(beta, c), eps);
+            float[] cm = cpu.mean().toArray();
+            float[] cv = cpu.variance().toArray();
+            float[] ci = cpu.invStd().toArray();
+            float[] cy = cpu.output().toArray();
+            // The kernels add every term of sum (x - x0), sum (x - x0)^2 in double; the CPU adds runs of 64 rows in
+            // float first (each run within 63 u of its sum of |terms|). x - x0 is rounded in float on both sides.
+            double[] spread = new double[c];
+            double[] largest = new double[c];
+            for (int i = 0; i < n; i++) {
+                spread[i % c] = Math.max(spread[i % c], Math.abs(x[i] - x[i % c]));
+                largest[i % c] = Math.max(largest[i % c], Math.abs(x[i]));
+            }
+            double[] meanTol = new double[c];
+            for (int k = 0; k < c; k++) {
+                meanTol[k] = 4 * U * largest[k] + 64 * U * spread[k];
+                assertWithin(what + " mean of channel " + k, cm[k], mean[k], meanTol[k]);
+                assertWithin(what + " variance of channel " + k, cv[k], var[k], 128 * U * spread[k] * spread[k] + 1e-12);
+                assertWithin(what + " invStd of channel " + k, ci[k], invStd[k], 1e-5 * ci[k]);
+            }
+            if (m == 1) {
+                for (int k = 0; k < c; k++) {
+                    assertEquals(0f, var[k], 0f, what + ": the variance of one value");
+                    assertEquals(x[k], mean[k], 0f, what + ": the mean of one value");
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                int k = i % c;
+                // y = (x - mean) invStd gamma + beta: 16 u of the magnitudes that cancel, plus what the statistics'
+                // tolerances move it by
+                double g = Math.abs(gamma[k]) * ci[k];
+                double tol = 16 * U * ((Math.abs(x[i]) + Math.abs(cm[k])) * g + Math.abs(beta[k]))
+                        + 1e-5 * Math.abs(x[i] - cm[k]) * g + meanTol[k] * g;
+                assertWithin(what + " y element " + i, cy[i], y[i], tol);
+            }
+
+            // the backward with the kernels' own statistics on both sides
+            var grads = CpuBackend.instance().batchNormBackward(Tensor.of(x, shape), Tensor.of(dy, shape), Tensor.of(gamma, c),
+                    Tensor.of(mean, c), Tensor.of(invStd, c));
+            float[] cdg = grads.gradGamma().toArray();
+            float[] cdb = grads.gradBeta().toArray();
+            float[] cdx = grads.gradX().toArray();
+            double[] dbTol = new double[c];
+            double[] dgTol = new double[c];
+            for (int i = 0; i < n; i++) {
+                int k = i % c;
+                dbTol[k] += 64 * U * Math.abs(dy[i]);
+                dgTol[k] += 64 * U * Math.abs(dy[i] * (x[i] - mean[k]) * invStd[k]);
+            }
+            for (int k = 0; k < c; k++) {
+                dbTol[k] += U * Math.abs(cdb[k]);
+                dgTol[k] += U * Math.abs(cdg[k]);
+                assertWithin(what + " dbeta of channel " + k, cdb[k], dBeta[k], dbTol[k]);
+                assertWithin(what + " dgamma of channel " + k, cdg[k], dGamma[k], dgTol[k]);
+            }
+            for (int i = 0; i < n; i++) {
+                int k = i % c;
+                // dx = gamma invStd / M (M dy - dbeta - xhat dgamma), computed by both as a dy + b x + d: 16 u of
+                // |gamma invStd / M| (M |dy| + |dbeta| + (|x| + |mean|) invStd |dgamma|) (b x + d folds x - mean, so
+                // the roundings of b and d go with |x| and |mean|), plus what the sums' tolerances move it by
+                double f = Math.abs(gamma[k] * invStd[k] / m);
+                double xhat = Math.abs(x[i] - mean[k]) * invStd[k];
+                double tol = 16 * U * f * (m * Math.abs(dy[i]) + Math.abs(cdb[k])
+                        + (Math.abs(x[i]) + Math.abs(mean[k])) * invStd[k] * Math.abs(cdg[k]))
+                        + f * (dbTol[k] + xhat * dgTol[k]);
+                assertWithin(what + " dx element " + i, cdx[i], dx[i], tol);
+            }
+        }
+    }
+
+    private static float[] floats(List<String> hexLines, int from, int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(hexLines.get(from + i), 16));
+        }
+        return v;
+    }
+
+    private static void assertWithin(String what, float expected, float actual, double tol) {
+        assertTrue(Math.abs((double) actual - expected) <= tol,
+                () -> what + ": " + actual + " vs CPU " + expected + " (tolerance " + tol + ")");
     }
 
     private static float[] uniform(SplittableRandom rnd, int n, float lo, float hi) {

@@ -166,11 +166,6 @@ cudnnActivationForward(cudnnHandle_t handle,
                        void *y);
 
 CUDNN_DEPRECATED cudnnStatus_t CUDNNWINAPI
-cudnnDeriveBNTensorDescriptor(cudnnTensorDescriptor_t derivedBnDesc,
-                              const cudnnTensorDescriptor_t xDesc,
-                              cudnnBatchNormMode_t mode);
-
-CUDNN_DEPRECATED cudnnStatus_t CUDNNWINAPI
 cudnnPoolingBackward(cudnnHandle_t handle,
                      const cudnnPoolingDescriptor_t poolingDesc,
                      const void *alpha,
@@ -197,61 +192,6 @@ cudnnActivationBackward(cudnnHandle_t handle,
                         const void *beta,
                         const cudnnTensorDescriptor_t dxDesc,
                         void *dx);
-
-CUDNN_DEPRECATED cudnnStatus_t CUDNNWINAPI
-cudnnBatchNormalizationForwardTraining(
-    cudnnHandle_t handle,
-    cudnnBatchNormMode_t mode,
-
-    const void *alpha, /* alpha[0] = result blend factor */
-    const void *beta,  /* beta[0] = dest layer blend factor */
-
-    const cudnnTensorDescriptor_t xDesc,
-    const void *x, /* NxCxHxW */
-    const cudnnTensorDescriptor_t yDesc,
-    void *y, /* NxCxHxW */
-
-    const cudnnTensorDescriptor_t bnScaleBiasMeanVarDesc,
-
-    const void *bnScale,
-    const void *bnBias,
-
-    double exponentialAverageFactor,
-
-    void *resultRunningMean,
-    void *resultRunningVariance,
-
-    double epsilon,
-
-    void *resultSaveMean,
-    void *resultSaveInvVariance);
-
-CUDNN_DEPRECATED cudnnStatus_t CUDNNWINAPI
-cudnnBatchNormalizationBackward(cudnnHandle_t handle,
-                                cudnnBatchNormMode_t mode,
-                                const void *alphaDataDiff,
-                                const void *betaDataDiff,
-                                const void *alphaParamDiff,
-                                const void *betaParamDiff,
-                                const cudnnTensorDescriptor_t xDesc, /* same desc for x, dx, dy */
-                                const void *x,
-                                const cudnnTensorDescriptor_t dyDesc,
-                                const void *dy,
-                                const cudnnTensorDescriptor_t dxDesc,
-                                void *dx,
-                                /* Shared tensor desc for the 4 tensors below */
-                                const cudnnTensorDescriptor_t dBnScaleBiasDesc,
-                                const void *bnScale, /* bnBias doesn't affect backpropagation */
-                                /* scale and bias diff are not backpropagated below this layer */
-                                void *dBnScaleResult,
-                                void *dBnBiasResult,
-                                /* Same epsilon as forward pass */
-                                double epsilon,
-
-                                /* Optionally cached intermediate results from
-                                   forward pass */
-                                const void *savedMean,
-                                const void *savedInvVariance);
 
 /* ---- cuDNN 9.6: include/cudnn_cnn.h (github.com/zspace/system.cuda-12.6) ---- */
 
