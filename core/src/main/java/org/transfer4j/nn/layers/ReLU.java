@@ -75,6 +75,11 @@ public class ReLU extends SingleInputLayer {
 
     @Override
     protected Tensor forward(Tensor x, boolean training) {
+        if (threshold == 0f && negativeSlope == 0f) {
+            // max(x, 0) capped at maxValue is one clamp, one op forward and one backward (MobileNet's ReLU6):
+            // the same values and derivative (1 strictly between the bounds) as relu then clamp
+            return Unary.clamp(x, 0f, maxValue);
+        }
         Tensor y;
         if (threshold == 0f) {
             y = negativeSlope == 0f ? Unary.relu(x) : Unary.leakyRelu(x, negativeSlope);
