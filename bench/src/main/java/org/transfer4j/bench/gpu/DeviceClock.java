@@ -41,6 +41,13 @@ final class DeviceClock {
         }
     }
 
+    /** 1x1 convolutions through cuBLAS (true) or cuDNN; nothing on the CPU. */
+    void pointwiseAsGemm(boolean on) {
+        if (cuda != null) {
+            cuda.setPointwiseConvolutionsAsGemm(on);
+        }
+    }
+
     /** Forgets the per-op profile's entries so far (warm-up), when profiling; nothing otherwise. */
     void resetProfile() {
         if (cuda != null) {

@@ -59,6 +59,9 @@ public final class GpuSideBySide implements Callable<Integer> {
     String optimizer = "sgd";
     @Option(names = "--tf32", negatable = true, description = "TF32 for convolutions (PyTorch's default; --no-tf32 for fp32)")
     boolean tf32 = true;
+    @Option(names = "--pointwise", description = "1x1 convolutions through gemm (cuBLAS) or cudnn; default: the backend's "
+            + "(-Dtransfer4j.cuda.pointwise, else cudnn)")
+    String pointwise;
     @Option(names = "--seed", description = "default ${DEFAULT-VALUE}")
     long seed = 1;
     @Option(names = "--out", required = true, description = "the JSON report to write")
@@ -85,7 +88,15 @@ public final class GpuSideBySide implements Callable<Integer> {
                 headClasses, optimizer.toLowerCase(Locale.ROOT), seed);
         DeviceClock clock = new DeviceClock(chooseDevice());
         clock.tf32(tf32);
-        stdout.println("transfer4j side-by-side on " + clock.device() + ", TF32 convolutions " + (clock.tf32() ? "on" : "off")
+        if (pointwise != null) {
+            clock.pointwiseAsGemm(switch (pointwise.toLowerCase(Locale.ROOT)) {
+                case "gemm" -> true;
+                case "cudnn" -> false;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--pointwise must be gemm or cudnn, got '" + pointwise + "'");
+            });
+        }
+        stdout.println("transfer4j side-by-side on " + describe(clock.device()) + ", TF32 convolutions " + (clock.tf32() ? "on" : "off")
                 + ", batch " + batch + ", " + imageSize + "x" + imageSize + ", " + settings.optimizer());
         Workloads work = new Workloads(clock, settings);
         List<CaseResult> results = new ArrayList<>();
@@ -134,6 +145,7 @@ public final class GpuSideBySide implements Callable<Integer> {
     }
 
     private static String describe(Device d) {
-        return d.backend() instanceof org.transfer4j.cuda.backend.CudaBackend c ? c.toString() : d.toString();
+        return d.backend() instanceof CudaBackend c
+                ? c + (c.pointwiseConvolutionsAsGemm() ? ", 1x1 convolutions through cuBLAS" : "") : d.toString();
     }
 }

@@ -139,6 +139,20 @@ public final class CudaBackend implements Backend, AutoCloseable {
         exec.tf32Convolutions(on);
     }
 
+    /**
+     * Whether pointwise (1x1, stride 1, unpadded) convolutions run as one cuBLAS matrix product each way instead of
+     * through cuDNN; the default comes from the system property {@code transfer4j.cuda.pointwise} ({@code gemm} or
+     * {@code cudnn}, default {@code cudnn}). Both give the same values within the convolutions' TF32 setting.
+     */
+    public void setPointwiseConvolutionsAsGemm(boolean on) {
+        exec.pointwiseAsGemm(on);
+    }
+
+    /** See {@link #setPointwiseConvolutionsAsGemm}. */
+    public boolean pointwiseConvolutionsAsGemm() {
+        return exec.pointwiseAsGemm();
+    }
+
     /** See {@link #setTf32Convolutions}. */
     public boolean tf32Convolutions() {
         return exec.tf32Convolutions();
@@ -249,19 +263,19 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor kernel, Conv2dSpec spec) {
-        return call(profiled("conv2d", () -> ConvRoute.of(x.shape(), kernel.shape(), spec)), () -> conv.forward(x, kernel, spec),
+        return call(profiled("conv2d", () -> exec.route(x.shape(), kernel.shape(), spec)), () -> conv.forward(x, kernel, spec),
                 x, kernel, spec);
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor gradY, Tensor kernel, Conv2dSpec spec, int[] xShape) {
-        return call(profiled("conv2dBackwardData", () -> ConvRoute.of(xShape, kernel.shape(), spec)),
+        return call(profiled("conv2dBackwardData", () -> exec.route(xShape, kernel.shape(), spec)),
                 () -> conv.backwardData(gradY, kernel, spec, xShape), gradY, kernel, spec, xShape);
     }
 
     @Override
     public Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape) {
-        return call(profiled("conv2dBackwardFilter", () -> ConvRoute.of(x.shape(), kernelShape, spec)),
+        return call(profiled("conv2dBackwardFilter", () -> exec.route(x.shape(), kernelShape, spec)),
                 () -> conv.backwardFilter(x, gradY, spec, kernelShape), x, gradY, spec,
                 kernelShape);
     }

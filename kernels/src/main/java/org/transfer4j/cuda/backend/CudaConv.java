@@ -3,6 +3,7 @@ package org.transfer4j.cuda.backend;
 import java.util.Arrays;
 import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.ReduceOp;
+import org.transfer4j.cuda.blas.GemmPlan;
 import org.transfer4j.cuda.dnn.ConvPlan;
 import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.KernelSpec;
@@ -46,9 +47,15 @@ final class CudaConv {
             return y;
         }
         try (Temporaries temps = new Temporaries()) {
-            if (ConvRoute.of(x.shape(), kernel.shape(), spec) == ConvRoute.DEPTHWISE_3X3) {
+            ConvRoute route = exec.route(x.shape(), kernel.shape(), spec);
+            if (route == ConvRoute.DEPTHWISE_3X3) {
                 depthwise(Kernels.DEPTHWISE3X3_FORWARD, y.numel(), plan, spec, exec.address(x), exec.address(kernel),
                         exec.address(y));
+                return y;
+            }
+            if (route == ConvRoute.POINTWISE_GEMM) { // y (M, OC) = x (M, C) kernel (C, OC)
+                pointwise(GemmPlan.rowMajor(false, false, pixels(x.shape()), plan.k(), plan.c()), exec.address(x),
+                        exec.address(kernel), exec.address(y));
                 return y;
             }
             long krsc = toKrsc(kernel, temps);
@@ -68,8 +75,14 @@ final class CudaConv {
             return dx;
         }
         try (Temporaries temps = new Temporaries()) {
-            if (ConvRoute.of(xShape, kernel.shape(), spec) == ConvRoute.DEPTHWISE_3X3) {
+            ConvRoute route = exec.route(xShape, kernel.shape(), spec);
+            if (route == ConvRoute.DEPTHWISE_3X3) {
                 depthwise(Kernels.DEPTHWISE3X3_BACKWARD_DATA, dx.numel(), plan, spec, exec.address(gradY),
+                        exec.address(kernel), exec.address(dx));
+                return dx;
+            }
+            if (route == ConvRoute.POINTWISE_GEMM) { // dx (M, C) = dy (M, OC) kernel^T, kernel stored (C, OC)
+                pointwise(GemmPlan.rowMajor(false, true, pixels(xShape), plan.c(), plan.k()), exec.address(gradY),
                         exec.address(kernel), exec.address(dx));
                 return dx;
             }
@@ -100,8 +113,14 @@ final class CudaConv {
             return dk;
         }
         try (Temporaries temps = new Temporaries()) {
-            if (ConvRoute.of(x.shape(), kernelShape, spec) == ConvRoute.DEPTHWISE_3X3) {
+            ConvRoute route = exec.route(x.shape(), kernelShape, spec);
+            if (route == ConvRoute.DEPTHWISE_3X3) {
                 depthwiseFilter(plan, spec, exec.address(x), exec.address(gradY), exec.address(dk), temps);
+                return dk;
+            }
+            if (route == ConvRoute.POINTWISE_GEMM) { // dk (C, OC) = x^T dy, x stored (M, C): the HWIO (1,1,C,OC) kernel
+                pointwise(GemmPlan.rowMajor(true, false, plan.c(), plan.k(), pixels(x.shape())), exec.address(x),
+                        exec.address(gradY), exec.address(dk));
                 return dk;
             }
             long xin = plan.needsPrePad() ? prePad(x, plan, temps) : exec.address(x);
@@ -133,6 +152,24 @@ final class CudaConv {
                         .pointer(x).pointer(dy).pointer(partial));
         if (chunks > 1) {
             reduce.columns(ReduceOp.SUM, partial, 1, chunks, 9L * plan.c(), dk, temps);
+        }
+    }
+
+    /** N*H*W of an NHWC shape: the rows of a pointwise convolution's matrix product. */
+    private static int pixels(int[] nhwc) {
+        return Math.multiplyExact(Math.multiplyExact(nhwc[0], nhwc[1]), nhwc[2]);
+    }
+
+    /**
+     * One matrix product of a pointwise convolution on the backend's stream, with the convolutions' TF32 setting
+     * (PyTorch's cudnn.allow_tf32 covers 1x1 convolutions too), the GEMMs' default math mode restored after.
+     */
+    private void pointwise(GemmPlan plan, long a, long b, long c) {
+        exec.cublas.setTf32(exec.streamAddress, exec.tf32Convolutions());
+        try {
+            exec.cublas.sgemm(exec.streamAddress, plan, 1f, a, b, 0f, c);
+        } finally {
+            exec.cublas.setTf32(exec.streamAddress, exec.cublas.defaultTf32());
         }
     }
 

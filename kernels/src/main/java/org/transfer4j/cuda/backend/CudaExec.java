@@ -2,6 +2,7 @@ package org.transfer4j.cuda.backend;
 
 import java.util.Arrays;
 import jcuda.driver.JCudaDriver;
+import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.cuda.LaunchGrid;
 import org.transfer4j.cuda.blas.Cublas;
 import org.transfer4j.cuda.dnn.AlgoCache;
@@ -44,6 +45,7 @@ final class CudaExec {
     private final CudnnConvolution convolutionTf32;
     private final CudnnConvolution convolutionFp32;
     private volatile boolean tf32Convolutions = true;
+    private volatile boolean pointwiseAsGemm = ConvRoute.POINTWISE_AS_GEMM;
     final CudnnLayers layers;
 
     CudaExec(CudaBackend backend, CudaContext context, CudaStream stream, CachingAllocator allocator, PinnedHostPool pinned,
@@ -74,6 +76,20 @@ final class CudaExec {
 
     boolean tf32Convolutions() {
         return tf32Convolutions;
+    }
+
+    /** Whether pointwise (1x1) convolutions run as cuBLAS products ({@link ConvRoute#POINTWISE_GEMM}). */
+    boolean pointwiseAsGemm() {
+        return pointwiseAsGemm;
+    }
+
+    void pointwiseAsGemm(boolean on) {
+        pointwiseAsGemm = on;
+    }
+
+    /** The route of a convolution on this device. */
+    ConvRoute route(int[] xShape, int[] kernelShape, Conv2dSpec spec) {
+        return ConvRoute.of(xShape, kernelShape, spec, pointwiseAsGemm);
     }
 
     // ---- tensors ----------------------------------------------------------------------------------

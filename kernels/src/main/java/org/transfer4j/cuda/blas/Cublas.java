@@ -106,6 +106,11 @@ public final class Cublas implements AutoCloseable {
         }
     }
 
+    /** Whether new handles (and GEMMs outside a convolution) use TF32: the math mode {@link #setTf32} restores. */
+    public boolean defaultTf32() {
+        return tf32;
+    }
+
     /** Sets the math mode of {@code stream}'s handle: TF32 tensor-op math when {@code on}, default (fp32) math otherwise. */
     public void setTf32(long stream, boolean on) {
         MemorySegment h = handle(stream);

@@ -67,12 +67,25 @@ class CudaBackendLayersGpuTest {
 
     @Test
     void convolutionMatchesTheCpuInFp32AndWithinTf32Tolerance() {
+        boolean pointwiseBefore = cuda().pointwiseConvolutionsAsGemm();
+        try {
+            // both routes of the 1x1 cases: cuDNN and cuBLAS (ConvRoute.POINTWISE_GEMM)
+            for (boolean gemm : new boolean[] {false, true}) {
+                cuda().setPointwiseConvolutionsAsGemm(gemm);
+                convolutionsMatchTheCpu(gemm ? " (1x1 as GEMM)" : "");
+            }
+        } finally {
+            cuda().setPointwiseConvolutionsAsGemm(pointwiseBefore);
+        }
+    }
+
+    private void convolutionsMatchTheCpu(String route) {
         for (boolean tf32 : new boolean[] {false, true}) {
             cuda().setTf32Convolutions(tf32);
             for (ConvCase c : CONVS) {
                 Conv2dSpec spec = c.spec();
                 boolean ours = ConvRoute.of(c.x(), c.k(), spec) == ConvRoute.DEPTHWISE_3X3;
-                String what = c + (tf32 ? " tf32" : " fp32");
+                String what = c + (tf32 ? " tf32" : " fp32") + route;
                 GpuParity.Pair x = random(c.x()[3] * 3 + c.stride(), -1, 1, c.x());
                 GpuParity.Pair k = random(c.k()[3] * 5 + c.groups(), -1, 1, c.k());
                 Tensor yCpu = cpuBackend().conv2d(x.cpu(), k.cpu(), spec);

@@ -3,6 +3,7 @@ package org.transfer4j.cuda.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,28 @@ class RoutesTest {
         assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, new int[] {3, 3, 1, 16}, same(8, 3, 1, 2, 16)));  // dilated
         assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, new int[] {3, 3, 16, 16}, same(8, 3, 1, 1, 1)));  // standard
         assertEquals(ConvRoute.CUDNN, ConvRoute.of(new int[] {2, 8, 8, 1}, new int[] {3, 3, 1, 1}, same(8, 3, 1, 1, 1)));
+    }
+
+    @Test
+    void pointwiseConvolutionsGoToCublasOnlyWhenAskedAndOnlyWhenTheyAreOneMatrixProduct() {
+        int[] x = {2, 8, 8, 16};
+        int[] k = {1, 1, 16, 24};
+        assertEquals(ConvRoute.POINTWISE_GEMM, ConvRoute.of(x, k, same(8, 1, 1, 1, 1), true));
+        assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, k, same(8, 1, 1, 1, 1), false), "cuDNN unless asked");
+        assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, k, same(8, 1, 2, 1, 1), true), "stride 2 skips pixels");
+        assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, k, new Conv2dSpec(1, 1, 1, 1, 0, 0, 1, 1, 1), true), "padded");
+        assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, new int[] {1, 1, 8, 24}, same(8, 1, 1, 1, 2), true), "grouped");
+        assertEquals(ConvRoute.CUDNN, ConvRoute.of(x, new int[] {3, 3, 16, 24}, same(8, 3, 1, 1, 1), true), "3x3");
+    }
+
+    @Test
+    void thePointwisePropertyIsGemmOrCudnnAndNamesABadValue() {
+        assertTrue(ConvRoute.pointwiseAsGemm("gemm"));
+        assertTrue(ConvRoute.pointwiseAsGemm(" GEMM "));
+        assertFalse(ConvRoute.pointwiseAsGemm("cudnn"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConvRoute.pointwiseAsGemm("cublas"));
+        assertTrue(e.getMessage().contains("transfer4j.cuda.pointwise") && e.getMessage().contains("'cublas'"), e.getMessage());
     }
 
     @Test
