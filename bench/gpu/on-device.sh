@@ -10,11 +10,13 @@
 #            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
 #   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
 #   profile  MobileNetV2's three cases with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
+#   variants train and inference under each backend setting of VARIANTS (default: the defaults, --pointwise gemm,
+#            --cudnn-algorithms benchmark, both), to choose the defaults by measurement
 #
 # TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
 # Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
-# TORCH_S 120, FLOWERS_S 540, PROFILE_S 60) so that a hung step cannot eat the whole call. Every log goes under
+# TORCH_S 120, FLOWERS_S 540, PROFILE_S 60, VARIANT_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
 # $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
 # gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
 # every log and report. The comparison table is printed last.
@@ -112,6 +114,22 @@ run_profile() {
     cp "$WORK/profile.txt" "$OUT/"
 }
 
+run_variants() {
+    # the same train and inference cases under each backend setting in VARIANTS (';'-separated GpuSideBySide
+    # options): which routes to make the defaults. Their lines go to the summary; the logs into logs.tar.gz.
+    echo "== variants (MobileNetV2, ResNet50; train, inference; warm-up 3, 10 timed)" | tee -a "$summary"
+    local IFS=';' i=0 v
+    for v in ${VARIANTS:-;--pointwise gemm;--cudnn-algorithms benchmark;--pointwise gemm --cudnn-algorithms benchmark}; do
+        i=$((i + 1))
+        IFS=' ' read -r -a opts <<< "$v"
+        timeout "${VARIANT_S:-60}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.GpuSideBySide \
+            --models MobileNetV2,ResNet50 --cases train,inference --warmup 3 --iterations 10 "${opts[@]}" \
+            --out "$WORK/variant-$i.json" > "$WORK/variant-$i.txt" 2>&1
+        echo "variant $i [${v:-defaults}]: exit $?" | tee -a "$summary"
+        grep -a -E '^  (MobileNetV2|ResNet50) ' "$WORK/variant-$i.txt" | tee -a "$summary"
+    done
+}
+
 run_flowers() {
     echo "== flowers: train --device cuda" | tee -a "$summary"
     [[ -d "$DEV/data/flowers128" ]] || { echo "no .device/data/flowers128: bundle.sh --data" | tee -a "$summary"; return; }
@@ -130,7 +148,8 @@ for step in "${steps[@]}"; do
         bench) run_bench ;;
         flowers) run_flowers ;;
         profile) run_profile ;;
-        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers, profile)" >&2 ;;
+        variants) run_variants ;;
+        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers, profile, variants)" >&2 ;;
     esac
 done
 
