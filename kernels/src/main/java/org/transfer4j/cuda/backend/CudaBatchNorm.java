@@ -55,9 +55,7 @@ final class CudaBatchNorm {
                     .i64(c).i64(chunks).f32(epsilon).pointer(exec.address(x)).pointer(partial).pointer(exec.address(gamma))
                     .pointer(exec.address(beta)).pointer(exec.address(mean)).pointer(exec.address(variance))
                     .pointer(exec.address(invStd)).pointer(exec.address(scale)).pointer(exec.address(shift)));
-            long n = x.numel();
-            exec.launch(Kernels.SCALE_SHIFT, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(c)
-                    .pointer(exec.address(x)).pointer(exec.address(scale)).pointer(exec.address(shift)).pointer(exec.address(y)));
+            scaleShift(x, c, scale, shift, y);
         }
         return new Backend.BatchNormForward(y, mean, variance, invStd);
     }
@@ -79,11 +77,16 @@ final class CudaBatchNorm {
             exec.launch(Kernels.BATCHNORM_COEFFICIENTS, KernelGeometry.elementwise(c), KernelArgs.create().i64(c).f32(epsilon)
                     .pointer(exec.address(gamma)).pointer(exec.address(beta)).pointer(exec.address(mean))
                     .pointer(exec.address(variance)).pointer(exec.address(scale)).pointer(exec.address(shift)));
-            long n = x.numel();
-            exec.launch(Kernels.SCALE_SHIFT, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(c)
-                    .pointer(exec.address(x)).pointer(exec.address(scale)).pointer(exec.address(shift)).pointer(exec.address(y)));
+            scaleShift(x, c, scale, shift, y);
         }
         return y;
+    }
+
+    /** {@code y = x * scale[c] + shift[c]} ({@code scale_shift_f32}, one fmaf per element). */
+    private void scaleShift(Tensor x, int c, Tensor scale, Tensor shift, Tensor y) {
+        long n = x.numel();
+        exec.launch(Kernels.SCALE_SHIFT, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(c)
+                .pointer(exec.address(x)).pointer(exec.address(scale)).pointer(exec.address(shift)).pointer(exec.address(y)));
     }
 
     /**

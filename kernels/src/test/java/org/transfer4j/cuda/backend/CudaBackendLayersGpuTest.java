@@ -165,21 +165,7 @@ class CudaBackendLayersGpuTest {
             GpuParity.Pair gamma = random(11, 0.5f, 1.5f, c);
             GpuParity.Pair beta = random(12, -1, 1, c);
             String what = "batch norm " + Arrays.toString(s);
-            Backend.BatchNormForward fc = cpuBackend().batchNormTraining(x.cpu(), gamma.cpu(), beta.cpu(), 1e-3f);
-            Backend.BatchNormForward fg = cuda().batchNormTraining(x.gpu(), gamma.gpu(), beta.gpu(), 1e-3f);
-            // y = (x - mean) invStd gamma + beta: where x is near its mean (or the normalised value near -beta) y
-            // comes out of a cancellation, and its absolute rounding error is set by the magnitude of what
-            // cancelled, not by y: mean and x (in [2, 5]) carry ~2^-24 of their size, x - mean then loses that
-            // much absolutely. Tolerance: the 1e-4 relative bar plus 32 unit roundoffs of
-            // m = (|x| + |mean|) invStd |gamma| + |beta| (mean summed over M = 200 values in float: a few u at
-            // most in a blocked or pairwise sum). First GPU run: -0.003754452 against -0.0037539771, an error of
-            // 4.8e-7 = 0.9 u m. A wrong epsilon (1e-5 for 1e-3: invStd off by 7e-4), a swapped gamma/beta or a
-            // biased/unbiased variance mix-up still fail by orders of magnitude.
-            assertWithin(what + " output", fc.output().toArray(), fg.output().toArray(),
-                    normalisationTolerance(x.cpu(), fc.mean(), fc.invStd(), gamma.cpu(), beta.cpu()));
-            assertClose(what + " mean", fc.mean(), fg.mean());
-            assertClose(what + " biased variance", fc.variance(), fg.variance());
-            assertClose(what + " invStd", fc.invStd(), fg.invStd());
+            Backend.BatchNormForward fc = assertTrainingForwardMatches(what, x, gamma, beta);
             GpuParity.Pair dy = random(13, -1, 1, s);
             // the CPU's saved statistics uploaded: the GPU backward must use them, not its own epsilon
             GpuParity.Pair mean = pair(fc.mean().toArray(), c);
@@ -270,20 +256,13 @@ class CudaBackendLayersGpuTest {
             GpuParity.Pair gamma = random(32, 0.5f, 1.5f, c);
             GpuParity.Pair beta = random(33, -1, 1, c);
             GpuParity.Pair dy = random(34 + c, -1, 1, s);
-            Backend.BatchNormForward fc = cpuBackend().batchNormTraining(x.cpu(), gamma.cpu(), beta.cpu(), 1e-3f);
-            Backend.BatchNormForward fg = cuda().batchNormTraining(x.gpu(), gamma.gpu(), beta.gpu(), 1e-3f);
-            // the output within 1e-4 of itself plus 32 u of the magnitude that cancels (normalisationTolerance)
-            assertWithin(what + " output", fc.output().toArray(), fg.output().toArray(),
-                    normalisationTolerance(x.cpu(), fc.mean(), fc.invStd(), gamma.cpu(), beta.cpu()));
-            assertClose(what + " mean", fc.mean(), fg.mean());
-            assertClose(what + " biased variance", fc.variance(), fg.variance());
-            assertClose(what + " invStd", fc.invStd(), fg.invStd());
+            Backend.BatchNormForward fc = assertTrainingForwardMatches(what, x, gamma, beta);
             GpuParity.Pair mean = pair(fc.mean().toArray(), c);
             GpuParity.Pair invStd = pair(fc.invStd().toArray(), c);
             Backend.BatchNormGradients gc = cpuBackend().batchNormBackward(x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu());
             Backend.BatchNormGradients gg = cuda().batchNormBackward(x.gpu(), dy.gpu(), gamma.gpu(), mean.gpu(), invStd.gpu());
             assertGradientsClose(what, x.cpu(), dy.cpu(), gamma.cpu(), mean.cpu(), invStd.cpu(), gc, gg);
-            for (Tensor t : List.of(x.cpu(), x.gpu(), dy.cpu(), dy.gpu(), fc.output(), fg.output(), gc.gradX(), gg.gradX())) {
+            for (Tensor t : List.of(x.cpu(), x.gpu(), dy.cpu(), dy.gpu(), fc.output(), gc.gradX(), gg.gradX())) {
                 t.close(); // the large shapes: give the memory back before the next one
             }
         }
@@ -385,4 +364,29 @@ class CudaBackendLayersGpuTest {
             }
         }
     }
+
+    /**
+     * Training-mode batch norm (epsilon 1e-3) on both backends: the output and the returned statistics match;
+     * returns the CPU's forward.
+     */
+    private static Backend.BatchNormForward assertTrainingForwardMatches(String what, GpuParity.Pair x, GpuParity.Pair gamma,
+                                                                         GpuParity.Pair beta) {
+        Backend.BatchNormForward fc = cpuBackend().batchNormTraining(x.cpu(), gamma.cpu(), beta.cpu(), 1e-3f);
+        Backend.BatchNormForward fg = cuda().batchNormTraining(x.gpu(), gamma.gpu(), beta.gpu(), 1e-3f);
+        // y = (x - mean) invStd gamma + beta: where x is near its mean (or the normalised value near -beta) y
+        // comes out of a cancellation, and its absolute rounding error is set by the magnitude of what
+        // cancelled, not by y: mean and x (in [2, 5]) carry ~2^-24 of their size, x - mean then loses that
+        // much absolutely. Tolerance: the 1e-4 relative bar plus 32 unit roundoffs of
+        // m = (|x| + |mean|) invStd |gamma| + |beta| (mean summed over M = 200 values in float: a few u at
+        // most in a blocked or pairwise sum). First GPU run: -0.003754452 against -0.0037539771, an error of
+        // 4.8e-7 = 0.9 u m. A wrong epsilon (1e-5 for 1e-3: invStd off by 7e-4), a swapped gamma/beta or a
+        // biased/unbiased variance mix-up still fail by orders of magnitude.
+        assertWithin(what + " output", fc.output().toArray(), fg.output().toArray(),
+                normalisationTolerance(x.cpu(), fc.mean(), fc.invStd(), gamma.cpu(), beta.cpu()));
+        assertClose(what + " mean", fc.mean(), fg.mean());
+        assertClose(what + " biased variance", fc.variance(), fg.variance());
+        assertClose(what + " invStd", fc.invStd(), fg.invStd());
+        return fc;
+    }
+
 }
