@@ -41,9 +41,14 @@
 // - 32-bit indices when every element offset of x and y fits below 2^31 (all real shapes: 64x112x112x96 is
 //   77M); the 64-bit path is compiled too and taken for larger tensors (64-bit multiplies and the two
 //   initial divisions are then emulated; the test harness forces it with T4J_DEPTHWISE_INDEX32_LIMIT).
+// - Forward and backward filter test the window once: where it lies inside the image (all pixels but
+//   the border ones) the nine loads go out unconditionally, one after another.
 // - Strides 1 and 2 (both axes equal) are template parameters, so backward data's "is this tap an output
 //   pixel" test is a mask and its output index a shift; other strides take the run-time path (unsigned
 //   division).
+// - __launch_bounds__(256, 5) for forward and backward data (at most 48 registers on sm_90, 5 blocks = 1280
+//   threads per SM), (256, 4) for the filter (64 registers: nine accumulators and nine loads in flight);
+//   ptxas reports no spills. (Compute capability 7.5 has 1024 threads per SM: the minimum is ignored there.)
 // The arithmetic is the first version's: the same taps accumulated with fmaf in the same order, so the
 // results are bit for bit those of the 1-D one-element-per-thread kernels (kernels/src/test/cuda/
 // depthwise_reference.cu is that version, emulate_kernels.cpp compares them).
@@ -145,6 +150,22 @@ __device__ __forceinline__ void t4j_depthwise_forward(long long batch, int h, in
         const int ix0 = at.x * sw - padLeft;
         const float* xb = x + at.b * (I)h * (I)w * (I)c + ch;
         float sum = 0.0f;
+        if (iy0 >= 0 && iy0 + 2 < h && ix0 >= 0 && ix0 + 2 < w) {
+            // the window inside the image (all but the border pixels): nine loads without a test each
+            const float* xw = xb + ((I)iy0 * (I)w + (I)ix0) * (I)c;
+            const I row = (I)w * (I)c;
+            float v[9];
+#pragma unroll
+            for (int t = 0; t < 9; ++t) {
+                v[t] = xw[(I)(t / 3) * row + (I)(t % 3) * (I)c];
+            }
+#pragma unroll
+            for (int t = 0; t < 9; ++t) {
+                sum = fmaf(v[t], kr[t], sum);
+            }
+            y[p * (I)c + ch] = sum;
+            continue;
+        }
 #pragma unroll
         for (int ky = 0; ky < 3; ++ky) {
             int iy = iy0 + ky;
@@ -164,7 +185,7 @@ __device__ __forceinline__ void t4j_depthwise_forward(long long batch, int h, in
 }
 
 // depthwise3x3_forward_f32: x (N,H,W,C), k (3,3,C) -> y (N,OH,OW,C). Block (32,8), grid (ceil(C/32), P).
-extern "C" __global__ void depthwise3x3_forward_f32(long long batch, int h, int w, int c, int oh, int ow, int strideH,
+extern "C" __global__ void __launch_bounds__(256, 5) depthwise3x3_forward_f32(long long batch, int h, int w, int c, int oh, int ow, int strideH,
                                                     int strideW, int padTop, int padLeft, const float* x,
                                                     const float* k, float* y) {
     T4J_DEPTHWISE_DISPATCH(t4j_depthwise_forward, batch, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, x, k, y);
@@ -228,7 +249,7 @@ __device__ __forceinline__ void t4j_depthwise_backward_data(long long batch, int
 }
 
 // depthwise3x3_backward_data_f32: dy (N,OH,OW,C), k (3,3,C) -> dx (N,H,W,C). Block (32,8), grid (ceil(C/32), P).
-extern "C" __global__ void depthwise3x3_backward_data_f32(long long batch, int h, int w, int c, int oh, int ow,
+extern "C" __global__ void __launch_bounds__(256, 5) depthwise3x3_backward_data_f32(long long batch, int h, int w, int c, int oh, int ow,
                                                           int strideH, int strideW, int padTop, int padLeft,
                                                           const float* dy, const float* k, float* dx) {
     T4J_DEPTHWISE_DISPATCH(t4j_depthwise_backward_data, batch, h, w, c, oh, ow, strideH, strideW, padTop, padLeft,
@@ -256,6 +277,15 @@ __device__ __forceinline__ void t4j_depthwise_filter_sums(long long batch, int h
         const float* xb = x + at.b * (I)h * (I)w * (I)c + ch;
         const int iy0 = at.y * sh - padTop;
         const int ix0 = at.x * sw - padLeft;
+        if (iy0 >= 0 && iy0 + 2 < h && ix0 >= 0 && ix0 + 2 < w) {   // the window inside: no test per tap
+            const float* xw = xb + ((I)iy0 * (I)w + (I)ix0) * (I)c;
+            const I row = (I)w * (I)c;
+#pragma unroll
+            for (int t = 0; t < 9; ++t) {
+                acc[t] = fmaf(xw[(I)(t / 3) * row + (I)(t % 3) * (I)c], d, acc[t]);
+            }
+            continue;
+        }
 #pragma unroll
         for (int ky = 0; ky < 3; ++ky) {
             int iy = iy0 + ky;
@@ -271,7 +301,7 @@ __device__ __forceinline__ void t4j_depthwise_filter_sums(long long batch, int h
 }
 
 // depthwise3x3_backward_filter_f32: x, dy -> dkPartial (chunks,3,3,C). Block (32,8), grid (ceil(C/32), chunks).
-extern "C" __global__ void depthwise3x3_backward_filter_f32(long long batch, int h, int w, int c, int oh, int ow,
+extern "C" __global__ void __launch_bounds__(256, 4) depthwise3x3_backward_filter_f32(long long batch, int h, int w, int c, int oh, int ow,
                                                             int strideH, int strideW, int padTop, int padLeft,
                                                             long long chunk, const float* x, const float* dy,
                                                             float* dkPartial) {
