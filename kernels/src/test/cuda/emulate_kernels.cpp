@@ -53,8 +53,15 @@ namespace optim_k {
 namespace bias_act_k {
 #include "../../main/cuda/bias_act.cu"
 }
+// The depthwise kernels' 32-bit index limit as a variable: testDepthwise sets it to -1 to run the 64-bit path.
+static long long depthwiseIndex32Limit = 0x7FFFFFFFLL;
+#define T4J_DEPTHWISE_INDEX32_LIMIT depthwiseIndex32Limit
 namespace depthwise_k {
 #include "../../main/cuda/depthwise.cu"
+}
+#undef T4J_DEPTHWISE_INDEX32_LIMIT
+namespace depthwise_reference_k {
+#include "depthwise_reference.cu"
 }
 namespace batchnorm_k {
 #include "../../main/cuda/batchnorm.cu"
@@ -551,30 +558,27 @@ static void testBiasAct() {
     expect("bias_relu6_backward_f32 db (sum of the partials)", db, wb, 1e-5, 1e-5);
 }
 
-// ---- depthwise: plain loops over the definition ------------------------------------------------------
+// ---- depthwise: plain loops over the definition, and bit for bit the first version's kernels ----------
+// Strides 1 and 2 (compiled specially), 3 and 1x2 (run-time path); padding on every side; channel counts
+// below, at and above a warp tile; pixel grids of one block row (the cursor steps 8 pixels), a few (steps
+// of more than a row) and one pixel per thread; chunks of 7 and 50 pixels and one chunk; both index paths.
 static void testDepthwise() {
     using namespace depthwise_k;
-    struct Case { int n, h, w, c, stride; bool same; };
-    for (Case cs : {Case{2, 7, 6, 5, 1, true}, Case{1, 9, 8, 33, 2, true}, Case{2, 6, 7, 3, 2, false}, Case{1, 5, 5, 4, 1, false}}) {
-        int padTop = 0, padLeft = 0, oh, ow;
-        if (cs.same) {   // TensorFlow 'same': total = max((out-1)*stride + 3 - in, 0), odd pixel at the bottom/right
-            oh = (cs.h + cs.stride - 1) / cs.stride;
-            ow = (cs.w + cs.stride - 1) / cs.stride;
-            padTop = std::max((oh - 1) * cs.stride + 3 - cs.h, 0) / 2;
-            padLeft = std::max((ow - 1) * cs.stride + 3 - cs.w, 0) / 2;
-        } else {
-            oh = (cs.h - 3) / cs.stride + 1;
-            ow = (cs.w - 3) / cs.stride + 1;
-        }
-        std::string tag = " n" + std::to_string(cs.n) + " " + std::to_string(cs.h) + "x" + std::to_string(cs.w) + " c"
-                + std::to_string(cs.c) + " s" + std::to_string(cs.stride) + (cs.same ? " same" : " valid");
-        int N = cs.n, H = cs.h, W = cs.w, C = cs.c, S = cs.stride;
+    struct Case { int n, h, w, c, sh, sw, padTop, padBottom, padLeft, padRight; };
+    for (Case cs : {Case{2, 7, 6, 5, 1, 1, 1, 1, 1, 1}, Case{1, 9, 8, 33, 2, 2, 1, 1, 0, 1}, Case{2, 6, 7, 3, 2, 2, 0, 0, 0, 0},
+                    Case{1, 5, 5, 4, 1, 1, 0, 0, 0, 0}, Case{3, 10, 11, 7, 3, 3, 2, 0, 0, 2}, Case{2, 8, 9, 6, 1, 2, 1, 1, 1, 1},
+                    Case{2, 5, 4, 40, 2, 2, 0, 2, 2, 0}, Case{1, 3, 3, 64, 1, 1, 2, 2, 2, 2}}) {
+        int N = cs.n, H = cs.h, W = cs.w, C = cs.c, SH = cs.sh, SW = cs.sw, padTop = cs.padTop, padLeft = cs.padLeft;
+        int oh = (H + cs.padTop + cs.padBottom - 3) / SH + 1, ow = (W + cs.padLeft + cs.padRight - 3) / SW + 1;
+        std::string shape = " n" + std::to_string(N) + " " + std::to_string(H) + "x" + std::to_string(W) + " c"
+                + std::to_string(C) + " s" + std::to_string(SH) + "x" + std::to_string(SW) + " pad " + std::to_string(cs.padTop)
+                + "," + std::to_string(cs.padBottom) + "," + std::to_string(cs.padLeft) + "," + std::to_string(cs.padRight);
         Vec x = values((size_t)N * H * W * C, 31), k = values(9 * C, 32), dy = values((size_t)N * oh * ow * C, 33);
         auto inside = [&](int iy, int ix) { return iy >= 0 && iy < H && ix >= 0 && ix < W; };
         std::vector<double> wy((size_t)N * oh * ow * C, 0.0), wdx((size_t)N * H * W * C, 0.0), wdk(9 * C, 0.0);
         for (int b = 0; b < N; ++b) for (int oy = 0; oy < oh; ++oy) for (int ox = 0; ox < ow; ++ox) for (int c = 0; c < C; ++c)
             for (int ky = 0; ky < 3; ++ky) for (int kx = 0; kx < 3; ++kx) {
-                int iy = oy * S - padTop + ky, ix = ox * S - padLeft + kx;
+                int iy = oy * SH - padTop + ky, ix = ox * SW - padLeft + kx;
                 if (!inside(iy, ix)) continue;
                 size_t xi = (((size_t)b * H + iy) * W + ix) * C + c, yi = (((size_t)b * oh + oy) * ow + ox) * C + c;
                 wy[yi] += (double)x[xi] * k[(ky * 3 + kx) * C + c];
@@ -582,17 +586,45 @@ static void testDepthwise() {
                 wdk[(ky * 3 + kx) * C + c] += (double)x[xi] * dy[yi];
             }
         long long ny = (long long)wy.size(), nx = (long long)wdx.size(), pixels = (long long)N * oh * ow;
-        Vec y(ny), dx(nx);
-        T4J_LAUNCH_SEQ(depthwise3x3_forward_f32, grid1(ny), dim3(256), ny, H, W, C, oh, ow, S, S, padTop, padLeft, x.data(), k.data(), y.data());
-        expect("depthwise3x3_forward_f32" + tag, y, wy, 1e-5, 1e-5);
-        T4J_LAUNCH_SEQ(depthwise3x3_backward_data_f32, grid1(nx), dim3(256), nx, H, W, C, oh, ow, S, S, padTop, padLeft, dy.data(), k.data(), dx.data());
-        expect("depthwise3x3_backward_data_f32" + tag, dx, wdx, 1e-5, 1e-5);
-        long long chunk = 7, chunks = (pixels + chunk - 1) / chunk;
-        Vec part(chunks * 9 * C), dk(9 * C, 0.0f);
-        T4J_LAUNCH(depthwise3x3_backward_filter_f32, dim3((C + 31) / 32, chunks), dim3(32, 8), pixels, H, W, C, oh, ow, S, S, padTop,
-                   padLeft, chunk, x.data(), dy.data(), part.data());
-        for (long long j = 0; j < chunks; ++j) for (int t = 0; t < 9 * C; ++t) dk[t] += part[j * 9 * C + t];
-        expect("depthwise3x3_backward_filter_f32" + tag, dk, wdk, 1e-5, 1e-5);
+        // the first version, 1-D over the elements with 64-bit indices: the bit-for-bit reference
+        Vec ry(ny), rdx(nx);
+        T4J_LAUNCH_SEQ(depthwise_reference_k::reference_depthwise3x3_forward_f32, grid1(ny), dim3(256), ny, H, W, C, oh, ow, SH, SW,
+                       padTop, padLeft, x.data(), k.data(), ry.data());
+        T4J_LAUNCH_SEQ(depthwise_reference_k::reference_depthwise3x3_backward_data_f32, grid1(nx), dim3(256), nx, H, W, C, oh, ow,
+                       SH, SW, padTop, padLeft, dy.data(), k.data(), rdx.data());
+        expect("reference forward" + shape, ry, wy, 1e-5, 1e-5);
+        expect("reference backward data" + shape, rdx, wdx, 1e-5, 1e-5);
+        dim3 tiles((C + 31) / 32);
+        for (long long limit : {0x7FFFFFFFLL, -1LL}) {
+            depthwiseIndex32Limit = limit;
+            std::string tag = shape + (limit < 0 ? " index64" : " index32");
+            long long inPixels = (long long)N * H * W;
+            for (long long gy : {1LL, 3LL, (pixels + 7) / 8}) {
+                Vec y(ny, NaN);
+                T4J_LAUNCH_SEQ(depthwise3x3_forward_f32, dim3(tiles.x, (unsigned)gy), dim3(32, 8), N, H, W, C, oh, ow, SH, SW,
+                               padTop, padLeft, x.data(), k.data(), y.data());
+                expectExact("depthwise3x3_forward_f32" + tag + " grid.y " + std::to_string(gy), y, ry);
+            }
+            for (long long gy : {1LL, 3LL, (inPixels + 7) / 8}) {
+                Vec dx(nx, NaN);
+                T4J_LAUNCH_SEQ(depthwise3x3_backward_data_f32, dim3(tiles.x, (unsigned)gy), dim3(32, 8), N, H, W, C, oh, ow, SH,
+                               SW, padTop, padLeft, dy.data(), k.data(), dx.data());
+                expectExact("depthwise3x3_backward_data_f32" + tag + " grid.y " + std::to_string(gy), dx, rdx);
+            }
+            for (long long chunk : {7LL, 50LL, pixels}) {
+                long long chunks = (pixels + chunk - 1) / chunk;
+                Vec part(chunks * 9 * C, NaN), refPart(chunks * 9 * C, NaN), dk(9 * C, 0.0f);
+                T4J_LAUNCH(depthwise3x3_backward_filter_f32, dim3(tiles.x, chunks), dim3(32, 8), N, H, W, C, oh, ow, SH, SW,
+                           padTop, padLeft, chunk, x.data(), dy.data(), part.data());
+                T4J_LAUNCH(depthwise_reference_k::reference_depthwise3x3_backward_filter_f32, dim3(tiles.x, chunks), dim3(32, 8),
+                           pixels, H, W, C, oh, ow, SH, SW, padTop, padLeft, chunk, x.data(), dy.data(), refPart.data());
+                std::string what = "depthwise3x3_backward_filter_f32" + tag + " chunk " + std::to_string(chunk);
+                expectExact(what + " partials", part, refPart);
+                for (long long j = 0; j < chunks; ++j) for (int t = 0; t < 9 * C; ++t) dk[t] += part[j * 9 * C + t];
+                expect(what, dk, wdk, 1e-5, 1e-5);
+            }
+        }
+        depthwiseIndex32Limit = 0x7FFFFFFFLL;
     }
 }
 

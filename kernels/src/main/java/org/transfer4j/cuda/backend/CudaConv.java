@@ -27,9 +27,6 @@ import org.transfer4j.tensor.Tensor;
  * {@link CudaBackend#setTf32Convolutions} switches to plain fp32.
  */
 final class CudaConv {
-    /** Output pixels per partial sum of the depthwise filter gradient (the kernel's {@code chunk}). */
-    static final long DEPTHWISE_FILTER_CHUNK = 1024;
-
     private final CudaExec exec;
     private final CudaReduce reduce;
 
@@ -49,8 +46,8 @@ final class CudaConv {
         try (Temporaries temps = new Temporaries()) {
             ConvRoute route = exec.route(x.shape(), kernel.shape(), spec);
             if (route == ConvRoute.DEPTHWISE_3X3) {
-                depthwise(Kernels.DEPTHWISE3X3_FORWARD, y.numel(), plan, spec, exec.address(x), exec.address(kernel),
-                        exec.address(y));
+                depthwise(Kernels.DEPTHWISE3X3_FORWARD, (long) plan.n() * plan.outH() * plan.outW(), plan, spec,
+                        exec.address(x), exec.address(kernel), exec.address(y));
                 return y;
             }
             if (route == ConvRoute.POINTWISE_GEMM) { // y (M, OC) = x (M, C) kernel (C, OC)
@@ -77,8 +74,8 @@ final class CudaConv {
         try (Temporaries temps = new Temporaries()) {
             ConvRoute route = exec.route(xShape, kernel.shape(), spec);
             if (route == ConvRoute.DEPTHWISE_3X3) {
-                depthwise(Kernels.DEPTHWISE3X3_BACKWARD_DATA, dx.numel(), plan, spec, exec.address(gradY),
-                        exec.address(kernel), exec.address(dx));
+                depthwise(Kernels.DEPTHWISE3X3_BACKWARD_DATA, (long) plan.n() * plan.h() * plan.w(), plan, spec,
+                        exec.address(gradY), exec.address(kernel), exec.address(dx));
                 return dx;
             }
             if (route == ConvRoute.POINTWISE_GEMM) { // dx (M, C) = dy (M, OC) kernel^T, kernel stored (C, OC)
@@ -133,23 +130,31 @@ final class CudaConv {
         return dk;
     }
 
-    /** The depthwise forward or backward-data kernel over n output (or input) elements. */
-    private void depthwise(KernelSpec kernel, long n, ConvPlan plan, Conv2dSpec spec, long in, long k, long out) {
-        exec.launch(kernel, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i32(plan.h()).i32(plan.w())
-                .i32(plan.c()).i32(plan.outH()).i32(plan.outW()).i32(spec.strideH()).i32(spec.strideW())
-                .i32(spec.padTop()).i32(spec.padLeft()).pointer(in).pointer(k).pointer(out));
+    /**
+     * The depthwise forward or backward-data kernel, one thread per channel and pixel of the written tensor
+     * ({@code pixels}: N*OH*OW for the forward, N*H*W for backward data) and step.
+     */
+    private void depthwise(KernelSpec kernel, long pixels, ConvPlan plan, Conv2dSpec spec, long in, long k, long out) {
+        exec.launch(kernel, KernelGeometry.depthwisePixels(pixels, plan.c(), exec.context.device().multiprocessors()),
+                KernelArgs.create().i64(plan.n()).i32(plan.h()).i32(plan.w()).i32(plan.c()).i32(plan.outH())
+                        .i32(plan.outW()).i32(spec.strideH()).i32(spec.strideW()).i32(spec.padTop()).i32(spec.padLeft())
+                        .pointer(in).pointer(k).pointer(out));
     }
 
-    /** dk (3,3,1,C): partial sums per chunk of output pixels, then {@code reduce_cols_sum} over the chunks. */
+    /**
+     * dk (3,3,1,C): partial sums per chunk of output pixels, then {@code reduce_cols_sum} over the chunks. The
+     * chunks are those of batch norm's per-channel sums ({@link KernelGeometry#channelChunk}: about 8 blocks per
+     * SM), so that small layers (7x7x960 at batch 64: 3136 pixels) still fill the GPU.
+     */
     private void depthwiseFilter(ConvPlan plan, Conv2dSpec spec, long x, long dy, long dk, Temporaries temps) {
         long pixels = (long) plan.n() * plan.outH() * plan.outW();
-        long chunk = Math.max(DEPTHWISE_FILTER_CHUNK, Math.ceilDiv(pixels, 65_535L));
+        long chunk = KernelGeometry.channelChunk(pixels, plan.c(), exec.context.device().multiprocessors());
         long chunks = Math.ceilDiv(pixels, chunk);
         long partial = chunks == 1 ? dk : exec.workspace(chunks * 9 * plan.c() * Float.BYTES, temps);
         exec.launch(Kernels.DEPTHWISE3X3_BACKWARD_FILTER, KernelGeometry.depthwiseFilter(plan.c(), chunks),
-                KernelArgs.create().i64(pixels).i32(plan.h()).i32(plan.w()).i32(plan.c()).i32(plan.outH()).i32(plan.outW())
-                        .i32(spec.strideH()).i32(spec.strideW()).i32(spec.padTop()).i32(spec.padLeft()).i64(chunk)
-                        .pointer(x).pointer(dy).pointer(partial));
+                KernelArgs.create().i64(plan.n()).i32(plan.h()).i32(plan.w()).i32(plan.c()).i32(plan.outH())
+                        .i32(plan.outW()).i32(spec.strideH()).i32(spec.strideW()).i32(spec.padTop()).i32(spec.padLeft())
+                        .i64(chunk).pointer(x).pointer(dy).pointer(partial));
         if (chunks > 1) {
             reduce.columns(ReduceOp.SUM, partial, 1, chunks, 9L * plan.c(), dk, temps);
         }

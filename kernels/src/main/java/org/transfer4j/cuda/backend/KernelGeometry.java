@@ -8,7 +8,7 @@ import org.transfer4j.cuda.LaunchGrid;
  * arithmetic, tested on the CPU). Every grid-stride kernel gets {@link LaunchGeometry#forElements}.
  */
 final class KernelGeometry {
-    /** {@code reduce_cols_*}, {@code transpose_f32} and {@code depthwise3x3_backward_filter_f32}: block (32,8,1). */
+    /** {@code reduce_cols_*}, {@code transpose_f32} and the {@code depthwise3x3_*} kernels: block (32,8,1). */
     static final int TILE = 32;
     static final int TILE_ROWS = 8;
     /** {@code softmax_xent_forward_f32}: block 128 = 4 warps, one row per warp. */
@@ -57,6 +57,29 @@ final class KernelGeometry {
     static LaunchGrid softmaxRows(long rows) {
         return LaunchGrid.of(LaunchGeometry.forElements(rows, ROWS_PER_SOFTMAX_BLOCK, LaunchGeometry.DEFAULT_GRID_CAP))
                 .withBlockX(SOFTMAX_BLOCK);
+    }
+
+    /** Output pixels per thread that {@link #depthwisePixels} aims for (the nine weights are loaded once per thread). */
+    static final long DEPTHWISE_PIXELS_PER_THREAD = 4;
+
+    /**
+     * {@code depthwise3x3_forward_f32} and {@code depthwise3x3_backward_data_f32} writing {@code pixels} pixels
+     * of {@code channels} channels: block (32,8,1), grid (ceil(C/32), P, 1) with P blocks of 8 pixels grid-striding:
+     * {@link #DEPTHWISE_PIXELS_PER_THREAD} pixels per thread, unless that leaves fewer blocks than one wave of
+     * {@link #CHANNEL_BLOCKS_PER_SM} per SM (then fewer pixels per thread, down to one), and P <= 65535.
+     *
+     * @throws IllegalArgumentException when pixels, channels or multiprocessors is below 1
+     */
+    static LaunchGrid depthwisePixels(long pixels, long channels, int multiprocessors) {
+        if (pixels < 1 || channels < 1 || multiprocessors < 1) {
+            throw new IllegalArgumentException("depthwise kernels need pixels, channels and multiprocessors >= 1, got "
+                    + pixels + ", " + channels + ", " + multiprocessors);
+        }
+        long tiles = Math.ceilDiv(channels, TILE);
+        long onePixelEach = Math.ceilDiv(pixels, TILE_ROWS);
+        long wave = Math.ceilDiv((long) CHANNEL_BLOCKS_PER_SM * multiprocessors, tiles);
+        long blocks = Math.min(onePixelEach, Math.max(Math.ceilDiv(onePixelEach, DEPTHWISE_PIXELS_PER_THREAD), wave));
+        return new LaunchGrid(toInt(tiles), (int) Math.min(blocks, LaunchGrid.MAX_GRID_YZ), 1, TILE, TILE_ROWS, 1);
     }
 
     /** {@code depthwise3x3_backward_filter_f32}: block (32,8,1), grid (ceil(C/32), chunks, 1). */

@@ -150,13 +150,13 @@ public final class Kernels {
             add(BIAS_ACT, "bias_relu6_backward_f32", I64, I64, I64, PTR, PTR, PTR, PTR);
 
     // ---- depthwise.cu -----------------------------------------------------------------------------
-    /** {@code (n, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, x, k, y)}. */
+    /** {@code (batch, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, x, k, y)}; block (32,8), grid (ceil(c/32), P). */
     public static final KernelSpec DEPTHWISE3X3_FORWARD = add(DEPTHWISE, "depthwise3x3_forward_f32",
             I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, PTR, PTR, PTR);
-    /** {@code (n, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, dy, k, dx)}. */
+    /** {@code (batch, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, dy, k, dx)}; block (32,8), grid (ceil(c/32), P). */
     public static final KernelSpec DEPTHWISE3X3_BACKWARD_DATA = add(DEPTHWISE, "depthwise3x3_backward_data_f32",
             I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, PTR, PTR, PTR);
-    /** {@code (pixels, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, chunk, x, dy, dkPartial)}; block (32,8). */
+    /** {@code (batch, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, chunk, x, dy, dkPartial)}; block (32,8). */
     public static final KernelSpec DEPTHWISE3X3_BACKWARD_FILTER = add(DEPTHWISE, "depthwise3x3_backward_filter_f32",
             I64, I32, I32, I32, I32, I32, I32, I32, I32, I32, I64, PTR, PTR, PTR);
 

@@ -1,5 +1,6 @@
 package org.transfer4j.cuda.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.transfer4j.cuda.backend.GpuParity.FP32;
 import static org.transfer4j.cuda.backend.GpuParity.assertClose;
@@ -60,6 +61,7 @@ class CudaBackendLayersGpuTest {
             new ConvCase(new int[] {2, 6, 6, 4}, new int[] {3, 3, 2, 6}, Padding.SAME, 1, 1, 2),     // groups 2
             new ConvCase(new int[] {2, 7, 7, 16}, new int[] {3, 3, 1, 16}, Padding.SAME, 1, 1, 16),  // depthwise kernel
             new ConvCase(new int[] {2, 8, 8, 40}, new int[] {3, 3, 1, 40}, Padding.SAME, 2, 1, 40),  // depthwise, stride 2
+            new ConvCase(new int[] {2, 10, 11, 24}, new int[] {3, 3, 1, 24}, Padding.VALID, 3, 1, 24), // depthwise, stride 3
             new ConvCase(new int[] {2, 5, 5, 3}, new int[] {3, 3, 1, 3}, Padding.VALID, 1, 1, 3),
             new ConvCase(new int[] {2, 6, 6, 3}, new int[] {3, 3, 1, 6}, Padding.SAME, 1, 1, 3),     // multiplier 2: cuDNN
             new ConvCase(new int[] {2, 9, 9, 4}, new int[] {5, 5, 1, 4}, Padding.SAME, 2, 1, 4),     // depthwise 5x5: cuDNN
@@ -120,6 +122,42 @@ class CudaBackendLayersGpuTest {
                 assertWithinBound(what + " backward filter", dkCpu, dkGpu,
                         cpuBackend().conv2dBackwardFilter(xa, dya, spec, c.k()), tf32Bound(yCpu.numel() / c.k()[3]));
             }
+        }
+    }
+
+    /**
+     * Our depthwise kernels on MobileNetV2-sized layers at batch 8: (8,112,112,32) at stride 1, where the pixel
+     * grid strides (4 pixels per thread) and the filter gradient has about a thousand chunks, and (8,56,56,144)
+     * at stride 2, whose fifth channel tile is half empty. Forward and backward data are 9-term sums: each side's
+     * float result is within 9 * 2^-24 of the sum of |terms| (the textbook bound), so they differ by at most twice
+     * that. The filter gradient sums 100352 (25088) products per element in different orders on each side, whose
+     * worst-case bound exceeds the values themselves; its float running sums are off by about 2^-24 sqrt(n) times
+     * the partial sums (~1e-3 here), so it is held to 1e-4 of the largest |dk| (~300): a wrong tap, a lost
+     * chunk or a 1% scaling still fail.
+     */
+    @Test
+    void depthwiseOnMobileNetSizedLayersMatchesTheCpu() {
+        int[][][] layers = {{{8, 112, 112, 32}, {3, 3, 1, 32}}, {{8, 56, 56, 144}, {3, 3, 1, 144}}};
+        int[] strides = {1, 2};
+        for (int i = 0; i < layers.length; i++) {
+            int[] xs = layers[i][0];
+            int[] ks = layers[i][1];
+            Conv2dSpec spec = Conv2dSpec.of(Padding.SAME, xs[1], xs[2], 3, 3, strides[i], strides[i], 1, 1, xs[3]);
+            String what = "depthwise x" + Arrays.toString(xs) + " stride " + strides[i];
+            assertEquals(ConvRoute.DEPTHWISE_3X3, ConvRoute.of(xs, ks, spec), what);
+            GpuParity.Pair x = random(41 + i, -1, 1, xs);
+            GpuParity.Pair k = random(43 + i, -1, 1, ks);
+            Tensor yCpu = cpuBackend().conv2d(x.cpu(), k.cpu(), spec);
+            GpuParity.Pair dy = random(47 + i, -1, 1, yCpu.shape());
+            Tensor xa = GpuParity.abs(x.cpu()), ka = GpuParity.abs(k.cpu()), dya = GpuParity.abs(dy.cpu());
+            double nineTerms = 2 * 9 * 0x1p-24;
+            assertWithinBound(what + " forward", yCpu, cuda().conv2d(x.gpu(), k.gpu(), spec),
+                    cpuBackend().conv2d(xa, ka, spec), nineTerms);
+            assertWithinBound(what + " backward data", cpuBackend().conv2dBackwardData(dy.cpu(), k.cpu(), spec, xs),
+                    cuda().conv2dBackwardData(dy.gpu(), k.gpu(), spec, xs),
+                    cpuBackend().conv2dBackwardData(dya, ka, spec, xs), nineTerms);
+            GpuParity.assertCloseToScale(what + " backward filter", cpuBackend().conv2dBackwardFilter(x.cpu(), dy.cpu(), spec, ks),
+                    cuda().conv2dBackwardFilter(x.gpu(), dy.gpu(), spec, ks), 1e-4, 0);
         }
     }
 

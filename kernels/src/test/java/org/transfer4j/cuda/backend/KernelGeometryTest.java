@@ -45,6 +45,21 @@ class KernelGeometryTest {
     }
 
     @Test
+    void depthwisePixelsRunFourPerThreadUnlessThatLeavesLessThanAWave() {
+        // MobileNetV2 at batch 64 on 132 SMs, x (64,112,112,32): 802816 pixels, one channel tile; 8 pixels per
+        // block row: 100352 rows, 4 pixels per thread: ceil(100352/4) = 25088 blocks (more than a wave, 1056)
+        assertEquals(new LaunchGrid(1, 25_088, 1, 32, 8, 1), KernelGeometry.depthwisePixels(802_816, 32, 132));
+        // (64,7,7,960): 3136 pixels, 30 tiles; 392 rows, ceil(392/4) = 98 >= a wave of ceil(1056/30) = 36 blocks
+        assertEquals(new LaunchGrid(30, 98, 1, 32, 8, 1), KernelGeometry.depthwisePixels(3136, 960, 132));
+        // (1,7,7,960): 49 pixels, 7 rows; 2 blocks at 4 pixels per thread is under a wave: one pixel each, 7 blocks
+        assertEquals(new LaunchGrid(30, 7, 1, 32, 8, 1), KernelGeometry.depthwisePixels(49, 960, 132));
+        // 37 channels: 2 tiles, the second with 5 working lanes; at most 65535 blocks (gridDim.y), threads then stride
+        assertEquals(new LaunchGrid(2, 65_535, 1, 32, 8, 1), KernelGeometry.depthwisePixels(1L << 31, 37, 132));
+        assertThrows(IllegalArgumentException.class, () -> KernelGeometry.depthwisePixels(0, 3, 132));
+        assertThrows(IllegalArgumentException.class, () -> KernelGeometry.depthwisePixels(10, 3, 0));
+    }
+
+    @Test
     void batchNormChannelSumsFillEightBlocksPerSm() {
         // MobileNetV2 at batch 64 on 132 SMs: x (64,112,112,32) is M = 802816 rows in one channel tile: 1056
         // chunks wanted, chunk ceil(802816/1056) = 761 rows, 1055 chunks
