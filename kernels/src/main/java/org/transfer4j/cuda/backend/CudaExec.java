@@ -5,6 +5,7 @@ import jcuda.driver.JCudaDriver;
 import org.transfer4j.cuda.LaunchGrid;
 import org.transfer4j.cuda.blas.Cublas;
 import org.transfer4j.cuda.dnn.AlgoCache;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.cuda.dnn.Cudnn;
 import org.transfer4j.cuda.dnn.CudnnConvolution;
 import org.transfer4j.cuda.dnn.CudnnLayers;
@@ -58,8 +59,10 @@ final class CudaExec {
         this.modules = modules;
         this.cublas = cublas;
         this.cudnn = cudnn;
-        this.convolutionTf32 = new CudnnConvolution(cudnn);
-        this.convolutionFp32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), false);
+        // the search mode is read once, here; CudaBackend.setConvolutionAlgorithmSearch changes it later
+        AlgoSearch search = AlgoSearch.fromSystemProperty();
+        this.convolutionTf32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), true, search);
+        this.convolutionFp32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), false, search);
         this.layers = new CudnnLayers(cudnn);
     }
 
@@ -74,6 +77,16 @@ final class CudaExec {
 
     boolean tf32Convolutions() {
         return tf32Convolutions;
+    }
+
+    /** Sets how both convolution instances (TF32 and fp32) choose algorithms for new shapes. */
+    void convolutionAlgorithmSearch(AlgoSearch search) {
+        convolutionTf32.search(search);
+        convolutionFp32.search(search);
+    }
+
+    AlgoSearch convolutionAlgorithmSearch() {
+        return convolutionTf32.search();
     }
 
     // ---- tensors ----------------------------------------------------------------------------------
