@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.transfer4j.Transfer4jException;
 import org.transfer4j.cuda.backend.CudaBackend;
 import org.transfer4j.cuda.backend.OpProfile;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +60,11 @@ public final class GpuSideBySide implements Callable<Integer> {
     String optimizer = "sgd";
     @Option(names = "--tf32", negatable = true, description = "TF32 for convolutions (PyTorch's default; --no-tf32 for fp32)")
     boolean tf32 = true;
+    @Option(names = "--cudnn-algorithms", converter = AlgoSearchConverter.class, paramLabel = "heuristic|benchmark",
+            description = "how cuDNN picks convolution algorithms: heuristic (cuDNN's ranking) or benchmark (time every "
+                    + "candidate once per shape, as PyTorch's cudnn.benchmark); default: the backend's, i.e. -D"
+                    + AlgoSearch.PROPERTY + " or heuristic")
+    AlgoSearch cudnnAlgorithms;
     @Option(names = "--seed", description = "default ${DEFAULT-VALUE}")
     long seed = 1;
     @Option(names = "--out", required = true, description = "the JSON report to write")
@@ -85,7 +91,11 @@ public final class GpuSideBySide implements Callable<Integer> {
                 headClasses, optimizer.toLowerCase(Locale.ROOT), seed);
         DeviceClock clock = new DeviceClock(chooseDevice());
         clock.tf32(tf32);
+        if (cudnnAlgorithms != null) {
+            clock.cudnnAlgorithms(cudnnAlgorithms);
+        }
         stdout.println("transfer4j side-by-side on " + clock.device() + ", TF32 convolutions " + (clock.tf32() ? "on" : "off")
+                + (clock.cudnnAlgorithms() == null ? "" : ", cuDNN algorithms " + clock.cudnnAlgorithms())
                 + ", batch " + batch + ", " + imageSize + "x" + imageSize + ", " + settings.optimizer());
         Workloads work = new Workloads(clock, settings);
         List<CaseResult> results = new ArrayList<>();
@@ -109,8 +119,8 @@ public final class GpuSideBySide implements Callable<Integer> {
                 }
             }
         }
-        SideBySideReport report = new SideBySideReport("transfer4j", describe(clock.device()), clock.tf32(), batch, imageSize,
-                settings.optimizer(), warmup, results);
+        SideBySideReport report = new SideBySideReport("transfer4j", describe(clock.device()), clock.tf32(),
+                clock.cudnnAlgorithms(), batch, imageSize, settings.optimizer(), warmup, results);
         report.write(out);
         stdout.println();
         stdout.print(ResultTable.of(report));
@@ -131,6 +141,18 @@ public final class GpuSideBySide implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(new CommandLine(this),
                     "--device must be cuda or cpu, got '" + device + "'");
         };
+    }
+
+    /** {@code --cudnn-algorithms}'s value, with {@link AlgoSearch#parse}'s message for a bad one. */
+    static final class AlgoSearchConverter implements CommandLine.ITypeConverter<AlgoSearch> {
+        @Override
+        public AlgoSearch convert(String value) {
+            try {
+                return AlgoSearch.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     private static String describe(Device d) {
