@@ -1,6 +1,7 @@
 package org.transfer4j.bench.gpu;
 
 import org.transfer4j.cuda.backend.CudaBackend;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.cuda.memory.AllocatorStats;
 import org.transfer4j.tensor.Device;
 
@@ -74,6 +75,18 @@ final class DeviceClock {
     void tf32(boolean on) {
         if (cuda != null) {
             cuda.setTf32Convolutions(on);
+        }
+    }
+
+    /** How cuDNN chooses convolution algorithms ({@code heuristic} or {@code benchmark}), or null on the CPU. */
+    String cudnnAlgorithms() {
+        return cuda == null ? null : cuda.convolutionAlgorithmSearch().propertyValue();
+    }
+
+    /** Sets how cuDNN chooses convolution algorithms (PyTorch's {@code cudnn.benchmark}); nothing on the CPU. */
+    void cudnnAlgorithms(AlgoSearch search) {
+        if (cuda != null) {
+            cuda.setConvolutionAlgorithmSearch(search);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.transfer4j.Transfer4jException;
 import org.transfer4j.cuda.backend.CudaBackend;
 import org.transfer4j.cuda.backend.OpProfile;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +63,11 @@ public final class GpuSideBySide implements Callable<Integer> {
     @Option(names = "--pointwise", description = "1x1 convolutions through gemm (cuBLAS) or cudnn; default: the backend's "
             + "(-Dtransfer4j.cuda.pointwise, else cudnn)")
     String pointwise;
+    @Option(names = "--cudnn-algorithms", converter = AlgoSearchConverter.class, paramLabel = "heuristic|benchmark",
+            description = "how cuDNN picks convolution algorithms: heuristic (cuDNN's ranking) or benchmark (time every "
+                    + "candidate once per shape, as PyTorch's cudnn.benchmark); default: the backend's, i.e. -D"
+                    + AlgoSearch.PROPERTY + " or heuristic")
+    AlgoSearch cudnnAlgorithms;
     @Option(names = "--seed", description = "default ${DEFAULT-VALUE}")
     long seed = 1;
     @Option(names = "--out", required = true, description = "the JSON report to write")
@@ -96,7 +102,11 @@ public final class GpuSideBySide implements Callable<Integer> {
                         "--pointwise must be gemm or cudnn, got '" + pointwise + "'");
             });
         }
+        if (cudnnAlgorithms != null) {
+            clock.cudnnAlgorithms(cudnnAlgorithms);
+        }
         stdout.println("transfer4j side-by-side on " + describe(clock.device()) + ", TF32 convolutions " + (clock.tf32() ? "on" : "off")
+                + (clock.cudnnAlgorithms() == null ? "" : ", cuDNN algorithms " + clock.cudnnAlgorithms())
                 + ", batch " + batch + ", " + imageSize + "x" + imageSize + ", " + settings.optimizer());
         Workloads work = new Workloads(clock, settings);
         List<CaseResult> results = new ArrayList<>();
@@ -120,8 +130,8 @@ public final class GpuSideBySide implements Callable<Integer> {
                 }
             }
         }
-        SideBySideReport report = new SideBySideReport("transfer4j", describe(clock.device()), clock.tf32(), batch, imageSize,
-                settings.optimizer(), warmup, results);
+        SideBySideReport report = new SideBySideReport("transfer4j", describe(clock.device()), clock.tf32(),
+                clock.cudnnAlgorithms(), batch, imageSize, settings.optimizer(), warmup, results);
         report.write(out);
         stdout.println();
         stdout.print(ResultTable.of(report));
@@ -142,6 +152,18 @@ public final class GpuSideBySide implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(new CommandLine(this),
                     "--device must be cuda or cpu, got '" + device + "'");
         };
+    }
+
+    /** {@code --cudnn-algorithms}'s value, with {@link AlgoSearch#parse}'s message for a bad one. */
+    static final class AlgoSearchConverter implements CommandLine.ITypeConverter<AlgoSearch> {
+        @Override
+        public AlgoSearch convert(String value) {
+            try {
+                return AlgoSearch.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     private static String describe(Device d) {

@@ -10,6 +10,7 @@ final class ResultTable {
     static String of(SideBySideReport report) {
         StringBuilder b = new StringBuilder();
         b.append(report.framework()).append(" on ").append(report.device()).append(", TF32 ").append(report.tf32() ? "on" : "off")
+                .append(report.cudnnAlgorithms() == null ? "" : ", cuDNN algorithms " + report.cudnnAlgorithms())
                 .append(", batch ").append(report.batch()).append(", ").append(report.imageSize()).append('x').append(report.imageSize())
                 .append('\n');
         b.append(String.format(Locale.ROOT, "%-12s %-10s %12s %12s %10s %12s %11s%n", "model", "case", "images/s", "ms/iter",

@@ -20,6 +20,9 @@ import java.util.List;
  * @param framework  {@code transfer4j} or {@code pytorch}
  * @param device     the device in words ({@code cuda:0 (NVIDIA H100 80GB HBM3)}, {@code cpu})
  * @param tf32       whether convolutions may use TF32
+ * @param cudnnAlgorithms how cuDNN convolution algorithms were chosen: {@code heuristic} or {@code benchmark}
+ *                   (transfer4j's {@code AlgoSearch}, PyTorch's {@code cudnn.benchmark}); null where unknown (the CPU,
+ *                   or a report that does not say)
  * @param batch      images per batch
  * @param imageSize  the square input size
  * @param optimizer  {@code sgd} (momentum 0.9) or {@code adam}
@@ -27,7 +30,7 @@ import java.util.List;
  * @param results    the cases
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SideBySideReport(String framework, String device, boolean tf32, int batch, int imageSize, String optimizer,
+public record SideBySideReport(String framework, String device, boolean tf32, String cudnnAlgorithms, int batch, int imageSize, String optimizer,
                                int warmup, List<CaseResult> results) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -76,7 +79,7 @@ public record SideBySideReport(String framework, String device, boolean tf32, in
             }
             all.addAll(r.results());
         }
-        return new SideBySideReport(first.framework(), first.device(), first.tf32(), first.batch(), first.imageSize(),
+        return new SideBySideReport(first.framework(), first.device(), first.tf32(), first.cudnnAlgorithms(), first.batch(), first.imageSize(),
                 first.optimizer(), first.warmup(), all);
     }
 }

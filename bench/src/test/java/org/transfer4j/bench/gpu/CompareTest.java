@@ -45,7 +45,7 @@ class CompareTest {
         write(dir.resolve("b.json"), List.of(copy(inference, inference.imagesPerSecond(), null),
                 copy(frozen, frozen.imagesPerSecond() * 10, frozen.epochsPerSecond() * 10)));
         Path torchFile = dir.resolve("torch.json");
-        new SideBySideReport("pytorch", "cuda:0", true, 64, 224, "sgd", 5, mobileNet).write(torchFile);
+        new SideBySideReport("pytorch", "cuda:0", true, null, 64, 224, "sgd", 5, mobileNet).write(torchFile);
         Run r = compare("--torch", torchFile.toString(), dir.resolve("a.json").toString(), dir.resolve("b.json").toString());
         assertEquals(0, r.status(), r.out());
         assertTrue(r.out().contains("6 of 6 pass"), r.out());
@@ -64,6 +64,6 @@ class CompareTest {
     }
 
     private static void write(Path file, List<CaseResult> results) {
-        new SideBySideReport("transfer4j", "cuda:0", true, 64, 224, "sgd", 5, results).write(file);
+        new SideBySideReport("transfer4j", "cuda:0", true, "heuristic", 64, 224, "sgd", 5, results).write(file);
     }
 }

@@ -62,4 +62,45 @@ class GpuSideBySideSmokeTest {
         assertEquals(List.of(1280), d.get("feature_shape"));
         assertTrue(printed.contains("wrote " + out), printed);
     }
+
+    @Test
+    void cudnnAlgorithmsOptionTakesHeuristicOrBenchmarkAndRejectsOtherValuesByName(@TempDir Path dir) {
+        Path out = dir.resolve("smoke.json");
+        String[] tiny = {"--device", "cpu", "--models", "MobileNetV2", "--cases", "inference", "--alpha", "0.35",
+            "--image-size", "32", "--batch", "1", "--classes", "3", "--warmup", "0", "--iterations", "1", "--out", out.toString()};
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        int status = GpuSideBySide.run(new PrintStream(text, true, StandardCharsets.UTF_8),
+                concat(tiny, "--cudnn-algorithms", "benchmark"));
+        assertEquals(0, status, text.toString(StandardCharsets.UTF_8));
+        // the CPU has no cuDNN: the report says nothing rather than a mode that was not used
+        assertNull(SideBySideReport.read(out).cudnnAlgorithms());
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            status = GpuSideBySide.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    concat(tiny, "--cudnn-algorithms", "fastest"));
+        } finally {
+            System.setErr(oldErr);
+        }
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, message);
+        assertTrue(message.contains("--cudnn-algorithms") && message.contains("'fastest'") && message.contains("heuristic or benchmark"),
+                message);
+    }
+
+    @Test
+    void reportRecordsTheCudnnAlgorithmsAndReadsItBack(@TempDir Path dir) {
+        Path file = dir.resolve("r.json");
+        new SideBySideReport("transfer4j", "cuda:0", false, "benchmark", 64, 224, "sgd", 5, List.of()).write(file);
+        assertEquals("benchmark", SideBySideReport.read(file).cudnnAlgorithms());
+        assertTrue(ResultTable.of(SideBySideReport.read(file)).startsWith("transfer4j on cuda:0, TF32 off, cuDNN algorithms benchmark,"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

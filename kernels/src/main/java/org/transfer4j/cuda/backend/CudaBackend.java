@@ -13,6 +13,7 @@ import org.transfer4j.backend.ReduceOp;
 import org.transfer4j.backend.Storage;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.cuda.blas.Cublas;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.cuda.dnn.Cudnn;
 import org.transfer4j.cuda.driver.CudaContext;
 import org.transfer4j.cuda.driver.CudaDriver;
@@ -156,6 +157,22 @@ public final class CudaBackend implements Backend, AutoCloseable {
     /** See {@link #setTf32Convolutions}. */
     public boolean tf32Convolutions() {
         return exec.tf32Convolutions();
+    }
+
+    /**
+     * How cuDNN convolutions choose their algorithm for each new shape: {@link AlgoSearch#HEURISTIC}
+     * (cuDNN's heuristic ranking, the default) or {@link AlgoSearch#BENCHMARK} (every candidate run and
+     * timed once per shape, as PyTorch's {@code torch.backends.cudnn.benchmark = True}). The initial mode
+     * comes from the system property {@value AlgoSearch#PROPERTY}, read when the backend is opened.
+     * Shapes already chosen keep their choice under the mode it was made in.
+     */
+    public void setConvolutionAlgorithmSearch(AlgoSearch search) {
+        exec.convolutionAlgorithmSearch(search);
+    }
+
+    /** See {@link #setConvolutionAlgorithmSearch}. */
+    public AlgoSearch convolutionAlgorithmSearch() {
+        return exec.convolutionAlgorithmSearch();
     }
 
     /** Waits for every op queued so far (for timing; results never need it: downloads wait themselves). */

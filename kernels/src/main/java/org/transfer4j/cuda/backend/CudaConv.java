@@ -24,7 +24,9 @@ import org.transfer4j.tensor.Tensor;
  *       ({@code crop_nhwc_f32}), backward filter reads the padded x.</li>
  * </ul>
  * cuDNN runs with TF32 on by default ({@code CudnnConvolution}'s default, as PyTorch's {@code cudnn.allow_tf32});
- * {@link CudaBackend#setTf32Convolutions} switches to plain fp32.
+ * {@link CudaBackend#setTf32Convolutions} switches to plain fp32. Its algorithm per shape is cuDNN's heuristic
+ * choice, or the fastest measured one after {@link CudaBackend#setConvolutionAlgorithmSearch} (or the system
+ * property {@code transfer4j.cudnn.algorithms=benchmark}).
  */
 final class CudaConv {
     private final CudaExec exec;

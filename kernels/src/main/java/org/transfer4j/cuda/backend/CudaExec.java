@@ -6,6 +6,7 @@ import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.cuda.LaunchGrid;
 import org.transfer4j.cuda.blas.Cublas;
 import org.transfer4j.cuda.dnn.AlgoCache;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.cuda.dnn.Cudnn;
 import org.transfer4j.cuda.dnn.CudnnConvolution;
 import org.transfer4j.cuda.dnn.CudnnLayers;
@@ -60,8 +61,10 @@ final class CudaExec {
         this.modules = modules;
         this.cublas = cublas;
         this.cudnn = cudnn;
-        this.convolutionTf32 = new CudnnConvolution(cudnn);
-        this.convolutionFp32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), false);
+        // the search mode is read once, here; CudaBackend.setConvolutionAlgorithmSearch changes it later
+        AlgoSearch search = AlgoSearch.fromSystemProperty();
+        this.convolutionTf32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), true, search);
+        this.convolutionFp32 = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), false, search);
         this.layers = new CudnnLayers(cudnn);
     }
 
@@ -90,6 +93,16 @@ final class CudaExec {
     /** The route of a convolution on this device. */
     ConvRoute route(int[] xShape, int[] kernelShape, Conv2dSpec spec) {
         return ConvRoute.of(xShape, kernelShape, spec, pointwiseAsGemm);
+    }
+
+    /** Sets how both convolution instances (TF32 and fp32) choose algorithms for new shapes. */
+    void convolutionAlgorithmSearch(AlgoSearch search) {
+        convolutionTf32.search(search);
+        convolutionFp32.search(search);
+    }
+
+    AlgoSearch convolutionAlgorithmSearch() {
+        return convolutionTf32.search();
     }
 
     // ---- tensors ----------------------------------------------------------------------------------

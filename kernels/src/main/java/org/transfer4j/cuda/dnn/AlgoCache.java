@@ -2,18 +2,26 @@ package org.transfer4j.cuda.dnn;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The convolution algorithms chosen so far, one per (shape, direction, math): the cuDNN query runs
- * once per key, as PyTorch's benchmark cache does. Keys are {@link ConvPlan}s, which compare by value.
- * Every choice respects the workspace limit given at construction.
+ * The convolution algorithms chosen so far, one per (shape, direction, math, search): the cuDNN query
+ * runs once per key, as PyTorch's benchmark cache does. Keys are {@link ConvPlan}s, which compare by value.
+ * Every choice respects the workspace limit given at construction, and a key with TF32 off only takes
+ * {@code CUDNN_FMA_MATH} results ({@link AlgoSelector#select(List, long, boolean)}).
  */
 public final class AlgoCache {
 
-    /** The key of one choice. */
-    public record Key(ConvPlan plan, ConvDirection direction, boolean tf32) {
+    /**
+     * The key of one choice. The search mode is part of it so that a heuristic choice and a measured one
+     * for the same shape never stand in for each other when the mode changes at run time.
+     */
+    public record Key(ConvPlan plan, ConvDirection direction, boolean tf32, AlgoSearch search) {
+        public Key {
+            Objects.requireNonNull(search, "search");
+        }
     }
 
     private final long workspaceLimit;
@@ -41,9 +49,10 @@ public final class AlgoCache {
     public AlgoPerf choose(Key key, Supplier<List<AlgoPerf>> query) {
         return chosen.computeIfAbsent(key, k -> {
             List<AlgoPerf> results = query.get();
-            return AlgoSelector.select(results, workspaceLimit).orElseThrow(() -> new CudnnException(
+            return AlgoSelector.select(results, workspaceLimit, !k.tf32()).orElseThrow(() -> new CudnnException(
                     "no cuDNN " + k.direction() + " algorithm runs " + k.plan() + " within " + workspaceLimit
-                            + " workspace bytes; results: " + describe(k.direction(), results)));
+                            + " workspace bytes" + (k.tf32() ? "" : " with CUDNN_FMA_MATH (TF32 off)") + " ("
+                            + k.search().propertyValue() + "); results: " + describe(k.direction(), results)));
         });
     }
 
@@ -56,7 +65,8 @@ public final class AlgoCache {
         StringBuilder sb = new StringBuilder("[");
         for (AlgoPerf p : results) {
             sb.append(sb.length() > 1 ? ", " : "").append(direction.algoName(p.algo())).append(" status=").append(p.status())
-                    .append(" workspace=").append(p.memory());
+                    .append(" workspace=").append(p.memory())
+                    .append(" mathType=").append(p.mathType());
         }
         return sb.append(']').toString();
     }

@@ -32,7 +32,8 @@ public final class Cudnn implements AutoCloseable {
         final Downcall create, destroy, setStream, errorString, version, createTensor, setTensor4d, destroyTensor,
                 createFilter, setFilter4d, destroyFilter, createPooling, setPooling2d, destroyPooling, poolingForward,
                 poolingBackward, createActivation, setActivation, destroyActivation, activationForward, activationBackward,
-                createConv, destroyConv, setConv2d, setConvGroups, setConvMath, convOutputDim, fwdAlgo, bwdDataAlgo, bwdFilterAlgo, convForward,
+                createConv, destroyConv, setConv2d, setConvGroups, setConvMath, convOutputDim, fwdAlgo, bwdDataAlgo, bwdFilterAlgo,
+                findFwdAlgo, findBwdDataAlgo, findBwdFilterAlgo, convForward,
                 convBackwardData, convBackwardFilter;
 
         Fns(NativeLibrary l) {
@@ -66,6 +67,9 @@ public final class Cudnn implements AutoCloseable {
             fwdAlgo = l.downcall(CudnnFunctions.FWD_ALGO_V7);
             bwdDataAlgo = l.downcall(CudnnFunctions.BWD_DATA_ALGO_V7);
             bwdFilterAlgo = l.downcall(CudnnFunctions.BWD_FILTER_ALGO_V7);
+            findFwdAlgo = l.downcall(CudnnFunctions.FIND_FWD_ALGO_EX);
+            findBwdDataAlgo = l.downcall(CudnnFunctions.FIND_BWD_DATA_ALGO_EX);
+            findBwdFilterAlgo = l.downcall(CudnnFunctions.FIND_BWD_FILTER_ALGO_EX);
             convForward = l.downcall(CudnnFunctions.CONV_FORWARD);
             convBackwardData = l.downcall(CudnnFunctions.CONV_BACKWARD_DATA);
             convBackwardFilter = l.downcall(CudnnFunctions.CONV_BACKWARD_FILTER);

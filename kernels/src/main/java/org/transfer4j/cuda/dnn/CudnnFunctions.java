@@ -71,6 +71,22 @@ final class CudnnFunctions {
             + "const cudnnTensorDescriptor_t srcDesc, const cudnnTensorDescriptor_t diffDesc, "
             + "const cudnnConvolutionDescriptor_t convDesc, const cudnnFilterDescriptor_t gradDesc, const int requestedAlgoCount, "
             + "int *returnedAlgoCount, cudnnConvolutionBwdFilterAlgoPerf_t *perfResults)");
+    // the Find*Ex queries run every algorithm on the given buffers and time it: they overwrite y, dx or dw
+    static final Prototype FIND_FWD_ALGO_EX = p("cudnnStatus_t cudnnFindConvolutionForwardAlgorithmEx(cudnnHandle_t handle, "
+            + "const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnFilterDescriptor_t wDesc, const void *w, "
+            + "const cudnnConvolutionDescriptor_t convDesc, const cudnnTensorDescriptor_t yDesc, void *y, "
+            + "const int requestedAlgoCount, int *returnedAlgoCount, cudnnConvolutionFwdAlgoPerf_t *perfResults, "
+            + "void *workSpace, size_t workSpaceSizeInBytes)");
+    static final Prototype FIND_BWD_DATA_ALGO_EX = p("cudnnStatus_t cudnnFindConvolutionBackwardDataAlgorithmEx(cudnnHandle_t handle, "
+            + "const cudnnFilterDescriptor_t wDesc, const void *w, const cudnnTensorDescriptor_t dyDesc, const void *dy, "
+            + "const cudnnConvolutionDescriptor_t convDesc, const cudnnTensorDescriptor_t dxDesc, void *dx, "
+            + "const int requestedAlgoCount, int *returnedAlgoCount, cudnnConvolutionBwdDataAlgoPerf_t *perfResults, "
+            + "void *workSpace, size_t workSpaceSizeInBytes)");
+    static final Prototype FIND_BWD_FILTER_ALGO_EX = p("cudnnStatus_t cudnnFindConvolutionBackwardFilterAlgorithmEx(cudnnHandle_t handle, "
+            + "const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnTensorDescriptor_t dyDesc, const void *y, "
+            + "const cudnnConvolutionDescriptor_t convDesc, const cudnnFilterDescriptor_t dwDesc, void *dw, "
+            + "const int requestedAlgoCount, int *returnedAlgoCount, cudnnConvolutionBwdFilterAlgoPerf_t *perfResults, "
+            + "void *workSpace, size_t workSpaceSizeInBytes)");
     static final Prototype CONV_FORWARD = p("cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t handle, const void *alpha, "
             + "const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnFilterDescriptor_t wDesc, const void *w, "
             + "const cudnnConvolutionDescriptor_t convDesc, cudnnConvolutionFwdAlgo_t algo, void *workSpace, "
@@ -90,7 +106,8 @@ final class CudnnFunctions {
             CREATE_POOLING, SET_POOLING_2D, DESTROY_POOLING, POOLING_FORWARD, POOLING_BACKWARD,
             CREATE_ACTIVATION, SET_ACTIVATION, DESTROY_ACTIVATION, ACTIVATION_FORWARD, ACTIVATION_BACKWARD,
             CREATE_CONV, DESTROY_CONV, SET_CONV_2D, SET_CONV_GROUPS, SET_CONV_MATH, CONV_OUTPUT_DIM,
-            FWD_ALGO_V7, BWD_DATA_ALGO_V7, BWD_FILTER_ALGO_V7, CONV_FORWARD, CONV_BACKWARD_DATA, CONV_BACKWARD_FILTER);
+            FWD_ALGO_V7, BWD_DATA_ALGO_V7, BWD_FILTER_ALGO_V7,
+            FIND_FWD_ALGO_EX, FIND_BWD_DATA_ALGO_EX, FIND_BWD_FILTER_ALGO_EX, CONV_FORWARD, CONV_BACKWARD_DATA, CONV_BACKWARD_FILTER);
 
     private CudnnFunctions() {
     }

@@ -5,8 +5,10 @@
  * {@link org.transfer4j.cuda.dnn.ConvPlan} (descriptor arguments from core's {@code Conv2dSpec},
  * output shapes that agree with core's rule, the shape key algorithms are cached under),
  * {@link org.transfer4j.cuda.dnn.PoolPlan}, {@link org.transfer4j.cuda.dnn.FilterLayout} (Keras
- * HWIO kernels to cuDNN's KRSC and back), {@link org.transfer4j.cuda.dnn.AlgoSelector} and
- * {@link org.transfer4j.cuda.dnn.AlgoCache}.
+ * HWIO kernels to cuDNN's KRSC and back), {@link org.transfer4j.cuda.dnn.AlgoSelector},
+ * {@link org.transfer4j.cuda.dnn.AlgoCache} and the algorithm search mode
+ * {@link org.transfer4j.cuda.dnn.AlgoSearch} (cuDNN's heuristic, or timing every candidate with
+ * {@code cudnnFind*AlgorithmEx}).
  *
  * <p>Enum values are those of cuDNN 9.6's {@code cudnn_graph.h}, {@code cudnn_ops.h} and
  * {@code cudnn_cnn.h} (as stored in github.com/zspace/system.cuda-12.6, include/), collected in

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.transfer4j.cuda.backend.GpuParity.FP32;
 import static org.transfer4j.cuda.backend.GpuParity.assertClose;
+import static org.transfer4j.cuda.backend.GpuParity.assertCloseToScale;
 import static org.transfer4j.cuda.backend.GpuParity.assertWithin;
 import static org.transfer4j.cuda.backend.GpuParity.assertWithinBound;
 import static org.transfer4j.cuda.backend.GpuParity.cpuBackend;
@@ -21,6 +22,7 @@ import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Padding;
 import org.transfer4j.backend.Pool2dSpec;
 import org.transfer4j.cuda.GpuTest;
+import org.transfer4j.cuda.dnn.AlgoSearch;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -34,8 +36,9 @@ import org.transfer4j.tensor.Tensor;
 class CudaBackendLayersGpuTest {
 
     @AfterEach
-    void restoreTf32() {
+    void restoreTf32AndSearch() {
         cuda().setTf32Convolutions(true);
+        cuda().setConvolutionAlgorithmSearch(AlgoSearch.HEURISTIC);
     }
 
     /** x shape, kernel shape, padding, stride, dilation, groups. */
@@ -158,6 +161,35 @@ class CudaBackendLayersGpuTest {
                     cpuBackend().conv2dBackwardData(dya, ka, spec, xs), nineTerms);
             GpuParity.assertCloseToScale(what + " backward filter", cpuBackend().conv2dBackwardFilter(x.cpu(), dy.cpu(), spec, ks),
                     cuda().conv2dBackwardFilter(x.gpu(), dy.gpu(), spec, ks), 1e-4, 0);
+        }
+    }
+
+    /**
+     * Benchmark search (cuDNN's Find, as PyTorch's cudnn.benchmark), TF32 off: a pointwise conv and a 3x3
+     * stride-2 'same' conv (pre-pad) against the CPU in all three passes, to 1e-4 of the tensor's largest
+     * magnitude. Not the per-element FP32 bar of the heuristic test: Find may pick FFT or Winograd, whose
+     * rounding error is spread over the whole transform (of the order of 1e-6 of the tensor's scale), so an
+     * element that is small by cancellation can miss a tolerance relative to itself although the algorithm is
+     * right. A wrong formula (a 1% scaling, a sign, a missing term) is still far outside 1e-4 of the scale.
+     */
+    @Test
+    void benchmarkSearchConvolutionMatchesTheCpuInFp32() {
+        cuda().setTf32Convolutions(false);
+        cuda().setConvolutionAlgorithmSearch(AlgoSearch.BENCHMARK);
+        assertEquals(AlgoSearch.BENCHMARK, cuda().convolutionAlgorithmSearch());
+        for (ConvCase c : List.of(new ConvCase(new int[] {4, 6, 6, 24}, new int[] {1, 1, 24, 40}, Padding.VALID, 1, 1, 1),
+                new ConvCase(new int[] {2, 8, 8, 3}, new int[] {3, 3, 3, 8}, Padding.SAME, 2, 1, 1))) {
+            Conv2dSpec spec = c.spec();
+            String what = c + " fp32, benchmark search";
+            GpuParity.Pair x = random(c.x()[3] * 3 + 1, -1, 1, c.x());
+            GpuParity.Pair k = random(c.k()[3] * 5 + 2, -1, 1, c.k());
+            Tensor yCpu = cpuBackend().conv2d(x.cpu(), k.cpu(), spec);
+            assertCloseToScale(what + " forward", yCpu, cuda().conv2d(x.gpu(), k.gpu(), spec), FP32, 0);
+            GpuParity.Pair dy = random(11, -1, 1, yCpu.shape());
+            assertCloseToScale(what + " backward data", cpuBackend().conv2dBackwardData(dy.cpu(), k.cpu(), spec, c.x()),
+                    cuda().conv2dBackwardData(dy.gpu(), k.gpu(), spec, c.x()), FP32, 0);
+            assertCloseToScale(what + " backward filter", cpuBackend().conv2dBackwardFilter(x.cpu(), dy.cpu(), spec, c.k()),
+                    cuda().conv2dBackwardFilter(x.gpu(), dy.gpu(), spec, c.k()), FP32, 0);
         }
     }
 

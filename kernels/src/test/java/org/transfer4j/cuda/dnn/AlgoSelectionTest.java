@@ -1,6 +1,7 @@
 package org.transfer4j.cuda.dnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,7 @@ class AlgoSelectionTest {
         ConvPlan plan = ConvPlan.of(new int[] {1, 8, 8, 2}, new int[] {3, 3, 2, 2}, spec);
         AlgoCache cache = new AlgoCache(1 << 20);
         AtomicInteger queries = new AtomicInteger();
-        AlgoCache.Key fwd = new AlgoCache.Key(plan, ConvDirection.FORWARD, true);
+        AlgoCache.Key fwd = new AlgoCache.Key(plan, ConvDirection.FORWARD, true, AlgoSearch.HEURISTIC);
         for (int i = 0; i < 3; i++) {
             AlgoPerf p = cache.choose(fwd, () -> {
                 queries.incrementAndGet();
@@ -61,12 +62,69 @@ class AlgoSelectionTest {
         }
         assertEquals(1, queries.get());
         // another direction or math mode is another key
-        AlgoCache.Key bwd = new AlgoCache.Key(plan, ConvDirection.BACKWARD_FILTER, true);
+        AlgoCache.Key bwd = new AlgoCache.Key(plan, ConvDirection.BACKWARD_FILTER, true, AlgoSearch.HEURISTIC);
         CudnnException e = assertThrows(CudnnException.class,
                 () -> cache.choose(bwd, () -> List.of(new AlgoPerf(3, 0, 0.1f, 2 << 20, 0, 0))));
         assertTrue(e.getMessage().contains("BACKWARD_FILTER") && e.getMessage().contains("CUDNN_CONVOLUTION_BWD_FILTER_ALGO_3")
                 && e.getMessage().contains("1048576") && e.getMessage().contains("[1, 8, 8, 2]"), e.getMessage());
         assertEquals(1, cache.size());
+    }
+
+    @Test
+    void fp32KeepsOnlyFmaMathResultsMeasuredOrNot() {
+        int fma = CudnnConstants.FMA_MATH, tensorOp = CudnnConstants.TENSOR_OP_MATH, dflt = CudnnConstants.DEFAULT_MATH;
+        List<AlgoPerf> measured = List.of(
+                new AlgoPerf(1, 0, 0.05f, 0, 1, tensorOp),   // fastest, but TF32 tensor cores
+                new AlgoPerf(6, 0, 0.08f, 0, 1, dflt),       // DEFAULT_MATH: may be TF32 too
+                new AlgoPerf(0, 0, 0.30f, 0, 1, fma),
+                new AlgoPerf(2, 0, 0.20f, 0, 1, fma));
+        assertEquals(1, AlgoSelector.select(measured, 1 << 20, false).orElseThrow().algo());
+        assertEquals(2, AlgoSelector.select(measured, 1 << 20, true).orElseThrow().algo());
+        List<AlgoPerf> heuristic = List.of(new AlgoPerf(1, 0, -1f, 0, 0, tensorOp), new AlgoPerf(0, 0, -1f, 0, 0, fma));
+        assertEquals(1, AlgoSelector.select(heuristic, 0, false).orElseThrow().algo());
+        assertEquals(0, AlgoSelector.select(heuristic, 0, true).orElseThrow().algo());
+        assertEquals(Optional.empty(), AlgoSelector.select(List.of(new AlgoPerf(1, 0, 0.1f, 0, 1, tensorOp)), 0, true));
+    }
+
+    @Test
+    void cacheAppliesTheFmaFilterToKeysWithTf32OffAndSaysSoWhenNothingFits() {
+        ConvPlan plan = ConvPlan.of(new int[] {2, 4, 4, 8}, new int[] {1, 1, 8, 16},
+                Conv2dSpec.of(Padding.VALID, 4, 4, 1, 1, 1, 1, 1, 1, 1));
+        List<AlgoPerf> results = List.of(new AlgoPerf(1, 0, 0.05f, 0, 1, CudnnConstants.TENSOR_OP_MATH),
+                new AlgoPerf(0, 0, 0.10f, 0, 1, CudnnConstants.FMA_MATH));
+        AlgoCache cache = new AlgoCache(0);
+        assertEquals(1, cache.choose(new AlgoCache.Key(plan, ConvDirection.FORWARD, true, AlgoSearch.BENCHMARK), () -> results).algo());
+        assertEquals(0, cache.choose(new AlgoCache.Key(plan, ConvDirection.FORWARD, false, AlgoSearch.BENCHMARK), () -> results).algo());
+        AlgoCache.Key bwd = new AlgoCache.Key(plan, ConvDirection.BACKWARD_DATA, false, AlgoSearch.BENCHMARK);
+        CudnnException e = assertThrows(CudnnException.class,
+                () -> cache.choose(bwd, () -> List.of(new AlgoPerf(1, 0, 0.05f, 0, 1, CudnnConstants.TENSOR_OP_MATH))));
+        assertTrue(e.getMessage().contains("CUDNN_FMA_MATH") && e.getMessage().contains("mathType=1")
+                && e.getMessage().contains("benchmark"), e.getMessage());
+    }
+
+    @Test
+    void heuristicAndBenchmarkChoicesOfOneShapeAreCachedApart() {
+        ConvPlan plan = ConvPlan.of(new int[] {2, 4, 4, 8}, new int[] {1, 1, 8, 16},
+                Conv2dSpec.of(Padding.VALID, 4, 4, 1, 1, 1, 1, 1, 1, 1));
+        AlgoCache cache = new AlgoCache(1 << 20);
+        AlgoCache.Key heuristic = new AlgoCache.Key(plan, ConvDirection.FORWARD, true, AlgoSearch.HEURISTIC);
+        AlgoCache.Key benchmark = new AlgoCache.Key(plan, ConvDirection.FORWARD, true, AlgoSearch.BENCHMARK);
+        assertNotEquals(heuristic, benchmark);
+        AtomicInteger queries = new AtomicInteger();
+        assertEquals(1, cache.choose(heuristic, () -> {
+            queries.incrementAndGet();
+            return List.of(new AlgoPerf(1, 0, -1f, 0, 0, 0));
+        }).algo());
+        // the measured choice is made, not taken from the heuristic entry, and each is recalled afterwards
+        assertEquals(7, cache.choose(benchmark, () -> {
+            queries.incrementAndGet();
+            return List.of(new AlgoPerf(1, 0, 0.4f, 0, 1, 0), new AlgoPerf(7, 0, 0.1f, 0, 1, 0));
+        }).algo());
+        assertEquals(1, cache.choose(heuristic, () -> List.of()).algo());
+        assertEquals(7, cache.choose(benchmark, () -> List.of()).algo());
+        assertEquals(2, queries.get());
+        assertEquals(2, cache.size());
+        assertThrows(NullPointerException.class, () -> new AlgoCache.Key(plan, ConvDirection.FORWARD, true, null));
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.transfer4j.cuda.dnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.transfer4j.cuda.ffm.CudaRuntimeForTests;
 /**
  * cuDNN on a real GPU against direct Java references on small NHWC shapes (run with
  * {@code mvn -Pgpu test}). Convolutions run with TF32 off ({@code CUDNN_FMA_MATH}) and are checked to
- * 1e-4 relative to {@code max(1, sum |x*k|)}; the TF32 case to 5e-3 of the same scale.
+ * 1e-4 relative to {@code max(1, sum |x*k|)}; the TF32 case to 5e-3 of the same scale. The algorithms come from
+ * cuDNN's heuristic, and in one test from benchmark search ({@link AlgoSearch#BENCHMARK}).
  */
 @GpuTest
 class CudnnGpuTest {
@@ -42,35 +44,65 @@ class CudnnGpuTest {
         checkConv(new int[] {2, 9, 9, 16}, new int[] {3, 3, 16, 32}, Padding.VALID, 1, 1, true, 5e-3);
     }
 
+    /**
+     * Benchmark search (cudnnFind*AlgorithmEx) with TF32 off, on a pointwise conv and a 3x3 stride-2 'same' conv
+     * (pre-pad): each pass must use a measured FMA-math algorithm and agree with the references to 1e-4 of
+     * max(1, the same convolution on |inputs|). Find may pick FFT or Winograd, whose fp32 error grows with the
+     * magnitude of the whole transform rather than of each output's own terms; on these small shapes (at most 27
+     * terms a sum, |values| <= 1, so scales of a few units) that error stays orders below 1e-4 of the floor of 1,
+     * so the direct algorithms' bound serves for every algorithm Find can pick.
+     */
+    @Test
+    void benchmarkSearchPicksMeasuredFp32AlgorithmsThatMatchTheReference() {
+        checkConv(new int[] {2, 5, 5, 8}, new int[] {1, 1, 8, 16}, Padding.VALID, 1, 1, false, 1e-4, AlgoSearch.BENCHMARK);
+        checkConv(new int[] {2, 8, 8, 3}, new int[] {3, 3, 3, 4}, Padding.SAME, 2, 1, false, 1e-4, AlgoSearch.BENCHMARK);
+    }
+
     private static void checkConv(int[] xs, int[] ks, Padding padding, int stride, int groups, boolean tf32, double tol) {
+        checkConv(xs, ks, padding, stride, groups, tf32, tol, AlgoSearch.HEURISTIC);
+    }
+
+    private static void checkConv(int[] xs, int[] ks, Padding padding, int stride, int groups, boolean tf32, double tol,
+                                  AlgoSearch search) {
         SplittableRandom random = new SplittableRandom(xs[1] * 31L + ks[3]);
         Conv2dSpec spec = Conv2dSpec.of(padding, xs[1], xs[2], ks[0], ks[1], stride, stride, 1, 1, groups);
         ConvPlan plan = ConvPlan.of(xs, ks, spec);
         float[] x = randoms(random, prod(xs)), k = randoms(random, prod(ks)), dy = randoms(random, prod(plan.outputShape()));
         float[] xPadded = prePad(x, plan);
         try (CudaRuntimeForTests rt = new CudaRuntimeForTests(); Cudnn cudnn = Cudnn.load()) {
-            CudnnConvolution conv = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), tf32);
+            CudnnConvolution conv = new CudnnConvolution(cudnn, new AlgoCache(CudnnConvolution.DEFAULT_WORKSPACE_LIMIT), tf32,
+                    search);
             assertArrayEquals(plan.yDescriptor(), conv.outputDim(plan), "cuDNN's output dims vs core's shape rule for " + plan);
             DeviceWorkspace ws = rt::malloc;
             long dx = rt.upload(xPadded), dk = rt.upload(FilterLayout.hwioToKrsc(k, ks[0], ks[1], ks[2], ks[3]));
             long dyDev = rt.upload(dy);
 
             long y = rt.zeros(prod(plan.outputShape()));
-            conv.forward(STREAM, plan, dx, dk, y, ws);
+            checkChoice(conv.forward(STREAM, plan, dx, dk, y, ws), search, tf32, "forward " + plan);
             assertClose(ConvReference.forward(x, xs, k, ks, spec), ConvReference.forwardScale(x, xs, k, ks, spec),
                     rt.download(y, prod(plan.outputShape())), tol, "forward " + plan);
 
             long gradX = rt.zeros(prod(plan.paddedInputShape()));
-            conv.backwardData(STREAM, plan, dk, dyDev, gradX, ws);
+            checkChoice(conv.backwardData(STREAM, plan, dk, dyDev, gradX, ws), search, tf32, "backward data " + plan);
             float[] gotDx = crop(rt.download(gradX, prod(plan.paddedInputShape())), plan);
             float[] dxScale = ConvReference.backwardData(ConvReference.abs(dy), xs, ConvReference.abs(k), ks, spec);
             assertClose(ConvReference.backwardData(dy, xs, k, ks, spec), dxScale, gotDx, tol, "backward data " + plan);
 
             long gradW = rt.zeros(prod(ks));
-            conv.backwardFilter(STREAM, plan, dx, dyDev, gradW, ws);
+            checkChoice(conv.backwardFilter(STREAM, plan, dx, dyDev, gradW, ws), search, tf32, "backward filter " + plan);
             float[] gotDw = FilterLayout.krscToHwio(rt.download(gradW, prod(ks)), ks[0], ks[1], ks[2], ks[3]);
             float[] dwScale = ConvReference.backwardFilter(ConvReference.abs(x), xs, ConvReference.abs(dy), ks, spec);
             assertClose(ConvReference.backwardFilter(x, xs, dy, ks, spec), dwScale, gotDw, tol, "backward filter " + plan);
+        }
+    }
+
+    /** Find's results carry measured times; with TF32 off every chosen algorithm must run FMA math. */
+    private static void checkChoice(AlgoPerf perf, AlgoSearch search, boolean tf32, String what) {
+        if (!tf32) {
+            assertEquals(CudnnConstants.FMA_MATH, perf.mathType(), what + ": " + perf);
+        }
+        if (search == AlgoSearch.BENCHMARK) {
+            assertTrue(perf.timeMs() >= 0, what + ": a benchmarked choice has a measured time, got " + perf);
         }
     }
 
