@@ -10,8 +10,8 @@
 #            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
 #   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
 #   profile  MobileNetV2's three cases with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
-#   variants train and inference under each backend setting of VARIANTS (default: the defaults, --pointwise gemm,
-#            --cudnn-algorithms benchmark, both), to choose the defaults by measurement
+#   variants train and inference under each backend setting of VARIANTS (default: 1x1 convolutions through cuDNN
+#            or cuBLAS, each with cuDNN's heuristic and benchmarked algorithms), to choose the defaults by measurement
 #
 # TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
@@ -119,7 +119,7 @@ run_variants() {
     # options): which routes to make the defaults. Their lines go to the summary; the logs into logs.tar.gz.
     echo "== variants (MobileNetV2, ResNet50; train, inference; warm-up 3, 10 timed)" | tee -a "$summary"
     local IFS=';' i=0 v
-    for v in ${VARIANTS:-;--pointwise gemm;--cudnn-algorithms benchmark;--pointwise gemm --cudnn-algorithms benchmark}; do
+    for v in ${VARIANTS:---pointwise cudnn;--pointwise gemm;--pointwise cudnn --cudnn-algorithms benchmark;--pointwise gemm --cudnn-algorithms benchmark}; do
         i=$((i + 1))
         IFS=' ' read -r -a opts <<< "$v"
         timeout "${VARIANT_S:-60}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.GpuSideBySide \

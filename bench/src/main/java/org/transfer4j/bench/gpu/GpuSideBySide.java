@@ -61,7 +61,7 @@ public final class GpuSideBySide implements Callable<Integer> {
     @Option(names = "--tf32", negatable = true, description = "TF32 for convolutions (PyTorch's default; --no-tf32 for fp32)")
     boolean tf32 = true;
     @Option(names = "--pointwise", description = "1x1 convolutions through gemm (cuBLAS) or cudnn; default: the backend's "
-            + "(-Dtransfer4j.cuda.pointwise, else cudnn)")
+            + "(-Dtransfer4j.cuda.pointwise, else gemm)")
     String pointwise;
     @Option(names = "--cudnn-algorithms", converter = AlgoSearchConverter.class, paramLabel = "heuristic|benchmark",
             description = "how cuDNN picks convolution algorithms: heuristic (cuDNN's ranking) or benchmark (time every "
