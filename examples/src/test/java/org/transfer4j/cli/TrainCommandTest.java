@@ -65,6 +65,10 @@ class TrainCommandTest {
                 }
             }
         }
+        // The base's random weights from a fixed seed: with the default generator's state left by whichever tests ran
+        // before in this JVM, feature extraction sometimes missed 0.9 on the colours (a run without the data folder,
+        // where other tests skip, saw val_loss 0.58).
+        Generator.manualSeed(17);
         Model pretrained = new Sequential("tiny_net", new int[] {16, 16, 3},
                 new Conv2D(4, 3).named("conv1"), new BatchNormalization().named("conv1_bn"), new ReLU().named("conv1_relu"),
                 new Conv2D(8, 3).named("conv_pw_2"), new ReLU().named("conv_pw_2_relu"),
