@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.transfer4j.backend.Storage;
 
@@ -83,6 +84,32 @@ public final class TensorScope implements AutoCloseable {
         } finally {
             depth[0]--;
         }
+    }
+
+    /**
+     * Runs {@code maker} in a scope of its own and returns its result; of the storages it made, only
+     * {@code kept}'s passes to the enclosing scope (which frees it in its turn), the others are left to the garbage
+     * collector. For a producer whose calls may make more than they return: a batch stream that prepares the next
+     * batch while handing out this one must not see that next batch freed with this one.
+     */
+    public static <T> T keepingOnly(Supplier<T> maker, Function<T, Tensor> kept) {
+        TensorScope scope = open();
+        T result;
+        try {
+            result = maker.get();
+        } catch (RuntimeException | Error e) {
+            scope.made.clear(); // the garbage collector's, as everything else on this path
+            scope.close();
+            throw e;
+        }
+        Tensor keep = kept.apply(result);
+        boolean madeHere = keep != null && scope.made.contains(keep.storage());
+        scope.made.clear();
+        scope.close();
+        if (madeHere) {
+            track(keep.storage());
+        }
+        return result;
     }
 
     /** Called by {@link Tensor#wrap}: the innermost open scope of this thread (if tracking) now owns {@code storage}. */

@@ -14,6 +14,7 @@ import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /**
  * Feature caching for feature extraction: runs a frozen base (the extractor) once over every sample of a
@@ -250,33 +251,38 @@ public final class FeatureCache {
         int skipped;
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
-                Batch b = stream.next();
-                // predict is the inference call. It equals what the frozen base computes inside a training-mode
-                // call of the whole model: with every weight frozen, BatchNormalization normalises with its
-                // moving statistics in training too (Keras semantics; reasonNotCacheable refuses one told to
-                // keep batch statistics), dropout with a non-zero rate is refused above, and every other layer
-                // computes the same function in both modes.
-                Tensor y = extractor.predict(b.x().to(extractor.device()));
-                int[] expect = new int[featureShape.length + 1];
-                expect[0] = b.size();
-                System.arraycopy(featureShape, 0, expect, 1, featureShape.length);
-                if (!Arrays.equals(y.shape(), expect)) {
-                    throw new IllegalStateException("FeatureCache: extractor '" + extractor.name() + "' gave "
-                            + Arrays.toString(y.shape()) + " for a batch of " + b.size() + ", expected " + Arrays.toString(expect));
-                }
-                if (disk) {
-                    file.writeRows(kept, y.toArray());
-                } else {
-                    if (features == null) {
-                        expect[0] = n;
-                        features = Tensor.zeros(y.device(), expect);
+                try (TensorScope batchScope = TensorScope.open()) { // the batch and its features, freed batch by batch
+                    Batch b = TensorScope.keepingOnly(stream::next, Batch::x); // not a batch made ahead
+                    // predict is the inference call. It equals what the frozen base computes inside a training-mode
+                    // call of the whole model: with every weight frozen, BatchNormalization normalises with its
+                    // moving statistics in training too (Keras semantics; reasonNotCacheable refuses one told to
+                    // keep batch statistics), dropout with a non-zero rate is refused above, and every other layer
+                    // computes the same function in both modes.
+                    Tensor y = extractor.predict(b.x().to(extractor.device()));
+                    int[] expect = new int[featureShape.length + 1];
+                    expect[0] = b.size();
+                    System.arraycopy(featureShape, 0, expect, 1, featureShape.length);
+                    if (!Arrays.equals(y.shape(), expect)) {
+                        throw new IllegalStateException("FeatureCache: extractor '" + extractor.name() + "' gave "
+                                + Arrays.toString(y.shape()) + " for a batch of " + b.size() + ", expected "
+                                + Arrays.toString(expect));
                     }
-                    y.backend().copy(y, features.slice(0, kept, kept + b.size()));
+                    if (disk) {
+                        file.writeRows(kept, y.toArray());
+                    } else {
+                        if (features == null) {
+                            expect[0] = n;
+                            int[] shape = expect.clone();
+                            Device on = y.device();
+                            features = TensorScope.outside(() -> Tensor.zeros(on, shape)); // the cache's, kept
+                        }
+                        y.backend().copy(y, features.slice(0, kept, kept + b.size()));
+                    }
+                    System.arraycopy(b.labels(), 0, labels, kept, b.size());
+                    System.arraycopy(b.indices(), 0, sourceIndices, kept, b.size());
+                    kept += b.size();
+                    device = y.device();
                 }
-                System.arraycopy(b.labels(), 0, labels, kept, b.size());
-                System.arraycopy(b.indices(), 0, sourceIndices, kept, b.size());
-                kept += b.size();
-                device = y.device();
             }
             skipped = stream.skipped();
             if (kept == 0) {

@@ -13,6 +13,7 @@ import org.transfer4j.ops.Gather;
 import org.transfer4j.ops.SoftmaxCrossEntropy;
 import org.transfer4j.optim.Optimizer;
 import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
 
 /**
  * Trains, evaluates and runs a classifier on {@link Dataset}s, as Keras' {@code fit}, {@code evaluate} and
@@ -247,11 +248,13 @@ public final class Trainer {
         int skipped;
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
-                Batch b = stream.next();
-                Tensor scores = testTime.outputs(model, b.x().to(model.device()));
-                lossSum += (double) loss(scores, b.labels(), false).item() * b.size();
-                confusion.update(scores, b.labels());
-                samples += b.size();
+                try (TensorScope batchScope = TensorScope.open()) { // the batch and its outputs, freed batch by batch
+                    Batch b = TensorScope.keepingOnly(stream::next, Batch::x); // not a batch made ahead
+                    Tensor scores = testTime.outputs(model, b.x().to(model.device()));
+                    lossSum += (double) loss(scores, b.labels(), false).item() * b.size();
+                    confusion.update(scores, b.labels());
+                    samples += b.size();
+                }
             }
             skipped = stream.skipped();
         }
@@ -285,10 +288,13 @@ public final class Trainer {
         int rows = 0;
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
-                Tensor y = testTime.outputs(model, stream.next().x().to(model.device()));
-                rowShape = Arrays.copyOfRange(y.shape(), 1, y.rank());
-                parts.add(y.toArray());
-                rows += y.shape(0);
+                try (TensorScope batchScope = TensorScope.open()) { // the batch and its outputs, freed batch by batch
+                    Batch b = TensorScope.keepingOnly(stream::next, Batch::x); // not a batch made ahead
+                    Tensor y = testTime.outputs(model, b.x().to(model.device()));
+                    rowShape = Arrays.copyOfRange(y.shape(), 1, y.rank());
+                    parts.add(y.toArray());
+                    rows += y.shape(0);
+                }
             }
         }
         if (rowShape == null) {

@@ -59,20 +59,28 @@ final class TrainingLoop {
             context.stepsPerEpoch(stream.batchCount());
             int step = 0;
             while (stream.hasNext()) {
-                Batch batch = stream.next();
-                step++;
-                Map<String, Double> logs = new LinkedHashMap<>();
-                logs.put("size", (double) batch.size());
-                for (Callback c : callbacks) {
-                    c.onBatchBegin(step, logs);
-                }
-                double loss = step(batch, epoch, step, accuracy);
-                lossSum += loss * batch.size();
-                seen += batch.size();
-                logs.put("loss", lossSum / seen);
-                logs.put("accuracy", accuracy.result());
-                for (Callback c : callbacks) {
-                    c.onBatchEnd(step, logs);
+                // One scope per batch: the batch itself (a gather of cached features, a device copy) is freed
+                // with the step's tensors, not left to the garbage collector (6.5 MB an epoch on the GPU).
+                // Callbacks run outside it: what they make is theirs.
+                try (TensorScope batchScope = TensorScope.open()) {
+                    Batch batch = TensorScope.keepingOnly(stream::next, Batch::x); // not a batch made ahead
+                    step++;
+                    Map<String, Double> logs = new LinkedHashMap<>();
+                    logs.put("size", (double) batch.size());
+                    int at = step;
+                    TensorScope.outside(() -> {
+                        callbacks.forEach(c -> c.onBatchBegin(at, logs));
+                        return null;
+                    });
+                    double loss = step(batch, epoch, step, accuracy);
+                    lossSum += loss * batch.size();
+                    seen += batch.size();
+                    logs.put("loss", lossSum / seen);
+                    logs.put("accuracy", accuracy.result());
+                    TensorScope.outside(() -> {
+                        callbacks.forEach(c -> c.onBatchEnd(at, logs));
+                        return null;
+                    });
                 }
             }
             skipped = stream.skipped();
@@ -99,20 +107,15 @@ final class TrainingLoop {
     }
 
     /**
-     * Forward, loss, backward, checks, update; returns the batch's loss. Everything the step makes on the
-     * device (the batch's copy, activations, the tape's saved values, gradients of activations) is freed when it
-     * returns ({@link TensorScope}); the weights' own gradients live until the next step's {@code zeroGrad}.
+     * Forward, loss, backward, checks, update; returns the batch's loss. It runs inside the batch's
+     * {@link TensorScope} (see {@link #epoch}): everything the step makes on the device (the batch's copy,
+     * activations, the tape's saved values, gradients of activations) is freed when the batch is done; the
+     * weights' own gradients live until the next step's {@code zeroGrad}.
      */
     private double step(Batch batch, int epoch, int step, Accuracy accuracy) {
         for (Weight w : model.weights()) {
             w.value().zeroGrad();
         }
-        try (TensorScope ignored = TensorScope.open()) {
-            return forwardBackwardUpdate(batch, epoch, step, accuracy);
-        }
-    }
-
-    private double forwardBackwardUpdate(Batch batch, int epoch, int step, Accuracy accuracy) {
         Tensor scores;
         Tensor loss;
         MixUp mixup = trainer.mixup();

@@ -76,6 +76,24 @@ class TensorScopeTest {
     }
 
     @Test
+    void keepingOnlyPassesTheReturnedTensorOnAndLeavesWhatWasMadeAheadAlone() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2);
+        Tensor[] madeAhead = new Tensor[1];
+        Tensor returned;
+        try (TensorScope outer = TensorScope.open()) {
+            returned = TensorScope.keepingOnly(() -> {
+                madeAhead[0] = x.mul(5f);          // a stream preparing its next batch
+                return x.add(1f);
+            }, t -> t);
+            assertEquals(1, outer.trackedCount(), "only the returned tensor is the outer scope's");
+            assertArrayEquals(new float[] {2, 3}, returned.toArray());
+        }
+        assertTrue(returned.isClosed(), "the outer scope freed what it was handed");
+        assertFalse(madeAhead[0].isClosed(), "what was made ahead is left to its maker");
+        assertArrayEquals(new float[] {5, 10}, madeAhead[0].toArray());
+    }
+
+    @Test
     void scopesCloseInReverseOrderOnTheirOwnThread() throws Exception {
         TensorScope outer = TensorScope.open();
         TensorScope inner = TensorScope.open();
