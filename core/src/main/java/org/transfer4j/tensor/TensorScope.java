@@ -112,6 +112,14 @@ public final class TensorScope implements AutoCloseable {
         return result;
     }
 
+    /** {@link #outside} for code that returns nothing (a callback). */
+    public static void runOutside(Runnable action) {
+        outside(() -> {
+            action.run();
+            return null;
+        });
+    }
+
     /** Called by {@link Tensor#wrap}: the innermost open scope of this thread (if tracking) now owns {@code storage}. */
     static void track(Storage storage) {
         TensorScope scope = CURRENT.get();

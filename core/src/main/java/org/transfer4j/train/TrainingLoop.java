@@ -68,19 +68,13 @@ final class TrainingLoop {
                     Map<String, Double> logs = new LinkedHashMap<>();
                     logs.put("size", (double) batch.size());
                     int at = step;
-                    TensorScope.outside(() -> {
-                        callbacks.forEach(c -> c.onBatchBegin(at, logs));
-                        return null;
-                    });
+                    TensorScope.runOutside(() -> callbacks.forEach(c -> c.onBatchBegin(at, logs)));
                     double loss = step(batch, epoch, step, accuracy);
                     lossSum += loss * batch.size();
                     seen += batch.size();
                     logs.put("loss", lossSum / seen);
                     logs.put("accuracy", accuracy.result());
-                    TensorScope.outside(() -> {
-                        callbacks.forEach(c -> c.onBatchEnd(at, logs));
-                        return null;
-                    });
+                    TensorScope.runOutside(() -> callbacks.forEach(c -> c.onBatchEnd(at, logs)));
                 }
             }
             skipped = stream.skipped();
