@@ -1,4 +1,5 @@
-// optim.cu: fused optimizer updates over one weight (Backend.sgdUpdate / adamUpdate / rmspropUpdate).
+// optim.cu: fused optimizer updates over one weight (Backend.sgdUpdate / adamUpdate / rmspropUpdate) or a
+// list of weights (the *UpdateGroup forms), and the count of non-finite gradient elements (nonFiniteCount).
 //
 // p (n) is the weight, g (n) its gradient (read only), the other arrays its state slots, all contiguous
 // with n elements, updated in place. The formulas are those of the Backend methods, computed term by term
@@ -38,6 +39,13 @@
 //   rmsprop_update_multi_f32(float rho, float oneMinusRho, float momentum, float epsInside, float epsOutside,
 //                            float gradScale, float stepScale, float l2, float decay, TensorList32 l)
 //                                                                   s0 = s, s1 = a, s2 = u
+// The finite check of the gradients before an update (Backend.nonFiniteCount), over the same lists:
+//   count_nonfinite_multi_f32(TensorList32 l, unsigned long long* count)
+//     *count += the elements of the tensors g[i], i < l.count, that are NaN or infinite (isfinite false);
+//     p and the slots are not read (0 there). Each thread counts its elements, the block adds the counts in shared memory
+//     (block (256,1,1) exactly: the tree halves T4J_COUNT_BLOCK) and thread 0 adds the block's total to
+//     *count with one atomicAdd, none when it is 0. The caller zeroes *count before the first launch;
+//     several launches (more than T4J_MULTI_MAX tensors) add into the same counter.
 // Tensor i is cut into ceil(n[i] / T4J_MULTI_CHUNK) chunks, numbered from firstChunk[i] on; block b takes
 // chunks b, b + gridDim.x, ... (grid (min(chunks, cap),1,1), block (256,1,1)), finds each chunk's tensor
 // by binary search over firstChunk and walks its elements with stride blockDim.x. An empty tensor has no
@@ -204,4 +212,25 @@ extern "C" __global__ void rmsprop_update_multi_f32(float rho, float oneMinusRho
                                                     float decay, const TensorList32 l) {
     T4J_FOR_EACH_CHUNK(l, t4j_rmsprop_element(i, rho, oneMinusRho, momentum, epsInside, epsOutside, gradScale,
                                               stepScale, l2, decay, l.p[t], l.g[t], l.s0[t], l.s1[t], l.s2[t]))
+}
+
+#define T4J_COUNT_BLOCK 256
+
+// count_nonfinite_multi_f32: *count += the non-finite elements of every g[i], i < l.count. Block (256,1,1).
+extern "C" __global__ void __launch_bounds__(T4J_COUNT_BLOCK) count_nonfinite_multi_f32(const TensorList32 l,
+                                                                                      unsigned long long* count) {
+    __shared__ unsigned long long partial[T4J_COUNT_BLOCK];
+    unsigned long long mine = 0;
+    T4J_FOR_EACH_CHUNK(l, mine += isfinite(l.g[t][i]) ? 0ULL : 1ULL)
+    partial[threadIdx.x] = mine;
+    __syncthreads();
+    for (unsigned half = T4J_COUNT_BLOCK / 2; half > 0; half /= 2) {
+        if (threadIdx.x < half) {
+            partial[threadIdx.x] += partial[threadIdx.x + half];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0 && partial[0] != 0) {
+        atomicAdd(count, partial[0]);
+    }
 }

@@ -10,7 +10,8 @@
 //   with a full mask). With threaded = false the threads run one after another on the caller's thread
 //   (fast, for kernels that never synchronise); a __syncthreads or shuffle there aborts.
 // - The _rn intrinsics are the plain IEEE operations (compile with -ffp-contract=off: no FMA
-//   contraction; fmaf is the C library's fused one), atomicAdd is std::atomic_ref<float>::fetch_add.
+//   contraction; fmaf is the C library's fused one), atomicAdd is std::atomic_ref<float or unsigned long
+//   long>::fetch_add.
 #pragma once
 #include <math.h>
 #include <atomic>
@@ -142,6 +143,9 @@ inline double __dmul_rn(double a, double b) { return a * b; }
 inline double __ddiv_rn(double a, double b) { return a / b; }
 inline double __dsqrt_rn(double a) { return sqrt(a); }
 inline float atomicAdd(float* p, float v) { return std::atomic_ref<float>(*p).fetch_add(v); }
+inline unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) {
+    return std::atomic_ref<unsigned long long>(*p).fetch_add(v);
+}
 
 // Launch a kernel: T4J_LAUNCH(kernel, grid, block, args...) with threads (shared memory, barriers,
 // shuffles); T4J_LAUNCH_SEQ for kernels that never synchronise.

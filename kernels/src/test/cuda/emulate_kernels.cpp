@@ -525,6 +525,80 @@ static void testOptimMulti() {
     }
 }
 
+// ---- optim count_nonfinite_multi_f32: launched as CudaOptimizers.nonFiniteCount does ---------------------
+// One zeroed counter; per T4J_MULTI_MAX tensors a TensorList32 with the tensors in g (p and the slots 0, so
+// a kernel that read them would crash) and a launch of min(chunks, cap) blocks of 256 threads.
+static unsigned long long countNonFinite(const std::vector<Vec>& tensors, unsigned cap) {
+    using namespace optim_k;
+    unsigned long long counter = 0;
+    for (size_t from = 0; from < tensors.size(); from += T4J_MULTI_MAX) {
+        size_t to = std::min(tensors.size(), from + (size_t)T4J_MULTI_MAX);
+        TensorList32 l;
+        std::memset(&l, 0, sizeof l);
+        long long first = 0;
+        for (size_t t = from; t < to; ++t) {
+            long long n = (long long)tensors[t].size();
+            l.n[t - from] = n;
+            l.firstChunk[t - from] = first;
+            first += (n + T4J_MULTI_CHUNK - 1) / T4J_MULTI_CHUNK;
+            l.g[t - from] = tensors[t].data();
+        }
+        l.count = (long long)(to - from);
+        l.chunks = first;
+        if (first > 0) {
+            unsigned blocks = (unsigned)(first < cap ? first : cap);
+            T4J_LAUNCH(count_nonfinite_multi_f32, dim3(blocks), dim3(T4J_COUNT_BLOCK), l, &counter);
+        }
+    }
+    return counter;
+}
+
+static void expectCount(const std::string& what, unsigned long long got, unsigned long long want) {
+    ++checks;
+    if (got != want) {
+        std::printf("FAIL %s: counted %llu, expected %llu\n", what.c_str(), got, want);
+        ++failures;
+    }
+}
+
+static void testNonFiniteCount() {
+    // 40 tensors (two launches: 32 + 8) of odd sizes, empty ones, one-element ones and some of several chunks
+    // (T4J_MULTI_CHUNK = 4096); values in [-3, 3), then NaN, +Inf and -Inf placed by hand
+    std::vector<Vec> ts;
+    for (int t = 0; t < 40; ++t) {
+        long long n = t == 10 ? 4097 : t == 33 ? 9001 : t % 13 == 8 ? 0 : t % 7 == 3 ? 1 : 17 + 37 * t;
+        ts.push_back(values((size_t)n, 100 + (unsigned)t));
+    }
+    long long placed = 0;
+    auto put = [&](int t, size_t i, float v) {
+        ts[t][i] = v;
+        ++placed;
+    };
+    put(0, 0, NaN);                              // the first element of the first tensor
+    put(39, ts[39].size() - 1, -Inf);            // the last element of the last tensor
+    put(10, 0, Inf);                             // first and last of a tensor of two chunks ...
+    put(10, 4096, NaN);                          // ... its second chunk's only element
+    put(31, 0, Inf);                             // the last tensor of the first launch (one element)
+    put(32, 0, -Inf);                            // the first of the second launch
+    put(33, 4095, NaN);                          // around a chunk boundary of a 3-chunk tensor
+    put(33, 4096, NaN);
+    put(33, 9000, Inf);
+    put(3, 0, NaN);                              // a one-element tensor
+    put(20, 300, -NaN);                          // a NaN with the sign bit set
+    for (unsigned cap : {1u, 3u, 1000u}) {       // blocks that walk many chunks, a few, one chunk each
+        std::string tag = " cap " + std::to_string(cap);
+        expectCount("count_nonfinite_multi_f32 of 40 tensors" + tag, countNonFinite(ts, cap), (unsigned long long)placed);
+        expectCount("count_nonfinite_multi_f32 tensor 33 alone" + tag, countNonFinite({ts[33]}, cap), 3);
+        expectCount("count_nonfinite_multi_f32 tensor 0 alone" + tag, countNonFinite({ts[0]}, cap), 1);
+        expectCount("count_nonfinite_multi_f32 tensor 39 alone" + tag, countNonFinite({ts[39]}, cap), 1);
+    }
+    // finite extremes count nothing: the largest float, values whose sum overflows, the smallest subnormal
+    std::vector<Vec> big = {Vec(5000, 3e38f), Vec(3, -std::numeric_limits<float>::max()),
+                            Vec(7, std::numeric_limits<float>::denorm_min()), Vec(0), Vec(1, -0.0f)};
+    expectCount("count_nonfinite_multi_f32 of finite extremes", countNonFinite(big, 2), 0);
+    expectCount("count_nonfinite_multi_f32 of empty tensors", countNonFinite({Vec(0), Vec(0)}, 2), 0);
+}
+
 // ---- bias_act ---------------------------------------------------------------------------------------
 static void testBiasAct() {
     using namespace bias_act_k;
@@ -898,7 +972,7 @@ int main(int argc, char** argv) {
     else if (family == "softmax_xent") testSoftmaxXent();
     else if (family == "layout") testLayout();
     else if (family == "gather") testGather();
-    else if (family == "optim") { testOptim(); testOptimMulti(); }
+    else if (family == "optim") { testOptim(); testOptimMulti(); testNonFiniteCount(); }
     else if (family == "bias_act") testBiasAct();
     else if (family == "depthwise") testDepthwise();
     else if (family == "batchnorm") { testBatchNorm(); testBatchNormTraining(); }

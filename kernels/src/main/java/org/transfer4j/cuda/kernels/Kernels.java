@@ -134,6 +134,9 @@ public final class Kernels {
     /** {@code (rho, 1-rho, momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay, TensorList32 [s0 = s, s1 = a, s2 = u])}. */
     public static final KernelSpec RMSPROP_UPDATE_MULTI = add(OPTIM, "rmsprop_update_multi_f32", F32, F32, F32, F32, F32,
             F32, F32, F32, F32, TENSOR_LIST32);
+    /** {@code (TensorList32 [g = the tensors], count)}: {@code *count +=} their NaN and infinite elements (u64). */
+    public static final KernelSpec COUNT_NONFINITE_MULTI =
+            add(OPTIM, "count_nonfinite_multi_f32", TENSOR_LIST32, PTR);
 
     // ---- bias_act.cu ------------------------------------------------------------------------------
     /** {@code (n, c, x, bias, y)}. */
