@@ -186,6 +186,16 @@ public interface Backend {
                             List<Tensor> buffers, double rho, double momentum, double epsInside, double epsOutside,
                             double gradScale, double stepScale, double l2, double decay);
 
+    // ---- checks ---------------------------------------------------------------------------------------
+
+    /**
+     * The number of NaN and infinite elements over all {@code tensors}, of any shapes, read to the host: one
+     * download on a GPU however many tensors. Contiguous tensors (the CPU backend also takes views); an empty
+     * list counts 0. The training loop's finite-gradient check: unlike a sum, it cannot overflow to infinity
+     * when every element is finite.
+     */
+    long nonFiniteCount(List<Tensor> tensors);
+
     /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {
     }

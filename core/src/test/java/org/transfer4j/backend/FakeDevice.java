@@ -18,7 +18,8 @@ import org.transfer4j.tensor.TensorScope;
  * CPU and "device" tensors mix fails loudly, as it would on a GPU.
  *
  * <p>It counts the host transfers, {@link #uploads()} ({@code Tensor.of(device, ...)}, {@code to(device)})
- * and {@link #downloads()} ({@code toArray}, {@code item}), to show how often work crosses to the host.
+ * and {@link #downloads()} ({@code toArray}, {@code item}, {@link #nonFiniteCount}), to show how often work
+ * crosses to the host.
  */
 public final class FakeDevice implements Backend {
     private final CpuBackend cpu = CpuBackend.instance();
@@ -306,6 +307,13 @@ public final class FakeDevice implements Backend {
         optimizerCalls.incrementAndGet();
         cpu.rmspropUpdateGroup(in(op, params), in(op, grads), in(op, squareAvgs), in(op, gradAvgs), in(op, buffers),
                 rho, momentum, epsInside, epsOutside, gradScale, stepScale, l2, decay);
+    }
+
+    /** A GPU reads the count back to the host: one download, as {@link #download} counts. */
+    @Override
+    public long nonFiniteCount(List<Tensor> tensors) {
+        downloads.incrementAndGet();
+        return cpu.nonFiniteCount(in("nonFiniteCount", tensors));
     }
 
     /** {@link #in(String, Tensor)} of each entry; null stays null (a slot list that is not used). */

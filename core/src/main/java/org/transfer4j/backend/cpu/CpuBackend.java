@@ -252,4 +252,13 @@ public final class CpuBackend implements Backend {
                     epsOutside, gradScale, stepScale, l2, decay);
         }
     }
+
+    @Override
+    public long nonFiniteCount(List<Tensor> tensors) {
+        long count = 0;
+        for (Tensor t : tensors) {
+            count += CpuElementwise.nonFiniteCount(t);
+        }
+        return count;
+    }
 }

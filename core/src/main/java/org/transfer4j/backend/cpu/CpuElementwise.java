@@ -65,6 +65,27 @@ final class CpuElementwise {
         copy(src, target);
     }
 
+    /** The NaN and infinite elements of {@code t} (any strides), row by row on the calling thread. */
+    static long nonFiniteCount(Tensor t) {
+        float[] d = CpuBackend.data(t);
+        if (t.numel() == 0) {
+            return 0;
+        }
+        Strided it = Strided.of(t.shape(), t);
+        int n = it.rowLength;
+        int ds = it.rowStride(0);
+        long count = 0;
+        for (int r = 0; r < it.rows; r++) {
+            int di = it.offset(0, r);
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(d[di + i * ds])) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
     static Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
         float[] xs = CpuBackend.data(x);
         Tensor y = CpuBackend.newTensor(x.shape());

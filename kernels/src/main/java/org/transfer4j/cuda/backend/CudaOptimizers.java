@@ -19,7 +19,8 @@ import org.transfer4j.tensor.Tensor;
  * kernels are bit-identical to the CPU backend. An absent slot (null) is passed as address 0.
  *
  * <p>The group forms launch the {@code *_multi_f32} kernels: one launch per {@link #MAX_TENSORS} weights,
- * their pointers and sizes passed by value in a {@code TensorList32} (no upload, no synchronisation).
+ * their pointers and sizes passed by value in a {@code TensorList32} (no upload, no synchronisation). The
+ * finite check of the gradients, {@link #nonFiniteCount}, uses the same lists.
  */
 final class CudaOptimizers {
     /** Weights per multi-tensor launch: {@code T4J_MULTI_MAX} of optim.cu. */
@@ -140,6 +141,43 @@ final class CudaOptimizers {
             args.struct(tensorList(n, pointers));
             int blocks = (int) Math.min(chunks, MAX_BLOCKS);
             exec.launch(kernel, new LaunchGrid(blocks, 1, 1, 256, 1, 1), args);
+        }
+    }
+
+    /**
+     * The NaN and infinite elements of {@code tensors} (views are made contiguous first): one
+     * {@code count_nonfinite_multi_f32} launch per MAX_TENSORS tensors into one zeroed device counter, then
+     * one 8-byte download, which waits for the launches. No launch and no download when there is no element.
+     */
+    long nonFiniteCount(List<Tensor> tensors) {
+        long elements = 0;
+        for (Tensor t : tensors) {
+            exec.address(t); // a tensor of another device fails here, before any launch
+            elements += t.numel();
+        }
+        if (elements == 0) {
+            return 0;
+        }
+        try (Temporaries temps = new Temporaries()) {
+            CudaStorage counter = temps.add(exec.storage(2)); // 8 bytes: the kernels' unsigned long long
+            exec.memsetZero(counter.address(), 2);
+            for (int from = 0; from < tensors.size(); from += MAX_TENSORS) {
+                int to = Math.min(tensors.size(), from + MAX_TENSORS);
+                long[] n = new long[to - from];
+                long[][] pointers = new long[5][to - from]; // the tensors go in g (pointers[1]); p and slots stay 0
+                for (int i = from; i < to; i++) {
+                    Tensor t = exec.contiguous(tensors.get(i), temps);
+                    n[i - from] = t.numel();
+                    pointers[1][i - from] = exec.address(t);
+                }
+                long chunks = chunks(n);
+                if (chunks > 0) {
+                    KernelArgs args = KernelArgs.create().struct(tensorList(n, pointers)).pointer(counter.address());
+                    exec.launch(Kernels.COUNT_NONFINITE_MULTI, new LaunchGrid((int) Math.min(chunks, MAX_BLOCKS), 1, 1,
+                            256, 1, 1), args);
+                }
+            }
+            return exec.transfers.downloadLong(counter.buffer(), 0, exec.stream);
         }
     }
 

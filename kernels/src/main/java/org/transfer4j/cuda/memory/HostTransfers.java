@@ -107,6 +107,22 @@ public final class HostTransfers {
         });
     }
 
+    /**
+     * The little-endian 8-byte integer at byte {@code srcByteOffset} of {@code src} (a count a kernel wrote),
+     * copied on {@code stream} after the work queued before it; waits for it.
+     *
+     * @throws IllegalArgumentException when the 8 bytes are outside src
+     */
+    public long downloadLong(DeviceBuffer src, long srcByteOffset, CudaStream stream) {
+        checkFits(2, srcByteOffset, src);
+        try (PinnedHostPool.Lease lease = pool.acquire(Long.BYTES)) {
+            ByteBuffer buffer = lease.buffer();
+            stream.copyDeviceToHost(buffer, src.pointer().plus(srcByteOffset), Long.BYTES);
+            stream.synchronize();
+            return buffer.getLong(0);
+        }
+    }
+
     /** One chunk of a staged copy: elements {@code [start, start+n)} of the array, through the pinned {@code buffer}. */
     @FunctionalInterface
     private interface Chunk {

@@ -24,8 +24,9 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * The CUDA backend against the CPU backend: memory (allocate, upload, download, copy, fill over views),
- * random, unary forward and backward, binary with broadcasting, reduce and gemm, each on shapes like core's
- * op tests (odd sizes, strided views, broadcasting). Tolerances in {@link GpuParity}.
+ * random, unary forward and backward, binary with broadcasting, reduce, gemm and the count of non-finite
+ * elements, each on shapes like core's op tests (odd sizes, strided views, broadcasting). Tolerances in
+ * {@link GpuParity}.
  */
 @GpuTest
 class CudaBackendElementwiseGpuTest {
@@ -220,6 +221,58 @@ class CudaBackendElementwiseGpuTest {
         GpuParity.Pair b = pair(new float[0], 1, 0, 4);
         assertClose("gemm with K = 0 is zero", cpuBackend().gemm(a.cpu(), b.cpu(), false, false),
                 cuda().gemm(a.gpu(), b.gpu(), false, false));
+    }
+
+    @Test
+    void nonFiniteCountMatchesTheCpuOverManyTensorsAndViews() {
+        // 70 tensors: three launches (32 + 32 + 6), odd sizes, empty ones, some of many 4096-element chunks
+        List<GpuParity.Pair> tensors = new ArrayList<>();
+        long planted = 0;
+        for (int t = 0; t < 70; t++) {
+            int n = t == 40 ? 1_000_003 : t == 7 ? 300_001 : t % 11 == 4 ? 0 : t % 9 == 2 ? 1 : 5 + 97 * t;
+            float[] v = GpuParity.values(500 + t, -3, 3, n);
+            if (n > 0 && t % 3 == 0) {
+                v[0] = Float.NaN;                    // the first element
+                planted++;
+            }
+            if (n > 1 && t % 4 == 1) {
+                v[n - 1] = t % 8 == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY; // the last element
+                planted++;
+            }
+            if (n > 4097 && t % 2 == 0) {
+                v[4096] = Float.NaN;                 // the first element of the second chunk
+                v[n / 2] = Float.POSITIVE_INFINITY;
+                planted += 2;
+            }
+            tensors.add(pair(v, n));
+        }
+        List<Tensor> onCpu = tensors.stream().map(GpuParity.Pair::cpu).toList();
+        List<Tensor> onGpu = tensors.stream().map(GpuParity.Pair::gpu).toList();
+        assertEquals(planted, cpuBackend().nonFiniteCount(onCpu), "the CPU counts what was planted");
+        assertEquals(planted, cuda().nonFiniteCount(onGpu), "the GPU counts what was planted");
+        for (int t = 0; t < 70; t += 13) {
+            assertEquals(cpuBackend().nonFiniteCount(List.of(onCpu.get(t))), cuda().nonFiniteCount(List.of(onGpu.get(t))),
+                    "tensor " + t + " alone");
+        }
+
+        // views: made contiguous on the GPU, walked in place on the CPU
+        float[] v = GpuParity.values(9, -1, 1, 6, 7);
+        v[3] = Float.NaN;
+        v[7 * 5 + 6] = Float.NEGATIVE_INFINITY;
+        GpuParity.Pair x = pair(v, 6, 7);
+        List<GpuParity.Pair> views = List.of(x.map(t -> t.detach().transpose(0, 1)), x.map(t -> t.detach().slice(1, 3, 7)),
+                x.map(t -> t.detach().slice(0, 0, 1).broadcastTo(4, 7)), x.map(t -> t.detach().slice(1, 0, 7, 2)));
+        for (GpuParity.Pair view : views) {
+            assertEquals(cpuBackend().nonFiniteCount(List.of(view.cpu())), cuda().nonFiniteCount(List.of(view.gpu())),
+                    "a view " + java.util.Arrays.toString(view.cpu().shape()));
+        }
+
+        // finite values whose sum overflows count nothing; nothing to count is 0
+        float[] big = new float[100_000];
+        java.util.Arrays.fill(big, 3e38f);
+        assertEquals(0, cuda().nonFiniteCount(List.of(Tensor.of(gpu(), big, big.length), Tensor.full(gpu(), -3e38f, 9))));
+        assertEquals(0, cuda().nonFiniteCount(List.of()));
+        assertEquals(0, cuda().nonFiniteCount(List.of(Tensor.zeros(gpu(), 0), Tensor.zeros(gpu(), 3, 0))));
     }
 
     @Test
