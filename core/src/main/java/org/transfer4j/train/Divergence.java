@@ -1,20 +1,23 @@
 package org.transfer4j.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
-import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.backend.Backend;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Weight;
-import org.transfer4j.ops.Arithmetic;
-import org.transfer4j.ops.Reduce;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * The finite-value checks of the training loop. A tensor is checked through the sum of its elements, on
- * its device, so a step downloads one scalar for all gradients together: a NaN or an infinity makes the sum
- * non-finite. (So does a sum past float's range, 3.4e38, which for a gradient is divergence anyway.) Only
- * when the total is not finite are the tensors checked one by one, in model order, to name the first.
+ * The finite-value checks of the training loop. The tensors are checked with
+ * {@link org.transfer4j.backend.Backend#nonFiniteCount}, once per device they are on (normally one: a model's
+ * weights share a device), so a step downloads one count for all gradients together, on a GPU one kernel
+ * launch per 32 tensors. A count, unlike a sum of the elements, stays 0 when the elements are finite but
+ * large (gradients around 1e38 would sum past float's range). Only when the count is not 0 are the tensors
+ * checked one by one, in model order, to name the first.
  */
 final class Divergence {
     private Divergence() {
@@ -55,18 +58,20 @@ final class Divergence {
                 return w.path();
             }
         }
-        return null; // only the total overflowed: each tensor is finite
+        throw new IllegalStateException("the weights held non-finite elements together but none alone");
     }
 
-    /** Whether every element of every tensor is finite, from one downloaded scalar. */
+    /** Whether every element of every tensor is finite: one count per backend the tensors are on. */
     static boolean allFinite(List<Tensor> tensors) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            Tensor total = null;
-            for (Tensor t : tensors) {
-                Tensor s = Reduce.sum(t.detach(), null, false);
-                total = total == null ? s : Arithmetic.add(total, s);
-            }
-            return total == null || Float.isFinite(total.item());
+        Map<Backend, List<Tensor>> byBackend = new LinkedHashMap<>();
+        for (Tensor t : tensors) {
+            byBackend.computeIfAbsent(t.backend(), b -> new ArrayList<>()).add(t);
         }
+        for (Map.Entry<Backend, List<Tensor>> e : byBackend.entrySet()) {
+            if (e.getKey().nonFiniteCount(e.getValue()) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
