@@ -3,7 +3,6 @@ package org.transfer4j.nn.layers;
 import org.transfer4j.nn.Initializer;
 import org.transfer4j.nn.Initializers;
 import org.transfer4j.nn.Weight;
-import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.ops.Conv2d;
 import org.transfer4j.tensor.Tensor;
 
@@ -92,6 +91,6 @@ public class Conv2D extends BaseConv2D<Conv2D> {
         Window2D window = window();
         Tensor y = Conv2d.conv2d(x, kernel.value(), window.padding(), window.strideH(), window.strideW(),
                 window.dilationH(), window.dilationW(), groups);
-        return bias == null ? y : Arithmetic.add(y, bias.value());
+        return BiasAdd.onto(y, bias);
     }
 }

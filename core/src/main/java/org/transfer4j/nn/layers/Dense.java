@@ -6,7 +6,6 @@ import org.transfer4j.nn.Initializer;
 import org.transfer4j.nn.Initializers;
 import org.transfer4j.nn.SingleInputLayer;
 import org.transfer4j.nn.Weight;
-import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.ops.MatMul;
 import org.transfer4j.ops.Views;
 import org.transfer4j.tensor.Tensor;
@@ -94,10 +93,7 @@ public class Dense extends SingleInputLayer {
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = units;
         Tensor rows = x.rank() == 2 ? x : Views.reshape(x, x.numel() / features, features);
-        Tensor y = MatMul.matmul(rows, kernel.value());
-        if (bias != null) {
-            y = Arithmetic.add(y, bias.value());
-        }
+        Tensor y = BiasAdd.onto(MatMul.matmul(rows, kernel.value()), bias);
         y = Activations.get(activation).apply(y);
         return Arrays.equals(y.shape(), outShape) ? y : Views.reshape(y, outShape);
     }

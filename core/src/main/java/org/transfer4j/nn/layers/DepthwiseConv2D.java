@@ -3,7 +3,6 @@ package org.transfer4j.nn.layers;
 import org.transfer4j.nn.Initializer;
 import org.transfer4j.nn.Initializers;
 import org.transfer4j.nn.Weight;
-import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.ops.Conv2d;
 import org.transfer4j.tensor.Tensor;
 
@@ -80,7 +79,7 @@ public class DepthwiseConv2D extends BaseConv2D<DepthwiseConv2D> {
     @Override
     Tensor convolve(Tensor x) {
         Tensor y = depthwise(x, depthwiseKernel.value(), window());
-        return bias == null ? y : Arithmetic.add(y, bias.value());
+        return BiasAdd.onto(y, bias);
     }
 
     /**

@@ -4,7 +4,6 @@ import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Initializer;
 import org.transfer4j.nn.Initializers;
 import org.transfer4j.nn.Weight;
-import org.transfer4j.ops.Arithmetic;
 import org.transfer4j.ops.Conv2d;
 import org.transfer4j.tensor.Tensor;
 
@@ -100,6 +99,6 @@ public class SeparableConv2D extends BaseConv2D<SeparableConv2D> {
     Tensor convolve(Tensor x) {
         Tensor d = DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), window());
         Tensor y = Conv2d.conv2d(d, pointwiseKernel.value(), Padding.VALID, 1);
-        return bias == null ? y : Arithmetic.add(y, bias.value());
+        return BiasAdd.onto(y, bias); // d stays: the pointwise convolution's gradient reads it
     }
 }
