@@ -1,6 +1,7 @@
 package org.transfer4j.backend;
 
 import java.util.Arrays;
+import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -30,6 +31,18 @@ public final class BatchNormChecks {
             }
         }
         return c;
+    }
+
+    /**
+     * {@code movingAverage}'s arguments: the moving statistic and the batch's have the same shape.
+     *
+     * @throws ShapeMismatchException naming both shapes when they differ
+     */
+    public static void movingAverage(Tensor average, Tensor value) {
+        if (!Arrays.equals(average.shape(), value.shape())) {
+            throw ShapeMismatchException.of("movingAverage", "the value's shape differs from the average's",
+                    average.shape(), value.shape());
+        }
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.transfer4j.backend.cpu;
 
-import java.util.Arrays;
 import java.util.List;
 import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Pool2dSpec;
@@ -12,7 +12,6 @@ import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.backend.UpdateGroupLists;
 import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Shape;
-import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /** The CPU backend. It only dispatches: each family of primitives lives in its own {@code Cpu*} class. */
@@ -88,10 +87,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void movingAverage(Tensor average, Tensor value, float momentum) {
         requireContiguous("movingAverage", average, value);
-        if (!Arrays.equals(average.shape(), value.shape())) {
-            throw ShapeMismatchException.of("movingAverage", "the value's shape differs from the average's",
-                    average.shape(), value.shape());
-        }
+        BatchNormChecks.movingAverage(average, value);
         float[] a = data(average);
         float[] v = data(value);
         int ao = average.offset();

@@ -2,13 +2,13 @@ package org.transfer4j.cuda.backend;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.KernelSpec;
 import org.transfer4j.cuda.kernels.Kernels;
 import org.transfer4j.tensor.Shape;
-import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -111,10 +111,7 @@ final class CudaElementwise {
     /** {@code average = momentum*average + (1-momentum)*value} in place ({@code moving_average_f32}). */
     void movingAverage(Tensor average, Tensor value, float momentum) {
         CudaExec.requireContiguous("movingAverage", average, value);
-        if (!Arrays.equals(average.shape(), value.shape())) {
-            throw ShapeMismatchException.of("movingAverage", "the value's shape differs from the average's",
-                    average.shape(), value.shape());
-        }
+        BatchNormChecks.movingAverage(average, value);
         long n = average.numel();
         if (n == 0) {
             return;
