@@ -114,7 +114,7 @@ public final class Autograd {
                 node.release();
                 // Only now, once every input's gradient has its place: one of them may be a view of g.
                 for (Storage s : done) {
-                    freeIfUnused(pass, s, grads);
+                    pass.freeUnlessUsed(s, grads.values());
                 }
             }
             // What is left are the leaves' sums (every non-leaf on a path from the root was visited). A sum this
@@ -148,18 +148,6 @@ public final class Autograd {
         return true;
     }
 
-    /** Frees {@code storage} if this pass made it and no pending gradient is over it. */
-    private static void freeIfUnused(TensorScope pass, Storage storage, Map<Tensor, Tensor> grads) {
-        if (!pass.owns(storage)) {
-            return;
-        }
-        for (Tensor pending : grads.values()) {
-            if (pending.storage() == storage) {
-                return;
-            }
-        }
-        pass.free(storage);
-    }
 
     /** Tensors with a grad function reachable from root, each after all of its inputs. */
     private static List<Tensor> topologicalOrder(Tensor root) {

@@ -396,17 +396,7 @@ public class Model extends Layer {
             if (last == null || last != i || !values.containsKey(in)) {
                 continue;
             }
-            Tensor dead = values.remove(in);
-            boolean shared = false;
-            for (Tensor live : values.values()) {
-                if (live.storage() == dead.storage()) {
-                    shared = true;
-                    break;
-                }
-            }
-            if (!shared) {
-                scope.free(dead.storage());
-            }
+            scope.freeUnlessUsed(values.remove(in).storage(), values.values());
         }
     }
 

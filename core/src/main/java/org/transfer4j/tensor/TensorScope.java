@@ -1,6 +1,7 @@
 package org.transfer4j.tensor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -95,19 +96,17 @@ public final class TensorScope implements AutoCloseable {
     public static <T> T keepingOnly(Supplier<T> maker, Function<T, Tensor> kept) {
         TensorScope scope = open();
         T result;
+        Storage keep;
         try {
             result = maker.get();
-        } catch (RuntimeException | Error e) {
-            scope.made.clear(); // the garbage collector's, as everything else on this path
+            Tensor t = kept.apply(result);
+            keep = t != null && scope.made.contains(t.storage()) ? t.storage() : null;
+        } finally {
+            scope.made.clear(); // the rest (and all of it if maker throws) is left to the garbage collector
             scope.close();
-            throw e;
         }
-        Tensor keep = kept.apply(result);
-        boolean madeHere = keep != null && scope.made.contains(keep.storage());
-        scope.made.clear();
-        scope.close();
-        if (madeHere) {
-            track(keep.storage());
+        if (keep != null) {
+            track(keep);
         }
         return result;
     }
@@ -159,6 +158,19 @@ public final class TensorScope implements AutoCloseable {
     /** Whether {@code storage} was made in this scope and is still tracked by it (not kept, not freed). */
     public boolean owns(Storage storage) {
         return made.contains(storage) && !kept.contains(storage);
+    }
+
+    /**
+     * {@link #free}s {@code storage} unless one of {@code live} is over it (a view, or the same tensor handed on):
+     * how a backward pass drops a gradient and a prediction an activation as soon as they are done with it.
+     */
+    public void freeUnlessUsed(Storage storage, Collection<Tensor> live) {
+        for (Tensor t : live) {
+            if (t.storage() == storage) {
+                return;
+            }
+        }
+        free(storage);
     }
 
     /** Frees a storage this scope {@link #owns} now, before the scope closes; nothing for any other storage. */
