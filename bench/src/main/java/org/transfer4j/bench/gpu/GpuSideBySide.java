@@ -60,8 +60,8 @@ public final class GpuSideBySide implements Callable<Integer> {
     String optimizer = "sgd";
     @Option(names = "--tf32", negatable = true, description = "TF32 for convolutions (PyTorch's default; --no-tf32 for fp32)")
     boolean tf32 = true;
-    @Option(names = "--pointwise", description = "1x1 convolutions through gemm (cuBLAS) or cudnn; default: the backend's "
-            + "(-Dtransfer4j.cuda.pointwise, else gemm)")
+    @Option(names = "--pointwise", paramLabel = "gemm|cudnn", description = "1x1 convolutions through gemm (cuBLAS) or "
+            + "cudnn; default: the backend's (-Dtransfer4j.cuda.pointwise, else gemm)")
     String pointwise;
     @Option(names = "--cudnn-algorithms", converter = AlgoSearchConverter.class, paramLabel = "heuristic|benchmark",
             description = "how cuDNN picks convolution algorithms: heuristic (cuDNN's ranking) or benchmark (time every "
@@ -95,12 +95,11 @@ public final class GpuSideBySide implements Callable<Integer> {
         DeviceClock clock = new DeviceClock(chooseDevice());
         clock.tf32(tf32);
         if (pointwise != null) {
-            clock.pointwiseAsGemm(switch (pointwise.toLowerCase(Locale.ROOT)) {
-                case "gemm" -> true;
-                case "cudnn" -> false;
-                default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--pointwise must be gemm or cudnn, got '" + pointwise + "'");
-            });
+            try {
+                clock.pointwiseAsGemm(CudaBackend.parsePointwiseRoute(pointwise));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--pointwise: " + e.getMessage());
+            }
         }
         if (cudnnAlgorithms != null) {
             clock.cudnnAlgorithms(cudnnAlgorithms);

@@ -36,7 +36,8 @@ enum ConvRoute {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "gemm" -> true;
             case "cudnn" -> false;
-            default -> throw new IllegalArgumentException("-D" + POINTWISE_PROPERTY + " must be gemm or cudnn, got '" + value + "'");
+            default -> throw new IllegalArgumentException("the pointwise route (-D" + POINTWISE_PROPERTY
+                    + ") must be gemm or cudnn, got '" + value + "'");
         };
     }
 

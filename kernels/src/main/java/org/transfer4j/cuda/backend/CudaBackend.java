@@ -151,6 +151,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
         exec.pointwiseAsGemm(on);
     }
 
+    /**
+     * Parses a pointwise route as the system property takes it: {@code gemm} (true) or {@code cudnn} (false).
+     *
+     * @throws IllegalArgumentException quoting any other value
+     */
+    public static boolean parsePointwiseRoute(String value) {
+        return ConvRoute.pointwiseAsGemm(value);
+    }
+
     /** See {@link #setPointwiseConvolutionsAsGemm}. */
     public boolean pointwiseConvolutionsAsGemm() {
         return exec.pointwiseAsGemm();
