@@ -9,14 +9,14 @@
 #   bench    the side-by-side: GpuSideBySide once per model and case (each its own JVM, so a case that
 #            runs out of device memory cannot starve the next), torch_side_by_side.py, then Compare
 #   flowers  ./transfer4j train --device cuda on .device/data (bundle.sh --data) with the README's options
-#   profile  MobileNetV2's three cases with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
+#   profile  MobileNetV2's and ResNet50's (PROFILE_MODELS) three cases with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
 #   variants train and inference under each backend setting of VARIANTS (default: 1x1 convolutions through cuDNN
 #            or cuBLAS, each with cuDNN's heuristic and benchmarked algorithms), to choose the defaults by measurement
 #
 # TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
 # Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
-# TORCH_S 120, FLOWERS_S 540, PROFILE_S 60, VARIANT_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
+# TORCH_S 120, FLOWERS_S 540, PROFILE_S 90, VARIANT_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
 # $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
 # gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
 # every log and report. The comparison table is printed last.
@@ -104,13 +104,14 @@ run_bench() {
 }
 
 run_profile() {
-    # transfer4j's MobileNetV2 training step with a stream sync after every op (OpProfile): where the time goes
-    echo "== profile: MobileNetV2, per op" | tee -a "$summary"
-    timeout "${PROFILE_S:-60}" "$JAVA" "${JOPTS[@]}" -Dtransfer4j.cuda.profile=true -cp "$JAR" \
-        org.transfer4j.bench.gpu.GpuSideBySide --models MobileNetV2 --cases train,inference,frozen --warmup 2 \
+    # the models' three cases with a stream sync after every op (OpProfile): where the time goes
+    local models="${PROFILE_MODELS:-MobileNetV2,ResNet50}"
+    echo "== profile: $models, per op" | tee -a "$summary"
+    timeout "${PROFILE_S:-90}" "$JAVA" "${JOPTS[@]}" -Dtransfer4j.cuda.profile=true -cp "$JAR" \
+        org.transfer4j.bench.gpu.GpuSideBySide --models "$models" --cases train,inference,frozen --warmup 2 \
         --iterations 5 --frozen-epochs 2 --out "$WORK/profile.json" > "$WORK/profile.txt" 2>&1
     echo "exit $?" >> "$WORK/profile.txt"
-    grep -a -A 14 'per-op profile' "$WORK/profile.txt" | tee -a "$summary"
+    grep -a -A 16 'per-op profile' "$WORK/profile.txt" | tee -a "$summary"
     cp "$WORK/profile.txt" "$OUT/"
 }
 
