@@ -23,6 +23,14 @@
 //     Launch: block (32,8,1), grid (ceil(C/32), chunks, 1): threadIdx.x picks a channel (coalesced),
 //     threadIdx.y every 8th row; the 8 partials per channel meet in shared memory (8x32 doubles).
 //     dz may be dy (in place).
+//   scale_shift_clamp_f32(int n, int c, float* y, const float* scale, const float* shift, const float* residual,
+//                         float low, float high)
+//     In place on y (M,C), n = M*C <= 2^30 (the host launches bigger tensors in blocks of whole rows):
+//     y = clamp(y * scale[c] + shift[c] + residual, low, high), each product and sum rounded (no FMA), scale
+//     (C) or null (no product), residual (M,C) or null. The inference epilogue of a convolution with its bias
+//     and batch norm folded in (Backend.scaleShiftActivation): low/high -inf/+inf, 0/+inf (relu) or 0/6 (relu6);
+//     the clamp propagates NaN as elementwise.cu's clamp_f32. 32-bit indices: a 64-bit remainder per element
+//     costs more than its memory traffic. Grid-stride, block 256.
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -94,4 +102,16 @@ extern "C" __global__ void bias_relu_backward_f32(long long rows, long long c, l
 extern "C" __global__ void bias_relu6_backward_f32(long long rows, long long c, long long chunk, const float* y,
                                                    const float* dy, float* dz, float* dbPartial) {
     t4j_bias_act_backward(rows, c, chunk, y, dy, dz, dbPartial, Relu6Mask());
+}
+// scale_shift_clamp_f32: y = clamp(y * scale[c] + shift[c] + residual, low, high) in place. Grid-stride, block 256.
+extern "C" __global__ void scale_shift_clamp_f32(int n, int c, float* y, const float* scale, const float* shift,
+                                                 const float* residual, float low, float high) {
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+        int k = i % c;
+        float v = __fadd_rn(scale != nullptr ? __fmul_rn(y[i], scale[k]) : y[i], shift[k]);
+        if (residual != nullptr) {
+            v = __fadd_rn(v, residual[i]);
+        }
+        y[i] = t4j_min(t4j_max(v, low), high);
+    }
 }

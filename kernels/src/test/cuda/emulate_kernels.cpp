@@ -630,6 +630,29 @@ static void testBiasAct() {
     Vec db(C, 0.0f);
     for (long long j = 0; j < chunks; ++j) for (long long c = 0; c < C; ++c) db[c] += part[j * C + c];
     expect("bias_relu6_backward_f32 db (sum of the partials)", db, wb, 1e-5, 1e-5);
+
+    // the inference epilogue, in place: relu6 with a scale and a residual, a bias only, relu with a residual
+    Vec residual = values(n, 31, -4.0f, 4.0f), scale = values(C, 32, -3.0f, 3.0f);
+    residual[7] = INFINITY;
+    residual[8] = -INFINITY;
+    const float lows[3] = {0.0f, -INFINITY, 0.0f}, highs[3] = {6.0f, INFINITY, INFINITY};
+    const char* names[3] = {"scale_shift_clamp_f32 relu6, scale, residual", "scale_shift_clamp_f32 shift only",
+                            "scale_shift_clamp_f32 relu, scale, residual"};
+    for (int variant = 0; variant < 3; ++variant) {
+        bool full = variant != 1;
+        Vec e = x;
+        T4J_LAUNCH_SEQ(scale_shift_clamp_f32, grid1(n), dim3(256), (int)n, (int)C, e.data(),
+                       full ? scale.data() : nullptr, bias.data(), full ? residual.data() : nullptr, lows[variant],
+                       highs[variant]);
+        std::vector<double> we(n);
+        for (long long i = 0; i < n; ++i) {
+            float v = full ? x[i] * scale[i % C] : x[i];
+            v = v + bias[i % C];
+            if (full) v = v + residual[i];
+            we[i] = std::isnan(v) ? NAN : std::min(std::max(v, lows[variant]), highs[variant]);
+        }
+        expect(names[variant], e, we, 0, 0);
+    }
 }
 
 // ---- depthwise: plain loops over the definition, and bit for bit the first version's kernels ----------

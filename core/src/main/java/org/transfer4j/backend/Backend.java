@@ -87,6 +87,18 @@ public interface Backend {
     /** {@code x (N,H,W,C), dy (N,OH,OW,OC) -> dkernel} of shape {@code kernelShape}. */
     Tensor conv2dBackwardFilter(Tensor x, Tensor gradY, Conv2dSpec spec, int[] kernelShape);
 
+    /**
+     * The inference epilogue of a convolution ({@code org.transfer4j.nn.InferenceModel}): its bias, the batch
+     * normalisation after it, a residual and a ReLU in one pass, in place on contiguous {@code y (..., C)}:
+     * {@code y = clamp(y * scale[c] + shift[c] + residual, low, high)}, each product and sum rounded to float
+     * (no fused multiply-add), left to right, and the clamp NaN-propagating as {@link UnaryOp#CLAMP}'s.
+     * {@code scale (C)} or null (no product: a bias only), {@code shift (C)}, both contiguous; {@code residual}
+     * null or contiguous of y's shape (a ResNet shortcut, added before the block's ReLU). {@code low = -inf,
+     * high = +inf} is no activation, {@code 0, +inf} ReLU, {@code 0, 6} ReLU6. The layers it replaces make three
+     * or four passes over y.
+     */
+    void scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual, float low, float high);
+
     // ---- pooling --------------------------------------------------------------------------------
 
     /** {@code x (N,H,W,C) -> y (N,OH,OW,C)}; contiguous. */

@@ -58,4 +58,25 @@ public final class BatchNormChecks {
         }
         return c;
     }
+
+    /**
+     * {@link #channels} for {@code scaleShiftActivation} (a batch norm folded into a convolution's epilogue), after
+     * checking that y, the scale (when there is one) and the shift are contiguous and that the residual, when
+     * there is one, is contiguous and has y's shape.
+     *
+     * @throws IllegalArgumentException naming the shapes at fault
+     */
+    public static int scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual) {
+        String op = "scaleShiftActivation";
+        int c = scale == null ? channels(op, y, shift) : channels(op, y, scale, shift);
+        if (!y.isContiguous() || !shift.isContiguous() || (scale != null && !scale.isContiguous())) {
+            throw new IllegalArgumentException(op + ": y " + Arrays.toString(y.shape()) + ", the scale and the shift "
+                    + Arrays.toString(shift.shape()) + " must be contiguous");
+        }
+        if (residual != null && (!Arrays.equals(y.shape(), residual.shape()) || !residual.isContiguous())) {
+            throw new IllegalArgumentException(op + ": the residual " + Arrays.toString(residual.shape())
+                    + " must be contiguous and of y's shape " + Arrays.toString(y.shape()));
+        }
+        return c;
+    }
 }

@@ -1,12 +1,13 @@
 package org.transfer4j.nn;
 
 import java.util.List;
+import org.transfer4j.tensor.Tensor;
 
 /**
  * One node of a functional graph: a layer applied to symbolic inputs. A shared layer appears in
  * several calls; its weights are the same in each.
  */
-final class LayerCall {
+final class LayerCall implements GraphStep {
     private final Layer layer;
     private final List<SymbolicTensor> inputs;
     private final SymbolicTensor output;
@@ -32,11 +33,18 @@ final class LayerCall {
         return layer;
     }
 
-    List<SymbolicTensor> inputs() {
+    @Override
+    public List<SymbolicTensor> inputs() {
         return inputs;
     }
 
-    SymbolicTensor output() {
+    @Override
+    public SymbolicTensor output() {
         return output;
+    }
+
+    @Override
+    public Tensor run(List<Tensor> values, boolean modelTraining) {
+        return layer.forward(values, training(modelTraining));
     }
 }

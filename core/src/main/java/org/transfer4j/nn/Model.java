@@ -337,6 +337,14 @@ public class Model extends Layer {
 
     /** Runs the graph on one batch per input and returns one batch per output. */
     public List<Tensor> callAll(List<Tensor> batches, boolean training) {
+        return runSteps(calls, batches, training);
+    }
+
+    /**
+     * Runs {@code steps} (this graph's calls, or an {@link InferenceModel}'s steps over them) on one batch per
+     * input after checking the batches' shapes against the inputs'; returns one batch per output.
+     */
+    List<Tensor> runSteps(List<? extends GraphStep> steps, List<Tensor> batches, boolean training) {
         checkInputCount(batches.size());
         List<int[]> shapes = batchShapes(describe(), batches);
         Map<SymbolicTensor, Tensor> values = new IdentityHashMap<>();
@@ -347,57 +355,7 @@ public class Model extends Layer {
             }
             values.put(inputs.get(i), batches.get(i));
         }
-        // Without a tape (predict, feature extraction) inside a TensorScope, an activation is freed as soon as
-        // the last layer that reads it has run, as PyTorch's reference counting does: a forward pass then holds
-        // a layer's input and output at a time, not every activation of the network.
-        TensorScope scope = NoGrad.isGradEnabled() ? null : TensorScope.current();
-        Map<SymbolicTensor, Integer> lastUse = scope == null ? Map.of() : lastUses();
-        for (int i = 0; i < calls.size(); i++) {
-            LayerCall call = calls.get(i);
-            List<Tensor> in = call.inputs().stream().map(values::get).toList();
-            if (scope == null) {
-                values.put(call.output(), call.layer().forward(in, call.training(training)));
-                continue;
-            }
-            try (TensorScope layer = TensorScope.open()) { // what the layer makes besides its output (a padded
-                values.put(call.output(), layer.keep(call.layer().forward(in, call.training(training)))); // input...)
-            }
-            freeDead(i, call, values, lastUse, scope);
-        }
-        return outputs.stream().map(values::get).toList();
-    }
-
-    /** For each value the calls read: the index of the last call reading it (outputs and inputs are never dead). */
-    private Map<SymbolicTensor, Integer> lastUses() {
-        Map<SymbolicTensor, Integer> last = new IdentityHashMap<>();
-        for (int i = 0; i < calls.size(); i++) {
-            for (SymbolicTensor in : calls.get(i).inputs()) {
-                last.put(in, i);
-            }
-        }
-        for (SymbolicTensor kept : outputs) {
-            last.remove(kept);
-        }
-        for (SymbolicTensor kept : inputs) {
-            last.remove(kept);
-        }
-        return last;
-    }
-
-    /**
-     * Frees the values that call {@code i} read for the last time, unless another live value is a view of the
-     * same storage (a Reshape's output is its input's storage) or the storage was not made in this scope (a
-     * weight, a constant, the caller's batch): {@link TensorScope#free} frees only what the scope made.
-     */
-    private static void freeDead(int i, LayerCall call, Map<SymbolicTensor, Tensor> values,
-                                 Map<SymbolicTensor, Integer> lastUse, TensorScope scope) {
-        for (SymbolicTensor in : call.inputs()) {
-            Integer last = lastUse.get(in);
-            if (last == null || last != i || !values.containsKey(in)) {
-                continue;
-            }
-            scope.freeUnlessUsed(values.remove(in).storage(), values.values());
-        }
+        return GraphRunner.run(steps, values, inputs, outputs, training);
     }
 
     @Override
@@ -427,7 +385,7 @@ public class Model extends Layer {
         return ModelSummary.of(this);
     }
 
-    /** The calls of this graph in run order (for the summary). */
+    /** The calls of this graph in run order, input layers' calls excluded (the summary, {@link InferenceModel}). */
     List<LayerCall> calls() {
         return calls;
     }

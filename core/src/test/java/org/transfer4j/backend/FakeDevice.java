@@ -150,6 +150,12 @@ public final class FakeDevice implements Backend {
     }
 
     @Override
+    public void scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual, float low, float high) {
+        String op = "scaleShiftActivation";
+        cpu.scaleShiftActivation(in(op, y), in(op, scale), in(op, shift), in(op, residual), low, high);
+    }
+
+    @Override
     public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         cpu.randomUniform(in("randomUniform", dst), seed, counter, low, high);
     }

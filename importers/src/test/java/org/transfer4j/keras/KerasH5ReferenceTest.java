@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.transfer4j.nn.InferenceModel;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.layers.Conv2D;
 import org.transfer4j.tensor.Generator;
@@ -141,8 +142,15 @@ class KerasH5ReferenceTest {
         assertEquals(1.0, sum, 1e-4, "a softmax row");
     }
 
+    /** Both {@link Model#predict} and the fused {@link InferenceModel} (batch norms folded) reproduce Keras. */
     private static void check(String name, Model model, Tensor x, Tensor expected) {
-        Tensor y = model.predict(x);
+        checkOutput(name, model.predict(x), expected);
+        if (model.inputs().size() == 1 && model.outputs().size() == 1) {
+            checkOutput(name + " (InferenceModel)", InferenceModel.of(model).predict(x), expected);
+        }
+    }
+
+    private static void checkOutput(String name, Tensor y, Tensor expected) {
         assertArrayEquals(expected.shape(), y.shape(), name + ": output shape");
         float[] got = y.toArray();
         float[] want = expected.toArray();

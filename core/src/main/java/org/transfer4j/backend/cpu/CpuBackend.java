@@ -250,6 +250,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual, float low, float high) {
+        CpuElementwise.scaleShiftActivation(y, scale, shift, residual, low, high);
+    }
+
+    @Override
     public long nonFiniteCount(List<Tensor> tensors) {
         long count = 0;
         for (Tensor t : tensors) {

@@ -1,5 +1,6 @@
 package org.transfer4j.backend.cpu;
 
+import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.tensor.Shape;
@@ -84,6 +85,33 @@ final class CpuElementwise {
             }
         }
         return count;
+    }
+
+    /** {@link org.transfer4j.backend.Backend#scaleShiftActivation}: rows of C channels, in parallel over rows. */
+    static void scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual, float low, float high) {
+        int c = BatchNormChecks.scaleShiftActivation(y, scale, shift, residual);
+        float[] ys = CpuBackend.data(y);
+        float[] ss = scale == null ? null : CpuBackend.data(scale);
+        float[] ts = CpuBackend.data(shift);
+        float[] rs = residual == null ? null : CpuBackend.data(residual);
+        int yo = y.offset();
+        int so = scale == null ? 0 : scale.offset();
+        int to = shift.offset();
+        int ro = residual == null ? 0 : residual.offset();
+        CpuParallel.forRange(y.numel() / c, Math.max(1, 16384 / c), (first, end) -> {
+            for (int r = first; r < end; r++) {
+                int yi = yo + r * c;
+                int ri = ro + r * c;
+                for (int k = 0; k < c; k++) {
+                    float v = ss == null ? ys[yi + k] : ys[yi + k] * ss[so + k];
+                    v += ts[to + k]; // rounded apart from the product: Java never fuses them into an FMA
+                    if (rs != null) {
+                        v += rs[ri + k];
+                    }
+                    ys[yi + k] = Math.min(Math.max(v, low), high); // Math.max/min propagate NaN, as CLAMP does
+                }
+            }
+        });
     }
 
     static Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {

@@ -14,7 +14,7 @@ import org.transfer4j.tensor.Tensor;
  * (N,filters,OH,OW)} and the same kernel ({@link DataFormat}). The strides, padding, dilation, data format,
  * activation and bias switch are {@link BaseConv2D}'s.
  */
-public class Conv2D extends BaseConv2D<Conv2D> {
+public class Conv2D extends BaseConv2D<Conv2D> implements FoldableConvolution {
     private final int filters;
     private int groups = 1;
     private Initializer kernelInitializer = Initializers.glorotUniform();
@@ -88,9 +88,19 @@ public class Conv2D extends BaseConv2D<Conv2D> {
 
     @Override
     Tensor convolve(Tensor x) {
-        Window2D window = window();
-        Tensor y = Conv2d.conv2d(x, kernel.value(), window.padding(), window.strideH(), window.strideW(),
-                window.dilationH(), window.dilationW(), groups);
-        return BiasAdd.onto(y, bias);
+        return BiasAdd.onto(convolveBare(x, NO_PADS), bias);
     }
+
+    @Override
+    public Tensor convolveBare(Tensor x, int[] pads) {
+        Window2D window = window();
+        return Conv2d.conv2d(x, kernel.value(), paddingAfter(pads, x.shape(1), x.shape(2)), window.strideH(),
+                window.strideW(), window.dilationH(), window.dilationW(), groups);
+    }
+
+    @Override
+    public Weight biasWeight() {
+        return bias;
+    }
+
 }

@@ -1,5 +1,6 @@
 package org.transfer4j.nn.layers;
 
+import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Initializer;
 import org.transfer4j.nn.Initializers;
 import org.transfer4j.nn.Weight;
@@ -17,7 +18,7 @@ import org.transfer4j.tensor.Tensor;
  * {@code x (N,C,H,W) -> y (N,C*M,OH,OW)} and the same weights ({@link DataFormat}). The strides, padding,
  * dilation, data format, activation and bias switch are {@link BaseConv2D}'s.
  */
-public class DepthwiseConv2D extends BaseConv2D<DepthwiseConv2D> {
+public class DepthwiseConv2D extends BaseConv2D<DepthwiseConv2D> implements FoldableConvolution {
     private int depthMultiplier = 1;
     private Initializer depthwiseInitializer = Initializers.glorotUniform();
     private Initializer biasInitializer = Initializers.zeros();
@@ -78,8 +79,17 @@ public class DepthwiseConv2D extends BaseConv2D<DepthwiseConv2D> {
 
     @Override
     Tensor convolve(Tensor x) {
-        Tensor y = depthwise(x, depthwiseKernel.value(), window());
-        return BiasAdd.onto(y, bias);
+        return BiasAdd.onto(convolveBare(x, NO_PADS), bias);
+    }
+
+    @Override
+    public Tensor convolveBare(Tensor x, int[] pads) {
+        return depthwise(x, depthwiseKernel.value(), window(), paddingAfter(pads, x.shape(1), x.shape(2)));
+    }
+
+    @Override
+    public Weight biasWeight() {
+        return bias;
     }
 
     /**
@@ -87,12 +97,12 @@ public class DepthwiseConv2D extends BaseConv2D<DepthwiseConv2D> {
      * kernel {@code (KH,KW,1,C*M)} whose output channel {@code c*M + m} belongs to group c, so a
      * convolution with {@code groups = C} computes it (as {@link Conv2d#depthwiseConv2d} does, but with
      * separate strides and dilation). The reshape is recorded, so the kernel receives its gradient.
-     * The window gives the strides, padding and dilation; its size is the kernel's.
+     * The window gives the strides and dilation (its size is the kernel's), {@code padding} the padding.
      */
-    static Tensor depthwise(Tensor x, Tensor kernel, Window2D window) {
+    static Tensor depthwise(Tensor x, Tensor kernel, Window2D window, Padding padding) {
         int[] k = kernel.shape();
         Tensor hwio = kernel.reshape(k[0], k[1], 1, k[2] * k[3]);
-        return Conv2d.conv2d(x, hwio, window.padding(), window.strideH(), window.strideW(), window.dilationH(),
+        return Conv2d.conv2d(x, hwio, padding, window.strideH(), window.strideW(), window.dilationH(),
                 window.dilationW(), k[2]);
     }
 }

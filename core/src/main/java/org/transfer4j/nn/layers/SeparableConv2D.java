@@ -97,7 +97,7 @@ public class SeparableConv2D extends BaseConv2D<SeparableConv2D> {
 
     @Override
     Tensor convolve(Tensor x) {
-        Tensor d = DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), window());
+        Tensor d = DepthwiseConv2D.depthwise(x, depthwiseKernel.value(), window(), window().padding());
         Tensor y = Conv2d.conv2d(d, pointwiseKernel.value(), Padding.VALID, 1);
         return BiasAdd.onto(y, bias); // d stays: the pointwise convolution's gradient reads it
     }

@@ -253,6 +253,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual, float low, float high) {
+        run("scaleShiftActivation", () -> elementwise.scaleShiftActivation(y, scale, shift, residual, low, high), y,
+                scale, shift, residual);
+    }
+
+    @Override
     public void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         run("randomUniform", () -> elementwise.randomUniform(dst, seed, counter, low, high), dst);
     }

@@ -120,6 +120,28 @@ final class CudaElementwise {
                 .pointer(exec.address(value)).pointer(exec.address(average)));
     }
 
+    /**
+     * {@code y = clamp(y * scale[c] + shift[c] + residual, low, high)} in place ({@code scale_shift_clamp_f32}), y
+     * and the residual (or null) contiguous {@code (M,C)}, scale (or null) and shift {@code (C)}. The kernel
+     * indexes in 32 bits, so a tensor of more than 2^30 elements goes in blocks of whole rows (each starts at
+     * channel 0).
+     */
+    void scaleShiftActivation(Tensor y, Tensor scale, Tensor shift, Tensor residual, float low, float high) {
+        int c = BatchNormChecks.scaleShiftActivation(y, scale, shift, residual);
+        long rows = y.numel() / c;
+        long rowsPerLaunch = Math.max(1, (1L << 30) / c);
+        long py = exec.address(y);
+        long ps = exec.addressOrNull(scale);
+        long pt = exec.address(shift);
+        long pr = exec.addressOrNull(residual);
+        for (long first = 0; first < rows; first += rowsPerLaunch) {
+            long skip = first * c * Float.BYTES;
+            int n = Math.toIntExact(Math.min(rowsPerLaunch, rows - first) * c);
+            exec.launch(Kernels.SCALE_SHIFT_CLAMP, KernelGeometry.elementwise(n), KernelArgs.create().i32(n).i32(c)
+                    .pointer(py + skip).pointer(ps).pointer(pt).pointer(pr == 0 ? 0 : pr + skip).f32(low).f32(high));
+        }
+    }
+
     /** Normal numbers of core's {@code Generator} stream into contiguous dst ({@code normal_f32}). */
     void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
         random("randomNormal", Kernels.NORMAL, dst, seed, counter, mean, std);

@@ -152,6 +152,10 @@ public final class Kernels {
     public static final KernelSpec BIAS_RELU6_BACKWARD =
             add(BIAS_ACT, "bias_relu6_backward_f32", I64, I64, I64, PTR, PTR, PTR, PTR);
 
+    /** {@code (n, c, y, scale, shift, residual, low, high)}: in place; scale and residual may be 0; n <= 2^30. */
+    public static final KernelSpec SCALE_SHIFT_CLAMP =
+            add(BIAS_ACT, "scale_shift_clamp_f32", I32, I32, PTR, PTR, PTR, PTR, F32, F32);
+
     // ---- depthwise.cu -----------------------------------------------------------------------------
     /** {@code (batch, h, w, c, oh, ow, strideH, strideW, padTop, padLeft, x, k, y)}; block (32,8), grid (ceil(c/32), P). */
     public static final KernelSpec DEPTHWISE3X3_FORWARD = add(DEPTHWISE, "depthwise3x3_forward_f32",

@@ -116,6 +116,25 @@ class CudaBackendElementwiseGpuTest {
     }
 
     @Test
+    void scaleShiftActivationIsTheCpusBitForBit() {
+        // (M, C) = (37*3, 19): odd sizes; relu6 with a scale and a residual, a shift only, relu with both
+        float[][] bounds = {{0f, 6f}, {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, Float.POSITIVE_INFINITY}};
+        for (int v = 0; v < bounds.length; v++) {
+            boolean full = v != 1;
+            GpuParity.Pair y = random(20 + v, -8, 8, 37, 3, 19);
+            GpuParity.Pair shift = random(30 + v, -2, 2, 19);
+            GpuParity.Pair scale = full ? random(50 + v, -3, 3, 19) : null;
+            GpuParity.Pair residual = full ? random(40 + v, -4, 4, 37, 3, 19) : null;
+            cpuBackend().scaleShiftActivation(y.cpu(), full ? scale.cpu() : null, shift.cpu(),
+                    full ? residual.cpu() : null, bounds[v][0], bounds[v][1]);
+            cuda().scaleShiftActivation(y.gpu(), full ? scale.gpu() : null, shift.gpu(), full ? residual.gpu() : null,
+                    bounds[v][0], bounds[v][1]);
+            assertArrayEquals(y.cpu().toArray(), y.gpu().toArray(), 0f, "a rounded product, two rounded sums and a "
+                    + "clamp, case " + v);
+        }
+    }
+
+    @Test
     void randomStreamsMatchTheCpu() {
         Tensor c = Tensor.zeros(1001);
         Tensor g = Tensor.zeros(gpu(), 1001);

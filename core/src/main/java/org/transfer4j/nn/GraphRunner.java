@@ -1,0 +1,73 @@
+package org.transfer4j.nn;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
+
+/** Runs a functional graph's steps in order ({@link Model#callAll}, {@link InferenceModel#predict}). */
+final class GraphRunner {
+    private GraphRunner() {
+    }
+
+    /**
+     * Runs {@code steps} (topologically ordered) from {@code values}, which holds each input's batch, and returns
+     * the outputs' values. Without a tape (predict, feature extraction) inside a {@link TensorScope}, an
+     * activation is freed as soon as the last step that reads it has run, as PyTorch's reference counting does: a
+     * forward pass then holds a layer's input and output at a time, not every activation of the network.
+     */
+    static List<Tensor> run(List<? extends GraphStep> steps, Map<SymbolicTensor, Tensor> values,
+                            List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, boolean training) {
+        TensorScope scope = NoGrad.isGradEnabled() ? null : TensorScope.current();
+        Map<SymbolicTensor, Integer> lastUse = scope == null ? Map.of() : lastUses(steps, inputs, outputs);
+        for (int i = 0; i < steps.size(); i++) {
+            GraphStep step = steps.get(i);
+            List<Tensor> in = step.inputs().stream().map(values::get).toList();
+            if (scope == null) {
+                values.put(step.output(), step.run(in, training));
+                continue;
+            }
+            try (TensorScope own = TensorScope.open()) { // what the step makes besides its output (a padded input...)
+                values.put(step.output(), own.keep(step.run(in, training)));
+            }
+            freeDead(i, step, values, lastUse, scope);
+        }
+        return outputs.stream().map(values::get).toList();
+    }
+
+    /** For each value the steps read: the index of the last step reading it (outputs and inputs are never dead). */
+    private static Map<SymbolicTensor, Integer> lastUses(List<? extends GraphStep> steps, List<SymbolicTensor> inputs,
+                                                         List<SymbolicTensor> outputs) {
+        Map<SymbolicTensor, Integer> last = new IdentityHashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            for (SymbolicTensor in : steps.get(i).inputs()) {
+                last.put(in, i);
+            }
+        }
+        for (SymbolicTensor kept : outputs) {
+            last.remove(kept);
+        }
+        for (SymbolicTensor kept : inputs) {
+            last.remove(kept);
+        }
+        return last;
+    }
+
+    /**
+     * Frees the values that step {@code i} read for the last time, unless another live value is a view of the
+     * same storage (a Reshape's output is its input's storage) or the storage was not made in this scope (a
+     * weight, a constant, the caller's batch): {@link TensorScope#free} frees only what the scope made.
+     */
+    private static void freeDead(int i, GraphStep step, Map<SymbolicTensor, Tensor> values,
+                                 Map<SymbolicTensor, Integer> lastUse, TensorScope scope) {
+        for (SymbolicTensor in : step.inputs()) {
+            Integer last = lastUse.get(in);
+            if (last == null || last != i || !values.containsKey(in)) {
+                continue;
+            }
+            scope.freeUnlessUsed(values.remove(in).storage(), values.values());
+        }
+    }
+}
