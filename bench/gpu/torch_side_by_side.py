@@ -289,7 +289,8 @@ def frozen_base(name, args, device, clock, gen):
     with torch.no_grad():
         for _ in range(args.warmup):
             base(data[:args.batch])
-    epoch()  # warm-up epoch, as the transfer4j harness does one
+    for _ in range(args.frozen_warmup_epochs):  # warm-up epochs, as many as the transfer4j harness runs
+        epoch()
     clock.sync()
     t0 = time.perf_counter()
     for _ in range(args.frozen_epochs):
@@ -316,6 +317,7 @@ def main(argv=None):
     p.add_argument("--iterations", type=int, default=20)
     p.add_argument("--frozen-images", type=int, default=1280)
     p.add_argument("--frozen-epochs", type=int, default=5)
+    p.add_argument("--frozen-warmup-epochs", type=int, default=3)
     p.add_argument("--head-classes", type=int, default=10)
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"])
     p.add_argument("--tf32", action=argparse.BooleanOptionalAction, default=True,

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.nn.Layer;
+import org.transfer4j.nn.InferenceModel;
 import org.transfer4j.nn.Model;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.nn.layers.BaseDropout;
@@ -249,16 +250,19 @@ public final class FeatureCache {
         int[] sourceIndices = new int[n];
         int kept = 0;
         int skipped;
+        // The weights do not change during the pass, so the fused inference graph (batch norms folded into their
+        // convolutions' epilogues) computes it: the same values up to float rounding, fewer passes over memory.
+        InferenceModel fused = InferenceModel.of(extractor);
         try (NoGrad ignored = NoGrad.enter(); BatchStream stream = data.batches(batchSize, false, 0L)) {
             while (stream.hasNext()) {
                 try (TensorScope batchScope = TensorScope.open()) { // the batch and its features, freed batch by batch
                     Batch b = TensorScope.keepingOnly(stream::next, Batch::x); // not a batch made ahead
-                    // predict is the inference call. It equals what the frozen base computes inside a training-mode
+                    // predict is the inference call (fused). It equals what the frozen base computes inside a training-mode
                     // call of the whole model: with every weight frozen, BatchNormalization normalises with its
                     // moving statistics in training too (Keras semantics; reasonNotCacheable refuses one told to
                     // keep batch statistics), dropout with a non-zero rate is refused above, and every other layer
                     // computes the same function in both modes.
-                    Tensor y = extractor.predict(b.x().to(extractor.device()));
+                    Tensor y = fused.predict(b.x().to(extractor.device()));
                     int[] expect = new int[featureShape.length + 1];
                     expect[0] = b.size();
                     System.arraycopy(featureShape, 0, expect, 1, featureShape.length);

@@ -54,6 +54,11 @@ public final class GpuSideBySide implements Callable<Integer> {
     int frozenImages = 1280;
     @Option(names = "--frozen-epochs", description = "timed head epochs, default ${DEFAULT-VALUE}")
     int frozenEpochs = 5;
+    @Option(names = "--frozen-warmup-epochs", description = "untimed head epochs before the timed ones, default ${DEFAULT-VALUE}")
+    int frozenWarmupEpochs = 3;
+    @Option(names = "--inference", paramLabel = "fused|layers", description = "the inference case: fused (InferenceModel: "
+            + "each convolution's bias, batch norm, residual add and ReLU in one pass) or layers (Model.predict), default ${DEFAULT-VALUE}")
+    String inference = "fused";
     @Option(names = "--head-classes", description = "classes of the new head, default ${DEFAULT-VALUE}")
     int headClasses = 10;
     @Option(names = "--optimizer", description = "sgd (momentum 0.9) or adam, default ${DEFAULT-VALUE}")
@@ -90,8 +95,11 @@ public final class GpuSideBySide implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!inference.equals("fused") && !inference.equals("layers")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--inference: fused or layers, got '" + inference + "'");
+        }
         Settings settings = new Settings(batch, imageSize, classes, alpha, warmup, iterations, frozenImages, frozenEpochs,
-                headClasses, optimizer.toLowerCase(Locale.ROOT), seed);
+                frozenWarmupEpochs, headClasses, optimizer.toLowerCase(Locale.ROOT), seed, inference.equals("fused"));
         DeviceClock clock = new DeviceClock(chooseDevice());
         clock.tf32(tf32);
         if (pointwise != null) {

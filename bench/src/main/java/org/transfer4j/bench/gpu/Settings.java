@@ -11,12 +11,15 @@ package org.transfer4j.bench.gpu;
  * @param iterations   timed batches of the training step and inference
  * @param frozenImages images of the frozen-base data set (a multiple of the batch is fairest)
  * @param frozenEpochs timed head epochs over them
+ * @param frozenWarmupEpochs untimed head epochs before them (the JIT compiles the training loop's host code)
  * @param headClasses  classes of the new head in the frozen-base case
  * @param optimizer    {@code sgd} (momentum 0.9, rate 0.01) or {@code adam} (rate 1e-3)
  * @param seed         of the random weights' inputs and labels
+ * @param fusedInference the inference case runs the fused {@code InferenceModel}, else {@code Model.predict}
  */
 record Settings(int batch, int imageSize, int classes, double alpha, int warmup, int iterations, int frozenImages,
-                int frozenEpochs, int headClasses, String optimizer, long seed) {
+                int frozenEpochs, int frozenWarmupEpochs, int headClasses, String optimizer, long seed,
+                boolean fusedInference) {
     Settings {
         positive("batch", batch);
         positive("image size", imageSize);
@@ -24,6 +27,7 @@ record Settings(int batch, int imageSize, int classes, double alpha, int warmup,
         positive("iterations", iterations);
         positive("frozen images", frozenImages);
         positive("frozen epochs", frozenEpochs);
+        positive("frozen warm-up epochs", frozenWarmupEpochs);
         if (headClasses < 2) {
             throw new IllegalArgumentException("head classes must be at least 2, got " + headClasses);
         }

@@ -3,9 +3,11 @@ package org.transfer4j.bench.gpu;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.transfer4j.losses.SparseCategoricalCrossentropy;
+import org.transfer4j.nn.InferenceModel;
 import org.transfer4j.nn.Model;
 import org.transfer4j.optim.Adam;
 import org.transfer4j.optim.Optimizer;
@@ -86,29 +88,36 @@ final class Workloads {
         }
     }
 
-    /** Inference: {@code model.predict(x)} (no tape, training false), {@code x (B,S,S,3) -> logits (B,classes)}. */
+    /**
+     * Inference, {@code x (B,S,S,3) -> logits (B,classes)}, no tape, training false: by default the fused
+     * {@link InferenceModel} (each convolution's bias, batch norm, residual add and ReLU in one pass), with
+     * {@code --inference layers} {@code model.predict(x)}, layer by layer as PyTorch eager runs its modules.
+     */
     CaseResult inference(BenchModel which) {
         Progress p = new Progress();
         try {
-            Model model = which.build(true, s.imageSize(), s.classes(), s.alpha()).to(device());
+            Model layers = which.build(true, s.imageSize(), s.classes(), s.alpha()).to(device());
+            InferenceModel fused = s.fusedInference() ? InferenceModel.of(layers) : null;
+            UnaryOperator<Tensor> model = fused != null ? fused::predict : layers::predict;
             Tensor x = randomImages(s.batch(), 3);
             clock.synchronize();
             clock.resetPeak();
             Tensor y = null;
             for (int i = 0; i < s.warmup(); i++, p.warmup++) {
-                y = model.predict(x);
+                y = model.apply(x);
             }
             clock.synchronize();
             clock.resetProfile(); // a profile (-Dtransfer4j.cuda.profile) covers the timed iterations only
             p.before = allocated();
             long t0 = System.nanoTime();
             for (int i = 0; i < s.iterations(); i++, p.timed++) {
-                y = model.predict(x);
+                y = model.apply(x);
             }
             clock.synchronize();
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> d = p.details(allocated(), s.iterations());
             d.put("last_logit_0", (double) y.toArray()[0]);
+            d.put("inference", fused != null ? "fused" : "layers");
             return timed(which, CaseResult.INFERENCE, seconds, s.iterations(), d);
         } catch (RuntimeException e) {
             return failed(which, CaseResult.INFERENCE, e, p);
@@ -119,7 +128,7 @@ final class Workloads {
      * Head-only training on a frozen base, the transfer4j way: the base ({@code includeTop(false)}) under a
      * {@link TransferModel} head (global average pooling, batch normalisation, dropout 0.2, {@code Dense(headClasses)}),
      * frozen; {@link FeatureCache} runs the extractor once over the {@code frozenImages} images (in device memory),
-     * then {@link Trainer#fit} trains the head on the cached features, one untimed epoch then {@code frozenEpochs}
+     * then {@link Trainer#fit} trains the head on the cached features, {@code frozenWarmupEpochs} untimed epochs then {@code frozenEpochs}
      * timed ones. Reports the head's epochs per second, and with the feature pass counted in.
      */
     CaseResult frozenBase(BenchModel which) {
@@ -145,7 +154,7 @@ final class Workloads {
             try (FeatureCache.Result cache = FeatureCache.compute(tm.extractor(), data, s.batch(), FeatureCache.Storage.memory())) {
                 clock.synchronize();
                 double cacheSeconds = (System.nanoTime() - t0) / 1e9;
-                trainer.fit(tm.head(), cache.dataset(), null, 1); // warm-up epoch
+                trainer.fit(tm.head(), cache.dataset(), null, s.frozenWarmupEpochs()); // warm-up epochs (the JIT)
                 clock.synchronize();
                 clock.resetProfile();
                 p.before = allocated();
