@@ -67,6 +67,17 @@ final class ConvolutionEpilogue implements GraphStep {
         return calls.getLast().output();
     }
 
+    /** Inference only (no tape): nothing is said about backward, so nothing is freed early on its account. */
+    @Override
+    public boolean backwardReadsInputs() {
+        return true;
+    }
+
+    @Override
+    public boolean backwardReadsOutput() {
+        return true;
+    }
+
     /** The names of the fused layers, joined by " + " ({@code "conv1_conv + conv1_bn + conv1_relu"}). */
     String describe() {
         return String.join(" + ", calls.stream().map(c -> c.layer().name()).toList());

@@ -1,8 +1,10 @@
 package org.transfer4j.nn;
 
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.tensor.Tensor;
 import org.transfer4j.tensor.TensorScope;
@@ -14,27 +16,52 @@ final class GraphRunner {
 
     /**
      * Runs {@code steps} (topologically ordered) from {@code values}, which holds each input's batch, and returns
-     * the outputs' values. Without a tape (predict, feature extraction) inside a {@link TensorScope}, an
-     * activation is freed as soon as the last step that reads it has run, as PyTorch's reference counting does: a
-     * forward pass then holds a layer's input and output at a time, not every activation of the network.
+     * the outputs' values. Inside a {@link TensorScope}, values are freed as soon as the last step that reads them
+     * has run, as PyTorch's reference counting does. Without a tape (predict, feature extraction) that is every
+     * activation: a forward pass holds a layer's input and output at a time. With a tape (a training step) it is
+     * each activation whose values no backward pass reads: neither the step that made it
+     * ({@link GraphStep#backwardReadsOutput}) nor any step reading it ({@link GraphStep#backwardReadsInputs}) keeps
+     * it, so a batch norm's output that only a ReLU reads is gone before the backward pass begins.
      */
     static List<Tensor> run(List<? extends GraphStep> steps, Map<SymbolicTensor, Tensor> values,
                             List<SymbolicTensor> inputs, List<SymbolicTensor> outputs, boolean training) {
-        TensorScope scope = NoGrad.isGradEnabled() ? null : TensorScope.current();
+        TensorScope scope = TensorScope.current();
+        boolean taped = NoGrad.isGradEnabled();
         Map<SymbolicTensor, Integer> lastUse = scope == null ? Map.of() : lastUses(steps, inputs, outputs);
+        if (taped && scope != null) {
+            lastUse.keySet().retainAll(unread(steps));
+        }
         for (int i = 0; i < steps.size(); i++) {
             GraphStep step = steps.get(i);
             List<Tensor> in = step.inputs().stream().map(values::get).toList();
-            if (scope == null) {
+            if (scope == null || taped) { // a step's temporaries may be saved for backward: the step scope keeps them
                 values.put(step.output(), step.run(in, training));
-                continue;
+            } else {
+                try (TensorScope own = TensorScope.open()) { // what the step makes besides its output (a padded input...)
+                    values.put(step.output(), own.keep(step.run(in, training)));
+                }
             }
-            try (TensorScope own = TensorScope.open()) { // what the step makes besides its output (a padded input...)
-                values.put(step.output(), own.keep(step.run(in, training)));
+            if (scope != null) {
+                freeDead(i, step, values, lastUse, scope);
             }
-            freeDead(i, step, values, lastUse, scope);
         }
         return outputs.stream().map(values::get).toList();
+    }
+
+    /** The values whose data no backward pass through these steps reads (see {@link #run}). */
+    private static Set<SymbolicTensor> unread(List<? extends GraphStep> steps) {
+        Set<SymbolicTensor> unread = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (GraphStep step : steps) {
+            if (!step.backwardReadsOutput()) {
+                unread.add(step.output());
+            }
+        }
+        for (GraphStep step : steps) {
+            if (step.backwardReadsInputs()) {
+                step.inputs().forEach(unread::remove);
+            }
+        }
+        return unread;
     }
 
     /** For each value the steps read: the index of the last step reading it (outputs and inputs are never dead). */

@@ -16,4 +16,10 @@ interface GraphStep {
 
     /** Computes the output from the inputs' values when the graph runs in {@code modelTraining} mode. */
     Tensor run(List<Tensor> inputs, boolean modelTraining);
+
+    /** Whether a backward pass through this step reads its inputs' values ({@link Layer#backwardReadsInputs}). */
+    boolean backwardReadsInputs();
+
+    /** Whether a backward pass through this step reads its output's values ({@link Layer#backwardReadsOutput}). */
+    boolean backwardReadsOutput();
 }

@@ -158,6 +158,22 @@ public abstract class Layer {
     /** Computes the output from inputs whose shapes {@link #outputShape} accepted. */
     protected abstract Tensor forward(List<Tensor> inputs, boolean training);
 
+    /**
+     * Whether this layer's backward pass reads the values of its inputs (a convolution reads x for its kernel's
+     * gradient). In a training step the graph frees an activation as soon as the forward pass is past it when
+     * neither the layer that made it nor any layer reading it needs its values later ({@link #backwardReadsOutput}),
+     * as PyTorch frees what no {@code save_for_backward} holds: a batch norm's output that only a ReLU reads is
+     * gone before the backward pass. True unless a layer says otherwise, which is always safe.
+     */
+    protected boolean backwardReadsInputs() {
+        return true;
+    }
+
+    /** Whether this layer's backward pass reads the values of its output (a ReLU's mask); see {@link #backwardReadsInputs}. */
+    protected boolean backwardReadsOutput() {
+        return true;
+    }
+
     /** Adds a weight during {@link #build}; trainable kinds require grad unless the layer is frozen. */
     protected final Weight addWeight(String weightName, int[] shape, Initializer initializer, boolean trainableKind) {
         // Initializers draw on the host, from the default generator's stream, so a model built after to(device)

@@ -47,4 +47,14 @@ final class LayerCall implements GraphStep {
     public Tensor run(List<Tensor> values, boolean modelTraining) {
         return layer.forward(values, training(modelTraining));
     }
+
+    @Override
+    public boolean backwardReadsInputs() {
+        return layer.backwardReadsInputs();
+    }
+
+    @Override
+    public boolean backwardReadsOutput() {
+        return layer.backwardReadsOutput();
+    }
 }

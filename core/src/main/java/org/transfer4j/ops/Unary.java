@@ -81,7 +81,11 @@ public final class Unary {
         String name = op.name().toLowerCase();
         x.ensureOpen(name);
         Tensor y = x.backend().unary(op, x, alpha, beta);
+        // A clamp's derivative (1 strictly between the bounds, else 0, NaN included) is the same read from y,
+        // since y = clamp(x) lies strictly inside exactly when x does: saving y lets x go (a ReLU after a batch
+        // norm keeps one activation for backward, not two; see Layer.backwardReadsInputs).
+        Tensor saved = op == UnaryOp.CLAMP ? y : x;
         return Autograd.record(name, y,
-                g -> new Tensor[] {x.backend().unaryBackward(op, x, g, alpha, beta)}, x);
+                g -> new Tensor[] {x.backend().unaryBackward(op, saved, g, alpha, beta)}, x);
     }
 }

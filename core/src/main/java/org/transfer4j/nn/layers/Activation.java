@@ -26,6 +26,12 @@ public class Activation extends SingleInputLayer {
         return in.clone();
     }
 
+    /** relu and relu6 are clamps, whose derivative comes from their output; the others may read x. */
+    @Override
+    protected boolean backwardReadsInputs() {
+        return !activation.equals("relu") && !activation.equals("relu6");
+    }
+
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         return Activations.get(activation).apply(x);

@@ -16,6 +16,17 @@ public class Add extends Merge {
         return broadcastShape(inputShapes);
     }
 
+    /** A sum's gradient is the output's, for every input: no values are read. */
+    @Override
+    protected boolean backwardReadsInputs() {
+        return false;
+    }
+
+    @Override
+    protected boolean backwardReadsOutput() {
+        return false;
+    }
+
     @Override
     protected Tensor forward(List<Tensor> inputs, boolean training) {
         return foldElementwise(inputs, Arithmetic::add);

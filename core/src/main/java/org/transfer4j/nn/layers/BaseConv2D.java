@@ -92,6 +92,12 @@ public abstract class BaseConv2D<T extends BaseConv2D<T>> extends SlidingWindow2
         return DataFormat.of(dataFormat()) == DataFormat.CHANNELS_LAST;
     }
 
+    /** The convolution reads x and its kernel, the bias add nothing; only an activation may read the output. */
+    @Override
+    protected boolean backwardReadsOutput() {
+        return !activation.equals("linear");
+    }
+
     @Override
     final Tensor computeChannelsLast(Tensor x) {
         return Activations.get(activation).apply(convolve(x));

@@ -165,6 +165,12 @@ public class BatchNormalization extends SingleInputLayer {
         movingVariance = addWeight("moving_variance", features, movingVarianceInitializer, false);
     }
 
+    /** Its backward reads x and its statistics, never y. */
+    @Override
+    protected boolean backwardReadsOutput() {
+        return false;
+    }
+
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         int last = x.rank() - 1;

@@ -87,6 +87,12 @@ public class Dense extends SingleInputLayer {
         }
     }
 
+    /** The product reads x and the kernel, the bias add nothing; only an activation may read the output. */
+    @Override
+    protected boolean backwardReadsOutput() {
+        return !activation.equals("linear");
+    }
+
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         int features = x.shape(x.rank() - 1);

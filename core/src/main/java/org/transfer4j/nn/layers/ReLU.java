@@ -73,6 +73,12 @@ public class ReLU extends SingleInputLayer {
         }
     }
 
+    /** The clamp's derivative comes from its output ({@code Unary.clamp}); the other forms read x. */
+    @Override
+    protected boolean backwardReadsInputs() {
+        return threshold != 0f || negativeSlope != 0f;
+    }
+
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         if (threshold == 0f && negativeSlope == 0f) {

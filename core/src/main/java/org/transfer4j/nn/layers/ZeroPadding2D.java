@@ -69,6 +69,17 @@ public class ZeroPadding2D extends SingleInputLayer {
         return dataFormat.toFirst(new int[] {hwc[0] + top + bottom, hwc[1] + left + right, hwc[2]});
     }
 
+    /** Its gradient is the interior of the output's: no values are read. */
+    @Override
+    protected boolean backwardReadsInputs() {
+        return false;
+    }
+
+    @Override
+    protected boolean backwardReadsOutput() {
+        return false;
+    }
+
     @Override
     protected Tensor forward(Tensor x, boolean training) {
         Tensor y = Pad.pad(dataFormat.toLast(x), new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}, 0f);
