@@ -9,7 +9,8 @@ import org.transfer4j.tensor.Tensor;
 /**
  * Sum / max / min over axes with {@code reduce.cu}, decomposed by {@link ReducePlan}: inner-axis
  * reductions are {@code reduce_rows_*}, middle/outer ones {@code reduce_cols_*}, any other pattern is
- * permuted into rows first. A reduction longer than {@link ReducePlan#CHUNK} runs in two passes:
+ * permuted into rows first. A reduction longer than a chunk ({@link ReducePlan#CHUNK} rows of a row
+ * reduction, {@link ReducePlan#COLUMN_CHUNK} of a column one) runs in passes:
  * partials per chunk, then the same kernel over the partials.
  */
 final class CudaReduce {
@@ -57,10 +58,10 @@ final class CudaReduce {
                 KernelArgs.create().i64(rows).i64(chunks).i64(chunks).pointer(partial).pointer(y));
     }
 
-    /** x (outer, n, cols) -> y (outer, cols), in one or two passes. */
+    /** x (outer, n, cols) -> y (outer, cols): partials per chunk of rows, then the partials reduced the same way. */
     void columns(ReduceOp op, long x, long outer, long n, long cols, long y, Temporaries temps) {
-        long chunk = ReducePlan.chunk(n);
-        long chunks = ReducePlan.chunks(n);
+        long chunk = ReducePlan.columnChunk(n);
+        long chunks = ReducePlan.columnChunks(n);
         if (chunks == 1) {
             exec.launch(Kernels.reduceCols(op), KernelGeometry.reduceCols(outer, cols, 1),
                     KernelArgs.create().i64(outer).i64(n).i64(cols).i64(chunk).pointer(x).pointer(y));
@@ -69,8 +70,7 @@ final class CudaReduce {
         long partial = exec.workspace(outer * chunks * cols * Float.BYTES, temps);
         exec.launch(Kernels.reduceCols(op), KernelGeometry.reduceCols(outer, cols, chunks),
                 KernelArgs.create().i64(outer).i64(n).i64(cols).i64(chunk).pointer(x).pointer(partial));
-        exec.launch(Kernels.reduceCols(op), KernelGeometry.reduceCols(outer, cols, 1),
-                KernelArgs.create().i64(outer).i64(chunks).i64(cols).i64(chunks).pointer(partial).pointer(y));
+        columns(op, partial, outer, chunks, cols, y, temps);
     }
 
     private static float identity(ReduceOp op) {

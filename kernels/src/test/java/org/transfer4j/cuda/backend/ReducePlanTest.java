@@ -62,5 +62,11 @@ class ReducePlanTest {
         assertTrue(ReducePlan.chunks(huge) <= 65_535);
         assertEquals(1, ReducePlan.chunk(0));
         assertEquals(1, ReducePlan.chunks(0));
+        // columns: 512-row chunks, so that a bias gradient over 64*56*56 rows makes 392 row blocks per 32 columns
+        assertEquals(512, ReducePlan.columnChunk(64 * 56 * 56));
+        assertEquals(392, ReducePlan.columnChunks(64 * 56 * 56));
+        assertEquals(64, ReducePlan.columnChunk(64));
+        assertEquals(1, ReducePlan.columnChunks(64));
+        assertTrue(ReducePlan.columnChunks(huge) <= 65_535);
     }
 }
