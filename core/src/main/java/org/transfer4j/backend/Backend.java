@@ -51,6 +51,16 @@ public interface Backend {
     /** As {@link #randomUniform}, normal with the given mean and std; element {@code i} uses counters {@code counter+2i} and {@code counter+2i+1}. */
     void randomNormal(Tensor dst, long seed, long counter, float mean, float std);
 
+    /**
+     * Inverted dropout with its mask drawn in place: {@code x -> y} of x's shape (contiguous),
+     * {@code y[i] = x[i] * (u_i >= rate ? scale : 0)} with {@code u_i} uniform in [0, 1) from counter
+     * {@code counter + i} of {@link org.transfer4j.tensor.Generator}'s stream {@code seed}, drawn as
+     * {@link #randomUniform} draws it with {@code low = 0, high = 1}. Bit for bit what the composite
+     * {@code x * affine(u >= rate; scale, 0)} gives; the backward pass is this op on the output's gradient with
+     * the same seed and counter, so no mask is stored.
+     */
+    Tensor dropout(Tensor x, long seed, long counter, float rate, float scale);
+
     // ---- elementwise ----------------------------------------------------------------------------
 
     /** {@code y = op(x; alpha, beta)}; x any strides. */
@@ -195,6 +205,14 @@ public interface Backend {
      * when every element is finite.
      */
     long nonFiniteCount(List<Tensor> tensors);
+
+    /**
+     * What a training step reads back, with one wait for the device: copies each of {@code reads} (any shapes
+     * and strides) into {@code dst}, one after another from index 0, and returns {@link #nonFiniteCount} of
+     * {@code checked}. On a GPU the count and the copies are queued behind the step's work and the host waits
+     * once, where a download and a count would wait once each.
+     */
+    long downloadAndCountNonFinite(List<Tensor> reads, float[] dst, List<Tensor> checked);
 
     /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {

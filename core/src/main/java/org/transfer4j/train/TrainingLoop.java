@@ -1,5 +1,6 @@
 package org.transfer4j.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,14 +125,34 @@ final class TrainingLoop {
             scores = model.call(mixed.x(), true);
             loss = trainer.loss(scores, mixed.targets());
         }
-        double value = loss.item();
+        // Backward first, then one read of the loss, the count of non-finite gradient elements and the scores (on a
+        // GPU one wait for the device, not three), then the decisions, in the order of the checks: a non-finite loss
+        // or gradient still stops training before the optimizer touches a weight.
+        boolean differentiable = loss.requiresGrad(); // if not, backward() throws, after the loss check as before
+        if (differentiable) {
+            loss.backward();
+        }
+        List<Weight> withGrad = Divergence.withGradient(model);
+        Tensor scoresRead = scores.detach();
+        float[] host = new float[1 + scoresRead.numel()];
+        long nonFinite = Divergence.readAndCountNonFiniteGradients(List.of(loss.detach(), scoresRead), host, withGrad);
+        double value = host[0];
         if (!Double.isFinite(value)) {
             throw Divergence.ofLoss(model, epoch, step, value, batch);
         }
-        loss.backward();
-        Divergence.checkGradients(model, epoch, step, value);
+        if (!differentiable) {
+            loss.backward();
+        }
+        if (nonFinite != 0) {
+            throw Divergence.ofGradients(withGrad, epoch, step, value);
+        }
         optimizer.step();
-        accuracy.update(scores.detach(), batch.labels()); // with mixup: against each sample's own (larger) label
+        // with mixup: against each sample's own (larger) label
+        if (scores.rank() == 2) {
+            accuracy.update(Arrays.copyOfRange(host, 1, host.length), scores.shape(1), batch.labels());
+        } else {
+            accuracy.update(scoresRead, batch.labels()); // not (N,C): the metric says what is wrong
+        }
         return value;
     }
 }

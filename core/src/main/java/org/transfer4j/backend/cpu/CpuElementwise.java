@@ -153,6 +153,21 @@ final class CpuElementwise {
         });
     }
 
+    /** Backend.dropout: x contiguous; u_i as randomUniform draws it for [0, 1), where low + range * u is u itself. */
+    static Tensor dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        float[] xs = CpuBackend.data(x);
+        int base = x.offset();
+        Tensor y = CpuBackend.newTensor(x.shape());
+        float[] ys = CpuBackend.data(y);
+        CpuParallel.forRange(x.numel(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float u = org.transfer4j.tensor.Generator.uniform(seed, counter + i);
+                ys[i] = xs[base + i] * (u >= rate ? scale : 0f); // x * mask: one rounding, as the composite's multiply
+            }
+        });
+        return y;
+    }
+
     static void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {
         float[] d = CpuBackend.data(dst);
         int base = dst.offset();

@@ -108,6 +108,18 @@ final class CudaElementwise {
         random("randomUniform", Kernels.UNIFORM, dst, seed, counter, low, high);
     }
 
+    /** Inverted dropout of contiguous x with its mask drawn in place ({@code dropout_f32}, bit-identical to the CPU). */
+    Tensor dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        CudaExec.requireContiguous("dropout", x);
+        Tensor y = exec.empty(x.shape());
+        long n = x.numel();
+        if (n > 0) {
+            exec.launch(Kernels.DROPOUT, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(seed)
+                    .i64(counter).f32(rate).f32(scale).pointer(exec.address(x)).pointer(exec.address(y)));
+        }
+        return y;
+    }
+
     /** {@code average = momentum*average + (1-momentum)*value} in place ({@code moving_average_f32}). */
     void movingAverage(Tensor average, Tensor value, float momentum) {
         CudaExec.requireContiguous("movingAverage", average, value);
