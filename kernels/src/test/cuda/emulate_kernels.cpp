@@ -7,7 +7,7 @@
 //                                   normal_f32 (mean 0.5, std 2) as float bits in hex, one per line,
 //                                   for KernelEmulationTest to compare with core's Generator;
 //        emulate_kernels dropout <seed> <counter> <n> <rate bits> <scale bits>   reads x (n) from stdin as
-//                                   float bits in hex, runs dropout_f32 and prints y the same way, for
+//                                   float bits in hex, runs dropout_f32 and prints y then the mask, for
 //                                   KernelEmulationTest to compare with the CPU backend's dropout;
 //        emulate_kernels batchnorm-inference <m> <c> <eps as float bits in hex>   reads x (m*c), gamma,
 //                                   beta, mean, var (c each) from stdin as float bits in hex, runs
@@ -955,9 +955,10 @@ static void printDropout(long long seed, long long counter, long long n, unsigne
     float rate, scale;
     std::memcpy(&rate, &rateBits, sizeof rate);
     std::memcpy(&scale, &scaleBits, sizeof scale);
-    Vec x = readHexFloats(n), y(n);
-    T4J_LAUNCH_SEQ(dropout_f32, grid1(n), dim3(256), n, seed, counter, rate, scale, x.data(), y.data());
+    Vec x = readHexFloats(n), y(n), mask(n);
+    T4J_LAUNCH_SEQ(dropout_f32, grid1(n), dim3(256), n, seed, counter, rate, scale, x.data(), y.data(), mask.data());
     printHexFloats(y);
+    printHexFloats(mask);
 }
 
 int main(int argc, char** argv) {

@@ -52,14 +52,14 @@ public interface Backend {
     void randomNormal(Tensor dst, long seed, long counter, float mean, float std);
 
     /**
-     * Inverted dropout with its mask drawn in place: {@code x -> y} of x's shape (contiguous),
-     * {@code y[i] = x[i] * (u_i >= rate ? scale : 0)} with {@code u_i} uniform in [0, 1) from counter
-     * {@code counter + i} of {@link org.transfer4j.tensor.Generator}'s stream {@code seed}, drawn as
-     * {@link #randomUniform} draws it with {@code low = 0, high = 1}. Bit for bit what the composite
-     * {@code x * affine(u >= rate; scale, 0)} gives; the backward pass is this op on the output's gradient with
-     * the same seed and counter, so no mask is stored.
+     * Inverted dropout with its mask drawn in the same pass: {@code x (contiguous) -> y, mask} of x's shape,
+     * {@code mask[i] = u_i >= rate ? scale : 0} with {@code u_i} uniform in [0, 1) from counter {@code counter + i}
+     * of {@link org.transfer4j.tensor.Generator}'s stream {@code seed} (drawn as {@link #randomUniform} draws it
+     * with {@code low = 0, high = 1}), and {@code y[i] = x[i] * mask[i]}: bit for bit the composite
+     * {@code x * affine(u >= rate; scale, 0)}, in one op instead of five. The backward pass multiplies the
+     * gradient by the mask.
      */
-    Tensor dropout(Tensor x, long seed, long counter, float rate, float scale);
+    DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale);
 
     // ---- elementwise ----------------------------------------------------------------------------
 
@@ -220,6 +220,10 @@ public interface Backend {
 
     /** Gradients of batch normalisation with respect to x, gamma and beta. */
     record BatchNormGradients(Tensor gradX, Tensor gradGamma, Tensor gradBeta) {
+    }
+
+    /** What {@link #dropout} returns: the output and the mask it was multiplied by. */
+    record DropoutForward(Tensor output, Tensor mask) {
     }
 
     /** Per-row loss and the softmax probabilities. */

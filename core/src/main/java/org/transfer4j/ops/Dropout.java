@@ -1,6 +1,8 @@
 package org.transfer4j.ops;
 
 import org.transfer4j.autograd.Autograd;
+import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.Tensor;
 
@@ -12,8 +14,8 @@ import org.transfer4j.tensor.Tensor;
  * <p>The mask is {@code (u >= rate) / (1 - rate)} for u uniform in [0, 1) from the counter-based
  * {@link Generator}: the same seed and counter give the same mask on any backend. One fused backend op,
  * {@link org.transfer4j.backend.Backend#dropout}, draws it and applies it ({@code y = x * mask}, bit for bit the
- * composite of a uniform draw, a comparison, a scaling and a multiply); the backward pass is the same op on the
- * gradient with the same seed and counter ({@code dx = dy * mask}), so the mask is never stored.
+ * composite of a uniform draw, a comparison, a scaling and a multiply); the backward pass multiplies by the mask
+ * it returned ({@code dx = dy * mask}), which costs less than drawing it again on a CPU.
  */
 public final class Dropout {
     private Dropout() {
@@ -35,8 +37,9 @@ public final class Dropout {
         long counter = gen.reserve(x.numel());
         float scale = 1f / (1f - rate);
         Tensor in = x.contiguous(); // element i (row-major) takes counter + i, whatever x's strides
-        Tensor y = in.backend().dropout(in, seed, counter, rate, scale);
-        return Autograd.record("dropout", y, g -> new Tensor[] {g.backend().dropout(g, seed, counter, rate, scale)},
+        Backend.DropoutForward f = in.backend().dropout(in, seed, counter, rate, scale);
+        Tensor mask = f.mask();
+        return Autograd.record("dropout", f.output(), g -> new Tensor[] {g.backend().binary(BinaryOp.MUL, g, mask)},
                 in);
     }
 }

@@ -160,8 +160,9 @@ public final class FakeDevice implements Backend {
     }
 
     @Override
-    public Tensor dropout(Tensor x, long seed, long counter, float rate, float scale) {
-        return out(cpu.dropout(in("dropout", x), seed, counter, rate, scale));
+    public DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        DropoutForward r = cpu.dropout(in("dropout", x), seed, counter, rate, scale);
+        return new DropoutForward(out(r.output()), out(r.mask()));
     }
 
     // ---- compute ----------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor dropout(Tensor x, long seed, long counter, float rate, float scale) {
+    public DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
         requireContiguous("dropout", x);
         return CpuElementwise.dropout(x, seed, counter, rate, scale);
     }

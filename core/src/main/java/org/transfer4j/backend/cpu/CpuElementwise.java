@@ -1,5 +1,6 @@
 package org.transfer4j.backend.cpu;
 
+import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.tensor.Shape;
@@ -154,18 +155,21 @@ final class CpuElementwise {
     }
 
     /** Backend.dropout: x contiguous; u_i as randomUniform draws it for [0, 1), where low + range * u is u itself. */
-    static Tensor dropout(Tensor x, long seed, long counter, float rate, float scale) {
+    static Backend.DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
         float[] xs = CpuBackend.data(x);
         int base = x.offset();
         Tensor y = CpuBackend.newTensor(x.shape());
+        Tensor mask = CpuBackend.newTensor(x.shape());
         float[] ys = CpuBackend.data(y);
+        float[] ms = CpuBackend.data(mask);
         CpuParallel.forRange(x.numel(), GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                float u = org.transfer4j.tensor.Generator.uniform(seed, counter + i);
-                ys[i] = xs[base + i] * (u >= rate ? scale : 0f); // x * mask: one rounding, as the composite's multiply
+                float m = org.transfer4j.tensor.Generator.uniform(seed, counter + i) >= rate ? scale : 0f;
+                ms[i] = m;
+                ys[i] = xs[base + i] * m; // one rounding, as the composite's multiply
             }
         });
-        return y;
+        return new Backend.DropoutForward(y, mask);
     }
 
     static void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {

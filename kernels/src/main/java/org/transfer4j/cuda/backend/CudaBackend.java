@@ -263,7 +263,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public Tensor dropout(Tensor x, long seed, long counter, float rate, float scale) {
+    public DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
         return call("dropout", () -> elementwise.dropout(x, seed, counter, rate, scale), x);
     }
 

@@ -138,16 +138,17 @@ class CudaBackendElementwiseGpuTest {
         GpuParity.Pair x = pair(v, 7, 11, 13);
         for (float rate : new float[] {0.2f, 0.5f, 0.9f}) {
             float scale = 1f / (1f - rate);
-            Tensor c = cpuBackend().dropout(x.cpu(), -5, 1L << 33, rate, scale);
-            Tensor g = cuda().dropout(x.gpu(), -5, 1L << 33, rate, scale);
-            float[] cv = c.toArray();
-            float[] gv = g.toArray();
+            var c = cpuBackend().dropout(x.cpu(), -5, 1L << 33, rate, scale);
+            var g = cuda().dropout(x.gpu(), -5, 1L << 33, rate, scale);
+            assertArrayEquals(c.mask().toArray(), g.mask().toArray(), 0f, "the mask, rate " + rate);
+            float[] cv = c.output().toArray();
+            float[] gv = g.output().toArray();
             for (int i = 0; i < cv.length; i++) {
                 // floatToIntBits: every NaN is one NaN (the GPU's carry no payload); -0 is not 0
                 assertEquals(Float.floatToIntBits(cv[i]), Float.floatToIntBits(gv[i]), "rate " + rate + " element " + i);
             }
         }
-        assertEquals(0, cuda().dropout(Tensor.zeros(gpu(), 0, 3), 1, 0, 0.5f, 2f).numel());
+        assertEquals(0, cuda().dropout(Tensor.zeros(gpu(), 0, 3), 1, 0, 0.5f, 2f).output().numel());
     }
 
     @Test

@@ -130,14 +130,17 @@ class KernelEmulationTest {
                         Integer.toHexString(Float.floatToRawIntBits(scale))), MODULE, 60, in.toString());
                 assertEquals(0, r.exit(), r.output());
                 List<String> lines = r.output().lines().toList();
-                assertEquals(n, lines.size(), r.output());
-                float[] cpu = CpuBackend.instance().dropout(Tensor.of(x, n), s[0], s[1], rate, scale).toArray();
-                for (int i = 0; i < n; i++) {
+                assertEquals(2 * n, lines.size(), r.output());
+                var f = CpuBackend.instance().dropout(Tensor.of(x, n), s[0], s[1], rate, scale);
+                float[] cpu = f.output().toArray();
+                float[] cpuMask = f.mask().toArray();
+                for (int i = 0; i < 2 * n; i++) {
                     float gpu = Float.intBitsToFloat(Integer.parseUnsignedInt(lines.get(i), 16));
-                    int at = i;
+                    float expected = i < n ? cpu[i] : cpuMask[i - n];
+                    String what = (i < n ? "y" : "mask") + " element " + i % n;
                     // floatToIntBits: every NaN is one NaN (a GPU's NaN results carry no payload); -0 is not 0
-                    assertEquals(Float.floatToIntBits(cpu[i]), Float.floatToIntBits(gpu), () -> "dropout_f32 seed "
-                            + s[0] + " rate " + rate + " element " + at + ": " + gpu + " vs CPU " + cpu[at]);
+                    assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(gpu), () -> "dropout_f32 seed "
+                            + s[0] + " rate " + rate + " " + what + ": " + gpu + " vs CPU " + expected);
                 }
             }
         }
