@@ -20,7 +20,12 @@
 //     The normal is formed in double as on the CPU; CUDA's log/cos/sqrt are within 1-2 double ulps of
 //     Java's, so after rounding to float the values are equal except, rarely, in the last float bit.
 //
-// Dropout needs no kernel of its own: ops/Dropout composes uniform_f32 with a comparison and a scale.
+//   dropout_f32(long long n, long long seed, long long counter, float rate, float scale, const float* x,
+//               float* y, float* mask)
+//     mask[i] = uniform(seed, counter + i) >= rate ? scale : 0 and y[i] = x[i] * mask[i], one rounding
+//     (Backend.dropout): the numbers uniform_f32 draws for [0, 1) (low + range * u is u itself there),
+//     compared and scaled as the composite x * affine(u >= rate; scale, 0) did, so bit-identical to the CPU
+//     backend. x, y and mask contiguous; the backward pass multiplies dy by the mask.
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -62,5 +67,17 @@ extern "C" __global__ void normal_f32(long long n, long long seed, long long cou
         double u2 = t4j_open01((unsigned long long)seed, k + 1ull);
         double z = __dmul_rn(sqrt(__dmul_rn(-2.0, log(u1))), cos(__dmul_rn(6.283185307179586, u2)));
         y[i] = __fadd_rn(mean, __fmul_rn(std, (float)z));
+    }
+}
+
+// dropout_f32: mask (n) drawn from counters counter .. counter+n-1, y (n) = x * mask. Grid-stride, block 256.
+extern "C" __global__ void dropout_f32(long long n, long long seed, long long counter, float rate, float scale,
+                                       const float* x, float* y, float* mask) {
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long long)gridDim.x * blockDim.x) {
+        float u = t4j_uniform((unsigned long long)seed, (unsigned long long)counter + (unsigned long long)i);
+        float m = u >= rate ? scale : 0.0f;
+        mask[i] = m;
+        y[i] = __fmul_rn(x[i], m);
     }
 }

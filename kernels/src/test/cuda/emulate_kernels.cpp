@@ -6,6 +6,9 @@
 //        emulate_kernels random-values <seed> <counter> <n>   prints uniform_f32 (low -2, high 3) then
 //                                   normal_f32 (mean 0.5, std 2) as float bits in hex, one per line,
 //                                   for KernelEmulationTest to compare with core's Generator;
+//        emulate_kernels dropout <seed> <counter> <n> <rate bits> <scale bits>   reads x (n) from stdin as
+//                                   float bits in hex, runs dropout_f32 and prints y then the mask, for
+//                                   KernelEmulationTest to compare with the CPU backend's dropout;
 //        emulate_kernels batchnorm-inference <m> <c> <eps as float bits in hex>   reads x (m*c), gamma,
 //                                   beta, mean, var (c each) from stdin as float bits in hex, runs
 //                                   batchnorm_coefficients_f32 and scale_shift_f32 and prints scale (c),
@@ -969,9 +972,26 @@ static void printRandomValues(long long seed, long long counter, long long n) {
     printHexFloats(z);
 }
 
+// ---- dropout: the fused mask for the Java side, which compares it with the CPU backend's dropout ----------
+static void printDropout(long long seed, long long counter, long long n, unsigned rateBits, unsigned scaleBits) {
+    using namespace random_k;
+    float rate, scale;
+    std::memcpy(&rate, &rateBits, sizeof rate);
+    std::memcpy(&scale, &scaleBits, sizeof scale);
+    Vec x = readHexFloats(n), y(n), mask(n);
+    T4J_LAUNCH_SEQ(dropout_f32, grid1(n), dim3(256), n, seed, counter, rate, scale, x.data(), y.data(), mask.data());
+    printHexFloats(y);
+    printHexFloats(mask);
+}
+
 int main(int argc, char** argv) {
     if (argc == 5 && std::string(argv[1]) == "random-values") {
         printRandomValues(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]));
+        return 0;
+    }
+    if (argc == 7 && std::string(argv[1]) == "dropout") {
+        printDropout(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]),
+                     (unsigned)std::stoul(argv[5], nullptr, 16), (unsigned)std::stoul(argv[6], nullptr, 16));
         return 0;
     }
     if (argc == 5 && std::string(argv[1]) == "batchnorm-inference") {
@@ -984,7 +1004,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (argc != 2) {
-        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | batchnorm-inference <m> <c> <eps bits>"
+        std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | dropout <seed> <counter> <n> <rate bits>"
+                     " <scale bits> | batchnorm-inference <m> <c> <eps bits>"
                      " | batchnorm-training <m> <c> <chunk> <eps bits>\n", argv[0]);
         return 2;
     }

@@ -51,6 +51,16 @@ public interface Backend {
     /** As {@link #randomUniform}, normal with the given mean and std; element {@code i} uses counters {@code counter+2i} and {@code counter+2i+1}. */
     void randomNormal(Tensor dst, long seed, long counter, float mean, float std);
 
+    /**
+     * Inverted dropout with its mask drawn in the same pass: {@code x (contiguous) -> y, mask} of x's shape,
+     * {@code mask[i] = u_i >= rate ? scale : 0} with {@code u_i} uniform in [0, 1) from counter {@code counter + i}
+     * of {@link org.transfer4j.tensor.Generator}'s stream {@code seed} (drawn as {@link #randomUniform} draws it
+     * with {@code low = 0, high = 1}), and {@code y[i] = x[i] * mask[i]}: bit for bit the composite
+     * {@code x * affine(u >= rate; scale, 0)}, in one op instead of five. The backward pass multiplies the
+     * gradient by the mask.
+     */
+    DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale);
+
     // ---- elementwise ----------------------------------------------------------------------------
 
     /** {@code y = op(x; alpha, beta)}; x any strides. */
@@ -208,12 +218,24 @@ public interface Backend {
      */
     long nonFiniteCount(List<Tensor> tensors);
 
+    /**
+     * What a training step reads back, with one wait for the device: copies each of {@code reads} (any shapes
+     * and strides) into {@code dst}, one after another from index 0, and returns {@link #nonFiniteCount} of
+     * {@code checked}. On a GPU the count and the copies are queued behind the step's work and the host waits
+     * once, where a download and a count would wait once each.
+     */
+    long downloadAndCountNonFinite(List<Tensor> reads, float[] dst, List<Tensor> checked);
+
     /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {
     }
 
     /** Gradients of batch normalisation with respect to x, gamma and beta. */
     record BatchNormGradients(Tensor gradX, Tensor gradGamma, Tensor gradBeta) {
+    }
+
+    /** What {@link #dropout} returns: the output and the mask it was multiplied by. */
+    record DropoutForward(Tensor output, Tensor mask) {
     }
 
     /** Per-row loss and the softmax probabilities. */

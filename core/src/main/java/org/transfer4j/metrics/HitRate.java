@@ -27,6 +27,15 @@ abstract sealed class HitRate implements Metric permits Accuracy, TopKAccuracy {
         add(ScoredBatch.of(label(), predictions, labels));
     }
 
+    /**
+     * Adds a batch whose predictions are already on the host: {@code scores} holds {@code (N,C)} row-major, with
+     * {@code N = labels.length} and labels in {@code [0, C)}; as {@link #update(Tensor, int[])} otherwise. For a
+     * caller that read the scores together with other values in one transfer (the training loop).
+     */
+    public void update(float[] scores, int classes, int[] labels) {
+        add(ScoredBatch.ofHost(label(), scores, classes, labels));
+    }
+
     private void add(ScoredBatch batch) {
         for (int i = 0; i < batch.rows; i++) {
             if (hit(batch, i)) {

@@ -27,13 +27,28 @@ final class ScoredBatch {
         if (labels.length != p[0]) {
             throw ShapeMismatchException.of(metric, "needs predictions (N,C) and N labels", p, new int[] {labels.length});
         }
+        checkLabels(metric, labels, p);
+        return new ScoredBatch(checkScores(metric, predictions.detach().toArray(), p[1]), p[0], p[1], labels.clone());
+    }
+
+    /** {@code scores (N,C)} already on the host, row-major, {@code N = labels.length}, with labels in {@code [0, C)}. */
+    static ScoredBatch ofHost(String metric, float[] scores, int classes, int[] labels) {
+        int[] p = {labels.length, classes};
+        if (classes <= 0 || (long) labels.length * classes != scores.length) {
+            throw ShapeMismatchException.of(metric, "needs N * C scores for N labels and C >= 1 classes", p,
+                    new int[] {scores.length});
+        }
+        checkLabels(metric, labels, p);
+        return new ScoredBatch(checkScores(metric, scores, classes), labels.length, classes, labels.clone());
+    }
+
+    private static void checkLabels(String metric, int[] labels, int[] p) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= p[1]) {
                 throw new IllegalArgumentException(metric + ": label " + labels[i] + " at index " + i
                         + " is out of range [0, " + p[1] + ") for predictions " + Arrays.toString(p));
             }
         }
-        return new ScoredBatch(download(metric, predictions, p[1]), p[0], p[1], labels.clone());
     }
 
     /**
@@ -105,9 +120,8 @@ final class ScoredBatch {
         return p;
     }
 
-    /** The detached scores on the host; NaN is rejected, since it has no rank. */
-    private static float[] download(String metric, Tensor predictions, int classes) {
-        float[] v = predictions.detach().toArray();
+    /** The scores on the host, returned; NaN is rejected, since it has no rank. */
+    private static float[] checkScores(String metric, float[] v, int classes) {
         for (int i = 0; i < v.length; i++) {
             if (Float.isNaN(v[i])) {
                 throw new IllegalArgumentException(metric + ": prediction at row " + i / classes + ", class "

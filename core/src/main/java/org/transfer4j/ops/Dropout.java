@@ -1,5 +1,7 @@
 package org.transfer4j.ops;
 
+import org.transfer4j.autograd.Autograd;
+import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.tensor.Generator;
 import org.transfer4j.tensor.Tensor;
@@ -10,8 +12,10 @@ import org.transfer4j.tensor.Tensor;
  * so the expected value of y equals x and inference needs no rescaling: there dropout is the identity.
  *
  * <p>The mask is {@code (u >= rate) / (1 - rate)} for u uniform in [0, 1) from the counter-based
- * {@link Generator}: the same seed and counter give the same mask on any backend. It is composed
- * from primitives ({@code y = x * mask}), so its backward is the multiply's: {@code dx = dy * mask}.
+ * {@link Generator}: the same seed and counter give the same mask on any backend. One fused backend op,
+ * {@link org.transfer4j.backend.Backend#dropout}, draws it and applies it ({@code y = x * mask}, bit for bit the
+ * composite of a uniform draw, a comparison, a scaling and a multiply); the backward pass multiplies by the mask
+ * it returned ({@code dx = dy * mask}), which costs less than drawing it again on a CPU.
  */
 public final class Dropout {
     private Dropout() {
@@ -29,17 +33,13 @@ public final class Dropout {
         if (!training || rate == 0f) {
             return x;
         }
-        Tensor u = Tensor.zeros(x.device(), x.shape());
-        x.backend().randomUniform(u, gen.seed(), gen.reserve(u.numel()), 0f, 1f);
-        Tensor keep = Arithmetic.compare(BinaryOp.GE, u, scalarLike(x, rate));
-        Tensor mask = Unary.affine(keep, 1f / (1f - rate), 0f);
-        return Arithmetic.mul(x, mask);
-    }
-
-    /** A scalar on x's device, so the comparison also works for GPU tensors. */
-    private static Tensor scalarLike(Tensor x, float value) {
-        Tensor s = Tensor.zeros(x.device());
-        x.backend().fill(s, value);
-        return s;
+        long seed = gen.seed();
+        long counter = gen.reserve(x.numel());
+        float scale = 1f / (1f - rate);
+        Tensor in = x.contiguous(); // element i (row-major) takes counter + i, whatever x's strides
+        Backend.DropoutForward f = in.backend().dropout(in, seed, counter, rate, scale);
+        Tensor mask = f.mask();
+        return Autograd.record("dropout", f.output(), g -> new Tensor[] {g.backend().binary(BinaryOp.MUL, g, mask)},
+                in);
     }
 }

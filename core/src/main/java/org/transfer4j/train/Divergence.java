@@ -15,7 +15,8 @@ import org.transfer4j.tensor.Tensor;
  * The finite-value checks of the training loop. The tensors are checked with
  * {@link org.transfer4j.backend.Backend#nonFiniteCount}, once per device they are on (normally one: a model's
  * weights share a device), so a step downloads one count for all gradients together, on a GPU one kernel
- * launch per 32 tensors. A count, unlike a sum of the elements, stays 0 when the elements are finite but
+ * launch per 32 tensors; the training loop reads that count together with the loss and the scores
+ * ({@link #readAndCountNonFiniteGradients}). A count, unlike a sum of the elements, stays 0 when the elements are finite but
  * large (gradients around 1e38 would sum past float's range). Only when the count is not 0 are the tensors
  * checked one by one, in model order, to name the first.
  */
@@ -25,15 +26,72 @@ final class Divergence {
 
     /** Throws when a trainable weight's gradient is not finite, naming the first such weight in model order. */
     static void checkGradients(Model model, int epoch, int step, double loss) {
-        List<Weight> withGrad = model.weights().stream()
-                .filter(w -> w.isTrainable() && w.value().grad() != null).toList();
+        List<Weight> withGrad = withGradient(model);
         String bad = firstNonFinite(withGrad, w -> w.value().grad());
         if (bad != null) {
-            throw new TrainingDivergedException("training diverged in epoch " + epoch + ", step " + step
-                    + ": the gradient of " + bad + " is not finite (the batch's loss was " + loss
-                    + "); the weights were not updated from it. Try a smaller learning rate or gradient clipping",
-                    epoch, step, bad);
+            throw ofGradient(epoch, step, loss, bad);
         }
+    }
+
+    /** The trainable weights that have a gradient, in model order: what {@link #checkGradients} checks. */
+    static List<Weight> withGradient(Model model) {
+        List<Weight> all = model.weights();
+        List<Weight> withGrad = new ArrayList<>(all.size());
+        for (Weight w : all) {
+            if (w.isTrainable() && w.value().grad() != null) {
+                withGrad.add(w);
+            }
+        }
+        return withGrad;
+    }
+
+    /**
+     * The exception for gradients {@link #readAndCountNonFiniteGradients} found not finite, naming the first such weight of
+     * {@code withGrad} (in model order).
+     */
+    static TrainingDivergedException ofGradients(List<Weight> withGrad, int epoch, int step, double loss) {
+        String bad = firstNonFinite(withGrad, w -> w.value().grad());
+        if (bad == null) {
+            throw new IllegalStateException("the gradients held non-finite elements, then none");
+        }
+        return ofGradient(epoch, step, loss, bad);
+    }
+
+    private static TrainingDivergedException ofGradient(int epoch, int step, double loss, String bad) {
+        return new TrainingDivergedException("training diverged in epoch " + epoch + ", step " + step
+                + ": the gradient of " + bad + " is not finite (the batch's loss was " + loss
+                + "); the weights were not updated from it. Try a smaller learning rate or gradient clipping",
+                epoch, step, bad);
+    }
+
+    /**
+     * Reads {@code reads} into {@code dst} one after another and returns the number of non-finite elements of the
+     * gradients of {@code withGrad}: with one {@link Backend#downloadAndCountNonFinite} (on a GPU, one wait) when
+     * every tensor is on one backend, else a download per tensor and a count per backend (then the result is 0 or
+     * 1: whether any element is not finite).
+     */
+    static long readAndCountNonFiniteGradients(List<Tensor> reads, float[] dst, List<Weight> withGrad) {
+        List<Tensor> grads = new ArrayList<>(withGrad.size());
+        for (Weight w : withGrad) {
+            grads.add(w.value().grad());
+        }
+        Backend backend = reads.getFirst().backend();
+        boolean one = true;
+        for (Tensor t : reads) {
+            one &= t.backend() == backend;
+        }
+        for (Tensor t : grads) {
+            one &= t.backend() == backend;
+        }
+        if (one) {
+            return backend.downloadAndCountNonFinite(reads, dst, grads);
+        }
+        int at = 0;
+        for (Tensor t : reads) {
+            t.backend().download(t, dst, at);
+            at += t.numel();
+        }
+        return allFinite(grads) ? 0 : 1;
     }
 
     /** The exception for a non-finite loss, naming the first non-finite weight (statistics included) if any. */

@@ -43,8 +43,9 @@ import org.transfer4j.tensor.TensorScope;
  * <p>Devices: the model computes where its weights are ({@code model.to(device)}, {@link Model#device()}). Each
  * batch's inputs are moved there once ({@code x.to(model.device())}, nothing when a dataset already gives them
  * there), the integer labels stay on the host, and the losses make their targets and class weights on the
- * scores' device; per step only the loss, the gradients' finiteness sum and the scores (for the accuracy)
- * come back to the host.
+ * scores' device; per step only the loss, the count of non-finite gradient elements and the scores (for the
+ * accuracy) come back to the host, together in one read after the backward pass
+ * ({@link org.transfer4j.backend.Backend#downloadAndCountNonFinite}: on a GPU one wait per step).
  */
 public final class Trainer {
     private Optimizer optimizer;

@@ -165,6 +165,12 @@ public final class FakeDevice implements Backend {
         cpu.randomNormal(in("randomNormal", dst), seed, counter, mean, std);
     }
 
+    @Override
+    public DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        DropoutForward r = cpu.dropout(in("dropout", x), seed, counter, rate, scale);
+        return new DropoutForward(out(r.output()), out(r.mask()));
+    }
+
     // ---- compute ----------------------------------------------------------------------------------
 
     @Override
@@ -320,6 +326,14 @@ public final class FakeDevice implements Backend {
     public long nonFiniteCount(List<Tensor> tensors) {
         downloads.incrementAndGet();
         return cpu.nonFiniteCount(in("nonFiniteCount", tensors));
+    }
+
+    /** A GPU reads the values and the count back together: one download. */
+    @Override
+    public long downloadAndCountNonFinite(List<Tensor> reads, float[] dst, List<Tensor> checked) {
+        downloads.incrementAndGet();
+        String op = "downloadAndCountNonFinite";
+        return cpu.downloadAndCountNonFinite(in(op, reads), dst, in(op, checked));
     }
 
     /** {@link #in(String, Tensor)} of each entry; null stays null (a slot list that is not used). */

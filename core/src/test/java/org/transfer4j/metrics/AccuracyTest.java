@@ -33,6 +33,24 @@ class AccuracyTest {
     }
 
     @Test
+    void scoresAlreadyOnTheHostCountAsTheTensorDoes() {
+        // the Keras doc example again, as a float[] (2,3) row-major with labels [2, 1]: 0.5; then a batch of one
+        // row [3, 1, 2] labelled 0 (a hit): 2 of 3
+        Accuracy a = new Accuracy();
+        a.update(DOC_PRED, 3, new int[] {2, 1});
+        assertEquals(0.5, a.result());
+        a.update(new float[] {3f, 1f, 2f}, 3, new int[] {0});
+        assertEquals(2.0 / 3, a.result(), 1e-15);
+        assertEquals(3, a.count());
+        assertThrows(ShapeMismatchException.class, () -> a.update(DOC_PRED, 4, new int[] {2, 1}));
+        assertThrows(IllegalArgumentException.class, () -> a.update(DOC_PRED, 3, new int[] {3, 1}));
+        var nan = assertThrows(IllegalArgumentException.class,
+                () -> a.update(new float[] {0f, Float.NaN, 1f}, 3, new int[] {0}));
+        assertTrue(nan.getMessage().contains("NaN"), nan.getMessage());
+        assertEquals(3, a.count(), "a refused batch counts nothing");
+    }
+
+    @Test
     void logitsAndTheirSoftmaxGiveTheSameAccuracy() {
         Tensor logits = Tensor.of(new float[] {2f, -1f, 0.5f, -3f, 4f, 1f, 0.2f, 0.1f, 0.3f}, 3, 3);
         int[] labels = {0, 2, 2}; // argmax of the rows: 0, 1, 2 -> 2 of 3 correct

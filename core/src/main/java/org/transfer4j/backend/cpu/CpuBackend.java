@@ -110,6 +110,12 @@ public final class CpuBackend implements Backend {
         CpuElementwise.randomNormal(dst, seed, counter, mean, std);
     }
 
+    @Override
+    public DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        requireContiguous("dropout", x);
+        return CpuElementwise.dropout(x, seed, counter, rate, scale);
+    }
+
     // ---- compute ----------------------------------------------------------------------------------
 
     @Override
@@ -261,5 +267,24 @@ public final class CpuBackend implements Backend {
             count += CpuElementwise.nonFiniteCount(t);
         }
         return count;
+    }
+
+    /** On the host there is nothing to wait for: the downloads, then the count. */
+    @Override
+    public long downloadAndCountNonFinite(List<Tensor> reads, float[] dst, List<Tensor> checked) {
+        long total = 0;
+        for (Tensor t : reads) {
+            total += t.numel();
+        }
+        if (total > dst.length) {
+            throw new IllegalArgumentException("downloadAndCountNonFinite: " + total + " floats to read do not fit "
+                    + dst.length);
+        }
+        int at = 0;
+        for (Tensor t : reads) {
+            CpuElementwise.download(t, dst, at);
+            at += t.numel();
+        }
+        return nonFiniteCount(checked);
     }
 }

@@ -1,5 +1,6 @@
 package org.transfer4j.backend.cpu;
 
+import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.UnaryOp;
@@ -179,6 +180,24 @@ final class CpuElementwise {
                 d[base + i] = v < high || !(high > low) ? v : Math.nextDown(high);
             }
         });
+    }
+
+    /** Backend.dropout: x contiguous; u_i as randomUniform draws it for [0, 1), where low + range * u is u itself. */
+    static Backend.DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        float[] xs = CpuBackend.data(x);
+        int base = x.offset();
+        Tensor y = CpuBackend.newTensor(x.shape());
+        Tensor mask = CpuBackend.newTensor(x.shape());
+        float[] ys = CpuBackend.data(y);
+        float[] ms = CpuBackend.data(mask);
+        CpuParallel.forRange(x.numel(), GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float m = org.transfer4j.tensor.Generator.uniform(seed, counter + i) >= rate ? scale : 0f;
+                ms[i] = m;
+                ys[i] = xs[base + i] * m; // one rounding, as the composite's multiply
+            }
+        });
+        return new Backend.DropoutForward(y, mask);
     }
 
     static void randomNormal(Tensor dst, long seed, long counter, float mean, float std) {

@@ -1,7 +1,10 @@
 package org.transfer4j.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,5 +59,23 @@ class CpuNonFiniteCountTest {
         assertEquals(0, cpu.nonFiniteCount(List.of(x.slice(0, 0, 2).slice(1, 2, 4))), "rows 0..1, columns 2..3");
         assertEquals(3, cpu.nonFiniteCount(List.of(x.slice(0, 0, 1).broadcastTo(3, 4))),
                 "row 0 broadcast to 3 rows: its NaN three times");
+    }
+
+    @Test
+    void downloadAndCountReadsTheTensorsInOrderThenCounts() {
+        // reads: a scalar 5, then the transpose of (2,3) [[0,1,2],[3,4,5]], i.e. 0,3,1,4,2,5 row-major; two more
+        // floats in dst stay as they were. Checked: a with NaN and +Inf, b with -Inf: 3.
+        Tensor scalar = Tensor.of(new float[] {5f}, 1);
+        Tensor m = Tensor.of(new float[] {0, 1, 2, 3, 4, 5}, 2, 3);
+        Tensor a = Tensor.of(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY}, 3);
+        Tensor b = Tensor.of(new float[] {Float.NEGATIVE_INFINITY, 2f}, 2);
+        float[] dst = {9, 9, 9, 9, 9, 9, 9, 9, 9};
+        assertEquals(3, cpu.downloadAndCountNonFinite(List.of(scalar, m.transpose(0, 1)), dst, List.of(a, b)));
+        assertArrayEquals(new float[] {5, 0, 3, 1, 4, 2, 5, 9, 9}, dst);
+        assertEquals(0, cpu.downloadAndCountNonFinite(List.of(), dst, List.of()));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> cpu.downloadAndCountNonFinite(List.of(m, m), new float[11], List.of()));
+        assertTrue(e.getMessage().contains("12") && e.getMessage().contains("11"),
+                e.getMessage());
     }
 }

@@ -33,17 +33,17 @@ import org.transfer4j.tensor.Tensor;
 /**
  * The CUDA backend of one device: every primitive of the op table on the GPU, with no host round trip
  * per op (data crosses to the host only in {@link #upload}, {@link #download}, {@link #nonFiniteCount}'s one
- * count and where an op takes host arrays, e.g. gather's indices). It only dispatches; the work lives per
- * family in {@link CudaElementwise}, {@link CudaReduce}, {@link CudaGemm} (cuBLAS), {@link CudaConv} (cuDNN and
- * {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} (cuDNN; inference {@code batchnorm.cu}),
+ * count, {@link #downloadAndCountNonFinite} and where an op takes host arrays, e.g. gather's indices). It only
+ * dispatches; the work lives per family in {@link CudaElementwise}, {@link CudaReduce}, {@link CudaGemm}
+ * (cuBLAS), {@link CudaConv} (cuDNN and {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} (cuDNN; inference {@code batchnorm.cu}),
  * {@link CudaLossAndIndexing} and {@link CudaOptimizers}.
  *
  * <p><b>One stream.</b> Every kernel, copy, cuBLAS and cuDNN call of this backend is queued on one CUDA
  * stream, in call order, so an op's inputs are always complete when it runs and the caching allocator
  * may hand a freed block to the next op at once (stream order protects it). The host waits only in
- * {@link #download} and {@link #nonFiniteCount} (and {@link #synchronize()}). The calls themselves are
- * serialised on this object: a cuBLAS or cuDNN handle is not thread-safe, and the order of queued work must
- * be the call order.
+ * {@link #download}, {@link #nonFiniteCount} and {@link #downloadAndCountNonFinite} (and {@link #synchronize()}).
+ * The calls themselves are serialised on this object: a cuBLAS or cuDNN handle is not thread-safe, and the
+ * order of queued work must be the call order.
  *
  * <p><b>Errors.</b> A failed CUDA, cuBLAS or cuDNN call becomes a {@link CudaBackendException} naming the
  * op, the device and the argument shapes; running out of memory stays the allocator's
@@ -268,6 +268,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
         run("randomNormal", () -> elementwise.randomNormal(dst, seed, counter, mean, std), dst);
     }
 
+    @Override
+    public DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        return call("dropout", () -> elementwise.dropout(x, seed, counter, rate, scale), x);
+    }
+
     // ---- compute ----------------------------------------------------------------------------------
 
     @Override
@@ -401,6 +406,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public long nonFiniteCount(List<Tensor> tensors) {
         return call("nonFiniteCount", () -> optimizers.nonFiniteCount(tensors), tensors.size() + " tensors");
+    }
+
+    @Override
+    public long downloadAndCountNonFinite(List<Tensor> reads, float[] dst, List<Tensor> checked) {
+        return call("downloadAndCountNonFinite", () -> optimizers.downloadAndCountNonFinite(reads, dst, checked),
+                reads.size() + " reads", checked.size() + " checked");
     }
 
     // ---- dispatch -----------------------------------------------------------------------------------

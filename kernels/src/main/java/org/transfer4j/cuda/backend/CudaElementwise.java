@@ -2,6 +2,7 @@ package org.transfer4j.cuda.backend;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.backend.UnaryOp;
@@ -106,6 +107,20 @@ final class CudaElementwise {
     /** Uniform numbers of core's {@code Generator} stream into contiguous dst ({@code uniform_f32}, bit-identical to the CPU). */
     void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         random("randomUniform", Kernels.UNIFORM, dst, seed, counter, low, high);
+    }
+
+    /** Inverted dropout of contiguous x with its mask drawn in place ({@code dropout_f32}, bit-identical to the CPU). */
+    Backend.DropoutForward dropout(Tensor x, long seed, long counter, float rate, float scale) {
+        CudaExec.requireContiguous("dropout", x);
+        Tensor y = exec.empty(x.shape());
+        Tensor mask = exec.empty(x.shape());
+        long n = x.numel();
+        if (n > 0) {
+            exec.launch(Kernels.DROPOUT, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(seed)
+                    .i64(counter).f32(rate).f32(scale).pointer(exec.address(x)).pointer(exec.address(y))
+                    .pointer(exec.address(mask)));
+        }
+        return new Backend.DropoutForward(y, mask);
     }
 
     /** {@code average = momentum*average + (1-momentum)*value} in place ({@code moving_average_f32}). */

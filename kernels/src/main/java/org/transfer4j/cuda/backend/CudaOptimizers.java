@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.transfer4j.backend.UpdateGroupLists;
 import org.transfer4j.cuda.LaunchGrid;
+import org.transfer4j.cuda.driver.DevicePointer;
 import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.KernelSpec;
 import org.transfer4j.cuda.kernels.Kernels;
+import org.transfer4j.cuda.memory.PinnedHostPool;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -159,25 +161,84 @@ final class CudaOptimizers {
             return 0;
         }
         try (Temporaries temps = new Temporaries()) {
-            CudaStorage counter = temps.add(exec.storage(2)); // 8 bytes: the kernels' unsigned long long
-            exec.memsetZero(counter.address(), 2);
-            for (int from = 0; from < tensors.size(); from += MAX_TENSORS) {
-                int to = Math.min(tensors.size(), from + MAX_TENSORS);
-                long[] n = new long[to - from];
-                long[][] pointers = new long[5][to - from]; // the tensors go in g (pointers[1]); p and slots stay 0
-                for (int i = from; i < to; i++) {
-                    Tensor t = exec.contiguous(tensors.get(i), temps);
-                    n[i - from] = t.numel();
-                    pointers[1][i - from] = exec.address(t);
-                }
-                long chunks = chunks(n);
-                if (chunks > 0) {
-                    KernelArgs args = KernelArgs.create().struct(tensorList(n, pointers)).pointer(counter.address());
-                    exec.launch(Kernels.COUNT_NONFINITE_MULTI, new LaunchGrid((int) Math.min(chunks, MAX_BLOCKS), 1, 1,
-                            256, 1, 1), args);
-                }
+            return exec.transfers.downloadLong(queueNonFiniteCount(tensors, temps).buffer(), 0, exec.stream);
+        }
+    }
+
+    /**
+     * Queues the count of {@link #nonFiniteCount} into a new 8-byte counter (one of {@code temps}) and returns it,
+     * without waiting: its little-endian unsigned long is the count once the stream has reached it.
+     */
+    CudaStorage queueNonFiniteCount(List<Tensor> tensors, Temporaries temps) {
+        CudaStorage counter = temps.add(exec.storage(2)); // 8 bytes: the kernels' unsigned long long
+        exec.memsetZero(counter.address(), 2);
+        for (int from = 0; from < tensors.size(); from += MAX_TENSORS) {
+            int to = Math.min(tensors.size(), from + MAX_TENSORS);
+            long[] n = new long[to - from];
+            long[][] pointers = new long[5][to - from]; // the tensors go in g (pointers[1]); p and slots stay 0
+            for (int i = from; i < to; i++) {
+                Tensor t = exec.contiguous(tensors.get(i), temps);
+                n[i - from] = t.numel();
+                pointers[1][i - from] = exec.address(t);
             }
-            return exec.transfers.downloadLong(counter.buffer(), 0, exec.stream);
+            long chunks = chunks(n);
+            if (chunks > 0) {
+                KernelArgs args = KernelArgs.create().struct(tensorList(n, pointers)).pointer(counter.address());
+                exec.launch(Kernels.COUNT_NONFINITE_MULTI, new LaunchGrid((int) Math.min(chunks, MAX_BLOCKS), 1, 1,
+                        256, 1, 1), args);
+            }
+        }
+        return counter;
+    }
+
+    /**
+     * {@link org.transfer4j.backend.Backend#downloadAndCountNonFinite}: the count of {@code checked} queued into a
+     * counter, then the counter and each read copied into one pinned buffer (8 bytes of count, then the reads'
+     * floats), and one wait for the stream. Reads too large for one pinned buffer go the ordinary way (a download
+     * each) after the count.
+     */
+    long downloadAndCountNonFinite(List<Tensor> reads, float[] dst, List<Tensor> checked) {
+        long floats = 0;
+        for (Tensor t : reads) {
+            exec.address(t); // a tensor of another device fails here, before any work is queued
+            floats += t.numel();
+        }
+        for (Tensor t : checked) {
+            exec.address(t);
+        }
+        if (floats > dst.length) {
+            throw new IllegalArgumentException("downloadAndCountNonFinite: " + floats + " floats to read do not fit "
+                    + dst.length);
+        }
+        long bytes = Long.BYTES + floats * Float.BYTES;
+        if (bytes > exec.transfers.chunkBytes()) {
+            long count = nonFiniteCount(checked);
+            int at = 0;
+            for (Tensor t : reads) {
+                exec.backend.download(t, dst, at);
+                at += t.numel();
+            }
+            return count;
+        }
+        try (Temporaries temps = new Temporaries();
+             PinnedHostPool.Lease lease = exec.pinned.acquire(bytes)) {
+            ByteBuffer host = lease.buffer(); // little-endian
+            CudaStorage counter = queueNonFiniteCount(checked, temps);
+            exec.stream.copyDeviceToHost(host.slice(0, Long.BYTES), counter.buffer().pointer(), Long.BYTES);
+            int at = Long.BYTES;
+            for (Tensor t : reads) {
+                Tensor c = exec.contiguous(t, temps);
+                int n = c.numel() * Float.BYTES;
+                if (n > 0) {
+                    exec.stream.copyDeviceToHost(host.slice(at, n), DevicePointer.at(exec.address(c)), n);
+                }
+                at += n;
+            }
+            exec.stream.synchronize(); // the one wait
+            // A slice starts big-endian: the device's floats are little-endian, as the lease is.
+            host.slice(Long.BYTES, (int) floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                    .get(dst, 0, (int) floats);
+            return host.getLong(0);
         }
     }
 

@@ -114,6 +114,8 @@ public final class Kernels {
     public static final KernelSpec UNIFORM = add(RANDOM, "uniform_f32", I64, I64, I64, F32, F32, PTR);
     /** {@code (n, seed, counter, mean, std, y)}. */
     public static final KernelSpec NORMAL = add(RANDOM, "normal_f32", I64, I64, I64, F32, F32, PTR);
+    /** {@code (n, seed, counter, rate, scale, x, y, mask)}. */
+    public static final KernelSpec DROPOUT = add(RANDOM, "dropout_f32", I64, I64, I64, F32, F32, PTR, PTR, PTR);
 
     // ---- optim.cu ---------------------------------------------------------------------------------
     /** {@code (n, momentum, gradScale, stepScale, nesterov, l2, decay, p, g, u)}; u may be 0. */

@@ -146,6 +146,69 @@ class CudaBackendElementwiseGpuTest {
         assertClose("normal", c, g, 1e-6);
     }
 
+    @Test
+    void dropoutIsTheCpusBitForBit() {
+        // odd n past several blocks, special values among normal ones, a view made contiguous first by the caller
+        float[] v = GpuParity.values(21, -4, 4, 1001);
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE};
+        for (int i = 0; i < special.length; i++) {
+            v[i * 97] = special[i];
+        }
+        GpuParity.Pair x = pair(v, 7, 11, 13);
+        for (float rate : new float[] {0.2f, 0.5f, 0.9f}) {
+            float scale = 1f / (1f - rate);
+            var c = cpuBackend().dropout(x.cpu(), -5, 1L << 33, rate, scale);
+            var g = cuda().dropout(x.gpu(), -5, 1L << 33, rate, scale);
+            assertArrayEquals(c.mask().toArray(), g.mask().toArray(), 0f, "the mask, rate " + rate);
+            float[] cv = c.output().toArray();
+            float[] gv = g.output().toArray();
+            for (int i = 0; i < cv.length; i++) {
+                // floatToIntBits: every NaN is one NaN (the GPU's carry no payload); -0 is not 0
+                assertEquals(Float.floatToIntBits(cv[i]), Float.floatToIntBits(gv[i]), "rate " + rate + " element " + i);
+            }
+        }
+        assertEquals(0, cuda().dropout(Tensor.zeros(gpu(), 0, 3), 1, 0, 0.5f, 2f).output().numel());
+    }
+
+    @Test
+    void downloadAndCountNonFiniteReadsEveryTensorAndCountsLikeTheCpu() {
+        // a scalar, a (64,10) block and a transposed view read; 40 tensors checked (two count launches), a NaN and an
+        // infinity planted in two of them
+        GpuParity.Pair scalar = random(31, -1, 1, 1);
+        GpuParity.Pair scores = random(32, -5, 5, 64, 10);
+        GpuParity.Pair view = random(33, -1, 1, 6, 9).map(t -> t.detach().transpose(0, 1));
+        List<GpuParity.Pair> checked = new ArrayList<>();
+        for (int t = 0; t < 40; t++) {
+            float[] v = GpuParity.values(600 + t, -3, 3, 17 + 31 * t);
+            if (t == 5) {
+                v[3] = Float.NaN;
+            }
+            if (t == 38) {
+                v[v.length - 1] = Float.NEGATIVE_INFINITY;
+            }
+            checked.add(pair(v, v.length));
+        }
+        float[] onCpu = new float[1 + 640 + 54 + 2];
+        float[] onGpu = new float[onCpu.length];
+        java.util.Arrays.fill(onCpu, -7f);
+        java.util.Arrays.fill(onGpu, -7f);
+        long c = cpuBackend().downloadAndCountNonFinite(List.of(scalar.cpu(), scores.cpu(), view.cpu()), onCpu,
+                checked.stream().map(GpuParity.Pair::cpu).toList());
+        long g = cuda().downloadAndCountNonFinite(List.of(scalar.gpu(), scores.gpu(), view.gpu()), onGpu,
+                checked.stream().map(GpuParity.Pair::gpu).toList());
+        assertEquals(2, c, "the CPU counts what was planted");
+        assertEquals(2, g, "the GPU counts what was planted");
+        assertArrayEquals(onCpu, onGpu, 0f, "the same floats in the same places, the tail untouched");
+        assertEquals(-7f, onGpu[onGpu.length - 1]);
+        assertArrayEquals(view.cpu().toArray(), java.util.Arrays.copyOfRange(onGpu, 641, 695), 0f, "the view row-major");
+
+        // nothing checked counts 0; nothing read leaves dst alone; reads that do not fit are refused
+        assertEquals(0, cuda().downloadAndCountNonFinite(List.of(scalar.gpu()), onGpu, List.of()));
+        assertEquals(scalar.cpu().item(), onGpu[0]);
+        assertThrows(IllegalArgumentException.class,
+                () -> cuda().downloadAndCountNonFinite(List.of(scores.gpu()), new float[639], List.of()));
+    }
+
     /** Each op with its scalars and an input in its domain. */
     private record UnaryCase(UnaryOp op, float alpha, float beta, float lo, float hi) {
     }

@@ -107,6 +107,46 @@ class KernelEmulationTest {
     }
 
     @Test
+    void dropoutIsBitIdenticalToTheCpuBackend() throws IOException, InterruptedException {
+        // n past one block of 256, special values (signed zeros, infinities, NaN, a subnormal) among normal ones;
+        // rates whose scale 1 / (1 - rate) is not exact in float
+        int n = 700;
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] x = uniform(rnd, n, -5, 5);
+        float[] special = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE};
+        for (int i = 0; i < special.length; i++) {
+            x[i * 101] = special[i];
+        }
+        StringBuilder in = new StringBuilder();
+        for (float v : x) {
+            in.append(Integer.toHexString(Float.floatToRawIntBits(v))).append('\n');
+        }
+        long[][] streams = {{42, 7}, {-3, 1L << 40}};
+        for (long[] s : streams) {
+            for (float rate : new float[] {0.2f, 0.5f, 0.9f}) {
+                float scale = 1f / (1f - rate);
+                Result r = run(List.of(BINARY.toAbsolutePath().toString(), "dropout", Long.toString(s[0]),
+                        Long.toString(s[1]), Integer.toString(n), Integer.toHexString(Float.floatToRawIntBits(rate)),
+                        Integer.toHexString(Float.floatToRawIntBits(scale))), MODULE, 60, in.toString());
+                assertEquals(0, r.exit(), r.output());
+                List<String> lines = r.output().lines().toList();
+                assertEquals(2 * n, lines.size(), r.output());
+                var f = CpuBackend.instance().dropout(Tensor.of(x, n), s[0], s[1], rate, scale);
+                float[] cpu = f.output().toArray();
+                float[] cpuMask = f.mask().toArray();
+                for (int i = 0; i < 2 * n; i++) {
+                    float gpu = Float.intBitsToFloat(Integer.parseUnsignedInt(lines.get(i), 16));
+                    float expected = i < n ? cpu[i] : cpuMask[i - n];
+                    String what = (i < n ? "y" : "mask") + " element " + i % n;
+                    // floatToIntBits: every NaN is one NaN (a GPU's NaN results carry no payload); -0 is not 0
+                    assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(gpu), () -> "dropout_f32 seed "
+                            + s[0] + " rate " + rate + " " + what + ": " + gpu + " vs CPU " + expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void batchNormInferenceKernelsMatchTheCpuBackend() throws IOException, InterruptedException {
         // M not a multiple of the block (256) and C odd: x (3,5,7,13) is M = 105, n = 1365; x (2,129,3) is M = 258
         for (int[] shape : new int[][] {{3, 5, 7, 13}, {2, 129, 3}}) {
