@@ -41,7 +41,8 @@ import org.transfer4j.tensor.Tensor;
  * <p><b>One stream.</b> Every kernel, copy, cuBLAS and cuDNN call of this backend is queued on one CUDA
  * stream, in call order, so an op's inputs are always complete when it runs and the caching allocator
  * may hand a freed block to the next op at once (stream order protects it). The host waits only in
- * {@link #download}, {@link #nonFiniteCount} and {@link #downloadAndCountNonFinite} (and {@link #synchronize()}).
+ * {@link #download}, {@link #nonFiniteCount} and {@link #downloadAndCountNonFinite} (and {@link #synchronize()}),
+ * and in an upload of more than 64 KiB (a smaller one is staged in a pinned slot and returns at once).
  * The calls themselves are serialised on this object: a cuBLAS or cuDNN handle is not thread-safe, and the
  * order of queued work must be the call order.
  *
@@ -487,6 +488,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         exec.cublas.close();
         exec.modules.close();
         exec.allocator.close();
+        exec.transfers.close();
         exec.pinned.close();
         exec.stream.close();
         exec.context.close();

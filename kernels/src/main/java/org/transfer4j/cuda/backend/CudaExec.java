@@ -11,6 +11,7 @@ import org.transfer4j.cuda.dnn.Cudnn;
 import org.transfer4j.cuda.dnn.CudnnConvolution;
 import org.transfer4j.cuda.dnn.CudnnLayers;
 import org.transfer4j.cuda.driver.CudaContext;
+import org.transfer4j.cuda.driver.CudaEvent;
 import org.transfer4j.cuda.driver.CudaException;
 import org.transfer4j.cuda.driver.CudaStream;
 import org.transfer4j.cuda.driver.DevicePointer;
@@ -57,7 +58,7 @@ final class CudaExec {
         this.streamAddress = stream.address();
         this.allocator = allocator;
         this.pinned = pinned;
-        this.transfers = new HostTransfers(pinned);
+        this.transfers = new HostTransfers(pinned, () -> CudaEvent.create(context)); // small uploads do not wait
         this.modules = modules;
         this.cublas = cublas;
         this.cudnn = cudnn;

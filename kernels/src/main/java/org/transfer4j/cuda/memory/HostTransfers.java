@@ -1,36 +1,52 @@
 package org.transfer4j.cuda.memory;
 
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
+import org.transfer4j.cuda.driver.CudaEvent;
 import org.transfer4j.cuda.driver.CudaStream;
 
 /**
  * Copies float arrays between the Java heap and device buffers through pinned buffers of a
  * {@link PinnedHostPool}, in chunks of at most {@link #chunkBytes()} bytes. Each chunk is copied
- * into the pinned buffer, queued on the stream and waited for before the buffer is reused, so both
- * calls return with the copy complete. (Overlapping the next chunk's host copy with the transfer, with
- * two buffers and events, is the obvious next step when uploads show up in a profile.)
+ * into the pinned buffer, queued on the stream and waited for before the buffer is reused, so the
+ * calls return with the copy complete; except, when made with an event factory, an upload of at most
+ * {@value UploadRing#SLOT_BYTES} bytes, which is staged in an {@link UploadRing} slot and returns at once.
  */
-public final class HostTransfers {
+public final class HostTransfers implements AutoCloseable {
 
     /** The default chunk: 8 MiB, large enough to run the copy engine near its bandwidth. */
     public static final int DEFAULT_CHUNK_BYTES = 8 << 20;
 
     private final PinnedHostPool pool;
     private final int chunkBytes;
+    private final UploadRing ring; // null: every upload waits
 
-    /** Transfers through {@code pool} in chunks of {@link #DEFAULT_CHUNK_BYTES}. */
+    /** Transfers through {@code pool} in chunks of {@link #DEFAULT_CHUNK_BYTES}; every call waits. */
     public HostTransfers(PinnedHostPool pool) {
         this(pool, DEFAULT_CHUNK_BYTES);
     }
 
+    /**
+     * Transfers through {@code pool} in chunks of {@link #DEFAULT_CHUNK_BYTES}; small uploads do not wait, their
+     * staging slots guarded by events from {@code events} ({@code () -> CudaEvent.create(context)}).
+     */
+    public HostTransfers(PinnedHostPool pool, Supplier<CudaEvent> events) {
+        this(pool, DEFAULT_CHUNK_BYTES, new UploadRing(pool, events));
+    }
+
     /** Transfers through {@code pool} in chunks of {@code chunkBytes} (a positive multiple of 4). */
     public HostTransfers(PinnedHostPool pool, int chunkBytes) {
+        this(pool, chunkBytes, null);
+    }
+
+    private HostTransfers(PinnedHostPool pool, int chunkBytes, UploadRing ring) {
         if (chunkBytes < Float.BYTES || chunkBytes % Float.BYTES != 0 || chunkBytes > PinnedHostPool.MAX_BYTES) {
             throw new IllegalArgumentException("chunk must be a positive multiple of 4 bytes up to "
                     + PinnedHostPool.MAX_BYTES + ", got " + chunkBytes);
         }
         this.pool = pool;
         this.chunkBytes = chunkBytes;
+        this.ring = ring;
     }
 
     /** The chunk size in bytes. */
@@ -50,13 +66,20 @@ public final class HostTransfers {
 
     /**
      * Copies {@code src[from, from+count)} into {@code dst} from byte {@code dstByteOffset} on {@code stream}
-     * and waits for it.
+     * and waits for it (a small one staged instead, see the class comment).
      *
      * @throws IllegalArgumentException when the range is outside src or does not fit dst
      */
     public void upload(float[] src, int from, int count, DeviceBuffer dst, long dstByteOffset, CudaStream stream) {
         checkRange(src.length, from, count);
         checkFits(count, dstByteOffset, dst);
+        if (staged(count)) {
+            ByteBuffer slot = ring.acquire(count * Float.BYTES);
+            slot.asFloatBuffer().put(src, from, count);
+            stream.copyHostToDevice(dst.pointer().plus(dstByteOffset), slot, (long) count * Float.BYTES);
+            ring.queued(stream);
+            return;
+        }
         inChunks(count, (buffer, start, n) -> {
             buffer.asFloatBuffer().put(src, from + start, n);
             stream.copyHostToDevice(dst.pointer().plus(dstByteOffset + (long) start * Float.BYTES), buffer,
@@ -73,6 +96,13 @@ public final class HostTransfers {
      */
     public void uploadInts(int[] src, DeviceBuffer dst, CudaStream stream) {
         checkFits(src.length, 0, dst);
+        if (staged(src.length)) {
+            ByteBuffer slot = ring.acquire(src.length * Integer.BYTES);
+            slot.asIntBuffer().put(src);
+            stream.copyHostToDevice(dst.pointer(), slot, (long) src.length * Integer.BYTES);
+            ring.queued(stream);
+            return;
+        }
         inChunks(src.length, (buffer, start, n) -> {
             buffer.asIntBuffer().put(src, start, n);
             stream.copyHostToDevice(dst.pointer().plus((long) start * Integer.BYTES), buffer, (long) n * Integer.BYTES);
@@ -120,6 +150,19 @@ public final class HostTransfers {
             stream.copyDeviceToHost(buffer, src.pointer().plus(srcByteOffset), Long.BYTES);
             stream.synchronize();
             return buffer.getLong(0);
+        }
+    }
+
+    /** Whether an upload of {@code count} 4-byte elements goes through the ring (made with events, small, not empty). */
+    private boolean staged(int count) {
+        return ring != null && count > 0 && (long) count * Float.BYTES <= UploadRing.SLOT_BYTES;
+    }
+
+    /** Waits for the staged uploads in flight and returns their slots to the pool; idempotent. */
+    @Override
+    public void close() {
+        if (ring != null) {
+            ring.close();
         }
     }
 

@@ -53,6 +53,24 @@ class CudaBackendElementwiseGpuTest {
     }
 
     @Test
+    void smallUploadsReturnAtOnceAndStillArriveIntact() {
+        // more uploads than the ring has slots, from one array changed right after each: every copy must read
+        // its own staged slot, and a slot must not be refilled before its copy ran
+        float[] data = new float[1000];
+        List<Tensor> uploaded = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            java.util.Arrays.fill(data, u);
+            uploaded.add(Tensor.of(gpu(), data, data.length));
+            java.util.Arrays.fill(data, -1f);
+        }
+        for (int u = 0; u < uploaded.size(); u++) {
+            float[] expected = new float[1000];
+            java.util.Arrays.fill(expected, u);
+            assertArrayEquals(expected, uploaded.get(u).toArray(), "upload " + u);
+        }
+    }
+
+    @Test
     void downloadAndCopyWorkOnAnyView() {
         GpuParity.Pair x = random(2, -1, 1, 4, 5, 6);
         List<GpuParity.Pair> views = new ArrayList<>();
