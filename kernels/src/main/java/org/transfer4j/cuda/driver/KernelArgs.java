@@ -108,6 +108,11 @@ public final class KernelArgs {
         return List.copyOf(args);
     }
 
+    /** The arguments in order, not copied (for {@link FfmLaunch}). */
+    List<Arg> argList() {
+        return args;
+    }
+
     /** The number of arguments. */
     public int size() {
         return args.size();

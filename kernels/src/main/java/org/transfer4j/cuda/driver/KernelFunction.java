@@ -14,6 +14,18 @@ import jcuda.driver.CUfunction;
 public record KernelFunction(String family, String name, CUfunction function, KernelSignature signature,
                              LaunchLimits limits) {
 
+    /** The native {@code CUfunction}, for a launch through FFM; 0 when JCuda's handle does not expose it. */
+    public long address() {
+        return function instanceof AddressableFunction a ? a.address() : 0;
+    }
+
+    /** A JCuda function handle whose native address can be read (JCuda keeps it in a protected field). */
+    static final class AddressableFunction extends CUfunction {
+        long address() {
+            return getNativePointer();
+        }
+    }
+
     /** {@code family/name}, as messages name a kernel. */
     public String qualifiedName() {
         return family + "/" + name;

@@ -6,6 +6,7 @@ import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
 import org.transfer4j.cuda.LaunchGeometry;
 import org.transfer4j.cuda.LaunchGrid;
+import org.transfer4j.cuda.ffm.Prototype;
 
 /**
  * Launches kernels with checked, typed arguments:
@@ -35,9 +36,7 @@ public final class KernelLauncher {
         String name = kernel.qualifiedName();
         args.checkAgainst(name, kernel.signature());
         kernel.limits().check(name, geometry, dynamicSharedBytes);
-        CudaException.check(JCudaDriver.cuLaunchKernel(kernel.function(), geometry.gridX(), 1, 1,
-                        geometry.blockX(), 1, 1, dynamicSharedBytes, stream.handle(), parameterArray(args), null),
-                "cuLaunchKernel(" + name + ", grid " + geometry.gridX() + ", block " + geometry.blockX() + ")");
+        submit(kernel, geometry.gridX(), 1, 1, geometry.blockX(), 1, 1, dynamicSharedBytes, stream, args);
     }
 
     /**
@@ -52,10 +51,36 @@ public final class KernelLauncher {
         String name = kernel.qualifiedName();
         args.checkAgainst(name, kernel.signature());
         kernel.limits().check(name, grid, dynamicSharedBytes);
-        CudaException.check(JCudaDriver.cuLaunchKernel(kernel.function(), grid.gridX(), grid.gridY(), grid.gridZ(),
-                        grid.blockX(), grid.blockY(), grid.blockZ(), dynamicSharedBytes, stream.handle(),
-                        parameterArray(args), null),
-                "cuLaunchKernel(" + name + ", " + grid + ")");
+        submit(kernel, grid.gridX(), grid.gridY(), grid.gridZ(), grid.blockX(), grid.blockY(), grid.blockZ(),
+                dynamicSharedBytes, stream, args);
+    }
+
+    /** {@code cuLaunchKernel} through {@link FfmLaunch} where it can, else through JCuda; the message only on failure. */
+    private static void submit(KernelFunction kernel, int gx, int gy, int gz, int bx, int by, int bz, int shared,
+                               CudaStream stream, KernelArgs args) {
+        int result = -1;
+        long function = kernel.address();
+        if (FfmLaunch.enabled() && function != 0) {
+            result = FfmLaunch.launch(function, gx, gy, gz, bx, by, bz, shared, stream.address(), args.argList());
+        }
+        if (result == -1) {
+            result = JCudaDriver.cuLaunchKernel(kernel.function(), gx, gy, gz, bx, by, bz, shared, stream.handle(),
+                    parameterArray(args), null);
+        }
+        if (result != CudaException.SUCCESS) {
+            CudaException.check(result, "cuLaunchKernel(" + kernel.qualifiedName() + ", grid (" + gx + "," + gy + ","
+                    + gz + "), block (" + bx + "," + by + "," + bz + "))");
+        }
+    }
+
+    /** The driver functions bound through FFM ({@code cuLaunchKernel}), for the signature check. */
+    public static List<Prototype> prototypes() {
+        return List.of(FfmLaunch.LAUNCH_KERNEL);
+    }
+
+    /** Whether launches go through FFM (else JCuda): {@code -Dtransfer4j.cuda.launch=jcuda} turns it off. */
+    public static boolean launchesThroughFfm() {
+        return FfmLaunch.enabled();
     }
 
     /**

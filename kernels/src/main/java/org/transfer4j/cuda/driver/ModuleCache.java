@@ -52,7 +52,7 @@ public final class ModuleCache implements AutoCloseable {
             throw unknownKernel(family, kernel, module.kernels().keySet());
         }
         context.makeCurrent();
-        CUfunction function = new CUfunction();
+        CUfunction function = new KernelFunction.AddressableFunction(); // its address for FfmLaunch
         CudaException.check(JCudaDriver.cuModuleGetFunction(function, module.handle(), kernel),
                 "cuModuleGetFunction(" + family + "." + module.target().suffix() + ", " + kernel + ")");
         CudaDevice device = context.device();

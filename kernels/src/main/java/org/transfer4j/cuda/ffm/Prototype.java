@@ -38,11 +38,11 @@ import java.util.regex.Pattern;
 public record Prototype(String returnType, String name, List<String> parameters) {
 
     /** Opaque handle typedefs: each is a pointer to an incomplete struct. */
-    static final Set<String> HANDLE_TYPES = Set.of("cublasHandle_t", "cudaStream_t", "cudnnHandle_t",
+    static final Set<String> HANDLE_TYPES = Set.of("CUfunction", "CUstream", "cublasHandle_t", "cudaStream_t", "cudnnHandle_t",
             "cudnnTensorDescriptor_t", "cudnnFilterDescriptor_t", "cudnnConvolutionDescriptor_t",
             "cudnnPoolingDescriptor_t", "cudnnActivationDescriptor_t");
     /** Enum typedefs: each is passed as a C {@code int}. */
-    static final Set<String> ENUM_TYPES = Set.of("cublasStatus_t", "cublasOperation_t", "cublasMath_t",
+    static final Set<String> ENUM_TYPES = Set.of("CUresult", "cublasStatus_t", "cublasOperation_t", "cublasMath_t",
             "cublasComputeType_t", "cublasGemmAlgo_t", "cudaDataType", "cudaDataType_t", "cudaError_t",
             "cudaMemcpyKind", "cudnnStatus_t", "cudnnTensorFormat_t", "cudnnDataType_t", "cudnnMathType_t",
             "cudnnNanPropagation_t", "cudnnConvolutionMode_t", "cudnnConvolutionFwdAlgo_t",
@@ -53,7 +53,7 @@ public record Prototype(String returnType, String name, List<String> parameters)
             "unsigned long", "long long", "long long int", "unsigned long long", "unsigned long long int");
     /** Header decorations that are not part of the type. */
     private static final Pattern DECORATIONS = Pattern.compile(
-            "\\b(CUBLASAPI|CUBLASWINAPI|CUDNNWINAPI|CUDARTAPI|CUDNN_DEPRECATED|extern|__host__|__cudart_builtin__|enum)\\b");
+            "\\b(CUDAAPI|CUBLASAPI|CUBLASWINAPI|CUDNNWINAPI|CUDARTAPI|CUDNN_DEPRECATED|extern|__host__|__cudart_builtin__|enum)\\b");
     private static final Pattern DECLARATION = Pattern.compile("^(.*?)\\b(\\w+)\\s*\\((.*)\\)\\s*;?$", Pattern.DOTALL);
     private static final Pattern IDENTIFIER = Pattern.compile("\\w+");
 

@@ -53,6 +53,14 @@ class CudaBackendElementwiseGpuTest {
     }
 
     @Test
+    void kernelsLaunchThroughFfm() {
+        // the driver library binds through FFM where JCuda works (-Dtransfer4j.cuda.launch=jcuda turns it off);
+        // every other GPU test then runs its kernels this way
+        assertTrue(org.transfer4j.cuda.driver.KernelLauncher.launchesThroughFfm()
+                || "jcuda".equals(System.getProperty("transfer4j.cuda.launch")), "cuLaunchKernel bound through FFM");
+    }
+
+    @Test
     void smallUploadsReturnAtOnceAndStillArriveIntact() {
         // more uploads than the ring has slots, from one array changed right after each: every copy must read
         // its own staged slot, and a slot must not be refilled before its copy ran

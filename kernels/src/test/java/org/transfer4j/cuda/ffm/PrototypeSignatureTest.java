@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.cuda.blas.Cublas;
 import org.transfer4j.cuda.dnn.Cudnn;
+import org.transfer4j.cuda.driver.KernelLauncher;
 
 /**
  * Every C function the FFM bindings call is declared in the test resource {@code cuda-prototypes.h},
@@ -42,9 +43,15 @@ class PrototypeSignatureTest {
     }
 
     @Test
+    void theKernelLaunchMatchesCudaH() throws IOException {
+        checkAgainstHeaders(KernelLauncher.prototypes());
+    }
+
+    @Test
     void theHeaderFileDeclaresOnlyFunctionsThatAreBound() throws IOException {
         TreeSet<String> bound = new TreeSet<>();
-        for (List<Prototype> group : List.of(Cublas.prototypes(), Cudnn.prototypes(), CudaRuntimeForTests.PROTOTYPES)) {
+        for (List<Prototype> group : List.of(Cublas.prototypes(), Cudnn.prototypes(), CudaRuntimeForTests.PROTOTYPES,
+                KernelLauncher.prototypes())) {
             group.forEach(p -> bound.add(p.name()));
         }
         assertEquals(bound, new TreeSet<>(headerPrototypes().keySet()), "cuda-prototypes.h lists a function nothing binds, or misses one");
