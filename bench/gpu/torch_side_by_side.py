@@ -313,7 +313,7 @@ def main(argv=None):
     p.add_argument("--image-size", type=int, default=224)
     p.add_argument("--classes", type=int, default=1000)
     p.add_argument("--alpha", type=float, default=1.0)
-    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--iterations", type=int, default=20)
     p.add_argument("--frozen-images", type=int, default=1280)
     p.add_argument("--frozen-epochs", type=int, default=5)

@@ -143,10 +143,10 @@ public final class InferenceModel {
             SymbolicTensor input = convCall.inputs().getFirst();
             int[] pads = {0, 0, 0, 0};
             LayerCall padding = producers.get(input);
-            if (padding != null && padding.layer() instanceof ZeroPadding2D zp && zp.dataFormat().equals("channels_last")
-                    && onlyReader(input, convCall)) {
+            if (padding != null && PaddedConvolution.foldable(padding, convCall,
+                    readers.getOrDefault(input, List.of()).size(), outputs.contains(input))) {
                 chain.add(padding);
-                pads = zp.padding();
+                pads = ((ZeroPadding2D) padding.layer()).padding();
                 input = padding.inputs().getFirst();
             }
             chain.add(convCall);
@@ -191,10 +191,6 @@ public final class InferenceModel {
                 return null;
             }
             return r.getFirst();
-        }
-
-        private boolean onlyReader(SymbolicTensor value, LayerCall call) {
-            return soleReader(value) == call;
         }
 
         /** A batch norm over the last axis of this value (Keras counts the batch axis as 0). */

@@ -34,6 +34,8 @@ public class Model extends Layer {
     private final List<SymbolicTensor> outputs;
     /** The calls to run, in topological order; the input layers' calls are not among them. */
     private final List<LayerCall> calls;
+    /** The calls as they run: a zero padding joined to the convolution after it ({@link PaddedConvolution}). */
+    private List<GraphStep> steps;
     /** Distinct layers, input layers first, then in the order they are first called. */
     private final List<Layer> layers;
 
@@ -337,7 +339,10 @@ public class Model extends Layer {
 
     /** Runs the graph on one batch per input and returns one batch per output. */
     public List<Tensor> callAll(List<Tensor> batches, boolean training) {
-        return runSteps(calls, batches, training);
+        if (steps == null) {
+            steps = PaddedConvolution.plan(calls, outputs);
+        }
+        return runSteps(steps, batches, training);
     }
 
     /**

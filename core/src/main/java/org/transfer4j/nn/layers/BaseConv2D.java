@@ -100,6 +100,11 @@ public abstract class BaseConv2D<T extends BaseConv2D<T>> extends SlidingWindow2
 
     @Override
     final Tensor computeChannelsLast(Tensor x) {
-        return Activations.get(activation).apply(convolve(x));
+        return activate(convolve(x));
+    }
+
+    /** This layer's activation applied to {@code z}, the convolution plus bias. */
+    final Tensor activate(Tensor z) {
+        return Activations.get(activation).apply(z);
     }
 }

@@ -99,6 +99,11 @@ public class Conv2D extends BaseConv2D<Conv2D> implements FoldableConvolution {
     }
 
     @Override
+    public Tensor forwardPadded(Tensor x, int[] pads) {
+        return activate(BiasAdd.onto(convolveBare(x, pads), bias));
+    }
+
+    @Override
     public Weight biasWeight() {
         return bias;
     }

@@ -27,4 +27,10 @@ public interface FoldableConvolution {
      * layer computes, before its bias, on the padded input.
      */
     Tensor convolveBare(Tensor x, int[] pads);
+
+    /**
+     * The layer's whole computation (bias and activation included) on {@code x (N,H,W,C)} padded first with
+     * {@code pads} zeros, without making the padded copy: what a {@code ZeroPadding2D} then this layer compute.
+     */
+    Tensor forwardPadded(Tensor x, int[] pads);
 }
