@@ -116,6 +116,10 @@ public final class Autograd {
                 for (Storage s : done) {
                     pass.freeUnlessUsed(s, grads.values());
                 }
+                // Every reader of t has had its backward and t's own has run: nothing reads t's values any more.
+                if (t.freesAfterBackward()) {
+                    pass.freeWhereOwnedUnlessUsed(t.storage(), grads.values());
+                }
             }
             // What is left are the leaves' sums (every non-leaf on a path from the root was visited). A sum this
             // pass made, over a storage of its own that no other leaf's sum shares, becomes the leaf's gradient as

@@ -45,7 +45,27 @@ final class GraphRunner {
                 freeDead(i, step, values, lastUse, scope);
             }
         }
+        if (taped && scope != null) {
+            markFreeAfterBackward(values, inputs, outputs);
+        }
         return outputs.stream().map(values::get).toList();
+    }
+
+    /**
+     * The activations still held for backward, neither an input nor an output of the graph nor sharing storage
+     * with another value, are freed by the backward pass once it has gone past them ({@link Tensor#freeAfterBackward}).
+     */
+    private static void markFreeAfterBackward(Map<SymbolicTensor, Tensor> values, List<SymbolicTensor> inputs,
+                                              List<SymbolicTensor> outputs) {
+        Map<Object, Integer> users = new IdentityHashMap<>();
+        values.values().forEach(t -> users.merge(t.storage(), 1, Integer::sum));
+        for (Map.Entry<SymbolicTensor, Tensor> e : values.entrySet()) {
+            Tensor t = e.getValue();
+            if (!inputs.contains(e.getKey()) && !outputs.contains(e.getKey()) && users.get(t.storage()) == 1
+                    && t.requiresGrad()) {
+                t.freeAfterBackward();
+            }
+        }
     }
 
     /** The values whose data no backward pass through these steps reads (see {@link #run}). */

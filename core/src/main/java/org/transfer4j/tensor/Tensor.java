@@ -30,6 +30,7 @@ public final class Tensor implements AutoCloseable {
     private final int offset;
 
     private boolean requiresGrad;
+    private boolean freeAfterBackward;
     private Tensor grad;
     private Node gradFn;
 
@@ -290,6 +291,21 @@ public final class Tensor implements AutoCloseable {
         }
         this.requiresGrad = value;
         return this;
+    }
+
+    /**
+     * Marks this tensor, an activation inside a model's graph, as one nobody reads once a backward pass has
+     * computed its gradient: that pass then frees its storage (where a {@link TensorScope} owns it), as PyTorch's
+     * backward frees saved tensors as it goes, so that a training step's memory falls during backward instead of
+     * holding every activation until the step ends. Set by the graph runner, never on a tensor a caller holds.
+     */
+    public void freeAfterBackward() {
+        this.freeAfterBackward = true;
+    }
+
+    /** Whether {@link #freeAfterBackward} was called. */
+    public boolean freesAfterBackward() {
+        return freeAfterBackward;
     }
 
     /** The accumulated gradient of a leaf, or null before any backward. */

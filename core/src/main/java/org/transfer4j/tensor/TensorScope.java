@@ -183,6 +183,19 @@ public final class TensorScope implements AutoCloseable {
     }
 
     /**
+     * {@link #freeUnlessUsed} by whichever scope owns {@code storage}, this one or one it is nested in: how a
+     * backward pass (its own scope) drops an activation the training step's scope made.
+     */
+    public void freeWhereOwnedUnlessUsed(Storage storage, Collection<Tensor> live) {
+        for (TensorScope s = this; s != null; s = s.parent) {
+            if (s.owns(storage)) {
+                s.freeUnlessUsed(storage, live);
+                return;
+            }
+        }
+    }
+
+    /**
      * Hands a storage this scope {@link #owns} over to the caller: the scope forgets it (neither frees it nor passes
      * it on). For a tensor that becomes long-lived state, such as a weight's gradient the backward pass made.
      */

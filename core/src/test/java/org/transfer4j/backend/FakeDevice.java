@@ -28,6 +28,10 @@ public final class FakeDevice implements Backend {
     private final AtomicLong downloads = new AtomicLong();
     private final AtomicLong optimizerCalls = new AtomicLong();
     private final AtomicLong liveStorages = new AtomicLong();
+    private final AtomicLong liveFloats = new AtomicLong();
+    public final java.util.Set<Object> LIVE = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    public final java.util.Map<Object, String> ORIGIN = new java.util.IdentityHashMap<>();
+    private final AtomicLong peakFloats = new AtomicLong();
 
     private FakeDevice(int index) {
         this.device = Device.of(Device.Type.CUDA, index, this);
@@ -56,6 +60,20 @@ public final class FakeDevice implements Backend {
         return liveStorages.get();
     }
 
+    /** Floats held by open storages now, and the most held at once since {@link #resetPeak} (a GPU's peak memory). */
+    public long liveFloats() {
+        return liveFloats.get();
+    }
+
+    public long peakFloats() {
+        return peakFloats.get();
+    }
+
+    /** Starts a new peak at what is held now. */
+    public void resetPeak() {
+        peakFloats.set(liveFloats.get());
+    }
+
     /** Calls of the fused optimizer updates so far, a per-weight and a group call counting one each. */
     public long optimizerCalls() {
         return optimizerCalls.get();
@@ -69,6 +87,12 @@ public final class FakeDevice implements Backend {
         FakeStorage(Storage inner) {
             this.inner = inner;
             liveStorages.incrementAndGet();
+            LIVE.add(this);
+            StackTraceElement[] st = new Throwable().getStackTrace();
+            StringBuilder sb = new StringBuilder();
+            for (int k = 2; k < Math.min(st.length, 9); k++) sb.append(st[k].getClassName().replaceAll(".*\\.", "")).append('.').append(st[k].getMethodName()).append(' ');
+            ORIGIN.put(this, inner.size() + " " + sb);
+            peakFloats.accumulateAndGet(liveFloats.addAndGet(inner.size()), Math::max);
         }
 
         @Override
@@ -91,6 +115,8 @@ public final class FakeDevice implements Backend {
             if (!closed) {
                 closed = true;
                 liveStorages.decrementAndGet();
+                LIVE.remove(this);
+                liveFloats.addAndGet(-inner.size());
             }
             inner.close();
         }

@@ -26,6 +26,7 @@ class TrainingActivationReleaseTest {
     /** A ReLU that remembers what it was given: the batch norm's output, which its backward does not read. */
     static final class ProbeRelu extends SingleInputLayer {
         final List<Tensor> seen = new ArrayList<>();
+        Tensor output;
 
         @Override
         protected int[] outputShape(int[] in) {
@@ -40,7 +41,8 @@ class TrainingActivationReleaseTest {
         @Override
         protected Tensor forward(Tensor x, boolean training) {
             seen.add(x);
-            return Unary.relu(x);
+            output = Unary.relu(x);
+            return output;
         }
     }
 
@@ -56,6 +58,22 @@ class TrainingActivationReleaseTest {
         assertTrue(probe.seen.getLast().isClosed(), "inside the step's scope the batch norm's output went early");
         for (int i = 0; i < kept.size(); i++) {
             assertArrayEquals(kept.get(i), freed.get(i), "gradient " + i + " is the same bit for bit");
+        }
+    }
+
+    @Test
+    void anActivationKeptForBackwardIsFreedOnceTheBackwardPassHasGonePastIt() {
+        ProbeRelu probe = new ProbeRelu();
+        Model model = residualBlock(probe);
+        Tensor x = Tensor.uniform(new Generator(4), -1f, 1f, 3, 6, 6, 4);
+        try (TensorScope ignored = TensorScope.open()) {
+            Tensor y = model.call(x, true);
+            Tensor kept = probe.output; // the ReLU's output: its own backward and the next convolution read it
+            assertFalse(kept.isClosed(), "held for the backward pass");
+            y.mul(y).mean().backward();
+            assertTrue(kept.isClosed(), "freed by the backward pass, before the step's scope closes");
+            assertFalse(y.isClosed(), "the model's output is the caller's");
+            assertFalse(x.isClosed(), "and so is its input");
         }
     }
 
