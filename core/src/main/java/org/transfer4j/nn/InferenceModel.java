@@ -143,7 +143,7 @@ public final class InferenceModel {
             SymbolicTensor input = convCall.inputs().getFirst();
             int[] pads = {0, 0, 0, 0};
             LayerCall padding = producers.get(input);
-            if (padding != null && PaddedConvolution.foldable(padding, convCall,
+            if (padding != null && JoinedPadding.foldable(padding, convCall,
                     readers.getOrDefault(input, List.of()).size(), outputs.contains(input))) {
                 chain.add(padding);
                 pads = ((ZeroPadding2D) padding.layer()).padding();

@@ -29,8 +29,6 @@ public final class FakeDevice implements Backend {
     private final AtomicLong optimizerCalls = new AtomicLong();
     private final AtomicLong liveStorages = new AtomicLong();
     private final AtomicLong liveFloats = new AtomicLong();
-    public final java.util.Set<Object> LIVE = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    public final java.util.Map<Object, String> ORIGIN = new java.util.IdentityHashMap<>();
     private final AtomicLong peakFloats = new AtomicLong();
 
     private FakeDevice(int index) {
@@ -87,11 +85,6 @@ public final class FakeDevice implements Backend {
         FakeStorage(Storage inner) {
             this.inner = inner;
             liveStorages.incrementAndGet();
-            LIVE.add(this);
-            StackTraceElement[] st = new Throwable().getStackTrace();
-            StringBuilder sb = new StringBuilder();
-            for (int k = 2; k < Math.min(st.length, 9); k++) sb.append(st[k].getClassName().replaceAll(".*\\.", "")).append('.').append(st[k].getMethodName()).append(' ');
-            ORIGIN.put(this, inner.size() + " " + sb);
             peakFloats.accumulateAndGet(liveFloats.addAndGet(inner.size()), Math::max);
         }
 
@@ -115,7 +108,6 @@ public final class FakeDevice implements Backend {
             if (!closed) {
                 closed = true;
                 liveStorages.decrementAndGet();
-                LIVE.remove(this);
                 liveFloats.addAndGet(-inner.size());
             }
             inner.close();

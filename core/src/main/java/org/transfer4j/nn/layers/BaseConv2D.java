@@ -1,6 +1,5 @@
 package org.transfer4j.nn.layers;
 
-import org.transfer4j.backend.Padding;
 import org.transfer4j.nn.Activations;
 import org.transfer4j.tensor.Tensor;
 
@@ -70,21 +69,6 @@ public abstract class BaseConv2D<T extends BaseConv2D<T>> extends SlidingWindow2
 
     public boolean useBias() {
         return useBias;
-    }
-
-    /**
-     * The padding this layer applies to an input of {@code height x width} that was first padded by
-     * {@code pads = {top, bottom, left, right}}, added to those pads: one explicit padding of the unpadded
-     * input. "same" is resolved on the padded size, as the two layers in a row would.
-     */
-    Padding paddingAfter(int[] pads, int height, int width) {
-        if (pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0) {
-            return window().padding();
-        }
-        Window2D w = window();
-        int[] rows = w.padding().rows(height + pads[0] + pads[1], w.height(), w.strideH(), w.dilationH());
-        int[] cols = w.padding().cols(width + pads[2] + pads[3], w.width(), w.strideW(), w.dilationW());
-        return Padding.explicit(pads[0] + rows[0], pads[1] + rows[1], pads[2] + cols[0], pads[3] + cols[1]);
     }
 
     /** {@link FoldableConvolution#isChannelsLast}. */

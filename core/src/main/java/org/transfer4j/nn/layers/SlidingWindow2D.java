@@ -81,6 +81,21 @@ public abstract class SlidingWindow2D<T extends SlidingWindow2D<T>> extends Sing
         return window.padding();
     }
 
+    /**
+     * The padding this layer applies to an input of {@code height x width} that was first padded by
+     * {@code pads = {top, bottom, left, right}}, added to those pads: one explicit padding of the unpadded
+     * input. "same" is resolved on the padded size, as the two layers in a row would.
+     */
+    Padding paddingAfter(int[] pads, int height, int width) {
+        if (pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0) {
+            return window().padding();
+        }
+        Window2D w = window();
+        int[] rows = w.padding().rows(height + pads[0] + pads[1], w.height(), w.strideH(), w.dilationH());
+        int[] cols = w.padding().cols(width + pads[2] + pads[3], w.width(), w.strideW(), w.dilationW());
+        return Padding.explicit(pads[0] + rows[0], pads[1] + rows[1], pads[2] + cols[0], pads[3] + cols[1]);
+    }
+
     /** The window, for a subclass's weights and computation. */
     final Window2D window() {
         return window;
