@@ -10,8 +10,8 @@ import org.transfer4j.cuda.driver.CudaException;
 import org.transfer4j.cuda.driver.CudaStream;
 
 /**
- * A caching device memory allocator after PyTorch's {@code CUDACachingAllocator}, simplified (no
- * block splitting, no cross-stream use). {@code cuMemAlloc} and {@code cuMemFree} are slow and
+ * A caching device memory allocator after PyTorch's {@code CUDACachingAllocator}, simplified (small blocks are
+ * not split, no cross-stream use). {@code cuMemAlloc} and {@code cuMemFree} are slow and
  * {@code cuMemFree} synchronises the device, so a training step that allocates the same activations
  * every iteration would stall; instead a closed buffer's block is kept and handed to the next request
  * of a fitting size on the same stream.
@@ -19,15 +19,17 @@ import org.transfer4j.cuda.driver.CudaStream;
  * <p>Policy:
  * <ul>
  *   <li><b>Size classes.</b> A request of at most {@value #SMALL_LIMIT} bytes (1 MiB) is <i>small</i>
- *       and rounded up to a multiple of {@value #SMALL_ROUNDING} bytes (0 becomes 512); a larger one
- *       is <i>large</i> and rounded up to a multiple of {@value #LARGE_ROUNDING} bytes (2 MiB). The
- *       device allocation is the rounded size ({@link #roundSize}).</li>
- *   <li><b>Reuse per stream, best fit.</b> Free blocks are kept per (stream, size class). A request
- *       takes the smallest free block of its stream and class that is at least its rounded size; as
- *       blocks are not split, a block more than twice the rounded size is not used (it would waste
- *       more than it holds), and the request goes to the device instead. Blocks never move between
- *       streams: a block freed on stream S may still be read by work queued on S, and only later work
- *       on S is ordered after it.</li>
+ *       and rounded up to a multiple of {@value #SMALL_ROUNDING} bytes (0 becomes 512), and the device
+ *       allocation is that size; a larger one is <i>large</i>: its block is rounded to 512 bytes, and a new
+ *       device allocation (a segment) to a multiple of {@value #LARGE_ROUNDING} bytes (2 MiB,
+ *       {@link #roundSize}).</li>
+ *   <li><b>Reuse per stream, best fit.</b> Free blocks are kept per (stream, size class). A small request
+ *       takes the smallest free small block of its stream that is at least its rounded size, up to twice
+ *       that size (blocks are not split: a larger one would waste more than it holds). A large request takes
+ *       the smallest free large block of its stream that holds it and splits off the rest when at least 1 MiB
+ *       would remain; a freed large block merges with its free neighbours ({@link LargeBlocks}). Blocks never
+ *       move between streams: a block freed on stream S may still be read by work queued on S, and only later
+ *       work on S is ordered after it.</li>
  *   <li><b>Out of memory.</b> When {@code cuMemAlloc} fails with {@code CUDA_ERROR_OUT_OF_MEMORY},
  *       the allocator empties its cache ({@link #emptyCache()}) and retries once; if that fails too it
  *       throws {@link CudaOutOfMemoryException} with the bytes asked for, the device's free and total
@@ -46,15 +48,14 @@ public final class CachingAllocator implements AutoCloseable {
     public static final long SMALL_ROUNDING = 512;
     /** Large requests are rounded up to a multiple of this: 2 MiB. */
     public static final long LARGE_ROUNDING = 2L << 20;
-    /** A free block is reused for a request only up to this many times the request's rounded size. */
+    /** A free small block is reused for a request only up to this many times the request's rounded size. */
     public static final long MAX_FIT_RATIO = 2;
 
-    private record PoolKey(long streamId, boolean large) {
-    }
-
     private final DeviceMemory memory;
-    /** Free blocks: (stream, class) -> block size -> addresses. */
-    private final Map<PoolKey, TreeMap<Long, ArrayDeque<Long>>> pools = new HashMap<>();
+    /** Free small blocks: stream -> block size -> addresses. */
+    private final Map<Long, TreeMap<Long, ArrayDeque<Long>>> pools = new HashMap<>();
+    /** Large blocks, per stream. */
+    private final Map<Long, LargeBlocks> large = new HashMap<>();
     private long allocatedBytes;
     private long cachedBytes;
     private long peakAllocatedBytes;
@@ -118,8 +119,34 @@ public final class CachingAllocator implements AutoCloseable {
     private synchronized DeviceBuffer allocateOrNull(long bytes, long streamId) {
         checkOpen();
         long rounded = roundSize(bytes);
-        DeviceBuffer cached = fromCache(bytes, rounded, streamId);
+        DeviceBuffer cached = rounded > SMALL_LIMIT ? fromLargeCache(bytes, streamId) : fromCache(bytes, rounded, streamId);
         return cached != null ? cached : mallocOrNull(bytes, rounded, streamId);
+    }
+
+    /** A large block of the stream's free large blocks, split to the request; null if none holds it. */
+    private DeviceBuffer fromLargeCache(long bytes, long streamId) {
+        LargeBlocks pool = large.get(streamId);
+        Long address = pool == null ? null : pool.take(LargeBlocks.blockSize(bytes));
+        if (address == null) {
+            return null;
+        }
+        long size = pool.sizeOf(address);
+        cachedBytes -= size;
+        cacheHits++;
+        return track(bytes, address, size, streamId);
+    }
+
+    /** A new device allocation of {@code rounded} bytes: a small block, or a large segment whose front the request takes. */
+    private DeviceBuffer fresh(long bytes, long rounded, long streamId) {
+        long address = deviceMalloc(rounded);
+        if (rounded <= SMALL_LIMIT) {
+            return track(bytes, address, rounded, streamId);
+        }
+        LargeBlocks pool = large.computeIfAbsent(streamId, k -> new LargeBlocks());
+        pool.addSegment(address, rounded, LargeBlocks.blockSize(bytes));
+        long size = pool.sizeOf(address);
+        cachedBytes += rounded - size; // the split-off rest, free
+        return track(bytes, address, size, streamId);
     }
 
     /** After the garbage collector ran: the cache again, the device, then the device with the cache emptied. */
@@ -132,7 +159,7 @@ public final class CachingAllocator implements AutoCloseable {
         long cachedBefore = cachedBytes;
         emptyCache();
         try {
-            return track(bytes, deviceMalloc(rounded), rounded, streamId);
+            return fresh(bytes, rounded, streamId);
         } catch (CudaException second) {
             if (second.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
                 throw second;
@@ -145,7 +172,7 @@ public final class CachingAllocator implements AutoCloseable {
     /** A new device block, or null when the device is out of memory; other driver errors pass through. */
     private DeviceBuffer mallocOrNull(long bytes, long rounded, long streamId) {
         try {
-            return track(bytes, deviceMalloc(rounded), rounded, streamId);
+            return fresh(bytes, rounded, streamId);
         } catch (CudaException e) {
             if (e.errorCode() != CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
                 throw e;
@@ -160,10 +187,9 @@ public final class CachingAllocator implements AutoCloseable {
         }
     }
 
-    /** The smallest cached block of the stream and size class that fits, up to twice the size; null if none. */
+    /** The smallest cached small block of the stream that fits, up to twice the size; null if none. */
     private DeviceBuffer fromCache(long bytes, long rounded, long streamId) {
-        PoolKey key = new PoolKey(streamId, rounded > SMALL_LIMIT);
-        TreeMap<Long, ArrayDeque<Long>> pool = pools.get(key);
+        TreeMap<Long, ArrayDeque<Long>> pool = pools.get(streamId);
         Map.Entry<Long, ArrayDeque<Long>> fit = pool == null ? null : pool.ceilingEntry(rounded);
         if (fit == null || fit.getKey() > MAX_FIT_RATIO * rounded) {
             return null;
@@ -222,12 +248,21 @@ public final class CachingAllocator implements AutoCloseable {
         releases.incrementAndGet();
         allocatedBytes -= capacity;
         liveBuffers--;
+        LargeBlocks pool = large.get(streamId);
+        if (pool != null && pool.holds(address)) {
+            pool.give(address);
+            cachedBytes += capacity;
+            if (closed) {
+                cachedBytes -= pool.releaseWholeSegments(memory, () -> deviceFrees++);
+            }
+            return;
+        }
         if (closed) {
             memory.free(address);
             deviceFrees++;
             return;
         }
-        pools.computeIfAbsent(new PoolKey(streamId, capacity > SMALL_LIMIT), k -> new TreeMap<>())
+        pools.computeIfAbsent(streamId, k -> new TreeMap<>())
                 .computeIfAbsent(capacity, k -> new ArrayDeque<>()).push(address);
         cachedBytes += capacity;
     }
@@ -250,6 +285,9 @@ public final class CachingAllocator implements AutoCloseable {
             }
         }
         pools.clear();
+        for (LargeBlocks pool : large.values()) {
+            released += pool.releaseWholeSegments(memory, () -> deviceFrees++);
+        }
         cachedBytes -= released;
         return released;
     }

@@ -88,6 +88,45 @@ class CachingAllocatorTest {
     }
 
     @Test
+    void aLargeRequestTakesThePieceOfACachedBlockItNeedsAndFreedPiecesMergeAgain() {
+        FakeDeviceMemory device = new FakeDeviceMemory(GIB);
+        CachingAllocator allocator = new CachingAllocator(device);
+        DeviceBuffer big = allocator.allocate(40 * MIB, 1);
+        long segment = big.address();
+        big.close();
+        // 10 MiB and then 25 MiB come out of the cached 40 MiB segment, front first; 5 MiB stay free
+        DeviceBuffer first = allocator.allocate(10 * MIB, 1);
+        DeviceBuffer second = allocator.allocate(25 * MIB, 1);
+        assertEquals(segment, first.address());
+        assertEquals(segment + 10 * MIB, second.address());
+        assertEquals(10 * MIB, first.capacity(), "the block is the request, not the segment");
+        assertEquals(List.of(40 * MIB), device.mallocRequests);
+        assertEquals(new AllocatorStats(35 * MIB, 5 * MIB, 40 * MIB, 1, 0, 2, 2, 0), allocator.stats());
+        // a request that fits no free piece goes to the device
+        DeviceBuffer third = allocator.allocate(6 * MIB, 1);
+        assertEquals(List.of(40 * MIB, 6 * MIB), device.mallocRequests);
+        // freed pieces merge: the whole segment is one free block again and emptyCache returns it
+        first.close();
+        assertEquals(0, allocator.emptyCache(), "part of the segment is still in use");
+        second.close();
+        third.close();
+        assertEquals(46 * MIB, allocator.emptyCache());
+        assertEquals(0, device.used());
+        // less than 1 MiB left over is not split off: the block keeps it
+        DeviceBuffer odd = allocator.allocate(3 * MIB + 1, 1); // a 4 MiB segment, 3 MiB + 512 B asked for
+        assertEquals(4 * MIB, odd.capacity());
+        odd.close();
+        // closed, the allocator gives a segment back as soon as its last piece is closed
+        DeviceBuffer a = allocator.allocate(10 * MIB, 1);
+        DeviceBuffer b = allocator.allocate(20 * MIB, 1);
+        allocator.close();
+        a.close();
+        assertTrue(device.used() > 0, "b is still in use");
+        b.close();
+        assertEquals(0, device.used());
+    }
+
+    @Test
     void smallAndLargeClassesDoNotMix() {
         FakeDeviceMemory device = new FakeDeviceMemory(GIB);
         CachingAllocator allocator = new CachingAllocator(device);
@@ -101,12 +140,13 @@ class CachingAllocatorTest {
     void statisticsTrackAllocatedCachedAndPeak() {
         FakeDeviceMemory device = new FakeDeviceMemory(GIB);
         CachingAllocator allocator = new CachingAllocator(device);
-        DeviceBuffer a = allocator.allocate(3 * MIB, 1);    // 4 MiB
+        DeviceBuffer a = allocator.allocate(3 * MIB, 1);    // a 4 MiB segment: a 3 MiB block and 1 MiB free
         DeviceBuffer b = allocator.allocate(100, 1);        // 512 B
-        assertEquals(new AllocatorStats(4 * MIB + 512, 0, 4 * MIB + 512, 2, 0, 0, 2, 0), allocator.stats());
+        assertEquals(3 * MIB, a.capacity());
+        assertEquals(new AllocatorStats(3 * MIB + 512, MIB, 3 * MIB + 512, 2, 0, 0, 2, 0), allocator.stats());
         a.close();
         a.close();                                          // idempotent: counted once
-        assertEquals(new AllocatorStats(512, 4 * MIB, 4 * MIB + 512, 2, 0, 0, 1, 0), allocator.stats());
+        assertEquals(new AllocatorStats(512, 4 * MIB, 3 * MIB + 512, 2, 0, 0, 1, 0), allocator.stats());
         assertEquals(4 * MIB + 512, allocator.stats().reservedBytes());
         allocator.resetPeak();
         assertEquals(512, allocator.stats().peakAllocatedBytes());
