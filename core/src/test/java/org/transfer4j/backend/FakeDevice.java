@@ -29,6 +29,9 @@ public final class FakeDevice implements Backend {
     private final AtomicLong optimizerCalls = new AtomicLong();
     private final AtomicLong liveStorages = new AtomicLong();
     private final AtomicLong liveFloats = new AtomicLong();
+    /** Storage births and deaths in order while recording ({@link #recordAllocations}); null when not. */
+    private List<long[]> allocationLog;
+    private long nextStorageId;
     private final AtomicLong peakFloats = new AtomicLong();
 
     private FakeDevice(int index) {
@@ -67,6 +70,33 @@ public final class FakeDevice implements Backend {
         return peakFloats.get();
     }
 
+    /**
+     * Starts recording every storage made and closed from now on, in order: {@code {id, bytes}} when one is made,
+     * {@code {-id, 0}} when it is closed. The allocations a GPU allocator would see, to replay through one.
+     */
+    public synchronized void recordAllocations() {
+        allocationLog = new ArrayList<>();
+    }
+
+    /** What {@link #recordAllocations} recorded so far (a copy). */
+    public synchronized List<long[]> allocations() {
+        return allocationLog == null ? List.of() : List.copyOf(allocationLog);
+    }
+
+    private synchronized long logMade(long bytes) {
+        long id = ++nextStorageId;
+        if (allocationLog != null) {
+            allocationLog.add(new long[] {id, bytes});
+        }
+        return id;
+    }
+
+    private synchronized void logClosed(long id) {
+        if (allocationLog != null) {
+            allocationLog.add(new long[] {-id, 0});
+        }
+    }
+
     /** Starts a new peak at what is held now. */
     public void resetPeak() {
         peakFloats.set(liveFloats.get());
@@ -80,10 +110,12 @@ public final class FakeDevice implements Backend {
     /** This device's storage: a CPU storage it owns. */
     private final class FakeStorage implements Storage {
         private final Storage inner;
+        private final long id;
         private boolean closed;
 
         FakeStorage(Storage inner) {
             this.inner = inner;
+            this.id = logMade(inner.size() * Float.BYTES);
             liveStorages.incrementAndGet();
             peakFloats.accumulateAndGet(liveFloats.addAndGet(inner.size()), Math::max);
         }
@@ -108,6 +140,7 @@ public final class FakeDevice implements Backend {
             if (!closed) {
                 closed = true;
                 liveStorages.decrementAndGet();
+                logClosed(id);
                 liveFloats.addAndGet(-inner.size());
             }
             inner.close();
