@@ -88,29 +88,27 @@ final class LargeBlocks {
         }
         long size = b.size;
         if (b.next != null && b.next.free) {
-            Block n = b.next;
-            free.remove(n);
-            byAddress.remove(n.address);
-            b.size += n.size;
-            b.next = n.next;
-            if (n.next != null) {
-                n.next.prev = b;
-            }
+            b = merge(b, b.next);
         }
         if (b.prev != null && b.prev.free) {
-            Block p = b.prev;
-            free.remove(p);
-            byAddress.remove(b.address);
-            p.size += b.size;
-            p.next = b.next;
-            if (b.next != null) {
-                b.next.prev = p;
-            }
-            b = p;
+            b = merge(b.prev, b);
         }
         b.free = true;
         free.add(b);
         return size;
+    }
+
+    /** {@code right}, which follows {@code left} in their segment, joined to it; the result is out of the free set. */
+    private Block merge(Block left, Block right) {
+        free.remove(left); // before its size changes: the set is ordered by size
+        free.remove(right);
+        byAddress.remove(right.address);
+        left.size += right.size;
+        left.next = right.next;
+        if (right.next != null) {
+            right.next.prev = left;
+        }
+        return left;
     }
 
     /** Frees to the device every segment that is one free block; returns the bytes released. */
