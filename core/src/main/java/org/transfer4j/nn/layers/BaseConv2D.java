@@ -84,11 +84,6 @@ public abstract class BaseConv2D<T extends BaseConv2D<T>> extends SlidingWindow2
 
     @Override
     final Tensor computeChannelsLast(Tensor x) {
-        return activate(convolve(x));
-    }
-
-    /** This layer's activation applied to {@code z}, the convolution plus bias. */
-    final Tensor activate(Tensor z) {
-        return Activations.get(activation).apply(z);
+        return Activations.get(activation).apply(convolve(x));
     }
 }

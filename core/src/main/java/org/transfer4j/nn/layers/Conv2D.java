@@ -99,11 +99,6 @@ public class Conv2D extends BaseConv2D<Conv2D> implements FoldableConvolution {
     }
 
     @Override
-    public Tensor forwardPadded(Tensor x, int[] pads) {
-        return activate(BiasAdd.onto(convolveBare(x, pads), bias));
-    }
-
-    @Override
     public Weight biasWeight() {
         return bias;
     }

@@ -88,11 +88,6 @@ public class DepthwiseConv2D extends BaseConv2D<DepthwiseConv2D> implements Fold
     }
 
     @Override
-    public Tensor forwardPadded(Tensor x, int[] pads) {
-        return activate(BiasAdd.onto(convolveBare(x, pads), bias));
-    }
-
-    @Override
     public Weight biasWeight() {
         return bias;
     }

@@ -1,5 +1,6 @@
 package org.transfer4j.nn.layers;
 
+import org.transfer4j.nn.Activations;
 import org.transfer4j.nn.Weight;
 import org.transfer4j.tensor.Tensor;
 
@@ -32,5 +33,7 @@ public interface FoldableConvolution {
      * The layer's whole computation (bias and activation included) on {@code x (N,H,W,C)} padded first with
      * {@code pads} zeros, without making the padded copy: what a {@code ZeroPadding2D} then this layer compute.
      */
-    Tensor forwardPadded(Tensor x, int[] pads);
+    default Tensor forwardPadded(Tensor x, int[] pads) {
+        return Activations.get(activation()).apply(BiasAdd.onto(convolveBare(x, pads), biasWeight()));
+    }
 }
