@@ -32,8 +32,10 @@ import org.transfer4j.tensor.TensorScope;
  * is applied as one scale and shift per channel, computed in double).
  *
  * <p>Nested models are called through (the graph is {@link Model#wireInto} flattened), every call in inference
- * mode. A layer that is not part of such a chain runs as in {@link Model#predict}; so does a chain whose
- * intermediate value is read elsewhere (an output, a second branch), which then cannot be skipped.
+ * mode unless the graph fixed its mode ({@code layer.apply(x, true)}), as {@link Model#predict} runs it: a batch
+ * norm fixed in training mode normalises with its batch's statistics and is not folded. A layer that is not part
+ * of such a chain runs as in {@link Model#predict}; so does a chain whose intermediate value is read elsewhere (an
+ * output, a second branch), which then cannot be skipped.
  *
  * <p><b>A snapshot of the per-channel values.</b> The convolution kernels are read live, but the scale and
  * shift of each step (from the biases and the batch norms' four vectors) are computed when this object is made:
@@ -54,7 +56,8 @@ public final class InferenceModel {
     /** Prepares {@code model} (one input, one output) for inference; reads its current weights. */
     public static InferenceModel of(Model model) {
         SymbolicTensor input = Input.of(model.input().layer().name(), model.input().shape());
-        Model flat = new Model(model.name() + "_inference", List.of(input), List.of(model.wireInto(input, false)));
+        // each call keeps a training mode fixed in the graph (apply(x, true)), as Model.predict does
+        Model flat = new Model(model.name() + "_inference", List.of(input), List.of(model.wireInto(input, null)));
         List<ConvolutionEpilogue> epilogues = new ArrayList<>();
         List<GraphStep> steps = new Planner(flat).plan(epilogues);
         return new InferenceModel(flat, steps, epilogues);
@@ -155,7 +158,8 @@ public final class InferenceModel {
             SymbolicTensor value = convCall.output();
             if (conv.activation().equals("linear")) {
                 LayerCall next = soleReader(value);
-                if (next != null && next.layer() instanceof BatchNormalization bn && normalisesChannels(bn, value)) {
+                if (next != null && next.layer() instanceof BatchNormalization bn && normalisesChannels(bn, value)
+                        && !bn.usesBatchStatistics(next.training(false))) {
                     batchNorm = bn;
                     chain.add(next);
                     value = next.output();

@@ -89,6 +89,20 @@ class InferenceModelTest {
     }
 
     @Test
+    void aBatchNormFixedInTrainingModeIsNotFoldedAndKeepsItsMode() {
+        // apply(x, true) pins the batch norm to batch statistics even in predict (Keras' training=True call)
+        SymbolicTensor in = Input.of("in", 9, 9, 3);
+        SymbolicTensor c = new Conv2D(6, 3).padding("same").named("conv").apply(in);
+        SymbolicTensor b = new BatchNormalization().named("bn").apply(List.of(c), true);
+        Model model = Model.of(in, new ReLU().named("relu").apply(b));
+        randomizeBatchNorms(model, 71);
+        InferenceModel fast = InferenceModel.of(model);
+        assertEquals(0, fast.foldedBatchNorms());
+        assertEquals(List.of("conv"), fast.fusedLayers());
+        assertMatchesPredict(model, fast, 72);
+    }
+
+    @Test
     void aDepthwiseConvolutionWithItsOwnActivationAndPaddingIsOneStep() {
         SymbolicTensor in = Input.of("in", 10, 10, 4);
         SymbolicTensor p = new ZeroPadding2D(0, 1, 0, 1).named("pad").apply(in);
