@@ -91,6 +91,16 @@ final class JoinedPadding implements GraphStep {
         };
     }
 
+    /** The convolution or pooling the padding joined. */
+    LayerCall consumer() {
+        return convolution;
+    }
+
+    /** The padding's {@code {top, bottom, left, right}}. */
+    int[] pads() {
+        return pads.clone();
+    }
+
     @Override
     public List<SymbolicTensor> inputs() {
         return padding.inputs();

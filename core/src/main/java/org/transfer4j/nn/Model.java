@@ -34,7 +34,10 @@ public class Model extends Layer {
     private final List<SymbolicTensor> outputs;
     /** The calls to run, in topological order; the input layers' calls are not among them. */
     private final List<LayerCall> calls;
-    /** The calls as they run: a zero padding joined to the convolution after it ({@link JoinedPadding}). */
+    /**
+     * The calls as they run: a zero padding joined to the window layer after it ({@link JoinedPadding}), a biased
+     * convolution joined to the batch norm after it ({@link BiasedBatchNorm}).
+     */
     private List<GraphStep> steps;
     /** Distinct layers, input layers first, then in the order they are first called. */
     private final List<Layer> layers;
@@ -340,7 +343,7 @@ public class Model extends Layer {
     /** Runs the graph on one batch per input and returns one batch per output. */
     public List<Tensor> callAll(List<Tensor> batches, boolean training) {
         if (steps == null) {
-            steps = JoinedPadding.plan(calls, outputs);
+            steps = BiasedBatchNorm.plan(JoinedPadding.plan(calls, outputs), outputs);
         }
         return runSteps(steps, batches, training);
     }

@@ -184,6 +184,23 @@ public class BatchNormalization extends SingleInputLayer {
         return a == last ? y : Views.transpose(y, a, last);
     }
 
+    /**
+     * This layer in training with batch statistics on {@code z + bias}, z a convolution's output before its bias
+     * {@code (N,H,W,C)}, without forming the sum ({@link BatchNorm#trainAfterBias}: the output is that of z, the
+     * moving mean follows mean(z) + bias, the bias's gradient is 0). Only for a call that
+     * {@link #usesBatchStatistics} and normalises the last axis ({@link #normalisesLastAxis}).
+     */
+    public Tensor forwardAfterBias(Tensor z, Tensor bias) {
+        Tensor g = gamma != null ? gamma.value() : fixedGamma.on(z.device());
+        Tensor b = beta != null ? beta.value() : fixedBeta.on(z.device());
+        return BatchNorm.trainAfterBias(z, bias, g, b, movingMean.value(), movingVariance.value(), momentum, epsilon);
+    }
+
+    /** Whether this layer normalises the last axis of inputs of {@code rank} (batch included). */
+    public boolean normalisesLastAxis(int rank) {
+        return KerasAxis.resolve(axis, rank) == rank - 1;
+    }
+
     /** The feature axis as an index into {@code in}, the input shape without the batch axis. */
     private int featureAxis(int[] in) {
         int a = KerasAxis.resolve(axis, in.length + 1);
