@@ -3,6 +3,7 @@ package org.transfer4j.ops;
 import java.util.Arrays;
 import org.transfer4j.autograd.Autograd;
 import org.transfer4j.autograd.NoGrad;
+import org.transfer4j.autograd.Node;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.tensor.Shape;
@@ -36,22 +37,7 @@ public final class BatchNorm {
      */
     public static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
                                float momentum, float epsilon) {
-        check("batchNorm.train", x, gamma, beta, movingMean, movingVariance, epsilon);
-        if (!(momentum >= 0f && momentum <= 1f)) {
-            throw new IllegalArgumentException("batchNorm.train: momentum must be in [0, 1], got " + momentum);
-        }
-        Backend backend = x.backend();
-        Tensor input = contiguous(x);
-        Tensor g = contiguous(gamma);
-        Backend.BatchNormForward f = backend.batchNormTraining(input, g, contiguous(beta), epsilon);
-        try (NoGrad ignored = NoGrad.enter()) {
-            updateMoving(movingMean, f.mean(), momentum);
-            updateMoving(movingVariance, f.variance(), momentum);
-        }
-        return Autograd.record("batchNorm.train", f.output(), dy -> {
-            Backend.BatchNormGradients d = backend.batchNormBackward(input, dy, g, f.mean(), f.invStd());
-            return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta()};
-        }, x, gamma, beta);
+        return trainShifted("batchNorm.train", x, null, gamma, beta, movingMean, movingVariance, momentum, epsilon);
     }
 
     /**
@@ -90,29 +76,42 @@ public final class BatchNorm {
      */
     public static Tensor trainAfterBias(Tensor z, Tensor bias, Tensor gamma, Tensor beta, Tensor movingMean,
                                         Tensor movingVariance, float momentum, float epsilon) {
-        check("batchNorm.trainAfterBias", z, gamma, beta, movingMean, movingVariance, epsilon);
-        OpChecks.sameDevice("batchNorm.trainAfterBias", z, bias);
-        if (bias.numel() != z.shape(-1)) {
-            throw ShapeMismatchException.of("batchNorm.trainAfterBias", "the bias must have one value per channel",
-                    z.shape(), bias.shape());
+        return trainShifted("batchNorm.trainAfterBias", z, bias, gamma, beta, movingMean, movingVariance, momentum,
+                epsilon);
+    }
+
+    /** {@link #train} of x, or {@link #trainAfterBias} of x and {@code bias} when it is not null. */
+    private static Tensor trainShifted(String op, Tensor x, Tensor bias, Tensor gamma, Tensor beta, Tensor movingMean,
+                                       Tensor movingVariance, float momentum, float epsilon) {
+        check(op, x, gamma, beta, movingMean, movingVariance, epsilon);
+        if (bias != null) {
+            OpChecks.sameDevice(op, x, bias);
+            if (bias.numel() != x.shape(-1)) {
+                throw ShapeMismatchException.of(op, "the bias must have one value per channel", x.shape(), bias.shape());
+            }
         }
         if (!(momentum >= 0f && momentum <= 1f)) {
-            throw new IllegalArgumentException("batchNorm.trainAfterBias: momentum must be in [0, 1], got " + momentum);
+            throw new IllegalArgumentException(op + ": momentum must be in [0, 1], got " + momentum);
         }
-        Backend backend = z.backend();
-        Tensor input = contiguous(z);
+        Backend backend = x.backend();
+        Tensor input = contiguous(x);
         Tensor g = contiguous(gamma);
         Backend.BatchNormForward f = backend.batchNormTraining(input, g, contiguous(beta), epsilon);
         try (NoGrad ignored = NoGrad.enter()) {
-            updateMoving(movingMean, backend.binary(BinaryOp.ADD, f.mean(), contiguous(bias)), momentum);
+            Tensor batchMean = bias == null ? f.mean() : backend.binary(BinaryOp.ADD, f.mean(), contiguous(bias));
+            updateMoving(movingMean, batchMean, momentum);
             updateMoving(movingVariance, f.variance(), momentum);
         }
-        int[] biasShape = bias.shape();
-        return Autograd.record("batchNorm.trainAfterBias", f.output(), dy -> {
+        Node.BackwardFn backward = dy -> {
             Backend.BatchNormGradients d = backend.batchNormBackward(input, dy, g, f.mean(), f.invStd());
+            if (bias == null) {
+                return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta()};
+            }
             return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta(),
-                bias.requiresGrad() ? Tensor.zeros(z.device(), biasShape) : null};
-        }, z, gamma, beta, bias);
+                bias.requiresGrad() ? Tensor.zeros(x.device(), bias.shape()) : null};
+        };
+        return bias == null ? Autograd.record(op, f.output(), backward, x, gamma, beta)
+                : Autograd.record(op, f.output(), backward, x, gamma, beta, bias);
     }
 
     private static void updateMoving(Tensor moving, Tensor batch, float momentum) {
