@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.FoldableConvolution;
@@ -34,17 +33,12 @@ final class BiasedBatchNorm implements GraphStep {
 
     /** {@code steps} with each such convolution and batch norm as one step, at the batch norm's place. */
     static List<GraphStep> plan(List<GraphStep> steps, List<SymbolicTensor> outputs) {
-        Map<SymbolicTensor, Integer> readers = new IdentityHashMap<>();
-        Map<SymbolicTensor, GraphStep> producers = new IdentityHashMap<>();
-        for (GraphStep step : steps) {
-            producers.put(step.output(), step);
-            step.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
-        }
+        StepIndex<GraphStep> index = new StepIndex<>(steps, outputs);
         Set<GraphStep> joined = Collections.newSetFromMap(new IdentityHashMap<>());
         List<GraphStep> planned = new ArrayList<>();
         for (GraphStep step : steps) {
-            BiasedBatchNorm fused = step instanceof LayerCall bn ? fuse(producers.get(bn.inputs().getFirst()), bn,
-                    readers, outputs) : null;
+            BiasedBatchNorm fused = step instanceof LayerCall bn && bn.inputs().size() == 1
+                    ? fuse(index.producer(bn.inputs().getFirst()), bn, index) : null;
             if (fused != null) {
                 joined.add(fused.convolutionStep);
                 planned.add(fused);
@@ -57,10 +51,8 @@ final class BiasedBatchNorm implements GraphStep {
     }
 
     /** The fused step of {@code conv} and {@code bn}, or null when they do not qualify. */
-    private static BiasedBatchNorm fuse(GraphStep conv, LayerCall bn, Map<SymbolicTensor, Integer> readers,
-                                        List<SymbolicTensor> outputs) {
-        if (conv == null || !(bn.layer() instanceof BatchNormalization norm) || bn.inputs().size() != 1
-                || readers.get(conv.output()) != 1 || outputs.contains(conv.output())) {
+    private static BiasedBatchNorm fuse(GraphStep conv, LayerCall bn, StepIndex<GraphStep> index) {
+        if (conv == null || !(bn.layer() instanceof BatchNormalization norm) || index.soleReader(conv.output()) != bn) {
             return null;
         }
         LayerCall convCall = switch (conv) {

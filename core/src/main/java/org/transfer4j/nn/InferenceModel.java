@@ -94,20 +94,12 @@ public final class InferenceModel {
     /** Finds the chains in a flattened graph and orders the steps. */
     private static final class Planner {
         private final List<LayerCall> calls;
-        private final Map<SymbolicTensor, List<LayerCall>> readers = new IdentityHashMap<>();
-        private final Map<SymbolicTensor, LayerCall> producers = new IdentityHashMap<>();
-        private final Set<SymbolicTensor> outputs = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final StepIndex<LayerCall> index;
         private final Set<LayerCall> taken = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Planner(Model flat) {
             this.calls = flat.calls();
-            outputs.addAll(flat.outputs());
-            for (LayerCall call : calls) {
-                producers.put(call.output(), call);
-                for (SymbolicTensor in : call.inputs()) {
-                    readers.computeIfAbsent(in, k -> new ArrayList<>()).add(call);
-                }
-            }
+            this.index = new StepIndex<>(calls, flat.outputs());
         }
 
         /** The steps in graph order: each chain at the place of its last call, the other calls as they are. */
@@ -122,7 +114,7 @@ public final class InferenceModel {
                 }
             }
             for (ConvolutionEpilogue e : epilogues) {
-                byLastCall.put(producers.get(e.output()), e);
+                byLastCall.put(index.producer(e.output()), e);
             }
             List<GraphStep> steps = new ArrayList<>();
             for (LayerCall call : calls) {
@@ -145,9 +137,8 @@ public final class InferenceModel {
             List<LayerCall> chain = new ArrayList<>();
             SymbolicTensor input = convCall.inputs().getFirst();
             int[] pads = {0, 0, 0, 0};
-            LayerCall padding = producers.get(input);
-            if (padding != null && JoinedPadding.foldable(padding, convCall,
-                    readers.getOrDefault(input, List.of()).size(), outputs.contains(input))) {
+            LayerCall padding = index.producer(input);
+            if (padding != null && soleReader(input) == convCall && JoinedPadding.foldable(padding, convCall)) {
                 chain.add(padding);
                 pads = ((ZeroPadding2D) padding.layer()).padding();
                 input = padding.inputs().getFirst();
@@ -158,7 +149,8 @@ public final class InferenceModel {
             SymbolicTensor value = convCall.output();
             if (conv.activation().equals("linear")) {
                 LayerCall next = soleReader(value);
-                if (next != null && next.layer() instanceof BatchNormalization bn && normalisesChannels(bn, value)
+                if (next != null && next.layer() instanceof BatchNormalization bn
+                        && bn.normalisesLastAxis(value.shape().length + 1)
                         && !bn.usesBatchStatistics(next.training(false))) {
                     batchNorm = bn;
                     chain.add(next);
@@ -188,18 +180,10 @@ public final class InferenceModel {
             return new ConvolutionEpilogue(chain, convCall, input, pads, batchNorm, residual, bounds[0], bounds[1]);
         }
 
-        /** The one call reading {@code value}, when exactly one does, it is free and value is not an output. */
+        /** {@link StepIndex#soleReader}, when no other chain has taken that reader. */
         private LayerCall soleReader(SymbolicTensor value) {
-            List<LayerCall> r = readers.getOrDefault(value, List.of());
-            if (r.size() != 1 || outputs.contains(value) || taken.contains(r.getFirst())) {
-                return null;
-            }
-            return r.getFirst();
-        }
-
-        /** A batch norm over the last axis of this value (Keras counts the batch axis as 0). */
-        private static boolean normalisesChannels(BatchNormalization bn, SymbolicTensor value) {
-            return bn.axis() == -1 || bn.axis() == value.shape().length;
+            LayerCall r = index.soleReader(value);
+            return r == null || taken.contains(r) ? null : r;
         }
 
         /** {@code {low, high}} of a ReLU layer or an activation layer the epilogue can apply, else null. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.transfer4j.nn.layers.Activation;
 import org.transfer4j.nn.layers.FoldableConvolution;
@@ -27,32 +26,24 @@ import org.transfer4j.tensor.Tensor;
  */
 final class JoinedPadding implements GraphStep {
     private final LayerCall padding;
-    private final LayerCall convolution; // or the max pooling
+    private final LayerCall consumer; // the convolution or the max pooling
     private final int[] pads;
 
     private JoinedPadding(LayerCall padding, LayerCall consumer) {
         this.padding = padding;
-        this.convolution = consumer;
+        this.consumer = consumer;
         this.pads = ((ZeroPadding2D) padding.layer()).padding();
     }
 
     /** {@code calls} with each foldable padding and its convolution as one step, at the convolution's place. */
     static List<GraphStep> plan(List<LayerCall> calls, List<SymbolicTensor> outputs) {
-        Map<SymbolicTensor, Integer> readers = new IdentityHashMap<>();
-        Map<SymbolicTensor, LayerCall> producers = new IdentityHashMap<>();
-        for (LayerCall call : calls) {
-            producers.put(call.output(), call);
-            call.inputs().forEach(in -> readers.merge(in, 1, Integer::sum));
-        }
-        Set<SymbolicTensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-        kept.addAll(outputs);
+        StepIndex<LayerCall> index = new StepIndex<>(calls, outputs);
         Set<LayerCall> folded = Collections.newSetFromMap(new IdentityHashMap<>());
         List<GraphStep> steps = new ArrayList<>();
         for (LayerCall call : calls) {
-            LayerCall pad = call.inputs().size() == 1 ? producers.get(call.inputs().getFirst()) : null;
-            if (pad != null && (foldable(pad, call, readers.get(pad.output()), kept.contains(pad.output()))
-                    || poolable(pad, call, producers.get(pad.inputs().getFirst()), readers.get(pad.output()),
-                    kept.contains(pad.output())))) {
+            LayerCall pad = call.inputs().size() == 1 ? index.producer(call.inputs().getFirst()) : null;
+            if (pad != null && index.soleReader(pad.output()) == call && (foldable(pad, call)
+                    || poolable(pad, call, index.producer(pad.inputs().getFirst())))) {
                 folded.add(pad);
                 steps.add(new JoinedPadding(pad, call));
             } else {
@@ -64,21 +55,21 @@ final class JoinedPadding implements GraphStep {
     }
 
     /**
-     * Whether {@code pad}, read by {@code readers} calls, can join {@code conv}: a channels_last zero padding read
-     * only by this channels_last convolution, and not a model output.
+     * Whether {@code pad}, a value only {@code conv} reads, can join it: a channels_last zero padding before a
+     * channels_last convolution.
      */
-    static boolean foldable(LayerCall pad, LayerCall conv, int readers, boolean isOutput) {
-        return pad.layer() instanceof ZeroPadding2D zp && zp.dataFormat().equals("channels_last") && readers == 1
-                && !isOutput && conv.layer() instanceof FoldableConvolution fc && fc.isChannelsLast();
+    static boolean foldable(LayerCall pad, LayerCall conv) {
+        return pad.layer() instanceof ZeroPadding2D zp && zp.dataFormat().equals("channels_last")
+                && conv.layer() instanceof FoldableConvolution fc && fc.isChannelsLast();
     }
 
     /**
-     * Whether {@code pad} can join the max pooling {@code pool} reading it: read by it only, not an output, its
-     * input made by a ReLU ({@code source}: never negative) and the pooling able to leave the zeros out.
+     * Whether {@code pad}, a value only {@code pool} reads, can join that max pooling: its input made by a ReLU
+     * ({@code source}: never negative) and the pooling able to leave the zeros out.
      */
-    static boolean poolable(LayerCall pad, LayerCall pool, LayerCall source, int readers, boolean isOutput) {
-        return pad.layer() instanceof ZeroPadding2D zp && zp.dataFormat().equals("channels_last") && readers == 1
-                && !isOutput && source != null && nonNegative(source.layer())
+    static boolean poolable(LayerCall pad, LayerCall pool, LayerCall source) {
+        return pad.layer() instanceof ZeroPadding2D zp && zp.dataFormat().equals("channels_last")
+                && source != null && nonNegative(source.layer())
                 && pool.layer() instanceof MaxPooling2D mp && mp.joinsZeroPadding(zp.padding());
     }
 
@@ -93,7 +84,7 @@ final class JoinedPadding implements GraphStep {
 
     /** The convolution or pooling the padding joined. */
     LayerCall consumer() {
-        return convolution;
+        return consumer;
     }
 
     /** The padding's {@code {top, bottom, left, right}}. */
@@ -108,13 +99,13 @@ final class JoinedPadding implements GraphStep {
 
     @Override
     public SymbolicTensor output() {
-        return convolution.output();
+        return consumer.output();
     }
 
     @Override
     public Tensor run(List<Tensor> values, boolean modelTraining) {
-        return convolution.layer() instanceof MaxPooling2D pool ? pool.poolZeroPadded(values.getFirst(), pads)
-                : ((FoldableConvolution) convolution.layer()).forwardPadded(values.getFirst(), pads);
+        return consumer.layer() instanceof MaxPooling2D pool ? pool.poolZeroPadded(values.getFirst(), pads)
+                : ((FoldableConvolution) consumer.layer()).forwardPadded(values.getFirst(), pads);
     }
 
     /** The convolution or pooling reads its (unpadded) input. */
@@ -125,6 +116,6 @@ final class JoinedPadding implements GraphStep {
 
     @Override
     public boolean backwardReadsOutput() {
-        return convolution.backwardReadsOutput();
+        return consumer.backwardReadsOutput();
     }
 }
