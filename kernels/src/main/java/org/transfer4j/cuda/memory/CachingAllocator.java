@@ -143,8 +143,7 @@ public final class CachingAllocator implements AutoCloseable {
             return track(bytes, address, rounded, streamId);
         }
         LargeBlocks pool = large.computeIfAbsent(streamId, k -> new LargeBlocks());
-        pool.addSegment(address, rounded, LargeBlocks.blockSize(bytes));
-        long size = pool.sizeOf(address);
+        long size = pool.addSegment(address, rounded, LargeBlocks.blockSize(bytes));
         cachedBytes += rounded - size; // the split-off rest, free
         return track(bytes, address, size, streamId);
     }

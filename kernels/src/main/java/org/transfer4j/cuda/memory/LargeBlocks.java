@@ -62,12 +62,15 @@ final class LargeBlocks {
         return b.address;
     }
 
-    /** A new segment of {@code segmentBytes} at {@code address}, its first {@code size} bytes in use (the rest free when large enough). */
+    /**
+     * A new segment of {@code segmentBytes} at {@code address}, its first {@code size} bytes in use (the rest free
+     * when large enough); returns the bytes the block in use holds.
+     */
     long addSegment(long address, long segmentBytes, long size) {
         Block b = new Block(address, address, segmentBytes);
         byAddress.put(address, b);
         split(b, size);
-        return address;
+        return b.size;
     }
 
     /** The bytes the block at {@code address} holds. */
