@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 import org.transfer4j.cuda.driver.CudaEvent;
 import org.transfer4j.cuda.driver.CudaStream;
+import org.transfer4j.cuda.driver.DevicePointer;
 
 /**
  * Copies float arrays between the Java heap and device buffers through pinned buffers of a
@@ -73,19 +74,8 @@ public final class HostTransfers implements AutoCloseable {
     public void upload(float[] src, int from, int count, DeviceBuffer dst, long dstByteOffset, CudaStream stream) {
         checkRange(src.length, from, count);
         checkFits(count, dstByteOffset, dst);
-        if (staged(count)) {
-            ByteBuffer slot = ring.acquire(count * Float.BYTES);
-            slot.asFloatBuffer().put(src, from, count);
-            stream.copyHostToDevice(dst.pointer().plus(dstByteOffset), slot, (long) count * Float.BYTES);
-            ring.queued(stream);
-            return;
-        }
-        inChunks(count, (buffer, start, n) -> {
-            buffer.asFloatBuffer().put(src, from + start, n);
-            stream.copyHostToDevice(dst.pointer().plus(dstByteOffset + (long) start * Float.BYTES), buffer,
-                    (long) n * Float.BYTES);
-            stream.synchronize();   // the pinned buffer is refilled next
-        });
+        uploadElements(count, (buffer, start, n) -> buffer.asFloatBuffer().put(src, from + start, n),
+                dst.pointer().plus(dstByteOffset), stream);
     }
 
     /**
@@ -96,17 +86,26 @@ public final class HostTransfers implements AutoCloseable {
      */
     public void uploadInts(int[] src, DeviceBuffer dst, CudaStream stream) {
         checkFits(src.length, 0, dst);
-        if (staged(src.length)) {
-            ByteBuffer slot = ring.acquire(src.length * Integer.BYTES);
-            slot.asIntBuffer().put(src);
-            stream.copyHostToDevice(dst.pointer(), slot, (long) src.length * Integer.BYTES);
+        uploadElements(src.length, (buffer, start, n) -> buffer.asIntBuffer().put(src, start, n), dst.pointer(), stream);
+    }
+
+    /**
+     * Uploads {@code count} 4-byte elements that {@code fill} writes into a pinned buffer, to {@code dst} on
+     * {@code stream}: staged in a ring slot without waiting when small, else chunk by chunk, each waited for
+     * before its pinned buffer is refilled.
+     */
+    private void uploadElements(int count, Chunk fill, DevicePointer dst, CudaStream stream) {
+        if (staged(count)) {
+            ByteBuffer slot = ring.acquire(count * Float.BYTES);
+            fill.copy(slot, 0, count);
+            stream.copyHostToDevice(dst, slot, (long) count * Float.BYTES);
             ring.queued(stream);
             return;
         }
-        inChunks(src.length, (buffer, start, n) -> {
-            buffer.asIntBuffer().put(src, start, n);
-            stream.copyHostToDevice(dst.pointer().plus((long) start * Integer.BYTES), buffer, (long) n * Integer.BYTES);
-            stream.synchronize();
+        inChunks(count, (buffer, start, n) -> {
+            fill.copy(buffer, start, n);
+            stream.copyHostToDevice(dst.plus((long) start * Float.BYTES), buffer, (long) n * Float.BYTES);
+            stream.synchronize();   // the pinned buffer is refilled next
         });
     }
 
@@ -166,7 +165,7 @@ public final class HostTransfers implements AutoCloseable {
         }
     }
 
-    /** One chunk of a staged copy: elements {@code [start, start+n)} of the array, through the pinned {@code buffer}. */
+    /** One chunk of a copy: elements {@code [start, start+n)} of the array, to or from the pinned {@code buffer} at its start. */
     @FunctionalInterface
     private interface Chunk {
         void copy(ByteBuffer buffer, int start, int n);
