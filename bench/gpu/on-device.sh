@@ -16,7 +16,7 @@
 # TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
 # Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
-# TORCH_S 120, FLOWERS_S 540, PROFILE_S 90, VARIANT_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
+# TORCH_S 150, FLOWERS_S 540, PROFILE_S 90, VARIANT_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
 # $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
 # gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
 # every log and report. The comparison table is printed last.
@@ -85,7 +85,7 @@ run_bench() {
         cp "$TORCH_JSON" "$WORK/pytorch.json"
         echo "pytorch: not run, reusing $TORCH_JSON" | tee -a "$summary"
     else
-        PYTHONUNBUFFERED=1 timeout "${TORCH_S:-120}" python3 bench/gpu/torch_side_by_side.py --out "$WORK/pytorch.json" \
+        PYTHONUNBUFFERED=1 timeout "${TORCH_S:-150}" python3 bench/gpu/torch_side_by_side.py --out "$WORK/pytorch.json" \
             > "$WORK/pytorch.log" 2>&1
         echo "pytorch: exit $?" | tee -a "$summary"
     fi

@@ -53,9 +53,11 @@ public final class GpuSideBySide implements Callable<Integer> {
     @Option(names = "--frozen-images", description = "images of the frozen-base data set, default ${DEFAULT-VALUE}")
     int frozenImages = 1280;
     @Option(names = "--frozen-epochs", description = "timed head epochs, default ${DEFAULT-VALUE}")
-    int frozenEpochs = 5;
+    int frozenEpochs = 20;
     @Option(names = "--frozen-warmup-epochs", description = "untimed head epochs before the timed ones, default ${DEFAULT-VALUE}")
-    int frozenWarmupEpochs = 3;
+    // 50 epochs of 20 steps: the head step's host code is compiled by then (a 10-epoch frozen phase on flowers
+    // runs about as many steps); after 3 epochs it still ran cold, 2.3-2.7x slower per step (bench README)
+    int frozenWarmupEpochs = 50;
     @Option(names = "--inference", paramLabel = "fused|layers", description = "the inference case: fused (InferenceModel: "
             + "each convolution's bias, batch norm, residual add and ReLU in one pass) or layers (Model.predict), default ${DEFAULT-VALUE}")
     String inference = "fused";
