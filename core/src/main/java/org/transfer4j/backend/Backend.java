@@ -122,11 +122,42 @@ public interface Backend {
     /** Normalises {@code x (..., C)} with the batch statistics over all other axes; biased variance. */
     BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon);
 
+    /**
+     * {@link #batchNormTraining} with its output clamped to {@code [low, high]} ({@link UnaryOp#CLAMP}: a batch norm
+     * and the ReLU ({@code 0, +inf}) or ReLU6 ({@code 0, 6}) after it in training), bit for bit what this default
+     * computes, {@code unary(CLAMP)} of the batch norm's output; a backend overrides it to clamp in the same pass,
+     * so that the unclamped output is never written. {@code low <= high}.
+     */
+    default BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low,
+                                               float high) {
+        BatchNormChecks.clamp("batchNormTraining", x, null, low, high);
+        BatchNormForward f = batchNormTraining(x, gamma, beta, epsilon);
+        try (Tensor normalised = f.output()) {
+            return new BatchNormForward(unary(UnaryOp.CLAMP, normalised, low, high), f.mean(), f.variance(), f.invStd());
+        }
+    }
+
     /** {@code y = gamma * (x - mean) / sqrt(variance + epsilon) + beta}, all per channel {@code (C)}. */
     Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon);
 
     /** Gradients of {@link #batchNormTraining} given what it saved. */
     BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd);
+
+    /**
+     * Gradients of the clamped {@link #batchNormTraining(Tensor, Tensor, Tensor, float, float, float)} given what it
+     * saved and its clamped output {@code y (..., C)}: {@code gradY} counts only where {@code low < y < high} (the
+     * clamp's derivative, read from its output as {@link UnaryOp#CLAMP}'s backward reads it). Bit for bit this
+     * default, {@code unaryBackward(CLAMP, y, gradY)} then the batch norm's backward; a backend overrides it to mask
+     * {@code gradY} as it reads it, so that the masked gradient is never written.
+     */
+    default BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
+                                                 Tensor y, float low, float high) {
+        BatchNormChecks.clamp("batchNormBackward", x, java.util.Objects.requireNonNull(y, "batchNormBackward: y"), low,
+                high);
+        try (Tensor masked = unaryBackward(UnaryOp.CLAMP, y, gradY, low, high)) {
+            return batchNormBackward(x, masked, gamma, mean, invStd);
+        }
+    }
 
     // ---- losses -----------------------------------------------------------------------------------
 

@@ -60,6 +60,23 @@ public final class BatchNormChecks {
     }
 
     /**
+     * Checks the clamp of a batch norm with an activation: {@code low <= high} (neither NaN), and for the backward
+     * pass ({@code y} not null) the clamped output y of x's shape.
+     *
+     * @param op the SPI method, named in the error
+     * @throws IllegalArgumentException naming the bounds or both shapes
+     */
+    public static void clamp(String op, Tensor x, Tensor y, float low, float high) {
+        if (!(low <= high)) {
+            throw new IllegalArgumentException(op + ": the clamp's low bound " + low + " is not <= its high bound " + high);
+        }
+        if (y != null && !Arrays.equals(x.shape(), y.shape())) {
+            throw new IllegalArgumentException(op + ": the clamped output y " + Arrays.toString(y.shape())
+                    + " differs from x " + Arrays.toString(x.shape()));
+        }
+    }
+
+    /**
      * {@link #channels} for {@code scaleShiftActivation} (a batch norm folded into a convolution's epilogue), after
      * checking that y, the scale (when there is one) and the shift are contiguous and that the residual, when
      * there is one, is contiguous and has y's shape.

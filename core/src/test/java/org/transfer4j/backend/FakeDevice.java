@@ -284,6 +284,15 @@ public final class FakeDevice implements Backend {
         return new BatchNormForward(out(r.output()), out(r.mean()), out(r.variance()), out(r.invStd()));
     }
 
+    /** The CPU's fused clamp, as a GPU backend fuses it: no unclamped output is made. */
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low,
+                                              float high) {
+        String op = "batchNormTraining";
+        BatchNormForward r = cpu.batchNormTraining(in(op, x), in(op, gamma), in(op, beta), epsilon, low, high);
+        return new BatchNormForward(out(r.output()), out(r.mean()), out(r.variance()), out(r.invStd()));
+    }
+
     @Override
     public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
                                      float epsilon) {
@@ -297,6 +306,16 @@ public final class FakeDevice implements Backend {
         String op = "batchNormBackward";
         BatchNormGradients r = cpu.batchNormBackward(in(op, x), in(op, gradY), in(op, gamma), in(op, mean),
                 in(op, invStd));
+        return new BatchNormGradients(out(r.gradX()), out(r.gradGamma()), out(r.gradBeta()));
+    }
+
+    /** The CPU's masked backward, as a GPU backend fuses it: no masked gradient is made. */
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
+                                                Tensor y, float low, float high) {
+        String op = "batchNormBackward";
+        BatchNormGradients r = cpu.batchNormBackward(in(op, x), in(op, gradY), in(op, gamma), in(op, mean),
+                in(op, invStd), in(op, y), low, high);
         return new BatchNormGradients(out(r.gradX()), out(r.gradGamma()), out(r.gradBeta()));
     }
 

@@ -47,7 +47,7 @@ public final class CpuBackend implements Backend {
 
     static void requireContiguous(String op, Tensor... ts) {
         for (Tensor t : ts) {
-            if (!t.isContiguous()) {
+            if (t != null && !t.isContiguous()) {
                 throw new IllegalArgumentException(op + ": the CPU primitive needs contiguous input, got shape "
                         + java.util.Arrays.toString(t.shape()) + " strides " + java.util.Arrays.toString(t.strides()));
             }
@@ -170,7 +170,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
-        return CpuBatchNorm.training(x, gamma, beta, epsilon);
+        return CpuBatchNorm.training(x, gamma, beta, epsilon, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /** The clamp in the batch norm's output pass ({@link CpuBatchNorm}). */
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low,
+                                              float high) {
+        BatchNormChecks.clamp("batchNormTraining", x, null, low, high);
+        return CpuBatchNorm.training(x, gamma, beta, epsilon, low, high);
     }
 
     @Override
@@ -181,7 +189,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
-        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd);
+        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, null, 0f, 0f);
+    }
+
+    /** The clamp's derivative masks dy as the batch norm's backward passes read it ({@link CpuBatchNorm}). */
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
+                                                Tensor y, float low, float high) {
+        BatchNormChecks.clamp("batchNormBackward", x, java.util.Objects.requireNonNull(y, "batchNormBackward: y"), low, high);
+        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high);
     }
 
     @Override
