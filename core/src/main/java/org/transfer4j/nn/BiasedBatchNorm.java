@@ -69,6 +69,21 @@ final class BiasedBatchNorm implements GraphStep {
         return new BiasedBatchNorm(conv, fc, pads, bn);
     }
 
+    /** The batch norm's call. */
+    LayerCall batchNormCall() {
+        return batchNorm;
+    }
+
+    /**
+     * The step in training with batch statistics, its output clamped to {@code [low, high]} in the batch norm's
+     * pass ({@link BatchNormalization#forwardClamped}): for {@link ClampedBatchNorm}.
+     */
+    Tensor runClamped(List<Tensor> values, float low, float high) {
+        Tensor z = convolution.convolveBare(values.getFirst(), pads);
+        z.freeAfterBackward();
+        return ((BatchNormalization) batchNorm.layer()).forwardClamped(z, convolution.biasWeight().value(), low, high);
+    }
+
     @Override
     public List<SymbolicTensor> inputs() {
         return convolutionStep.inputs();

@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.transfer4j.autograd.NoGrad;
-import org.transfer4j.nn.layers.Activation;
 import org.transfer4j.nn.layers.Add;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.FoldableConvolution;
-import org.transfer4j.nn.layers.ReLU;
 import org.transfer4j.nn.layers.ZeroPadding2D;
 import org.transfer4j.tensor.Tensor;
 import org.transfer4j.tensor.TensorScope;
@@ -130,7 +128,7 @@ public final class InferenceModel {
 
         /** The longest chain from this convolution, or null when there is nothing to fuse. */
         private ConvolutionEpilogue chainFrom(LayerCall convCall, FoldableConvolution conv) {
-            float[] bounds = activationBounds(conv.activation());
+            float[] bounds = ClampBounds.ofName(conv.activation());
             if (bounds == null) {
                 return null; // an activation the epilogue cannot apply (sigmoid, swish...)
             }
@@ -166,7 +164,7 @@ public final class InferenceModel {
                         next = soleReader(value);
                     }
                 }
-                float[] after = next == null ? null : activationOf(next.layer());
+                float[] after = next == null ? null : ClampBounds.of(next.layer());
                 if (after != null) {
                     bounds = after;
                     chain.add(next);
@@ -184,26 +182,6 @@ public final class InferenceModel {
         private LayerCall soleReader(SymbolicTensor value) {
             LayerCall r = index.soleReader(value);
             return r == null || taken.contains(r) ? null : r;
-        }
-
-        /** {@code {low, high}} of a ReLU layer or an activation layer the epilogue can apply, else null. */
-        private static float[] activationOf(Layer layer) {
-            return switch (layer) {
-                case ReLU relu when relu.threshold() == 0f && relu.negativeSlope() == 0f ->
-                        new float[] {0f, relu.maxValue()};
-                case Activation a -> activationBounds(a.activation());
-                default -> null;
-            };
-        }
-
-        /** {@code {low, high}} of a Keras activation name the epilogue can apply, else null. */
-        private static float[] activationBounds(String name) {
-            return switch (name) {
-                case "linear" -> new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
-                case "relu" -> new float[] {0f, Float.POSITIVE_INFINITY};
-                case "relu6" -> new float[] {0f, 6f};
-                default -> null;
-            };
         }
     }
 }

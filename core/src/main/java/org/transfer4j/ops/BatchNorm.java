@@ -37,7 +37,8 @@ public final class BatchNorm {
      */
     public static Tensor train(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
                                float momentum, float epsilon) {
-        return trainShifted("batchNorm.train", x, null, gamma, beta, movingMean, movingVariance, momentum, epsilon);
+        return trainShifted("batchNorm.train", x, null, gamma, beta, movingMean, movingVariance, momentum, epsilon,
+                Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
     /**
@@ -77,12 +78,33 @@ public final class BatchNorm {
     public static Tensor trainAfterBias(Tensor z, Tensor bias, Tensor gamma, Tensor beta, Tensor movingMean,
                                         Tensor movingVariance, float momentum, float epsilon) {
         return trainShifted("batchNorm.trainAfterBias", z, bias, gamma, beta, movingMean, movingVariance, momentum,
-                epsilon);
+                epsilon, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
-    /** {@link #train} of x, or {@link #trainAfterBias} of x and {@code bias} when it is not null. */
+    /**
+     * {@link #train} (or {@link #trainAfterBias} when {@code bias} is not null) followed by
+     * {@code clamp(y, low, high)}, as one op: a batch norm and the ReLU ({@code 0, +inf}) or ReLU6 ({@code 0, 6})
+     * after it in training. The same values and gradients as the two ops, bit for bit, but the backend clamps in the
+     * batch norm's output pass and masks dy as its backward pass reads it, so neither the unclamped output nor the
+     * masked gradient is ever written: a pass over the activation fewer each way. Backward (saved: x, the batch mean,
+     * invStd and the clamped output y): {@code dy} counts where {@code low < y < high}, as {@link Unary#clamp}'s.
+     */
+    public static Tensor trainClamped(Tensor x, Tensor bias, Tensor gamma, Tensor beta, Tensor movingMean,
+                                      Tensor movingVariance, float momentum, float epsilon, float low, float high) {
+        if (!(low <= high)) {
+            throw new IllegalArgumentException("batchNorm.trainClamped: the clamp's low bound " + low
+                    + " is greater than its high bound " + high);
+        }
+        return trainShifted("batchNorm.trainClamped", x, bias, gamma, beta, movingMean, movingVariance, momentum,
+                epsilon, low, high);
+    }
+
+    /**
+     * {@link #train} of x, or {@link #trainAfterBias} of x and {@code bias} when it is not null; its output clamped to
+     * {@code [low, high]} unless they are {@code -inf, +inf}.
+     */
     private static Tensor trainShifted(String op, Tensor x, Tensor bias, Tensor gamma, Tensor beta, Tensor movingMean,
-                                       Tensor movingVariance, float momentum, float epsilon) {
+                                       Tensor movingVariance, float momentum, float epsilon, float low, float high) {
         check(op, x, gamma, beta, movingMean, movingVariance, epsilon);
         if (bias != null) {
             OpChecks.sameDevice(op, x, bias);
@@ -96,14 +118,18 @@ public final class BatchNorm {
         Backend backend = x.backend();
         Tensor input = contiguous(x);
         Tensor g = contiguous(gamma);
-        Backend.BatchNormForward f = backend.batchNormTraining(input, g, contiguous(beta), epsilon);
+        boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
+        Backend.BatchNormForward f = clamped ? backend.batchNormTraining(input, g, contiguous(beta), epsilon, low, high)
+                : backend.batchNormTraining(input, g, contiguous(beta), epsilon);
         try (NoGrad ignored = NoGrad.enter()) {
             Tensor batchMean = bias == null ? f.mean() : backend.binary(BinaryOp.ADD, f.mean(), contiguous(bias));
             updateMoving(movingMean, batchMean, momentum);
             updateMoving(movingVariance, f.variance(), momentum);
         }
         Node.BackwardFn backward = dy -> {
-            Backend.BatchNormGradients d = backend.batchNormBackward(input, dy, g, f.mean(), f.invStd());
+            Backend.BatchNormGradients d = clamped
+                    ? backend.batchNormBackward(input, dy, g, f.mean(), f.invStd(), f.output(), low, high)
+                    : backend.batchNormBackward(input, dy, g, f.mean(), f.invStd());
             if (bias == null) {
                 return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta()};
             }

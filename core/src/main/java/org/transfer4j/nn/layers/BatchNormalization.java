@@ -196,6 +196,20 @@ public class BatchNormalization extends SingleInputLayer {
         return BatchNorm.trainAfterBias(z, bias, g, b, movingMean.value(), movingVariance.value(), momentum, epsilon);
     }
 
+    /**
+     * This layer in training with batch statistics, its output clamped to {@code [low, high]} in the same op: the
+     * layer and the ReLU ({@code 0, +inf}) or ReLU6 ({@code 0, 6}) after it, bit for bit
+     * ({@link BatchNorm#trainClamped}). {@code bias} null normalises x; else x is a convolution's output before its
+     * bias, as in {@link #forwardAfterBias}. Only for a call that {@link #usesBatchStatistics} and normalises the
+     * last axis ({@link #normalisesLastAxis}).
+     */
+    public Tensor forwardClamped(Tensor x, Tensor bias, float low, float high) {
+        Tensor g = gamma != null ? gamma.value() : fixedGamma.on(x.device());
+        Tensor b = beta != null ? beta.value() : fixedBeta.on(x.device());
+        return BatchNorm.trainClamped(x, bias, g, b, movingMean.value(), movingVariance.value(), momentum, epsilon,
+                low, high);
+    }
+
     /** Whether this layer normalises the last axis of inputs of {@code rank} (batch included). */
     public boolean normalisesLastAxis(int rank) {
         return KerasAxis.resolve(axis, rank) == rank - 1;

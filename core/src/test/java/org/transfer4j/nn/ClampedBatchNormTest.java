@@ -1,0 +1,153 @@
+package org.transfer4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.transfer4j.applications.MobileNetV2;
+import org.transfer4j.applications.ResNet50;
+import org.transfer4j.backend.FakeDevice;
+import org.transfer4j.nn.layers.Activation;
+import org.transfer4j.nn.layers.Add;
+import org.transfer4j.nn.layers.BatchNormalization;
+import org.transfer4j.nn.layers.Conv2D;
+import org.transfer4j.nn.layers.ReLU;
+import org.transfer4j.tensor.Generator;
+import org.transfer4j.tensor.Tensor;
+import org.transfer4j.tensor.TensorScope;
+
+/**
+ * A batch norm and the ReLU or ReLU6 after it run as one step that clamps in the batch norm's pass. The truth: the
+ * same graph run with the batch norm and the activation as two steps (the plan without {@link ClampedBatchNorm}),
+ * which must give the same values and gradients bit for bit.
+ */
+class ClampedBatchNormTest {
+
+    @Test
+    void inTrainingTheJoinedStepGivesTheTwoLayersValuesStatisticsAndGradientsBitForBit() {
+        Block fused = new Block(1);
+        Block apart = new Block(1);
+        assertEquals(2, count(fused.model, ClampedBatchNorm.class),
+                "the unbiased and the biased batch norm join their ReLUs; the one before the Add does not");
+        assertEquals(1, BiasedBatchNorm.plan(JoinedPadding.plan(fused.model.calls(), fused.model.outputs()),
+                fused.model.outputs()).stream().filter(s -> s instanceof BiasedBatchNorm).count(),
+                "one of the two is a biased convolution's batch norm (a BiasedBatchNorm step inside)");
+        Tensor x = Tensor.uniform(new Generator(2), -1f, 1f, 4, 7, 7, 3);
+
+        Tensor a = fused.model.call(x, true);
+        Tensor b = apart.runTwoStep(x, true);
+        assertArrayEquals(b.toArray(), a.toArray(), 0f, "output");
+        for (int i = 0; i < fused.norms.size(); i++) {
+            for (String w : List.of("moving_mean", "moving_variance")) {
+                assertArrayEquals(apart.norms.get(i).weight(w).value().toArray(),
+                        fused.norms.get(i).weight(w).value().toArray(), 0f, "bn" + i + " " + w);
+            }
+        }
+        a.mul(a).mean().backward();
+        b.mul(b).mean().backward();
+        assertSameGradients(apart.model, fused.model);
+    }
+
+    @Test
+    void withFrozenBatchNormsAndInInferenceTheLayersRunAsTheyAreAndTheNormalisedValueGoesAtOnce() {
+        FakeDevice device = FakeDevice.create(3);
+        Block fused = new Block(5);
+        Block apart = new Block(5);
+        fused.model.to(device.device());
+        apart.model.to(device.device());
+        fused.norms.forEach(n -> n.setTrainable(false));
+        apart.norms.forEach(n -> n.setTrainable(false));
+        Tensor x = Tensor.uniform(new Generator(6), -1f, 1f, 2, 7, 7, 3).to(device.device());
+
+        long fusedLive;
+        long apartLive;
+        try (TensorScope step = TensorScope.open()) {
+            long before = device.liveStorages();
+            Tensor a = fused.model.call(x, true);
+            fusedLive = device.liveStorages() - before;
+            Tensor b = apart.runTwoStep(x, true);
+            apartLive = device.liveStorages() - before - fusedLive;
+            assertArrayEquals(b.toArray(), a.toArray(), 0f, "frozen: moving statistics in training too");
+            a.mul(a).mean().backward();
+            b.mul(b).mean().backward();
+        }
+        assertSameGradients(apart.model, fused.model);
+        assertEquals(apartLive, fusedLive, "the joined step keeps no more activations than the two steps");
+        try (TensorScope step = TensorScope.open()) {
+            assertArrayEquals(apart.runTwoStep(x, false).toArray(), fused.model.call(x, false).toArray(), 0f, "inference");
+        }
+    }
+
+    @Test
+    void resNet50AndMobileNetV2JoinEveryBatchNormReadOnlyByAReLU() {
+        // ResNet50: the stem and two per bottleneck (16) follow a batch norm; the 16 after an Add do not
+        Model resnet = ResNet50.builder().includeTop(false).inputShape(64, 64, 3).build();
+        assertEquals(33, count(resnet, ClampedBatchNorm.class));
+        // MobileNetV2: every ReLU6 follows a batch norm: the stem, the first block's depthwise, two per later block
+        // (16), the last convolution's
+        Model mobile = MobileNetV2.builder().includeTop(false).inputShape(64, 64, 3).build();
+        assertEquals(35, count(mobile, ClampedBatchNorm.class));
+    }
+
+    private static long count(Model model, Class<?> kind) {
+        List<GraphStep> steps = ClampedBatchNorm.plan(
+                BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()), model.outputs()), model.outputs());
+        return steps.stream().filter(kind::isInstance).count();
+    }
+
+    private static void assertSameGradients(Model expected, Model actual) {
+        List<Weight> e = expected.weights();
+        List<Weight> a = actual.weights();
+        for (int i = 0; i < e.size(); i++) {
+            Tensor ge = e.get(i).value().grad();
+            Tensor ga = a.get(i).value().grad();
+            assertEquals(ge == null, ga == null, e.get(i).path());
+            if (ge != null) {
+                assertArrayEquals(ge.toArray(), ga.toArray(), 0f, "gradient of " + e.get(i).path());
+            }
+        }
+    }
+
+    /**
+     * conv (no bias) -> bn -> ReLU(max 1), conv (bias) -> bn -> Activation("relu"), conv -> bn -> Add(the relu's output) ->
+     * relu: two joins and one batch norm that must stay alone. Weights from fixed seeds.
+     */
+    private static final class Block {
+        final List<BatchNormalization> norms = new ArrayList<>();
+        final Model model;
+
+        Block(long seed) {
+            SymbolicTensor in = Input.of("in", 7, 7, 3);
+            // a cap of 1: normalised values cross both bounds often, so the masks matter
+            SymbolicTensor h = new ReLU().maxValue(1f).named("relu1")
+                    .apply(norm("bn0").apply(new Conv2D(20, 3).padding("same").useBias(false).named("conv0").apply(in)));
+            SymbolicTensor r = new Activation("relu").named("relu")
+                    .apply(norm("bn1").apply(new Conv2D(19, 3).padding("same").named("conv1").apply(h)));
+            SymbolicTensor s = norm("bn2").apply(new Conv2D(19, 1).useBias(false).named("conv2").apply(r));
+            model = Model.of(in, new ReLU().named("out").apply(new Add().named("add").apply(List.of(s, r))));
+            Generator gen = new Generator(seed);
+            for (Weight w : model.weights()) {
+                boolean variance = w.path().endsWith("moving_variance");
+                boolean gamma = w.path().endsWith("gamma");
+                w.assign(variance || gamma ? Tensor.uniform(gen, 0.5f, 2f, w.shape())
+                        : Tensor.uniform(gen, -0.6f, 0.6f, w.shape()));
+            }
+        }
+
+        private BatchNormalization norm(String name) {
+            BatchNormalization bn = new BatchNormalization();
+            bn.named(name);
+            norms.add(bn);
+            return bn;
+        }
+
+        /** The graph with the batch norms and their activations as two steps each. */
+        Tensor runTwoStep(Tensor x, boolean training) {
+            List<GraphStep> steps = BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()),
+                    model.outputs());
+            return model.runSteps(steps, List.of(x), training).getFirst();
+        }
+    }
+}
