@@ -1,10 +1,6 @@
 package org.transfer4j.nn;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.nn.layers.FoldableConvolution;
 import org.transfer4j.tensor.Tensor;
@@ -33,26 +29,12 @@ final class BiasedBatchNorm implements GraphStep {
 
     /** {@code steps} with each such convolution and batch norm as one step, at the batch norm's place. */
     static List<GraphStep> plan(List<GraphStep> steps, List<SymbolicTensor> outputs) {
-        StepIndex<GraphStep> index = new StepIndex<>(steps, outputs);
-        Set<GraphStep> joined = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<GraphStep> planned = new ArrayList<>();
-        for (GraphStep step : steps) {
-            BiasedBatchNorm fused = step instanceof LayerCall bn && bn.inputs().size() == 1
-                    ? fuse(index.producer(bn.inputs().getFirst()), bn, index) : null;
-            if (fused != null) {
-                joined.add(fused.convolutionStep);
-                planned.add(fused);
-            } else {
-                planned.add(step);
-            }
-        }
-        planned.removeIf(joined::contains);
-        return planned;
+        return StepIndex.joinWithProducers(steps, outputs, BiasedBatchNorm::fuse);
     }
 
     /** The fused step of {@code conv} and {@code bn}, or null when they do not qualify. */
     private static BiasedBatchNorm fuse(GraphStep conv, LayerCall bn, StepIndex<GraphStep> index) {
-        if (conv == null || !(bn.layer() instanceof BatchNormalization norm) || index.soleReader(conv.output()) != bn) {
+        if (!(bn.layer() instanceof BatchNormalization norm) || index.soleReader(conv.output()) != bn) {
             return null;
         }
         LayerCall convCall = switch (conv) {

@@ -1,10 +1,6 @@
 package org.transfer4j.nn;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.tensor.Tensor;
 import org.transfer4j.tensor.TensorScope;
@@ -38,26 +34,12 @@ final class ClampedBatchNorm implements GraphStep {
 
     /** {@code steps} with each such batch norm and activation as one step, at the activation's place. */
     static List<GraphStep> plan(List<GraphStep> steps, List<SymbolicTensor> outputs) {
-        StepIndex<GraphStep> index = new StepIndex<>(steps, outputs);
-        Set<GraphStep> joined = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<GraphStep> planned = new ArrayList<>();
-        for (GraphStep step : steps) {
-            ClampedBatchNorm fused = step instanceof LayerCall act && act.inputs().size() == 1
-                    ? fuse(index.producer(act.inputs().getFirst()), act, index) : null;
-            if (fused != null) {
-                joined.add(fused.batchNormStep);
-                planned.add(fused);
-            } else {
-                planned.add(step);
-            }
-        }
-        planned.removeIf(joined::contains);
-        return planned;
+        return StepIndex.joinWithProducers(steps, outputs, ClampedBatchNorm::fuse);
     }
 
     /** The fused step of {@code norm} and {@code act}, or null when they do not qualify. */
     private static ClampedBatchNorm fuse(GraphStep norm, LayerCall act, StepIndex<GraphStep> index) {
-        if (norm == null || index.soleReader(norm.output()) != act) {
+        if (index.soleReader(norm.output()) != act) {
             return null;
         }
         float[] bounds = ClampBounds.of(act.layer());
