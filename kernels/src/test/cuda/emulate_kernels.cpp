@@ -19,7 +19,10 @@
 //                                   scale_shift) and then the backward ones with the mean and invStd
 //                                   they produced, chunks of <chunk> rows, and prints mean, variance,
 //                                   invStd (c each), y (m*c), dgamma, dbeta (c each) and dx (m*c), for
-//                                   KernelEmulationTest to compare with batchNormTraining/Backward.
+//                                   KernelEmulationTest to compare with batchNormTraining/Backward; with
+//                                   <low bits> <high bits> after <eps bits>, the training clamps its output
+//                                   to [low, high] and the backward masks dy by that output (the clamped
+//                                   batchNormTraining/Backward).
 #include "emulate.h"
 
 #include <cmath>
@@ -1075,13 +1078,19 @@ static void printBatchNormInference(long long m, long long c, unsigned epsBits) 
     printHexFloats(y);
 }
 
-static void printBatchNormTraining(long long m, long long c, long long chunk, unsigned epsBits) {
-    float eps;
+// clamped: the forward clamps to [low, high] and the backward masks dy by its output y
+static void printBatchNormTraining(long long m, long long c, long long chunk, unsigned epsBits, bool clamped = false,
+                                   unsigned lowBits = 0, unsigned highBits = 0) {
+    float eps, low, high;
     std::memcpy(&eps, &epsBits, 4);
+    std::memcpy(&low, &lowBits, 4);
+    std::memcpy(&high, &highBits, 4);
     long long n = m * c;
     Vec x = readHexFloats(n), gamma = readHexFloats(c), beta = readHexFloats(c), dy = readHexFloats(n);
-    BnTraining t = runBnTraining(m, c, chunk, eps, x, gamma, beta);
-    BnBackward g = runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd);
+    BnTraining t = clamped ? runBnTraining(m, c, chunk, eps, x, gamma, beta, low, high)
+                           : runBnTraining(m, c, chunk, eps, x, gamma, beta);
+    BnBackward g = clamped ? runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd, t.y.data(), low, high)
+                           : runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd);
     for (const Vec* v : {&t.mean, &t.var, &t.invStd, &t.y, &g.dGamma, &g.dBeta, &g.dx}) {
         printHexFloats(*v);
     }
@@ -1123,15 +1132,17 @@ int main(int argc, char** argv) {
         printBatchNormInference(std::stoll(argv[2]), std::stoll(argv[3]), (unsigned)std::stoul(argv[4], nullptr, 16));
         return 0;
     }
-    if (argc == 6 && std::string(argv[1]) == "batchnorm-training") {
+    if ((argc == 6 || argc == 8) && std::string(argv[1]) == "batchnorm-training") {
         printBatchNormTraining(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]),
-                               (unsigned)std::stoul(argv[5], nullptr, 16));
+                               (unsigned)std::stoul(argv[5], nullptr, 16), argc == 8,
+                               argc == 8 ? (unsigned)std::stoul(argv[6], nullptr, 16) : 0,
+                               argc == 8 ? (unsigned)std::stoul(argv[7], nullptr, 16) : 0);
         return 0;
     }
     if (argc != 2) {
         std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | dropout <seed> <counter> <n> <rate bits>"
                      " <scale bits> | batchnorm-inference <m> <c> <eps bits>"
-                     " | batchnorm-training <m> <c> <chunk> <eps bits>\n", argv[0]);
+                     " | batchnorm-training <m> <c> <chunk> <eps bits> [<low bits> <high bits>]\n", argv[0]);
         return 2;
     }
     std::string family = argv[1];
