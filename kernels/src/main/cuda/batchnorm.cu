@@ -24,6 +24,15 @@
 //   mean = (float) mu, variance = (float) var (biased), invStd = (float) inv,
 //   scale = (float) (gamma*inv), shift = (float) (beta - mu*gamma*inv);
 // y = scale_shift_f32 (fmaf). M = 1 gives s1 = s2 = 0: variance 0, mean x0.
+// A clamp after the batch norm (the ReLU (0, +inf) or ReLU6 (0, 6) of a training step:
+// Backend.batchNormTraining with low, high) is applied in scale_shift_f32's pass,
+// y = min(max(fmaf(...), low), high), NaN kept, bit for bit elementwise.cu's clamp_f32 on the unclamped
+// output (the same t4j_max/t4j_min); -inf, +inf is the identity (NaN and -0 included), which inference and
+// the unclamped training pass. Its backward masks dy where it is read, in backward_sums and backward_dx:
+// with y (the clamped output) not null, dy is read as dy * (low < y < high ? 1 : 0), bit for bit
+// unary_backward.cu's clamp_backward_f32 (DClamp: NaN gives 0; a multiply, so a NaN or infinite dy where
+// the mask is 0 still gives NaN, and a negative one -0, exactly as the composite) followed by the
+// unmasked backward; y null is no mask. Neither the unclamped output nor the masked dy is ever written.
 // Backward (CpuBatchNorm.backward), with the saved mean and invStd: one pass for s1 = sum dy and
 // s2 = sum dy*(x - mean) (x - mean a float subtraction, the product exact in double), then per channel
 //   dbeta = s1, dgamma = s2*inv, a = gamma*inv, b = -a*inv*dgamma/M, d = -a*s1/M - b*mean
@@ -48,10 +57,12 @@
 //                              const float* mean, const float* var, float* scale, float* shift)
 //     gamma, beta, mean, var (C) -> scale, shift (C). Grid-stride over the C channels, block (256,1,1).
 //   scale_shift_f32(long long n, long long c, const float* x, const float* scale, const float* shift,
-//                   float* y)
-//     x (M,C), scale (C), shift (C) -> y (M,C), n = M*C: y[i] = fmaf(x[i], scale[i % C], shift[i % C]).
-//     Grid-stride, block (256,1,1). y may be x (in place). The channel is computed once per thread and
-//     then advanced by (grid stride mod C): one 64-bit remainder per thread instead of one per element.
+//                   float* y, float low, float high)
+//     x (M,C), scale (C), shift (C) -> y (M,C), n = M*C:
+//     y[i] = min(max(fmaf(x[i], scale[i % C], shift[i % C]), low), high) (NaN-propagating, as clamp_f32);
+//     low <= high, -inf/+inf for no clamp. Grid-stride, block (256,1,1). y may be x (in place). The
+//     channel is computed once per thread and then advanced by (grid stride mod C): one 64-bit remainder
+//     per thread instead of one per element.
 //   batchnorm_moments_f32(long long rows, long long c, long long chunk, const float* x, double* partial)
 //     x (M,C) -> partial (chunks,2,C), chunks = ceil(M/chunk) <= 65535: sums of v and v^2, v = x - x[0,c].
 //     Block (32,8,1), grid (ceil(C/32), chunks, 1); __launch_bounds__(256, 8): at most 32 registers, so
@@ -64,8 +75,10 @@
 //     partial (chunks,2,C), x's first row, gamma, beta (C) -> mean, var (biased), invStd, scale, shift (C).
 //     Block (32,32,1), grid (ceil(C/32),1,1).
 //   batchnorm_backward_sums_f32(long long rows, long long c, long long chunk, const float* x,
-//                               const float* dy, const float* mean, double* partial)
-//     x, dy (M,C), mean (C) -> partial (chunks,2,C): sums of dy and dy*(x - mean).
+//                               const float* dy, const float* mean, const float* y, float low, float high,
+//                               double* partial)
+//     x, dy (M,C), mean (C), y (M,C) or null -> partial (chunks,2,C): sums of g and g*(x - mean), with
+//     g = dy, or dy * (low < y < high ? 1 : 0) when y is not null (the clamp's mask, see above).
 //     Block (32,8,1), grid (ceil(C/32), chunks, 1), __launch_bounds__(256, 8) as the moments.
 //   batchnorm_backward_finalize_f32(long long rows, long long c, long long chunks, const double* partial,
 //                                   const float* gamma, const float* mean, const float* invStd,
@@ -73,9 +86,11 @@
 //     partial (chunks,2,C), gamma, mean, invStd (C) -> dGamma, dBeta and the dx coefficients a, b, d (C).
 //     Block (32,32,1), grid (ceil(C/32),1,1).
 //   batchnorm_backward_dx_f32(long long n, long long c, const float* x, const float* dy, const float* a,
-//                             const float* b, const float* d, float* dx)
-//     x, dy (M,C), a, b, d (C) -> dx (M,C), n = M*C: dx = fmaf(dy, a[c], fmaf(x, b[c], d[c])).
-//     Grid-stride, block (256,1,1), channel advanced as in scale_shift_f32. dx may be dy or x.
+//                             const float* b, const float* d, const float* y, float low, float high, float* dx)
+//     x, dy (M,C), a, b, d (C), y (M,C) or null -> dx (M,C), n = M*C: dx = fmaf(g, a[c], fmaf(x, b[c], d[c]))
+//     with g as in the sums (dy, or dy masked by the clamp when y is not null). Grid-stride, block
+//     (256,1,1), channel advanced as in scale_shift_f32. dx may be dy, x or y.
+// The mask's y, low, high come last before the output pointer in both backward kernels.
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -90,15 +105,24 @@ extern "C" __global__ void batchnorm_coefficients_f32(long long c, float eps, co
     }
 }
 
-// scale_shift_f32: y = fmaf(x, scale[c], shift[c]) over x (M, C). Grid-stride, block 256; y may be x.
+// max/min that return NaN when either operand is NaN (Java Math.max/min), as elementwise.cu's: the clamp
+// t4j_min(t4j_max(v, low), high) is its clamp_f32 bit for bit, and the identity for -inf, +inf.
+__device__ __forceinline__ float t4j_max(float a, float b) {
+    return (a != a || b != b) ? a + b : fmaxf(a, b);
+}
+__device__ __forceinline__ float t4j_min(float a, float b) {
+    return (a != a || b != b) ? a + b : fminf(a, b);
+}
+
+// scale_shift_f32: y = clamp(fmaf(x, scale[c], shift[c]), low, high) over x (M, C). Grid-stride, block 256; y may be x.
 extern "C" __global__ void scale_shift_f32(long long n, long long c, const float* x, const float* scale,
-                                           const float* shift, float* y) {
+                                           const float* shift, float* y, float low, float high) {
     long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     long long stride = (long long)gridDim.x * blockDim.x;
     long long k = i % c;            // the channel of element i
     long long step = stride % c;    // how far the channel moves per grid stride, < C
     for (; i < n; i += stride) {
-        y[i] = fmaf(x[i], scale[k], shift[k]);
+        y[i] = t4j_min(t4j_max(fmaf(x[i], scale[k], shift[k]), low), high);
         k += step;
         if (k >= c) {
             k -= c;
@@ -120,25 +144,61 @@ struct MomentTerms {
     }
 };
 
-// The terms of the backward sums: s1 += dy, s2 += dy*(x - mean).
+// How the backward kernels read dy: as it is, or masked by the derivative of the clamp after the batch
+// norm, read from its output y: dy * (lo < y < hi ? 1 : 0), unary_backward.cu's clamp_backward_f32 (DClamp)
+// bit for bit. Each kernel picks one once (y null or not), so the unmasked loop is the one it always was.
+struct PlainGradient {
+    const float* dy;
+    __device__ __forceinline__ float operator()(long long i) const { return dy[i]; }
+};
+struct ClampedGradient {
+    const float* dy;
+    const float* y;
+    float lo;
+    float hi;
+    __device__ __forceinline__ float operator()(long long i) const {
+        float v = y[i];
+        return __fmul_rn(dy[i], (v > lo && v < hi) ? 1.0f : 0.0f);
+    }
+};
+
+// The terms of the backward sums: s1 += g, s2 += g*(x - mean), g = dy as Gradient reads it.
+template <typename Gradient>
 struct GradientTerms {
     const float* x;
-    const float* dy;
+    Gradient dy;
     float mean;
     __device__ __forceinline__ void operator()(long long i, double& s1, double& s2) const {
-        float g = dy[i];
+        float g = dy(i);
         s1 = __dadd_rn(s1, (double)g);
         s2 = __dadd_rn(s2, __dmul_rn((double)g, (double)__fsub_rn(x[i], mean)));
     }
 };
+
+// Block (32,8): thread (x, 0) adds the 8 row-threads' sums s1, s2 of its channel ch and writes them to
+// partial[blockIdx.y, 0..1, ch]. Not a template: a kernel that instantiates t4j_channel_sums for two kinds of
+// terms still has one pair of shared arrays.
+__device__ __forceinline__ void t4j_block_partials(long long c, long long ch, double s1, double s2, double* partial) {
+    __shared__ double p1[8][32];
+    __shared__ double p2[8][32];
+    p1[threadIdx.y][threadIdx.x] = s1;
+    p2[threadIdx.y][threadIdx.x] = s2;
+    __syncthreads();
+    if (threadIdx.y == 0 && ch < c) {
+        for (int k = 1; k < 8; ++k) {
+            s1 = __dadd_rn(s1, p1[k][threadIdx.x]);
+            s2 = __dadd_rn(s2, p2[k][threadIdx.x]);
+        }
+        partial[((long long)blockIdx.y * 2) * c + ch] = s1;
+        partial[((long long)blockIdx.y * 2 + 1) * c + ch] = s2;
+    }
+}
 
 // Block (32,8), grid (ceil(C/32), chunks): the two sums of channel ch over the rows of chunk blockIdx.y,
 // written to partial[blockIdx.y, 0..1, ch].
 template <typename Terms>
 __device__ __forceinline__ void t4j_channel_sums(long long rows, long long c, long long chunk, long long ch,
                                                  const Terms& terms, double* partial) {
-    __shared__ double p1[8][32];
-    __shared__ double p2[8][32];
     long long start = (long long)blockIdx.y * chunk;
     long long end = start + chunk < rows ? start + chunk : rows;
     double s1 = 0.0, s2 = 0.0;
@@ -154,17 +214,7 @@ __device__ __forceinline__ void t4j_channel_sums(long long rows, long long c, lo
             terms(r * c + ch, s1, s2);
         }
     }
-    p1[threadIdx.y][threadIdx.x] = s1;
-    p2[threadIdx.y][threadIdx.x] = s2;
-    __syncthreads();
-    if (threadIdx.y == 0 && ch < c) {
-        for (int k = 1; k < 8; ++k) {
-            s1 = __dadd_rn(s1, p1[k][threadIdx.x]);
-            s2 = __dadd_rn(s2, p2[k][threadIdx.x]);
-        }
-        partial[((long long)blockIdx.y * 2) * c + ch] = s1;
-        partial[((long long)blockIdx.y * 2 + 1) * c + ch] = s2;
-    }
+    t4j_block_partials(c, ch, s1, s2, partial);
 }
 
 // Block (32,32), grid (ceil(C/32)): s1, s2 = the sums over the chunks of partial[., 0..1, ch], in a fixed
@@ -226,13 +276,23 @@ extern "C" __global__ void batchnorm_training_finalize_f32(long long rows, long 
     }
 }
 
-// batchnorm_backward_sums_f32: partial (chunks,2,C) = sums of dy and dy*(x - mean). Block (32,8), grid (ceil(C/32), chunks).
+// batchnorm_backward_sums_f32: partial (chunks,2,C) = sums of g and g*(x - mean), g = dy masked by the clamp
+// where y is not null. Block (32,8), grid (ceil(C/32), chunks).
 extern "C" __global__ void __launch_bounds__(256, 8) batchnorm_backward_sums_f32(long long rows, long long c,
                                                                                 long long chunk, const float* x,
                                                                                 const float* dy, const float* mean,
+                                                                                const float* y, float low, float high,
                                                                                 double* partial) {
+    // Each path finds its own channel and mean: computed once before the branch, they stayed live into the
+    // masked loop and ptxas spilled under the 32-register bound (sm_90); this way neither path spills.
+    if (y == nullptr) {
+        long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+        GradientTerms<PlainGradient> terms{x, PlainGradient{dy}, ch < c ? mean[ch] : 0.0f};
+        t4j_channel_sums(rows, c, chunk, ch, terms, partial);
+        return;
+    }
     long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
-    GradientTerms terms{x, dy, ch < c ? mean[ch] : 0.0f};
+    GradientTerms<ClampedGradient> terms{x, ClampedGradient{dy, y, low, high}, ch < c ? mean[ch] : 0.0f};
     t4j_channel_sums(rows, c, chunk, ch, terms, partial);
 }
 
@@ -258,18 +318,31 @@ extern "C" __global__ void batchnorm_backward_finalize_f32(long long rows, long 
     }
 }
 
-// batchnorm_backward_dx_f32: dx = fmaf(dy, a[c], fmaf(x, b[c], d[c])). Grid-stride, block 256.
-extern "C" __global__ void batchnorm_backward_dx_f32(long long n, long long c, const float* x, const float* dy,
-                                                     const float* a, const float* b, const float* d, float* dx) {
+// dx = fmaf(g, a[c], fmaf(x, b[c], d[c])), g = dy as Gradient reads it. Grid-stride.
+template <typename Gradient>
+__device__ __forceinline__ void t4j_backward_dx(long long n, long long c, const float* x, const Gradient& dy,
+                                                const float* a, const float* b, const float* d, float* dx) {
     long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
     long long stride = (long long)gridDim.x * blockDim.x;
     long long k = i % c;
     long long step = stride % c;
     for (; i < n; i += stride) {
-        dx[i] = fmaf(dy[i], a[k], fmaf(x[i], b[k], d[k]));
+        dx[i] = fmaf(dy(i), a[k], fmaf(x[i], b[k], d[k]));
         k += step;
         if (k >= c) {
             k -= c;
         }
+    }
+}
+
+// batchnorm_backward_dx_f32: dx = fmaf(g, a[c], fmaf(x, b[c], d[c])), g = dy masked by the clamp where y is not
+// null. Grid-stride, block 256.
+extern "C" __global__ void batchnorm_backward_dx_f32(long long n, long long c, const float* x, const float* dy,
+                                                     const float* a, const float* b, const float* d, const float* y,
+                                                     float low, float high, float* dx) {
+    if (y == nullptr) {
+        t4j_backward_dx(n, c, x, PlainGradient{dy}, a, b, d, dx);
+    } else {
+        t4j_backward_dx(n, c, x, ClampedGradient{dy, y, low, high}, a, b, d, dx);
     }
 }

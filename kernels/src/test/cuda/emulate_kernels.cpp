@@ -19,7 +19,10 @@
 //                                   scale_shift) and then the backward ones with the mean and invStd
 //                                   they produced, chunks of <chunk> rows, and prints mean, variance,
 //                                   invStd (c each), y (m*c), dgamma, dbeta (c each) and dx (m*c), for
-//                                   KernelEmulationTest to compare with batchNormTraining/Backward.
+//                                   KernelEmulationTest to compare with batchNormTraining/Backward; with
+//                                   <low bits> <high bits> after <eps bits>, the training clamps its output
+//                                   to [low, high] and the backward masks dy by that output (the clamped
+//                                   batchNormTraining/Backward).
 #include "emulate.h"
 
 #include <cmath>
@@ -109,6 +112,26 @@ static void expect(const std::string& what, const Vec& got, const std::vector<do
 static void expectExact(const std::string& what, const Vec& got, const Vec& want) {
     std::vector<double> w(want.begin(), want.end());
     expect(what, got, w, 0.0, 0.0);
+}
+
+// Bit for bit: the same float bits, any NaN meeting any NaN (a GPU's NaN results carry no payload); -0 is not 0.
+static void expectSameBits(const std::string& what, const Vec& got, const Vec& want) {
+    ++checks;
+    if (got.size() != want.size()) {
+        std::printf("FAIL %s: %zu values, expected %zu\n", what.c_str(), got.size(), want.size());
+        ++failures;
+        return;
+    }
+    int shown = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+        uint32_t g, w;
+        std::memcpy(&g, &got[i], 4);
+        std::memcpy(&w, &want[i], 4);
+        if (g != w && !(std::isnan(got[i]) && std::isnan(want[i])) && shown++ < 5) {
+            std::printf("FAIL %s[%zu]: got %.9g (%08x), expected %.9g (%08x)\n", what.c_str(), i, got[i], g, want[i], w);
+        }
+    }
+    failures += shown > 0;
 }
 
 // Deterministic values in [lo, hi).
@@ -756,7 +779,7 @@ static void testBatchNorm() {
         }
         expectExact("batchnorm_coefficients_f32 scale" + tag, scale, ws);
         expectExact("batchnorm_coefficients_f32 shift" + tag, shift, wt);
-        T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), scale.data(), shift.data(), y.data());
+        T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), scale.data(), shift.data(), y.data(), -Inf, Inf);
         // exactly one fused multiply-add per element, with the coefficients of its channel i mod C ...
         Vec wf(n);
         for (long long i = 0; i < n; ++i) wf[i] = std::fmaf(x[i], scale[i % C], shift[i % C]);
@@ -772,9 +795,18 @@ static void testBatchNorm() {
         }
         expect("scale_shift_f32 against the definition" + tag, y, wd, 0, 1e-6 * largest);
         Vec inPlace = x;   // y may be x
-        T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, inPlace.data(), scale.data(), shift.data(), inPlace.data());
+        T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, inPlace.data(), scale.data(), shift.data(), inPlace.data(),
+                       -Inf, Inf);
         expectExact("scale_shift_f32 in place" + tag, inPlace, y);
     }
+    // low -inf, high +inf is no clamp, bit for bit: -0 stays -0 (fmaf(-0, 1, -0)), NaN and the infinities pass, and a
+    // sum that cancels is +0
+    Vec x = {-0.0f, NaN, Inf, -Inf, 1.5f}, scale = {1.0f, 1.0f, 1.0f, 1.0f, 1.0f}, shift = {-0.0f, 0.0f, 0.0f, 0.0f, -1.5f};
+    Vec y(5), want(5);
+    T4J_LAUNCH_SEQ(scale_shift_f32, dim3(1), dim3(256), 5LL, 5LL, x.data(), scale.data(), shift.data(), y.data(), -Inf, Inf);
+    for (int i = 0; i < 5; ++i) want[i] = std::fmaf(x[i], scale[i], shift[i]);
+    expectSameBits("scale_shift_f32 without a clamp is the bare fmaf", y, want);
+    expectSameBits("scale_shift_f32 without a clamp: the expected fmaf values", want, {-0.0f, NaN, Inf, -Inf, 0.0f});
 }
 
 // ---- batchnorm training and backward: the emulated kernels in the order CudaBatchNorm launches them -----
@@ -782,7 +814,7 @@ struct BnTraining { Vec mean, var, invStd, scale, shift, y; };
 struct BnBackward { Vec dGamma, dBeta, a, b, d, dx; };
 
 static BnTraining runBnTraining(long long M, long long C, long long chunk, float eps, const Vec& x, const Vec& gamma,
-                                const Vec& beta) {
+                                const Vec& beta, float low = -Inf, float high = Inf) {
     using namespace batchnorm_k;
     long long chunks = (M + chunk - 1) / chunk, n = M * C;
     std::vector<double> partial(chunks * 2 * C, std::numeric_limits<double>::quiet_NaN());   // every slot written
@@ -791,23 +823,26 @@ static BnTraining runBnTraining(long long M, long long C, long long chunk, float
     T4J_LAUNCH(batchnorm_moments_f32, dim3(tiles.x, (unsigned)chunks), dim3(32, 8), M, C, chunk, x.data(), partial.data());
     T4J_LAUNCH(batchnorm_training_finalize_f32, tiles, dim3(32, 32), M, C, chunks, eps, x.data(), partial.data(),
                gamma.data(), beta.data(), t.mean.data(), t.var.data(), t.invStd.data(), t.scale.data(), t.shift.data());
-    T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), t.scale.data(), t.shift.data(), t.y.data());
+    T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), t.scale.data(), t.shift.data(), t.y.data(), low,
+                   high);
     return t;
 }
 
+// y: the clamped output whose mask (low < y < high) applies to dy, or null
 static BnBackward runBnBackward(long long M, long long C, long long chunk, const Vec& x, const Vec& dy, const Vec& gamma,
-                                const Vec& mean, const Vec& invStd) {
+                                const Vec& mean, const Vec& invStd, const float* y = nullptr, float low = 0.0f,
+                                float high = 0.0f) {
     using namespace batchnorm_k;
     long long chunks = (M + chunk - 1) / chunk, n = M * C;
     std::vector<double> partial(chunks * 2 * C, std::numeric_limits<double>::quiet_NaN());
     BnBackward g{Vec(C), Vec(C), Vec(C), Vec(C), Vec(C), Vec(n)};
     dim3 tiles((unsigned)((C + 31) / 32));
     T4J_LAUNCH(batchnorm_backward_sums_f32, dim3(tiles.x, (unsigned)chunks), dim3(32, 8), M, C, chunk, x.data(), dy.data(),
-               mean.data(), partial.data());
+               mean.data(), y, low, high, partial.data());
     T4J_LAUNCH(batchnorm_backward_finalize_f32, tiles, dim3(32, 32), M, C, chunks, partial.data(), gamma.data(), mean.data(),
                invStd.data(), g.dGamma.data(), g.dBeta.data(), g.a.data(), g.b.data(), g.d.data());
     T4J_LAUNCH_SEQ(batchnorm_backward_dx_f32, grid1(n), dim3(256), n, C, x.data(), dy.data(), g.a.data(), g.b.data(),
-                   g.d.data(), g.dx.data());
+                   g.d.data(), y, low, high, g.dx.data());
     return g;
 }
 
@@ -913,6 +948,99 @@ static void testBatchNormTraining() {
     }
 }
 
+// ---- batchnorm with a clamp (ReLU, ReLU6) in training: the fused kernels against the composite -----------
+// The forward with low, high against the forward without a clamp then elementwise.cu's clamp_f32, the backward
+// with y against unary_backward.cu's clamp_backward_f32 on y then the unmasked backward: bit for bit (the
+// statistics, dgamma, dbeta, the dx coefficients and dx), on the shapes of testBatchNormTraining, with outputs
+// on both bounds (every clamped element) and a NaN in x (its channel's statistics and outputs are NaN); the
+// backward runs with finite statistics, y the clamped output but for a NaN and a value just inside each bound,
+// and an infinite dy where y is on the low bound (the composite multiplies dy by the mask: NaN for that
+// channel, not 0). Each emulated block runs a thread per CUDA thread: the runs are shared where they can be.
+static void testBatchNormClamp() {
+    struct Case { long long m, c, chunk; };
+    struct Bounds { float low, high; const char* name; };
+    for (Case cs : {Case{203, 37, 50}, Case{1, 5, 32}, Case{2, 40, 32}, Case{300, 16, 7}, Case{130, 70, 130}}) {
+        long long M = cs.m, C = cs.c, n = M * C;
+        std::string shape = " M" + std::to_string(M) + " C" + std::to_string(C) + " chunk" + std::to_string(cs.chunk);
+        float eps = 1e-3f;
+        // gamma and beta up to 3: outputs beyond 6 as well as below 0
+        Vec x = values(n, 60, -4.0f, 8.0f), gamma = values(C, 61, 0.5f, 3.0f), beta = values(C, 62, -1.0f, 3.0f),
+            dy0 = values(n, 63, -1.0f, 1.0f);
+        Vec xNaN = x;
+        if (M > 5 && C > 3) xNaN[4 * C + 1] = NaN;   // channel 1: NaN statistics and outputs, which the clamp keeps
+        BnTraining plainNaN = runBnTraining(M, C, cs.chunk, eps, xNaN, gamma, beta);
+        BnTraining plain = runBnTraining(M, C, cs.chunk, eps, x, gamma, beta);
+        for (Bounds b : {Bounds{0.0f, Inf, "relu"}, Bounds{0.0f, 6.0f, "relu6"}}) {
+            std::string tag = std::string(" ") + b.name + shape;
+            BnTraining fused = runBnTraining(M, C, cs.chunk, eps, xNaN, gamma, beta, b.low, b.high);
+            Vec clamped(n);
+            {
+                using namespace elementwise_k;
+                T4J_LAUNCH_SEQ(clamp_f32, grid1(n), dim3(256), n, b.low, b.high, plainNaN.y.data(), clamped.data());
+            }
+            expectSameBits("batchnorm training clamped y = clamp_f32 of the plain y" + tag, fused.y, clamped);
+            expectSameBits("batchnorm training clamped: mean" + tag, fused.mean, plainNaN.mean);
+            expectSameBits("batchnorm training clamped: variance" + tag, fused.var, plainNaN.var);
+            expectSameBits("batchnorm training clamped: invStd" + tag, fused.invStd, plainNaN.invStd);
+            long long onLow = 0, onHigh = 0, inside = 0;
+            for (float v : fused.y) {
+                onLow += v == b.low;
+                onHigh += v == b.high;
+                inside += v > b.low && v < b.high;
+            }
+            // not vacuous: with more than one row, outputs on the low bound and inside, and for ReLU6 with more than
+            // two rows (two rows normalise to about -1 and 1: at most gamma + beta = 6) outputs on the high bound
+            ++checks;
+            if (M > 1 && !(onLow > 0 && inside > 0 && (b.high == Inf || M == 2 || onHigh > 0))) {
+                std::printf("FAIL batchnorm clamp%s: %lld outputs on the low bound, %lld on the high one, %lld inside\n",
+                            tag.c_str(), onLow, onHigh, inside);
+                ++failures;
+            }
+
+            // the backward, with the finite statistics of x and y its clamped output (clamp_f32 of the plain one, equal
+            // to the fused one as checked above) but for a NaN and values just inside the bounds
+            Vec y(n), dy = dy0;
+            {
+                using namespace elementwise_k;
+                T4J_LAUNCH_SEQ(clamp_f32, grid1(n), dim3(256), n, b.low, b.high, plain.y.data(), y.data());
+            }
+            if (n > 3) {
+                y[0] = NaN;
+                y[1] = std::nextafter(b.low, Inf);
+                if (b.high != Inf) y[2] = std::nextafter(b.high, 0.0f);
+            }
+            for (long long i = C + 2; i < n; i += C) {   // one element of channel 2
+                if (y[i] == b.low) {
+                    dy[i] = Inf;
+                    break;
+                }
+            }
+            Vec masked(n);
+            {
+                using namespace unary_backward_k;
+                T4J_LAUNCH_SEQ(clamp_backward_f32, grid1(n), dim3(256), n, b.low, b.high, y.data(), dy.data(), masked.data());
+            }
+            BnBackward apart = runBnBackward(M, C, cs.chunk, x, masked, gamma, plain.mean, plain.invStd);
+            BnBackward together = runBnBackward(M, C, cs.chunk, x, dy, gamma, plain.mean, plain.invStd, y.data(), b.low,
+                                                b.high);
+            expectSameBits("batchnorm backward masked by y: dgamma" + tag, together.dGamma, apart.dGamma);
+            expectSameBits("batchnorm backward masked by y: dbeta" + tag, together.dBeta, apart.dBeta);
+            expectSameBits("batchnorm backward masked by y: a" + tag, together.a, apart.a);
+            expectSameBits("batchnorm backward masked by y: b" + tag, together.b, apart.b);
+            expectSameBits("batchnorm backward masked by y: d" + tag, together.d, apart.d);
+            expectSameBits("batchnorm backward masked by y: dx" + tag, together.dx, apart.dx);
+            // dx may be y: every element is read before it is written, by the same thread
+            Vec inPlace = y;
+            {
+                using namespace batchnorm_k;
+                T4J_LAUNCH_SEQ(batchnorm_backward_dx_f32, grid1(n), dim3(256), n, C, x.data(), dy.data(), together.a.data(),
+                               together.b.data(), together.d.data(), inPlace.data(), b.low, b.high, inPlace.data());
+            }
+            expectSameBits("batchnorm backward masked dx written over y" + tag, inPlace, together.dx);
+        }
+    }
+}
+
 static Vec readHexFloats(long long count) {
     Vec v(count);
     for (auto& f : v) {
@@ -944,19 +1072,25 @@ static void printBatchNormInference(long long m, long long c, unsigned epsBits) 
     Vec scale(c), shift(c), y(n);
     T4J_LAUNCH_SEQ(batchnorm_coefficients_f32, grid1(c), dim3(256), c, eps, gamma.data(), beta.data(), mean.data(),
                    var.data(), scale.data(), shift.data());
-    T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, c, x.data(), scale.data(), shift.data(), y.data());
+    T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, c, x.data(), scale.data(), shift.data(), y.data(), -Inf, Inf);
     printHexFloats(scale);
     printHexFloats(shift);
     printHexFloats(y);
 }
 
-static void printBatchNormTraining(long long m, long long c, long long chunk, unsigned epsBits) {
-    float eps;
+// clamped: the forward clamps to [low, high] and the backward masks dy by its output y
+static void printBatchNormTraining(long long m, long long c, long long chunk, unsigned epsBits, bool clamped = false,
+                                   unsigned lowBits = 0, unsigned highBits = 0) {
+    float eps, low, high;
     std::memcpy(&eps, &epsBits, 4);
+    std::memcpy(&low, &lowBits, 4);
+    std::memcpy(&high, &highBits, 4);
     long long n = m * c;
     Vec x = readHexFloats(n), gamma = readHexFloats(c), beta = readHexFloats(c), dy = readHexFloats(n);
-    BnTraining t = runBnTraining(m, c, chunk, eps, x, gamma, beta);
-    BnBackward g = runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd);
+    BnTraining t = clamped ? runBnTraining(m, c, chunk, eps, x, gamma, beta, low, high)
+                           : runBnTraining(m, c, chunk, eps, x, gamma, beta);
+    BnBackward g = clamped ? runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd, t.y.data(), low, high)
+                           : runBnBackward(m, c, chunk, x, dy, gamma, t.mean, t.invStd);
     for (const Vec* v : {&t.mean, &t.var, &t.invStd, &t.y, &g.dGamma, &g.dBeta, &g.dx}) {
         printHexFloats(*v);
     }
@@ -998,15 +1132,17 @@ int main(int argc, char** argv) {
         printBatchNormInference(std::stoll(argv[2]), std::stoll(argv[3]), (unsigned)std::stoul(argv[4], nullptr, 16));
         return 0;
     }
-    if (argc == 6 && std::string(argv[1]) == "batchnorm-training") {
+    if ((argc == 6 || argc == 8) && std::string(argv[1]) == "batchnorm-training") {
         printBatchNormTraining(std::stoll(argv[2]), std::stoll(argv[3]), std::stoll(argv[4]),
-                               (unsigned)std::stoul(argv[5], nullptr, 16));
+                               (unsigned)std::stoul(argv[5], nullptr, 16), argc == 8,
+                               argc == 8 ? (unsigned)std::stoul(argv[6], nullptr, 16) : 0,
+                               argc == 8 ? (unsigned)std::stoul(argv[7], nullptr, 16) : 0);
         return 0;
     }
     if (argc != 2) {
         std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | dropout <seed> <counter> <n> <rate bits>"
                      " <scale bits> | batchnorm-inference <m> <c> <eps bits>"
-                     " | batchnorm-training <m> <c> <chunk> <eps bits>\n", argv[0]);
+                     " | batchnorm-training <m> <c> <chunk> <eps bits> [<low bits> <high bits>]\n", argv[0]);
         return 2;
     }
     std::string family = argv[1];
@@ -1019,7 +1155,7 @@ int main(int argc, char** argv) {
     else if (family == "optim") { testOptim(); testOptimMulti(); testNonFiniteCount(); }
     else if (family == "bias_act") testBiasAct();
     else if (family == "depthwise") testDepthwise();
-    else if (family == "batchnorm") { testBatchNorm(); testBatchNormTraining(); }
+    else if (family == "batchnorm") { testBatchNorm(); testBatchNormTraining(); testBatchNormClamp(); }
     else {
         std::fprintf(stderr, "unknown family %s\n", family.c_str());
         return 2;

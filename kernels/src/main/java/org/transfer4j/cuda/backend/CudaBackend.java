@@ -3,6 +3,7 @@ package org.transfer4j.cuda.backend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.transfer4j.Transfer4jException;
 import org.transfer4j.backend.Backend;
@@ -35,7 +36,7 @@ import org.transfer4j.tensor.Tensor;
  * per op (data crosses to the host only in {@link #upload}, {@link #download}, {@link #nonFiniteCount}'s one
  * count, {@link #downloadAndCountNonFinite} and where an op takes host arrays, e.g. gather's indices). It only
  * dispatches; the work lives per family in {@link CudaElementwise}, {@link CudaReduce}, {@link CudaGemm}
- * (cuBLAS), {@link CudaConv} (cuDNN and {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} (cuDNN; inference {@code batchnorm.cu}),
+ * (cuBLAS), {@link CudaConv} (cuDNN and {@code depthwise.cu}), {@link CudaPool} and {@link CudaBatchNorm} ({@code batchnorm.cu}),
  * {@link CudaLossAndIndexing} and {@link CudaOptimizers}.
  *
  * <p><b>One stream.</b> Every kernel, copy, cuBLAS and cuDNN call of this backend is queued on one CUDA
@@ -332,7 +333,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
-        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon), x, gamma, beta);
+        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, Float.NEGATIVE_INFINITY,
+                Float.POSITIVE_INFINITY), x, gamma, beta);
+    }
+
+    /** The clamp in the batch norm's output pass ({@link CudaBatchNorm}): no unclamped output, no extra launch. */
+    @Override
+    public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low,
+                                              float high) {
+        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, low, high), x, gamma, beta,
+                "low=" + low, "high=" + high);
     }
 
     @Override
@@ -342,7 +352,17 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
-        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd), x, gradY, gamma);
+        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, null, 0f, 0f), x, gradY,
+                gamma);
+    }
+
+    /** The clamp's derivative masks dy where the batch norm's backward passes read it ({@link CudaBatchNorm}). */
+    @Override
+    public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
+                                                Tensor y, float low, float high) {
+        Objects.requireNonNull(y, "batchNormBackward: y");
+        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high), x, gradY,
+                gamma, y, "low=" + low, "high=" + high);
     }
 
     @Override

@@ -173,22 +173,32 @@ public final class Kernels {
     /** {@code (c, eps, gamma, beta, mean, var, scale, shift)}: the per-channel coefficients, in double. */
     public static final KernelSpec BATCHNORM_COEFFICIENTS =
             add(BATCHNORM, "batchnorm_coefficients_f32", I64, F32, PTR, PTR, PTR, PTR, PTR, PTR);
-    /** {@code (n, c, x, scale, shift, y)}: {@code y = fmaf(x, scale[c], shift[c])}. */
-    public static final KernelSpec SCALE_SHIFT = add(BATCHNORM, "scale_shift_f32", I64, I64, PTR, PTR, PTR, PTR);
+    /**
+     * {@code (n, c, x, scale, shift, y, low, high)}: {@code y = clamp(fmaf(x, scale[c], shift[c]), low, high)}
+     * (NaN kept; {@code -inf, +inf} for no clamp).
+     */
+    public static final KernelSpec SCALE_SHIFT =
+            add(BATCHNORM, "scale_shift_f32", I64, I64, PTR, PTR, PTR, PTR, F32, F32);
     /** {@code (rows, c, chunk, x, partial)}: per chunk, sums of {@code x - x[0]} and its square (doubles); block (32,8). */
     public static final KernelSpec BATCHNORM_MOMENTS = add(BATCHNORM, "batchnorm_moments_f32", I64, I64, I64, PTR, PTR);
     /** {@code (rows, c, chunks, eps, x, partial, gamma, beta, mean, var, invStd, scale, shift)}; block (32,32). */
     public static final KernelSpec BATCHNORM_TRAINING_FINALIZE = add(BATCHNORM, "batchnorm_training_finalize_f32",
             I64, I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR);
-    /** {@code (rows, c, chunk, x, dy, mean, partial)}: per chunk, sums of dy and {@code dy*(x - mean)}; block (32,8). */
+    /**
+     * {@code (rows, c, chunk, x, dy, mean, y, low, high, partial)}: per chunk, sums of g and {@code g*(x - mean)},
+     * g = dy, or {@code dy * (low < y < high ? 1 : 0)} when y (the clamped output) is not null; block (32,8).
+     */
     public static final KernelSpec BATCHNORM_BACKWARD_SUMS =
-            add(BATCHNORM, "batchnorm_backward_sums_f32", I64, I64, I64, PTR, PTR, PTR, PTR);
+            add(BATCHNORM, "batchnorm_backward_sums_f32", I64, I64, I64, PTR, PTR, PTR, PTR, F32, F32, PTR);
     /** {@code (rows, c, chunks, partial, gamma, mean, invStd, dGamma, dBeta, a, b, d)}; block (32,32). */
     public static final KernelSpec BATCHNORM_BACKWARD_FINALIZE = add(BATCHNORM, "batchnorm_backward_finalize_f32",
             I64, I64, I64, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR);
-    /** {@code (n, c, x, dy, a, b, d, dx)}: {@code dx = fmaf(dy, a[c], fmaf(x, b[c], d[c]))}. */
+    /**
+     * {@code (n, c, x, dy, a, b, d, y, low, high, dx)}: {@code dx = fmaf(g, a[c], fmaf(x, b[c], d[c]))}, g as in
+     * {@link #BATCHNORM_BACKWARD_SUMS}.
+     */
     public static final KernelSpec BATCHNORM_BACKWARD_DX =
-            add(BATCHNORM, "batchnorm_backward_dx_f32", I64, I64, PTR, PTR, PTR, PTR, PTR, PTR);
+            add(BATCHNORM, "batchnorm_backward_dx_f32", I64, I64, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32, PTR);
 
     private Kernels() {
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.transfer4j.backend.cpu.CpuBackend;
 import org.transfer4j.tensor.Device;
@@ -204,8 +205,18 @@ class KernelEmulationTest {
     /** Unit roundoff of float. */
     private static final double U = 0x1p-24;
 
-    @Test
-    void batchNormTrainingAndBackwardKernelsMatchTheCpuBackend() throws IOException, InterruptedException {
+    /**
+     * Plain (no clamp: the plain SPI methods on the CPU, no mask in the kernels), and with a ReLU or ReLU6 clamp: the
+     * clamped {@code batchNormTraining} and the {@code batchNormBackward} masked by the clamped output, the CPU given
+     * the kernels' own output so that both mask the same elements. The clamp moves no value further from another,
+     * and the masked dy is no larger than dy, so the tolerances of the plain ops hold.
+     */
+    @ParameterizedTest(name = "clamp [{0}, {1}]")
+    @CsvSource({"-Infinity, Infinity", "0, Infinity", "0, 6"})
+    void batchNormTrainingAndBackwardKernelsMatchTheCpuBackend(float low, float high)
+            throws IOException, InterruptedException {
+        boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
+        int onHigh = 0;
         // shape, chunk (rows per block of the per-channel sums): M = 105, C = 37 odd and > 32 (two channel tiles) in
         // 4 chunks, the last of 9 rows; M = 258, C = 3 in 37 chunks of 7 (more chunks than the finalize's 32 row
         // threads); M = 1 (variance 0) and M = 2; M = 50, C = 45 in one chunk (the four-rows-at-a-time loop)
@@ -220,8 +231,9 @@ class KernelEmulationTest {
             float eps = 1e-3f;
             SplittableRandom rnd = new SplittableRandom(n + c);
             float[] x = uniform(rnd, n, 2, 5); // mean far from 0: the shift by the first row matters
-            float[] gamma = uniform(rnd, c, 0.5f, 1.5f);
-            float[] beta = uniform(rnd, c, -1, 1);
+            // clamped: gamma and beta up to 3, outputs above 6 as well as below 0
+            float[] gamma = uniform(rnd, c, 0.5f, clamped ? 3 : 1.5f);
+            float[] beta = uniform(rnd, c, -1, clamped ? 3 : 1);
             float[] dy = uniform(rnd, n, -1, 1);
             StringBuilder in = new StringBuilder();
             for (float[] a : List.of(x, gamma, beta, dy)) {
@@ -229,9 +241,14 @@ class KernelEmulationTest {
                     in.append(Integer.toHexString(Float.floatToRawIntBits(v))).append('\n');
                 }
             }
-            Result r = run(List.of(BINARY.toAbsolutePath().toString(), "batchnorm-training", Integer.toString(m),
-                    Integer.toString(c), Integer.toString(chunk), Integer.toHexString(Float.floatToRawIntBits(eps))), MODULE,
-                    60, in.toString());
+            List<String> command = new ArrayList<>(List.of(BINARY.toAbsolutePath().toString(), "batchnorm-training",
+                    Integer.toString(m), Integer.toString(c), Integer.toString(chunk),
+                    Integer.toHexString(Float.floatToRawIntBits(eps))));
+            if (clamped) {
+                command.add(Integer.toHexString(Float.floatToRawIntBits(low)));
+                command.add(Integer.toHexString(Float.floatToRawIntBits(high)));
+            }
+            Result r = run(command, MODULE, 60, in.toString());
             assertEquals(0, r.exit(), r.output());
             List<String> lines = r.output().lines().toList();
             assertEquals(5 * c + 2 * n, lines.size(), r.output());
@@ -242,9 +259,12 @@ class KernelEmulationTest {
             float[] dGamma = floats(lines, 3 * c + n, c);
             float[] dBeta = floats(lines, 4 * c + n, c);
             float[] dx = floats(lines, 5 * c + n, n);
-            String what = "batch norm " + Arrays.toString(shape) + " chunk " + chunk;
+            String what = "batch norm " + Arrays.toString(shape) + " chunk " + chunk + " clamp [" + low + ", " + high + "]";
 
-            var cpu = CpuBackend.instance().batchNormTraining(Tensor.of(x, shape), Tensor.of(gamma, c), Tensor.of(beta, c), eps);
+            var cpu = clamped
+                    ? CpuBackend.instance().batchNormTraining(Tensor.of(x, shape), Tensor.of(gamma, c), Tensor.of(beta, c), eps,
+                            low, high)
+                    : CpuBackend.instance().batchNormTraining(Tensor.of(x, shape), Tensor.of(gamma, c), Tensor.of(beta, c), eps);
             float[] cm = cpu.mean().toArray();
             float[] cv = cpu.variance().toArray();
             float[] ci = cpu.invStd().toArray();
@@ -280,9 +300,23 @@ class KernelEmulationTest {
                 assertWithin(what + " y element " + i, cy[i], y[i], tol);
             }
 
-            // the backward with the kernels' own statistics on both sides
-            var grads = CpuBackend.instance().batchNormBackward(Tensor.of(x, shape), Tensor.of(dy, shape), Tensor.of(gamma, c),
-                    Tensor.of(mean, c), Tensor.of(invStd, c));
+            if (clamped && m > 2) {
+                // not vacuous: outputs on the low bound and inside in every case with more than two rows, and (after the
+                // loop) on 6 for ReLU6 in some case
+                int onLow = 0;
+                for (float v : y) {
+                    onLow += v == low ? 1 : 0;
+                    onHigh += v == high ? 1 : 0;
+                }
+                assertTrue(onLow > 0 && onLow < n, what + ": " + onLow + " of " + n + " outputs on the low bound");
+            }
+
+            // the backward with the kernels' own statistics (and clamped output) on both sides
+            var grads = clamped
+                    ? CpuBackend.instance().batchNormBackward(Tensor.of(x, shape), Tensor.of(dy, shape), Tensor.of(gamma, c),
+                            Tensor.of(mean, c), Tensor.of(invStd, c), Tensor.of(y, shape), low, high)
+                    : CpuBackend.instance().batchNormBackward(Tensor.of(x, shape), Tensor.of(dy, shape), Tensor.of(gamma, c),
+                            Tensor.of(mean, c), Tensor.of(invStd, c));
             float[] cdg = grads.gradGamma().toArray();
             float[] cdb = grads.gradBeta().toArray();
             float[] cdx = grads.gradX().toArray();
@@ -311,6 +345,9 @@ class KernelEmulationTest {
                         + f * (dbTol[k] + xhat * dgTol[k]);
                 assertWithin(what + " dx element " + i, cdx[i], dx[i], tol);
             }
+        }
+        if (clamped && high != Float.POSITIVE_INFINITY) {
+            assertTrue(onHigh > 0, "no output on the high bound " + high + " in any case");
         }
     }
 
