@@ -29,10 +29,9 @@
 // y = min(max(fmaf(...), low), high), NaN kept, bit for bit elementwise.cu's clamp_f32 on the unclamped
 // output (the same t4j_max/t4j_min); -inf, +inf is the identity (NaN and -0 included), which inference and
 // the unclamped training pass. Its backward masks dy where it is read, in backward_sums and backward_dx:
-// with y (the clamped output) not null, dy is read as dy * (low < y < high ? 1 : 0), bit for bit
-// unary_backward.cu's clamp_backward_f32 (DClamp: NaN gives 0; a multiply, so a NaN or infinite dy where
-// the mask is 0 still gives NaN, and a negative one -0, exactly as the composite) followed by the
-// unmasked backward; y null is no mask. Neither the unclamped output nor the masked dy is ever written.
+// with y (the clamped output) not null, dy is read as (low < y < high ? dy : 0), bit for bit
+// unary_backward.cu's clamp_backward_f32 (a select: a NaN y gives 0, and so does a NaN or infinite dy
+// where the mask is 0) followed by the unmasked backward; y null is no mask. Neither the unclamped output nor the masked dy is ever written.
 // Backward (CpuBatchNorm.backward), with the saved mean and invStd: one pass for s1 = sum dy and
 // s2 = sum dy*(x - mean) (x - mean a float subtraction, the product exact in double), then per channel
 //   dbeta = s1, dgamma = s2*inv, a = gamma*inv, b = -a*inv*dgamma/M, d = -a*s1/M - b*mean
@@ -78,7 +77,7 @@
 //                               const float* dy, const float* mean, const float* y, float low, float high,
 //                               double* partial)
 //     x, dy (M,C), mean (C), y (M,C) or null -> partial (chunks,2,C): sums of g and g*(x - mean), with
-//     g = dy, or dy * (low < y < high ? 1 : 0) when y is not null (the clamp's mask, see above).
+//     g = dy, or (low < y < high ? dy : 0) when y is not null (the clamp's mask, see above).
 //     Block (32,8,1), grid (ceil(C/32), chunks, 1), __launch_bounds__(256, 8) as the moments.
 //   batchnorm_backward_finalize_f32(long long rows, long long c, long long chunks, const double* partial,
 //                                   const float* gamma, const float* mean, const float* invStd,
@@ -145,8 +144,7 @@ struct MomentTerms {
 };
 
 // How the backward kernels read dy: as it is, or masked by the derivative of the clamp after the batch
-// norm, read from its output y: dy * (lo < y < hi ? 1 : 0), unary_backward.cu's clamp_backward_f32 (DClamp)
-// bit for bit. Each kernel picks one once (y null or not), so the unmasked loop is the one it always was.
+// norm, read from its output y: lo < y < hi ? dy : 0, unary_backward.cu's clamp_backward_f32 bit for bit. Each kernel picks one once (y null or not), so the unmasked loop is the one it always was.
 struct PlainGradient {
     const float* dy;
     __device__ __forceinline__ float operator()(long long i) const { return dy[i]; }
@@ -158,7 +156,10 @@ struct ClampedGradient {
     float hi;
     __device__ __forceinline__ float operator()(long long i) const {
         float v = y[i];
-        return __fmul_rn(dy[i], (v > lo && v < hi) ? 1.0f : 0.0f);
+        // the select as a bit mask (all bits kept, or none: +0): written as "inside ? dy : 0" it made ptxas spill
+        // 68 bytes in the sums under their 32-register bound (sm_90), this way 8
+        int keep = (v > lo && v < hi) ? -1 : 0;
+        return __int_as_float(__float_as_int(dy[i]) & keep);
     }
 };
 

@@ -115,9 +115,15 @@ extern "C" __global__ void tanh_backward_f32(long long n, float alpha, float bet
 extern "C" __global__ void sigmoid_backward_f32(long long n, float alpha, float beta, const float* x, const float* dy, float* dx) {
     t4j_unary_backward(n, x, dy, dx, DSigmoid());
 }
-// clamp_backward_f32: dx = dy where alpha < x < beta, else 0 (relu: alpha 0, beta +inf; relu6: 0, 6).
+// clamp_backward_f32: dx = dy where alpha < x < beta, else 0 (relu: alpha 0, beta +inf; relu6: 0, 6). A select,
+// not dy * DClamp: a NaN or infinite dy where the clamp is flat gives 0 (not NaN), and a negative one +0, as the
+// CPU backend and PyTorch's threshold_backward (and bias_act.cu's masks).
 extern "C" __global__ void clamp_backward_f32(long long n, float alpha, float beta, const float* x, const float* dy, float* dx) {
-    t4j_unary_backward(n, x, dy, dx, DClamp{alpha, beta});
+    DClamp inside{alpha, beta};
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
+         i += (long long)gridDim.x * blockDim.x) {
+        dx[i] = inside(x[i]) != 0.0f ? dy[i] : 0.0f;
+    }
 }
 // leaky_relu_backward_f32: dx = dy where x > 0, else alpha * dy.
 extern "C" __global__ void leaky_relu_backward_f32(long long n, float alpha, float beta, const float* x, const float* dy, float* dx) {

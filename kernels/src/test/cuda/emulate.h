@@ -137,6 +137,8 @@ inline float __fsub_rn(float a, float b) { return a - b; }
 inline float __fmul_rn(float a, float b) { return a * b; }
 inline float __fdiv_rn(float a, float b) { return a / b; }
 inline float __fsqrt_rn(float a) { return sqrtf(a); }
+inline int __float_as_int(float v) { int i; std::memcpy(&i, &v, sizeof i); return i; }
+inline float __int_as_float(int i) { float v; std::memcpy(&v, &i, sizeof v); return v; }
 inline double __dadd_rn(double a, double b) { return a + b; }
 inline double __dsub_rn(double a, double b) { return a - b; }
 inline double __dmul_rn(double a, double b) { return a * b; }

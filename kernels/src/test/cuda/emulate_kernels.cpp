@@ -232,6 +232,14 @@ static void testUnaryBackward() {
         }
         expect(std::string(c.name) + "_backward_f32", dx, want, 1e-5, 1e-7);
     }
+    // the clamp's backward is a select (as the CPU's and PyTorch's threshold_backward): where the clamp is flat
+    // an infinite or NaN dy gives +0, not NaN, and a negative dy +0, not -0
+    {
+        Vec xs = {-1.0f, 7.0f, 0.0f, 6.0f, NaN, 3.0f}, g = {Inf, NaN, -2.0f, -Inf, Inf, -2.0f}, out(6);
+        T4J_LAUNCH_SEQ(clamp_backward_f32, dim3(1), dim3(256), 6LL, 0.0f, 6.0f, xs.data(), g.data(), out.data());
+        Vec want = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, -2.0f};
+        expectSameBits("clamp_backward_f32 selects dy (flat: +0 even for inf and NaN dy)", out, want);
+    }
 }
 
 // ---- reduce -----------------------------------------------------------------------------------------
@@ -954,8 +962,7 @@ static void testBatchNormTraining() {
 // statistics, dgamma, dbeta, the dx coefficients and dx), on the shapes of testBatchNormTraining, with outputs
 // on both bounds (every clamped element) and a NaN in x (its channel's statistics and outputs are NaN); the
 // backward runs with finite statistics, y the clamped output but for a NaN and a value just inside each bound,
-// and an infinite dy where y is on the low bound (the composite multiplies dy by the mask: NaN for that
-// channel, not 0). Each emulated block runs a thread per CUDA thread: the runs are shared where they can be.
+// and an infinite dy where y is on the low bound (the mask is a select: that element's gradient is 0, not NaN). Each emulated block runs a thread per CUDA thread: the runs are shared where they can be.
 static void testBatchNormClamp() {
     struct Case { long long m, c, chunk; };
     struct Bounds { float low, high; const char* name; };
@@ -1009,9 +1016,11 @@ static void testBatchNormClamp() {
                 y[1] = std::nextafter(b.low, Inf);
                 if (b.high != Inf) y[2] = std::nextafter(b.high, 0.0f);
             }
+            long long infinite = -1;
             for (long long i = C + 2; i < n; i += C) {   // one element of channel 2
                 if (y[i] == b.low) {
                     dy[i] = Inf;
+                    infinite = i;
                     break;
                 }
             }
@@ -1019,6 +1028,12 @@ static void testBatchNormClamp() {
             {
                 using namespace unary_backward_k;
                 T4J_LAUNCH_SEQ(clamp_backward_f32, grid1(n), dim3(256), n, b.low, b.high, y.data(), dy.data(), masked.data());
+            }
+            ++checks;
+            if (infinite >= 0 && !(masked[infinite] == 0.0f && !std::signbit(masked[infinite]))) {
+                std::printf("FAIL clamp_backward_f32%s: an infinite dy where y is on the bound gave %.9g, not +0\n",
+                            tag.c_str(), masked[infinite]);
+                ++failures;
             }
             BnBackward apart = runBnBackward(M, C, cs.chunk, x, masked, gamma, plain.mean, plain.invStd);
             BnBackward together = runBnBackward(M, C, cs.chunk, x, dy, gamma, plain.mean, plain.invStd, y.data(), b.low,

@@ -89,12 +89,23 @@ final class CpuUnaryKernels {
             clampBackwardUnitStride(alpha, beta, x, ix, dy, ig, dx, id, n);
             return;
         }
+        if (op == UnaryOp.CLAMP) { // a select, as the unit-stride path: dy where alpha < x < beta, else +0
+            for (int i = 0; i < n; i++) {
+                float v = x[ix + i * sx];
+                dx[id + i] = v > alpha && v < beta ? dy[ig + i * sg] : 0f;
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dx[id + i] = dy[ig + i * sg] * derivative(op, alpha, beta, x[ix + i * sx]);
         }
     }
 
-    /** ReLU's backward: dy where alpha < x < beta, else 0 (the bounds themselves get 0, as in derivative()). */
+    /**
+     * ReLU's backward: dy where alpha < x < beta, else 0 (the bounds themselves get 0, as in derivative()). A select,
+     * not {@code dy * derivative}: where the clamp is flat an infinite or NaN dy gives +0, as PyTorch's
+     * {@code threshold_backward} (and the CUDA kernels) do.
+     */
     private static void clampBackwardUnitStride(float alpha, float beta, float[] x, int ix, float[] dy, int ig,
                                                 float[] dx, int id, int n) {
         int i = 0;
