@@ -99,7 +99,8 @@ class CpuSoftmaxCrossEntropyBackwardTest {
                 targets.getMessage());
         ShapeMismatchException weights = assertThrows(ShapeMismatchException.class,
                 () -> cpu.softmaxCrossEntropyBackward(p, p, Tensor.zeros(7), g, 1f));
-        assertTrue(weights.getMessage().contains("(N,1)") && weights.getMessage().contains("[7]"), weights.getMessage());
+        assertTrue(weights.getMessage().contains("(N,1)") && weights.getMessage().contains("[7]"),
+                weights.getMessage());
         ShapeMismatchException grad = assertThrows(ShapeMismatchException.class,
                 () -> cpu.softmaxCrossEntropyBackward(p, p, null, Tensor.zeros(2), 1f));
         assertTrue(grad.getMessage().contains("one element") && grad.getMessage().contains("[2]"), grad.getMessage());
@@ -117,7 +118,7 @@ class CpuSoftmaxCrossEntropyBackwardTest {
         return cpu.unary(UnaryOp.AFFINE, d, scale, 0f).toArray();
     }
 
-    /** The CPU backend with {@code softmaxCrossEntropyBackward} left to the SPI's default, every other method its own. */
+    /** The CPU backend with {@code softmaxCrossEntropyBackward} left to the SPI's default, every other method as is. */
     private Backend viaDefault() {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("softmaxCrossEntropyBackward")) {
@@ -129,6 +130,7 @@ class CpuSoftmaxCrossEntropyBackwardTest {
                 throw e.getCause();
             }
         };
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, handler);
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                handler);
     }
 }
