@@ -19,11 +19,18 @@
 //     grid-stride over rows (row = (blockIdx.x + k*gridDim.x)*4 + warp). Lanes stride the classes;
 //     max, sum and loss are combined across the warp with __shfl_xor_sync (every lane gets them).
 //     No shared memory, no block synchronisation. blockDim.x must be a multiple of 32.
-//   softmax_xent_backward_f32(long long n, long long classes, const float* gradLoss, const float* probs,
-//                             const float* targets, float* dlogits)
-//     gradLoss (N), probs (N,C), targets (N,C) -> dlogits (N,C), n = N*C:
-//     dlogits[r,c] = (probs[r,c] - targets[r,c]) * gradLoss[r] (the op folds 1/N and class weights
-//     into gradLoss). Grid-stride, block 256. dlogits may be probs (in place).
+//   softmax_xent_backward_f32(long long n, long long classes, float scale, const float* gradLoss,
+//                             const float* probs, const float* targets, const float* rowWeights,
+//                             float* dlogits)
+//     Backend.softmaxCrossEntropyBackward: probs (N,C), targets (N,C), rowWeights (N) (the op's (N,1)) or
+//     null, gradLoss (1) in device memory (the loss's upstream gradient, never read on the host)
+//     -> dlogits (N,C), n = N*C, all contiguous:
+//       d = probs[r,c] - targets[r,c];  d = d * rowWeights[r] (when not null);  d = d * gradLoss[0];
+//       dlogits[r,c] = scale * d + 0
+//     bit for bit the composite it replaces (sub_f32, mul_bcast_f32 once or twice, affine_f32 of
+//     elementwise.cu): the same _rn operations in the same order, so nvcc contracts nothing into an
+//     FMA, and the affine's + 0 turns a -0 into +0. Grid-stride over the n elements, block (256,1,1),
+//     grid (min(ceil(n/256), cap),1,1). dlogits may be probs or targets (in place).
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -86,11 +93,20 @@ extern "C" __global__ void softmax_xent_forward_f32(long long rows, long long cl
     }
 }
 
-// softmax_xent_backward_f32: dlogits = (probs - targets) * gradLoss[row], n = N*C. Grid-stride, block 256.
-extern "C" __global__ void softmax_xent_backward_f32(long long n, long long classes, const float* gradLoss,
-                                                     const float* probs, const float* targets, float* dlogits) {
+// softmax_xent_backward_f32: dlogits = scale * (((probs - targets) * rowWeights[row]) * gradLoss[0]) + 0,
+// n = N*C, the row weight only when rowWeights is not null. Grid-stride, block 256.
+extern "C" __global__ void softmax_xent_backward_f32(long long n, long long classes, float scale,
+                                                     const float* gradLoss, const float* probs,
+                                                     const float* targets, const float* rowWeights,
+                                                     float* dlogits) {
+    const float g = *gradLoss;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n;
          i += (long long)gridDim.x * blockDim.x) {
-        dlogits[i] = __fmul_rn(__fsub_rn(probs[i], targets[i]), gradLoss[i / classes]);
+        float d = __fsub_rn(probs[i], targets[i]);
+        if (rowWeights != nullptr) {
+            d = __fmul_rn(d, rowWeights[i / classes]);
+        }
+        d = __fmul_rn(d, g);
+        dlogits[i] = __fadd_rn(__fmul_rn(scale, d), 0.0f);   // affine_f32's a*x + b with b = 0
     }
 }

@@ -309,6 +309,47 @@ static void testReduce() {
 }
 
 // ---- softmax_xent -----------------------------------------------------------------------------------
+// softmax_xent_backward_f32 against the composite it replaces in the CUDA backend, bit for bit: sub_f32, mul_bcast_f32
+// by the row weights (N,1) and by the loss's gradient (), affine_f32 (scale, 0); and against the formula in double.
+// With and without row weights (one of them 0, so that d * w * g is a signed zero that the affine's + 0 makes +0), and
+// a gradient of either sign.
+static void testSoftmaxXentBackward(long long rows, long long classes, const Vec& probs, const Vec& t) {
+    namespace ew = elementwise_k;
+    long long n = rows * classes;
+    Vec w = values(rows, 10, 0.25f, 3.0f);
+    w[rows - 1] = 0.0f;
+    float scale = 1.0f / (float)rows;
+    ew::Broadcast6 byRow = {{1, 1, 1, 1, rows, classes}, {0, 0, 0, 0, classes, 1}, {0, 0, 0, 0, 1, 0}};
+    ew::Broadcast6 byScalar = {{1, 1, 1, 1, rows, classes}, {0, 0, 0, 0, classes, 1}, {0, 0, 0, 0, 0, 0}};
+    for (float gv : {0.37f, -0.37f}) {
+        for (bool weighted : {false, true}) {
+            std::string what = "softmax_xent_backward_f32 C=" + std::to_string(classes) + " g=" + std::to_string(gv)
+                               + (weighted ? " weighted" : "");
+            Vec g = {gv}, d(n), dw(n), dg(n), composite(n), fused(n, 7.0f);
+            T4J_LAUNCH_SEQ(ew::sub_f32, grid1(n), dim3(256), n, probs.data(), t.data(), d.data());
+            if (weighted) {
+                T4J_LAUNCH_SEQ(ew::mul_bcast_f32, grid1(n), dim3(256), n, byRow, d.data(), w.data(), dw.data());
+            }
+            T4J_LAUNCH_SEQ(ew::mul_bcast_f32, grid1(n), dim3(256), n, byScalar, weighted ? dw.data() : d.data(),
+                           g.data(), dg.data());
+            T4J_LAUNCH_SEQ(ew::affine_f32, grid1(n), dim3(256), n, scale, 0.0f, dg.data(), composite.data());
+            T4J_LAUNCH_SEQ(softmax_xent_k::softmax_xent_backward_f32, grid1(n), dim3(256), n, classes, scale, g.data(),
+                           probs.data(), t.data(), weighted ? w.data() : nullptr, fused.data());
+            expectSameBits(what + " against the composite", fused, composite);
+            std::vector<double> want(n);
+            for (long long i = 0; i < n; ++i) {
+                want[i] = ((double)probs[i] - t[i]) * (weighted ? w[i / classes] : 1.0) * gv * scale;
+            }
+            expect(what, fused, want, 1e-6, 1e-9);
+        }
+    }
+    // p == t: +0 - +0 = +0, times a negative g -0, and + 0 gives +0 (the composite's affine); a NaN stays NaN
+    Vec p = {0.5f, NaN, 0.25f}, tt = {0.5f, 0.0f, 0.75f}, g = {-2.0f}, y(3);
+    T4J_LAUNCH_SEQ(softmax_xent_k::softmax_xent_backward_f32, dim3(1), dim3(256), 3LL, 3LL, 0.5f, g.data(), p.data(),
+                   tt.data(), (const float*)nullptr, y.data());
+    expectSameBits("softmax_xent_backward_f32 signed zero and NaN", y, {0.0f, NaN, 0.5f});   // (0.25-0.75)*-2*0.5
+}
+
 static void testSoftmaxXent() {
     using namespace softmax_xent_k;
     for (long long classes : {37LL, 1000LL, 1LL}) {
@@ -339,12 +380,7 @@ static void testSoftmaxXent() {
         }
         expect("softmax_xent_forward_f32 loss C=" + std::to_string(classes), loss, wl, 1e-6, 1e-6);
         expect("softmax_xent_forward_f32 probs C=" + std::to_string(classes), probs, wp, 1e-6, 1e-9);
-        Vec g = values(rows, 10), dz(rows * classes);
-        long long n = rows * classes;
-        T4J_LAUNCH_SEQ(softmax_xent_backward_f32, grid1(n), dim3(256), n, classes, g.data(), probs.data(), t.data(), dz.data());
-        std::vector<double> wd(n);
-        for (long long i = 0; i < n; ++i) wd[i] = ((double)probs[i] - t[i]) * g[i / classes];
-        expect("softmax_xent_backward_f32 C=" + std::to_string(classes), dz, wd, 1e-6, 1e-7);
+        testSoftmaxXentBackward(rows, classes, probs, t);
     }
     Vec z = {1.0f, NaN, 2.0f}, t = {0, 0, 1}, loss(1), probs(3);
     T4J_LAUNCH(softmax_xent_forward_f32, dim3(1), dim3(32), 1LL, 3LL, z.data(), t.data(), loss.data(), probs.data());

@@ -168,6 +168,38 @@ public interface Backend {
      */
     SoftmaxCrossEntropy softmaxCrossEntropy(Tensor logits, Tensor targets);
 
+    /**
+     * The gradient of the mean softmax cross-entropy with respect to the logits, from what
+     * {@link #softmaxCrossEntropy} saved: {@code probabilities (N,C)}, {@code targets (N,C)} (after label
+     * smoothing), both contiguous, {@code rowWeights (N,1)} (each row's class weight) or null, and
+     * {@code gradLoss} the loss's upstream gradient, one element of any shape, read where it lies (never to the
+     * host) {@code -> dlogits (N,C)}:
+     * <pre>
+     *   d       = probabilities - targets
+     *   d       = d * rowWeights[row]          with row weights only
+     *   d       = d * gradLoss
+     *   dlogits = scale * d + 0                scale = 1/N for the mean over the batch
+     * </pre>
+     * Bit for bit this default, {@code binary(SUB)}, {@code binary(MUL)} (twice, or once without row weights) and
+     * {@code unary(AFFINE, scale, 0)} of this backend: each product and difference rounded to float, no fused
+     * multiply-add, and the {@code + 0} that turns a -0 into +0 as the affine does. A backend overrides it to
+     * compute in one pass (one kernel launch on a GPU, where the four small ops cost host time each).
+     *
+     * @throws org.transfer4j.tensor.ShapeMismatchException naming the shapes when they do not fit
+     */
+    default Tensor softmaxCrossEntropyBackward(Tensor probabilities, Tensor targets, Tensor rowWeights,
+                                              Tensor gradLoss, float scale) {
+        SoftmaxCrossEntropyChecks.backward(probabilities, targets, rowWeights, gradLoss);
+        // gradLoss as a scalar view (not a copy: it must not be closed), so that any shape of one element broadcasts
+        // to (N,C) and not to a higher rank
+        Tensor g = gradLoss.view(new int[0], new int[0], gradLoss.offset());
+        try (Tensor d = binary(BinaryOp.SUB, probabilities, targets);
+             Tensor weighted = rowWeights == null ? null : binary(BinaryOp.MUL, d, rowWeights);
+             Tensor scaled = binary(BinaryOp.MUL, weighted == null ? d : weighted, g)) {
+            return unary(UnaryOp.AFFINE, scaled, scale, 0f);
+        }
+    }
+
     // ---- indexing --------------------------------------------------------------------------------
 
     /** Selects {@code indices} along {@code axis} of contiguous x (NumPy {@code take}, PyTorch {@code index_select}). */

@@ -17,7 +17,7 @@ import org.transfer4j.tensor.Tensor;
  *   L      = sum_i w_i loss_i / N                   divided by N, not by sum_i w_i (Keras semantics)
  * </pre>
  * Backward: {@code dlogits_i = (softmax(logits_i) - t'_i) w_i dL / N}, from the probabilities the
- * forward pass saved. Targets and class weights are constants: no gradient flows to them, even when
+ * forward pass saved, in one backend primitive ({@link Backend#softmaxCrossEntropyBackward}). Targets and class weights are constants: no gradient flows to them, even when
  * they require grad (only {@code logits} is recorded as an input).
  */
 public final class SoftmaxCrossEntropy {
@@ -49,13 +49,10 @@ public final class SoftmaxCrossEntropy {
             y = Unary.affine(Reduce.sum(perRow, null, false), 1f / n, 0f);
         }
         Tensor probs = fused.probabilities();
-        return Autograd.record("softmaxCrossEntropy", y, g -> {
-            Tensor d = Arithmetic.sub(probs, smoothed);
-            if (weights != null) {
-                d = Arithmetic.mul(d, weights);
-            }
-            return new Tensor[] {Unary.affine(Arithmetic.mul(d, g), 1f / n, 0f)};
-        }, logits);
+        // One backend primitive (one launch on a GPU) for sub, the weights' and g's products and the 1/N scaling;
+        // g is the scalar loss's gradient, read on the device
+        return Autograd.record("softmaxCrossEntropy", y, g -> new Tensor[] {
+            probs.backend().softmaxCrossEntropyBackward(probs, smoothed, weights, g, 1f / n)}, logits);
     }
 
     public static Tensor sparse(Tensor logits, int[] labels) {

@@ -327,6 +327,14 @@ public final class FakeDevice implements Backend {
     }
 
     @Override
+    public Tensor softmaxCrossEntropyBackward(Tensor probabilities, Tensor targets, Tensor rowWeights, Tensor gradLoss,
+                                             float scale) {
+        String op = "softmaxCrossEntropyBackward";
+        return out(cpu.softmaxCrossEntropyBackward(in(op, probabilities), in(op, targets), in(op, rowWeights),
+                in(op, gradLoss), scale));
+    }
+
+    @Override
     public Tensor gather(Tensor x, int axis, int[] indices) {
         return out(cpu.gather(in("gather", x), axis, indices));
     }

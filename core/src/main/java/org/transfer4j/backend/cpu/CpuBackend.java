@@ -205,6 +205,13 @@ public final class CpuBackend implements Backend {
         return CpuSoftmaxCrossEntropy.forward(logits, targets);
     }
 
+    /** One loop over dlogits ({@link CpuSoftmaxCrossEntropy#backward}), bit for bit the composite. */
+    @Override
+    public Tensor softmaxCrossEntropyBackward(Tensor probabilities, Tensor targets, Tensor rowWeights, Tensor gradLoss,
+                                             float scale) {
+        return CpuSoftmaxCrossEntropy.backward(probabilities, targets, rowWeights, gradLoss, scale);
+    }
+
     @Override
     public Tensor gather(Tensor x, int axis, int[] indices) {
         return CpuGather.gather(x, axis, indices);

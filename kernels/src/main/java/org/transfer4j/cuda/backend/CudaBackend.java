@@ -370,6 +370,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return call("softmaxCrossEntropy", () -> lossAndIndexing.softmaxCrossEntropy(logits, targets), logits, targets);
     }
 
+    /** One launch ({@code softmax_xent_backward_f32}) where the composite makes four; gradLoss stays on the device. */
+    @Override
+    public Tensor softmaxCrossEntropyBackward(Tensor probabilities, Tensor targets, Tensor rowWeights, Tensor gradLoss,
+                                             float scale) {
+        return call("softmaxCrossEntropyBackward", () -> lossAndIndexing.softmaxCrossEntropyBackward(probabilities,
+                targets, rowWeights, gradLoss, scale), probabilities, targets, rowWeights, "scale=" + scale);
+    }
+
     @Override
     public Tensor gather(Tensor x, int axis, int[] indices) {
         return call("gather", () -> lossAndIndexing.gather(x, axis, indices), x, "axis=" + axis, indices.length + " indices");

@@ -2,6 +2,7 @@ package org.transfer4j.cuda.backend;
 
 import java.util.Arrays;
 import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.SoftmaxCrossEntropyChecks;
 import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.KernelSpec;
 import org.transfer4j.cuda.kernels.Kernels;
@@ -9,8 +10,8 @@ import org.transfer4j.cuda.memory.DeviceBuffer;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * The fused softmax cross-entropy ({@code softmax_xent.cu}) and index selection along an axis with its
- * adjoint ({@code gather.cu}). Indices come from the host (an {@code int[]}): they are range-checked here,
+ * The fused softmax cross-entropy and its backward pass ({@code softmax_xent.cu}) and index selection along an
+ * axis with its adjoint ({@code gather.cu}). Indices come from the host (an {@code int[]}): they are range-checked here,
  * since the kernels do not check them, then uploaded as int32.
  */
 final class CudaLossAndIndexing {
@@ -37,6 +38,26 @@ final class CudaLossAndIndexing {
                     .pointer(exec.address(probs)));
         }
         return new Backend.SoftmaxCrossEntropy(loss, probs);
+    }
+
+    /**
+     * {@link Backend#softmaxCrossEntropyBackward}: {@code probs (N,C), targets (N,C), rowWeights (N,1) or null,
+     * gradLoss (one element) -> dlogits (N,C)}, contiguous, in one launch of {@code softmax_xent_backward_f32}
+     * (grid-stride, block 256), which reads gradLoss on the device: bit for bit the composite of sub, mul and affine
+     * kernels it replaces.
+     */
+    Tensor softmaxCrossEntropyBackward(Tensor probs, Tensor targets, Tensor rowWeights, Tensor gradLoss, float scale) {
+        SoftmaxCrossEntropyChecks.backward(probs, targets, rowWeights, gradLoss);
+        CudaExec.requireContiguous("softmaxCrossEntropyBackward", probs, targets, rowWeights);
+        Tensor dlogits = exec.empty(probs.shape());
+        long n = dlogits.numel();
+        if (n > 0) {
+            exec.launch(Kernels.SOFTMAX_XENT_BACKWARD, KernelGeometry.elementwise(n), KernelArgs.create().i64(n)
+                    .i64(probs.shape(1)).f32(scale).pointer(exec.address(gradLoss)).pointer(exec.address(probs))
+                    .pointer(exec.address(targets)).pointer(exec.addressOrNull(rowWeights))
+                    .pointer(exec.address(dlogits)));
+        }
+        return dlogits;
     }
 
     /** Contiguous x viewed as (outer, axisSize, inner) -> y (outer, count, inner). */

@@ -81,9 +81,13 @@ public final class Kernels {
     /** {@code (rows, classes, logits, targets, loss, probs)}; one warp per row, block 128. */
     public static final KernelSpec SOFTMAX_XENT_FORWARD =
             add(SOFTMAX_XENT, "softmax_xent_forward_f32", I64, I64, PTR, PTR, PTR, PTR);
-    /** {@code (n, classes, gradLoss, probs, targets, dlogits)}. */
+    /**
+     * {@code (n, classes, scale, gradLoss, probs, targets, rowWeights, dlogits)}:
+     * {@code dlogits = scale * (p - t) * w * g + 0}, rowWeights may be null, gradLoss one float in device memory;
+     * grid-stride, block 256.
+     */
     public static final KernelSpec SOFTMAX_XENT_BACKWARD =
-            add(SOFTMAX_XENT, "softmax_xent_backward_f32", I64, I64, PTR, PTR, PTR, PTR);
+            add(SOFTMAX_XENT, "softmax_xent_backward_f32", I64, I64, F32, PTR, PTR, PTR, PTR, PTR);
 
     // ---- layout.cu --------------------------------------------------------------------------------
     /** {@code (n, Strided6 s, x, y)}. */
