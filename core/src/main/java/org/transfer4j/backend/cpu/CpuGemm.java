@@ -4,7 +4,6 @@ import static org.transfer4j.backend.cpu.CpuGemmKernel.F;
 import static org.transfer4j.backend.cpu.CpuGemmKernel.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.transfer4j.tensor.Tensor;
 
 /**
@@ -142,7 +141,12 @@ public final class CpuGemm {
             for (; p <= k - L; p += L) {
                 acc = FloatVector.fromArray(F, x, xo + p).fma(FloatVector.fromArray(F, y, yo + p), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            // the lanes in a fixed order: reduceLanes(ADD) leaves the order to the implementation, and the JIT's
+            // intrinsic and the interpreter's fallback differ, so a gradient changed in its last bits once C2 had
+            // compiled this method (two identical backward passes in one JVM disagreed)
+            for (int i = 0; i < L; i++) {
+                sum += acc.lane(i);
+            }
         }
         for (; p < k; p++) {
             sum += x[xo + p * xStep] * y[yo + p];
