@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.transfer4j.cuda.backend.GpuParity.assertClose;
+import static org.transfer4j.cuda.backend.GpuParity.assertSameBits;
 import static org.transfer4j.cuda.backend.GpuParity.assertWithin;
 import static org.transfer4j.cuda.backend.GpuParity.cpuBackend;
 import static org.transfer4j.cuda.backend.GpuParity.cuda;
@@ -111,15 +112,5 @@ class CudaBatchNormClampGpuTest {
             k += p.test(f) ? 1 : 0;
         }
         return k;
-    }
-
-    /** The same float bits element by element, every NaN one NaN (a GPU's NaN results carry no payload). */
-    private static void assertSameBits(String what, float[] expected, float[] actual) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        for (int i = 0; i < expected.length; i++) {
-            int at = i;
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-                    () -> what + ": element " + at + " expected " + expected[at] + ", got " + actual[at]);
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.transfer4j.cuda.backend.GpuParity.assertClose;
+import static org.transfer4j.cuda.backend.GpuParity.assertSameBits;
 import static org.transfer4j.cuda.backend.GpuParity.cpuBackend;
 import static org.transfer4j.cuda.backend.GpuParity.cuda;
 import static org.transfer4j.cuda.backend.GpuParity.pair;
@@ -105,15 +106,5 @@ class CudaSoftmaxCrossEntropyBackwardGpuTest {
         assertTrue(weights.getMessage().contains("(N,1)"), weights.getMessage());
         assertThrows(ShapeMismatchException.class,
                 () -> cuda().softmaxCrossEntropyBackward(p, p, null, Tensor.of(GpuParity.gpu(), new float[2], 2), 1f));
-    }
-
-    /** The same float bits element by element, every NaN one NaN (a GPU's NaN results carry no payload). */
-    private static void assertSameBits(String what, float[] expected, float[] actual) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        for (int i = 0; i < expected.length; i++) {
-            int at = i;
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-                    () -> what + ": element " + at + " expected " + expected[at] + ", got " + actual[at]);
-        }
     }
 }

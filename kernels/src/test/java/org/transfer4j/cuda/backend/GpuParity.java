@@ -1,6 +1,7 @@
 package org.transfer4j.cuda.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
@@ -171,6 +172,16 @@ final class GpuParity {
             if (!(Math.abs(a[i] - e[i]) <= tol)) {
                 fail(what + ": element " + i + " expected " + e[i] + ", got " + a[i] + " (tolerance " + tol + ")");
             }
+        }
+    }
+
+    /** The same float bits element by element, every NaN one NaN (a GPU's NaN results carry no payload). */
+    static void assertSameBits(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + ": lengths");
+        for (int i = 0; i < expected.length; i++) {
+            int at = i;
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+                    () -> what + ": element " + at + " expected " + expected[at] + ", got " + actual[at]);
         }
     }
 }
