@@ -139,6 +139,35 @@ public interface Backend {
         }
     }
 
+    /**
+     * A training batch norm's update of its moving statistics from the batch's, in place on {@code movingMean} and
+     * {@code movingVariance}, all five {@code (C)} and contiguous ({@code bias} may be null):
+     * <pre>
+     *   movingMean     = momentum * movingMean     + (1 - momentum) * (batchMean + bias)   (batchMean without a bias)
+     *   movingVariance = momentum * movingVariance + (1 - momentum) * batchVariance
+     * </pre>
+     * The bias is that of a convolution whose addition the batch norm made unnecessary (with batch statistics it
+     * cancels), which the moving mean still follows. Bit for bit this default, {@code binary(ADD)} of the batch mean
+     * and the bias then {@link #movingAverage} twice: the sum, each product and their sum rounded to float, no fused
+     * multiply-add. A backend overrides it to update both in one pass (one kernel launch on a GPU, where the three
+     * tiny ops cost host time each, for every batch norm of a training step). The outputs must not overlap the inputs
+     * other than element for element.
+     *
+     * @throws org.transfer4j.tensor.ShapeMismatchException naming the argument and the shapes when they do not fit
+     */
+    default void batchNormMovingAverages(Tensor movingMean, Tensor batchMean, Tensor bias, Tensor movingVariance,
+                                         Tensor batchVariance, float momentum) {
+        BatchNormChecks.movingAverages(movingMean, batchMean, bias, movingVariance, batchVariance);
+        if (bias == null) {
+            movingAverage(movingMean, batchMean, momentum);
+        } else {
+            try (Tensor shifted = binary(BinaryOp.ADD, batchMean, bias)) {
+                movingAverage(movingMean, shifted, momentum);
+            }
+        }
+        movingAverage(movingVariance, batchVariance, momentum);
+    }
+
     /** {@code y = gamma * (x - mean) / sqrt(variance + epsilon) + beta}, all per channel {@code (C)}. */
     Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon);
 

@@ -6,8 +6,8 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * The argument checks every backend's batch norm makes before it computes: {@code x (..., C)} is not
- * empty, each per-channel tensor ({@code gamma, beta, mean, variance, invStd}) has C elements, and the
- * backward pass's {@code dy} has x's shape.
+ * empty, each per-channel tensor ({@code gamma, beta, mean, variance, invStd}) has C elements, the
+ * backward pass's {@code dy} has x's shape, and the moving statistics and the batch's have one shape.
  */
 public final class BatchNormChecks {
     private BatchNormChecks() {
@@ -42,6 +42,29 @@ public final class BatchNormChecks {
         if (!Arrays.equals(average.shape(), value.shape())) {
             throw ShapeMismatchException.of("movingAverage", "the value's shape differs from the average's",
                     average.shape(), value.shape());
+        }
+    }
+
+    /**
+     * {@code batchNormMovingAverages}' arguments: the moving mean is {@code (C)} (rank 1), and the batch mean, the
+     * bias (when not null), the moving variance and the batch variance all have its shape.
+     *
+     * @throws ShapeMismatchException naming the argument at fault and both shapes
+     */
+    public static void movingAverages(Tensor movingMean, Tensor batchMean, Tensor bias, Tensor movingVariance,
+                                      Tensor batchVariance) {
+        String op = "batchNormMovingAverages";
+        int[] c = movingMean.shape();
+        if (c.length != 1) {
+            throw ShapeMismatchException.of(op, "the moving mean must be (C), one value per channel", c);
+        }
+        Tensor[] others = {batchMean, bias, movingVariance, batchVariance};
+        String[] names = {"batch mean", "bias", "moving variance", "batch variance"};
+        for (int i = 0; i < others.length; i++) {
+            if (others[i] != null && !Arrays.equals(c, others[i].shape())) {
+                throw ShapeMismatchException.of(op, "the " + names[i] + " must be (C) as the moving mean is (moving mean, "
+                        + names[i] + ")", c, others[i].shape());
+            }
         }
     }
 

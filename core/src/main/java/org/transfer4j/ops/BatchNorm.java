@@ -2,10 +2,8 @@ package org.transfer4j.ops;
 
 import java.util.Arrays;
 import org.transfer4j.autograd.Autograd;
-import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.autograd.Node;
 import org.transfer4j.backend.Backend;
-import org.transfer4j.backend.BinaryOp;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
@@ -25,8 +23,8 @@ public final class BatchNorm {
     }
 
     /**
-     * Normalises with batch statistics; records the backward for x, gamma and beta. Then, under
-     * {@link NoGrad}, overwrites the moving statistics with Keras' update
+     * Normalises with batch statistics; records the backward for x, gamma and beta. Then, unrecorded
+     * ({@link Backend#batchNormMovingAverages}), overwrites the moving statistics with Keras' update
      * {@code moving = moving * momentum + batch * (1 - momentum)} (Keras default momentum 0.99).
      * As in Keras 3, the batch variance in that update is the biased one (divided by M, the number of
      * values per channel); PyTorch would use the unbiased {@code M / (M - 1)} times it.
@@ -65,7 +63,6 @@ public final class BatchNorm {
         }, x, gamma, beta);
     }
 
-    /** {@code moving <- moving * momentum + batch * (1 - momentum)}, written into moving's own storage. */
     /**
      * {@link #train} of {@code z + bias} without forming the sum: with batch statistics a per-channel shift
      * before the normalisation cancels, {@code (z + b - mean(z + b)) / std(z + b) = (z - mean(z)) / std(z)}, so
@@ -121,11 +118,10 @@ public final class BatchNorm {
         boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
         Backend.BatchNormForward f = clamped ? backend.batchNormTraining(input, g, contiguous(beta), epsilon, low, high)
                 : backend.batchNormTraining(input, g, contiguous(beta), epsilon);
-        try (NoGrad ignored = NoGrad.enter()) {
-            Tensor batchMean = bias == null ? f.mean() : backend.binary(BinaryOp.ADD, f.mean(), contiguous(bias));
-            updateMoving(movingMean, batchMean, momentum);
-            updateMoving(movingVariance, f.variance(), momentum);
-        }
+        // moving = moving * momentum + batch * (1 - momentum), the mean's batch value shifted by the bias: one
+        // primitive (one launch on a GPU), in the moving statistics' own storage; a backend op records nothing
+        backend.batchNormMovingAverages(movingMean, f.mean(), bias == null ? null : contiguous(bias), movingVariance,
+                f.variance(), momentum);
         Node.BackwardFn backward = dy -> {
             Backend.BatchNormGradients d = clamped
                     ? backend.batchNormBackward(input, dy, g, f.mean(), f.invStd(), f.output(), low, high)
@@ -138,10 +134,6 @@ public final class BatchNorm {
         };
         return bias == null ? Autograd.record(op, f.output(), backward, x, gamma, beta)
                 : Autograd.record(op, f.output(), backward, x, gamma, beta, bias);
-    }
-
-    private static void updateMoving(Tensor moving, Tensor batch, float momentum) {
-        moving.backend().movingAverage(moving, batch, momentum);
     }
 
     private static void check(String op, Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,

@@ -294,6 +294,14 @@ public final class FakeDevice implements Backend {
     }
 
     @Override
+    public void batchNormMovingAverages(Tensor movingMean, Tensor batchMean, Tensor bias, Tensor movingVariance,
+                                        Tensor batchVariance, float momentum) {
+        String op = "batchNormMovingAverages";
+        cpu.batchNormMovingAverages(in(op, movingMean), in(op, batchMean), in(op, bias), in(op, movingVariance),
+                in(op, batchVariance), momentum);
+    }
+
+    @Override
     public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
                                      float epsilon) {
         String op = "batchNormInference";

@@ -181,6 +181,34 @@ public final class CpuBackend implements Backend {
         return CpuBatchNorm.training(x, gamma, beta, epsilon, low, high);
     }
 
+    /**
+     * One loop over the C channels updating both statistics, bit for bit the composite ({@code binary(ADD)}, then
+     * {@link #movingAverage} twice): float add and multiply are exact IEEE operations whichever loop does them, and
+     * Java never fuses them into an FMA.
+     */
+    @Override
+    public void batchNormMovingAverages(Tensor movingMean, Tensor batchMean, Tensor bias, Tensor movingVariance,
+                                        Tensor batchVariance, float momentum) {
+        BatchNormChecks.movingAverages(movingMean, batchMean, bias, movingVariance, batchVariance);
+        requireContiguous("batchNormMovingAverages", movingMean, batchMean, bias, movingVariance, batchVariance);
+        float[] mm = data(movingMean);
+        float[] bm = data(batchMean);
+        float[] b = bias == null ? null : data(bias);
+        float[] mv = data(movingVariance);
+        float[] bv = data(batchVariance);
+        int mmo = movingMean.offset();
+        int bmo = batchMean.offset();
+        int bo = bias == null ? 0 : bias.offset();
+        int mvo = movingVariance.offset();
+        int bvo = batchVariance.offset();
+        float rest = 1f - momentum;
+        for (int k = 0, c = movingMean.numel(); k < c; k++) {
+            float mean = b == null ? bm[bmo + k] : bm[bmo + k] + b[bo + k];
+            mm[mmo + k] = momentum * mm[mmo + k] + rest * mean;
+            mv[mvo + k] = momentum * mv[mvo + k] + rest * bv[bvo + k];
+        }
+    }
+
     @Override
     public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance,
                                      float epsilon) {
