@@ -1,7 +1,7 @@
 // batchnorm.cu: batch normalisation over the last axis, as the CPU backend's CpuBatchNorm computes it:
-// training (batch statistics), its backward pass, and inference with given statistics (a frozen
-// BatchNormalization layer). The per-channel coefficients are folded first, then every element is one
-// multiply-add (two for dx).
+// training (batch statistics), its backward pass, inference with given statistics (a frozen
+// BatchNormalization layer), and training's update of the moving statistics. The per-channel coefficients
+// are folded first, then every element is one multiply-add (two for dx).
 //
 // Shapes: x, dy, y, dx (M, C) with M = N*H*W for NHWC (the product of all axes but the last),
 // contiguous, M >= 1; gamma, beta, mean, var, invStd, scale, shift, a, b, d (C); partial (chunks, 2, C)
@@ -90,6 +90,18 @@
 //     with g as in the sums (dy, or dy masked by the clamp when y is not null). Grid-stride, block
 //     (256,1,1), channel advanced as in scale_shift_f32. dx may be dy, x or y.
 // The mask's y, low, high come last before the output pointer in both backward kernels.
+//   batchnorm_moving_averages_f32(long long c, float momentum, const float* batchMean, const float* bias,
+//                                 const float* batchVariance, float* movingMean, float* movingVariance)
+//     batchMean, bias (or null), batchVariance (C) -> movingMean, movingVariance (C), in place:
+//     movingMean = momentum*movingMean + (1-momentum)*(batchMean + bias) (batchMean alone when bias is null),
+//     movingVariance = momentum*movingVariance + (1-momentum)*batchVariance. Grid-stride over the C channels,
+//     block (256,1,1).
+//
+// Moving statistics (Backend.batchNormMovingAverages): a training step's update of each batch norm's moving
+// mean and variance from the batch's, in one launch where the composite makes three (add_f32 of the batch
+// mean and a convolution's skipped bias, then elementwise.cu's moving_average_f32 twice), bit for bit theirs:
+// the same _rn operations in the same order, rest = 1 - momentum rounded once, each product rounded, then
+// their sum (no FMA), as CpuBackend's loop.
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -345,5 +357,20 @@ extern "C" __global__ void batchnorm_backward_dx_f32(long long n, long long c, c
         t4j_backward_dx(n, c, x, PlainGradient{dy}, a, b, d, dx);
     } else {
         t4j_backward_dx(n, c, x, ClampedGradient{dy, y, low, high}, a, b, d, dx);
+    }
+}
+
+// batchnorm_moving_averages_f32: movingMean = momentum*movingMean + (1-momentum)*(batchMean + bias), bias may be
+// null; movingVariance = momentum*movingVariance + (1-momentum)*batchVariance; in place, all (C). Grid-stride,
+// block 256.
+extern "C" __global__ void batchnorm_moving_averages_f32(long long c, float momentum, const float* batchMean,
+                                                         const float* bias, const float* batchVariance,
+                                                         float* movingMean, float* movingVariance) {
+    float rest = __fsub_rn(1.0f, momentum);
+    for (long long k = (long long)blockIdx.x * blockDim.x + threadIdx.x; k < c;
+         k += (long long)gridDim.x * blockDim.x) {
+        float mean = bias == nullptr ? batchMean[k] : __fadd_rn(batchMean[k], bias[k]);   // add_f32's sum
+        movingMean[k] = __fadd_rn(__fmul_rn(momentum, movingMean[k]), __fmul_rn(rest, mean));
+        movingVariance[k] = __fadd_rn(__fmul_rn(momentum, movingVariance[k]), __fmul_rn(rest, batchVariance[k]));
     }
 }

@@ -345,6 +345,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 "low=" + low, "high=" + high);
     }
 
+    /** One launch ({@code batchnorm_moving_averages_f32}) where the composite makes three. */
+    @Override
+    public void batchNormMovingAverages(Tensor movingMean, Tensor batchMean, Tensor bias, Tensor movingVariance,
+                                        Tensor batchVariance, float momentum) {
+        run("batchNormMovingAverages", () -> batchNorm.movingAverages(movingMean, batchMean, bias, movingVariance,
+                batchVariance, momentum), movingMean, batchMean, bias, movingVariance, batchVariance,
+                "momentum=" + momentum);
+    }
+
     @Override
     public Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon) {
         return call("batchNormInference", () -> batchNorm.inference(x, gamma, beta, mean, variance, epsilon), x, gamma);

@@ -203,6 +203,13 @@ public final class Kernels {
      */
     public static final KernelSpec BATCHNORM_BACKWARD_DX =
             add(BATCHNORM, "batchnorm_backward_dx_f32", I64, I64, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32, PTR);
+    /**
+     * {@code (c, momentum, batchMean, bias, batchVariance, movingMean, movingVariance)}: in place,
+     * {@code movingMean = momentum*movingMean + (1-momentum)*(batchMean + bias)} (bias may be null) and
+     * {@code movingVariance = momentum*movingVariance + (1-momentum)*batchVariance}; grid-stride, block 256.
+     */
+    public static final KernelSpec BATCHNORM_MOVING_AVERAGES =
+            add(BATCHNORM, "batchnorm_moving_averages_f32", I64, F32, PTR, PTR, PTR, PTR, PTR);
 
     private Kernels() {
     }
