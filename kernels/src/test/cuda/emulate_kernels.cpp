@@ -23,6 +23,11 @@
 //                                   <low bits> <high bits> after <eps bits>, the training clamps its output
 //                                   to [low, high] and the backward masks dy by that output (the clamped
 //                                   batchNormTraining/Backward).
+//        emulate_kernels batchnorm-moving-averages <c> <momentum bits> bias|none   reads movingMean, batchMean,
+//                                   the bias (with "bias" only), movingVariance and batchVariance (c each) from
+//                                   stdin as float bits in hex, runs batchnorm_moving_averages_f32 and prints the
+//                                   updated movingMean then movingVariance, for KernelEmulationTest to compare with
+//                                   the CPU backend's batchNormMovingAverages.
 #include "emulate.h"
 
 #include <cmath>
@@ -1092,6 +1097,71 @@ static void testBatchNormClamp() {
     }
 }
 
+// ---- batchnorm moving statistics: the fused kernel against the composite it replaces --------------------
+// batchnorm_moving_averages_f32 against add_f32 (batch mean + bias) and moving_average_f32 twice, bit for bit, and
+// against the formula in float (rest = 1 - momentum rounded once, each product rounded, then the sum; the driver is
+// compiled with -ffp-contract=off); C odd, 1, and over the grid of 3 x 256 threads (its stride loop wraps); with and
+// without a bias, momentum 0.99 and 0.9; a NaN and infinities in each input stay in their own channel.
+static void testBatchNormMovingAverages() {
+    for (long long C : {37LL, 1LL, 1001LL}) {
+        for (bool biased : {false, true}) {
+            for (float momentum : {0.99f, 0.9f}) {
+                std::string tag = " C" + std::to_string(C) + (biased ? " bias" : "") + " momentum "
+                        + std::to_string(momentum);
+                Vec movingMean = values(C, 70, -3.0f, 3.0f), batchMean = values(C, 71, -3.0f, 3.0f),
+                    bias = values(C, 72, -1.0f, 1.0f), movingVar = values(C, 73, 0.0f, 4.0f),
+                    batchVar = values(C, 74, 0.0f, 4.0f);
+                if (C > 5) {
+                    batchMean[1] = NaN;
+                    bias[2] = Inf;
+                    movingVar[3] = NaN;
+                    movingMean[4] = -Inf;
+                    batchVar[5] = Inf;
+                }
+                Vec sum(C), compositeMean = movingMean, compositeVar = movingVar;
+                {
+                    using namespace elementwise_k;
+                    if (biased) {
+                        T4J_LAUNCH_SEQ(add_f32, grid1(C), dim3(256), C, batchMean.data(), bias.data(), sum.data());
+                    }
+                    T4J_LAUNCH_SEQ(moving_average_f32, grid1(C), dim3(256), C, momentum,
+                                   biased ? sum.data() : batchMean.data(), compositeMean.data());
+                    T4J_LAUNCH_SEQ(moving_average_f32, grid1(C), dim3(256), C, momentum, batchVar.data(),
+                                   compositeVar.data());
+                }
+                Vec fusedMean = movingMean, fusedVar = movingVar;
+                {
+                    using namespace batchnorm_k;
+                    T4J_LAUNCH_SEQ(batchnorm_moving_averages_f32, grid1(C), dim3(256), C, momentum, batchMean.data(),
+                                   biased ? bias.data() : (const float*)nullptr, batchVar.data(), fusedMean.data(),
+                                   fusedVar.data());
+                }
+                expectSameBits("batchnorm_moving_averages_f32 mean against add_f32, moving_average_f32" + tag,
+                               fusedMean, compositeMean);
+                expectSameBits("batchnorm_moving_averages_f32 variance against moving_average_f32" + tag, fusedVar,
+                               compositeVar);
+                Vec wantMean(C), wantVar(C);
+                float rest = 1.0f - momentum;
+                for (long long k = 0; k < C; ++k) {
+                    float m = biased ? batchMean[k] + bias[k] : batchMean[k];
+                    wantMean[k] = momentum * movingMean[k] + rest * m;
+                    wantVar[k] = momentum * movingVar[k] + rest * batchVar[k];
+                }
+                expectSameBits("batchnorm_moving_averages_f32 mean against the formula" + tag, fusedMean, wantMean);
+                expectSameBits("batchnorm_moving_averages_f32 variance against the formula" + tag, fusedVar, wantVar);
+                ++checks;
+                if (C > 5 && !(std::isnan(fusedMean[1]) && std::isnan(fusedVar[3]) && !std::isnan(fusedMean[3])
+                               && std::isinf(fusedVar[5]) && fusedMean[4] == -Inf
+                               && (!biased || fusedMean[2] == Inf))) {
+                    std::printf("FAIL batchnorm_moving_averages_f32%s: a NaN or an infinity left its channel\n",
+                                tag.c_str());
+                    ++failures;
+                }
+            }
+        }
+    }
+}
+
 static Vec readHexFloats(long long count) {
     Vec v(count);
     for (auto& f : v) {
@@ -1147,6 +1217,19 @@ static void printBatchNormTraining(long long m, long long c, long long chunk, un
     }
 }
 
+// the fused moving statistics for the Java side, which compares them with the CPU backend's batchNormMovingAverages
+static void printBatchNormMovingAverages(long long c, unsigned momentumBits, bool biased) {
+    using namespace batchnorm_k;
+    float momentum;
+    std::memcpy(&momentum, &momentumBits, 4);
+    Vec movingMean = readHexFloats(c), batchMean = readHexFloats(c), bias = biased ? readHexFloats(c) : Vec(),
+        movingVar = readHexFloats(c), batchVar = readHexFloats(c);
+    T4J_LAUNCH_SEQ(batchnorm_moving_averages_f32, grid1(c), dim3(256), c, momentum, batchMean.data(),
+                   biased ? bias.data() : (const float*)nullptr, batchVar.data(), movingMean.data(), movingVar.data());
+    printHexFloats(movingMean);
+    printHexFloats(movingVar);
+}
+
 // ---- random: values for the Java side, which compares them with core's Generator ------------------------
 static void printRandomValues(long long seed, long long counter, long long n) {
     using namespace random_k;
@@ -1190,10 +1273,16 @@ int main(int argc, char** argv) {
                                argc == 8 ? (unsigned)std::stoul(argv[7], nullptr, 16) : 0);
         return 0;
     }
+    if (argc == 5 && std::string(argv[1]) == "batchnorm-moving-averages") {
+        printBatchNormMovingAverages(std::stoll(argv[2]), (unsigned)std::stoul(argv[3], nullptr, 16),
+                                     std::string(argv[4]) == "bias");
+        return 0;
+    }
     if (argc != 2) {
         std::fprintf(stderr, "usage: %s <family> | random-values <seed> <counter> <n> | dropout <seed> <counter> <n> <rate bits>"
                      " <scale bits> | batchnorm-inference <m> <c> <eps bits>"
-                     " | batchnorm-training <m> <c> <chunk> <eps bits> [<low bits> <high bits>]\n", argv[0]);
+                     " | batchnorm-training <m> <c> <chunk> <eps bits> [<low bits> <high bits>]"
+                     " | batchnorm-moving-averages <c> <momentum bits> bias|none\n", argv[0]);
         return 2;
     }
     std::string family = argv[1];
@@ -1206,7 +1295,12 @@ int main(int argc, char** argv) {
     else if (family == "optim") { testOptim(); testOptimMulti(); testNonFiniteCount(); }
     else if (family == "bias_act") testBiasAct();
     else if (family == "depthwise") testDepthwise();
-    else if (family == "batchnorm") { testBatchNorm(); testBatchNormTraining(); testBatchNormClamp(); }
+    else if (family == "batchnorm") {
+        testBatchNorm();
+        testBatchNormTraining();
+        testBatchNormClamp();
+        testBatchNormMovingAverages();
+    }
     else {
         std::fprintf(stderr, "unknown family %s\n", family.c_str());
         return 2;

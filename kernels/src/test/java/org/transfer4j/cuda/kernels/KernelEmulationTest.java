@@ -32,7 +32,8 @@ import org.transfer4j.tensor.Tensor;
  * blocks, shared memory, barriers and warp shuffles emulated) and compares each family's kernels with
  * plain reference loops on small odd shapes, NaN and infinities included. The random kernels and the
  * batch-norm kernels are compared here with the CPU backend itself (core's counter-based Generator,
- * {@code batchNormInference}, {@code batchNormTraining} and {@code batchNormBackward}). The binary is
+ * {@code batchNormInference}, {@code batchNormTraining}, {@code batchNormBackward} and
+ * {@code batchNormMovingAverages}). The binary is
  * built once into {@code target/emulation} and rebuilt when a source is newer.
  *
  * <p>Without g++ on the PATH the test is skipped with a message, except under {@code CI=true}, where
@@ -348,6 +349,61 @@ class KernelEmulationTest {
         }
         if (clamped && high != Float.POSITIVE_INFINITY) {
             assertTrue(onHigh > 0, "no output on the high bound " + high + " in any case");
+        }
+    }
+
+    /**
+     * The fused moving-statistics kernel against the CPU backend's {@code batchNormMovingAverages}, bit for bit (every
+     * NaN one NaN): the same correctly rounded float operations in the same order on both. C odd, 1, and over the
+     * emulated grid of 3 x 256 threads; with and without a bias; a NaN and infinities in the inputs.
+     */
+    @ParameterizedTest(name = "C {0} bias {1} momentum {2}")
+    @CsvSource({"37, true, 0.99", "37, false, 0.9", "1, true, 0.9", "1001, true, 0.99", "1001, false, 0.99"})
+    void batchNormMovingAveragesKernelIsTheCpuBackendBitForBit(int c, boolean biased, float momentum)
+            throws IOException, InterruptedException {
+        SplittableRandom rnd = new SplittableRandom(c * 2L + (biased ? 1 : 0));
+        float[] movingMean = uniform(rnd, c, -3, 3);
+        float[] batchMean = uniform(rnd, c, -3, 3);
+        float[] bias = uniform(rnd, c, -1, 1);
+        float[] movingVariance = uniform(rnd, c, 0, 4);
+        float[] batchVariance = uniform(rnd, c, 0, 4);
+        if (c > 4) {
+            batchMean[1] = Float.NaN;
+            bias[2] = Float.POSITIVE_INFINITY;
+            movingVariance[3] = Float.NaN;
+            movingMean[4] = Float.NEGATIVE_INFINITY;
+        }
+        List<float[]> inputs = biased ? List.of(movingMean, batchMean, bias, movingVariance, batchVariance)
+                : List.of(movingMean, batchMean, movingVariance, batchVariance);
+        StringBuilder in = new StringBuilder();
+        for (float[] a : inputs) {
+            for (float v : a) {
+                in.append(Integer.toHexString(Float.floatToRawIntBits(v))).append('\n');
+            }
+        }
+        Result r = run(List.of(BINARY.toAbsolutePath().toString(), "batchnorm-moving-averages", Integer.toString(c),
+                Integer.toHexString(Float.floatToRawIntBits(momentum)), biased ? "bias" : "none"), MODULE, 60,
+                in.toString());
+        assertEquals(0, r.exit(), r.output());
+        List<String> lines = r.output().lines().toList();
+        assertEquals(2 * c, lines.size(), r.output());
+        Tensor mm = Tensor.of(movingMean.clone(), c);
+        Tensor mv = Tensor.of(movingVariance.clone(), c);
+        CpuBackend.instance().batchNormMovingAverages(mm, Tensor.of(batchMean, c), biased ? Tensor.of(bias, c) : null,
+                mv, Tensor.of(batchVariance, c), momentum);
+        float[] cpuMean = mm.toArray();
+        float[] cpuVariance = mv.toArray();
+        float[] kernelMean = floats(lines, 0, c);
+        float[] kernelVariance = floats(lines, c, c);
+        for (int k = 0; k < c; k++) {
+            int at = k;
+            assertEquals(Float.floatToIntBits(cpuMean[k]), Float.floatToIntBits(kernelMean[k]),
+                    () -> "moving mean of channel " + at + ": " + kernelMean[at] + " vs CPU " + cpuMean[at]);
+            assertEquals(Float.floatToIntBits(cpuVariance[k]), Float.floatToIntBits(kernelVariance[k]),
+                    () -> "moving variance of channel " + at + ": " + kernelVariance[at] + " vs CPU " + cpuVariance[at]);
+        }
+        if (c > 4) {
+            assertTrue(Float.isNaN(kernelMean[1]) && Float.isNaN(kernelVariance[3]), "a NaN stays a NaN");
         }
     }
 
