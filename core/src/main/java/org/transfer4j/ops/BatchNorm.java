@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.transfer4j.autograd.Autograd;
 import org.transfer4j.autograd.Node;
 import org.transfer4j.backend.Backend;
+import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
@@ -88,10 +89,7 @@ public final class BatchNorm {
      */
     public static Tensor trainClamped(Tensor x, Tensor bias, Tensor gamma, Tensor beta, Tensor movingMean,
                                       Tensor movingVariance, float momentum, float epsilon, float low, float high) {
-        if (!(low <= high)) {
-            throw new IllegalArgumentException("batchNorm.trainClamped: the clamp's low bound " + low
-                    + " is greater than its high bound " + high);
-        }
+        BatchNormChecks.clamp("batchNorm.trainClamped", x, null, low, high);
         return trainShifted("batchNorm.trainClamped", x, bias, gamma, beta, movingMean, movingVariance, momentum,
                 epsilon, low, high);
     }
