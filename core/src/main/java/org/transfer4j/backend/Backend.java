@@ -7,8 +7,8 @@ import org.transfer4j.tensor.Tensor;
 /**
  * The op table. Every primitive that ops and layers lower to, once; each backend implements all of
  * them. The few default methods are fusions, each defined as the composite of other primitives that it must equal
- * bit for bit (a batch norm with its ReLU, the loss's backward): a backend overrides them to save passes and
- * launches, and one that does not still computes the same values.
+ * bit for bit (a batch norm with its ReLU, its moving statistics' update, the loss's backward): a backend overrides
+ * them to save passes and launches, and one that does not still computes the same values.
  * Backends compute only: no autograd, no shape inference beyond what the primitive needs.
  *
  * <p>Conventions. Tensors are NHWC, row-major. "Any strides" means the argument may be any view
