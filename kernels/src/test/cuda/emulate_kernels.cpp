@@ -95,12 +95,20 @@ static bool close(double got, double want, double rel, double abs) {
     return std::fabs(got - want) <= rel * std::fmax(std::fabs(got), std::fabs(want)) + abs;
 }
 
+// Counts a check; false (a failure, printed) when the sizes differ.
+static bool checkSizes(const std::string& what, size_t got, size_t want) {
+    ++checks;
+    if (got != want) {
+        std::printf("FAIL %s: %zu values, expected %zu\n", what.c_str(), got, want);
+        ++failures;
+        return false;
+    }
+    return true;
+}
+
 static void expect(const std::string& what, const Vec& got, const std::vector<double>& want, double rel = 1e-5,
                    double abs = 1e-6) {
-    ++checks;
-    if (got.size() != want.size()) {
-        std::printf("FAIL %s: %zu values, expected %zu\n", what.c_str(), got.size(), want.size());
-        ++failures;
+    if (!checkSizes(what, got.size(), want.size())) {
         return;
     }
     int shown = 0;
@@ -121,10 +129,7 @@ static void expectExact(const std::string& what, const Vec& got, const Vec& want
 
 // Bit for bit: the same float bits, any NaN meeting any NaN (a GPU's NaN results carry no payload); -0 is not 0.
 static void expectSameBits(const std::string& what, const Vec& got, const Vec& want) {
-    ++checks;
-    if (got.size() != want.size()) {
-        std::printf("FAIL %s: %zu values, expected %zu\n", what.c_str(), got.size(), want.size());
-        ++failures;
+    if (!checkSizes(what, got.size(), want.size())) {
         return;
     }
     int shown = 0;
