@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.Conv2dSpec;
 import org.transfer4j.backend.Padding;
+import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.ops.MatMul;
 import org.transfer4j.ops.Reduce;
 import org.transfer4j.tensor.Generator;
@@ -86,6 +87,12 @@ class CpuJitIndependenceTest {
             Backend.BatchNormGradients d = cpu.batchNormBackward(y, dy, g, f.mean(), f.invStd(), f.output(), 0f, 6f);
             lines.add("batch norm backward " + hash(d.gradX()) + " " + hash(d.gradGamma()));
             lines.add("sum " + hash(Reduce.sum(y, new int[] {0, 1, 2}, false)));
+            // Math.exp, log and tanh: HotSpot's interpreter calls the same intrinsic stubs as compiled code
+            Tensor logits = Tensor.uniform(new Generator(8), -4f, 4f, 64, 37);
+            Backend.SoftmaxCrossEntropy s = cpu.softmaxCrossEntropy(logits, cpu.unary(UnaryOp.ABS, logits, 0f, 0f));
+            lines.add("softmax cross-entropy " + hash(s.loss()) + " " + hash(s.probabilities()));
+            lines.add("tanh " + hash(cpu.unary(UnaryOp.TANH, logits, 0f, 0f)) + " exp "
+                    + hash(cpu.unary(UnaryOp.EXP, logits, 0f, 0f)));
             return lines;
         }
 
