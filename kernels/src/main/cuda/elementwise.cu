@@ -190,6 +190,19 @@ extern "C" __global__ void moving_average_f32(long long n, float momentum, const
 extern "C" __global__ void clamp_f32(long long n, float lo, float hi, const float* x, float* y) {
     t4j_unary(n, x, y, Clamp{lo, hi});
 }
+// add_clamp_f32: a (n), b (n) -> y (n), y = min(max(a + b, lo), hi): a residual sum and the ReLU (lo 0, hi +inf)
+// or ReLU6 (0, 6) after it in one pass (Backend.addClamped), the sum never written. The sum rounded (__fadd_rn)
+// then Clamp, NaN kept: bit for bit add_f32 then clamp_f32. a, b and y contiguous, of one shape; y may be a or b.
+// Signature: add_clamp_f32(long long n, float lo, float hi, const float* a, const float* b, float* y).
+// Grid-stride, block 256.
+struct AddClamp {
+    float lo;
+    float hi;
+    __device__ float operator()(float u, float v) const { return Clamp{lo, hi}(__fadd_rn(u, v)); }
+};
+extern "C" __global__ void add_clamp_f32(long long n, float lo, float hi, const float* a, const float* b, float* y) {
+    t4j_binary(n, a, b, y, AddClamp{lo, hi});
+}
 // leaky_relu_f32: x (n) -> y (n), y = x if x > 0 else alpha*x (UnaryOp.LEAKY_RELU).
 // Signature: leaky_relu_f32(long long n, float alpha, const float* x, float* y). Grid-stride, block 256.
 extern "C" __global__ void leaky_relu_f32(long long n, float alpha, const float* x, float* y) {

@@ -161,6 +161,41 @@ static dim3 grid1(long long n, unsigned cap = 3) {   // a small cap so that the 
 }
 
 // ---- elementwise ------------------------------------------------------------------------------------
+// add_clamp_f32 against add_f32 then clamp_f32, bit for bit (the composite Backend.addClamped defines): n odd, 1, and
+// over the grid of 3 x 256 threads (its stride loop wraps); ReLU, ReLU6 and other bounds; NaN, infinities, -0 and
+// sums exactly on the bounds; and in place (y the buffer of a).
+static void testAddClamp() {
+    using namespace elementwise_k;
+    const float pairs[][2] = {{NaN, 1.0f}, {2.0f, NaN}, {Inf, -Inf}, {Inf, 1.0f}, {-Inf, -1.0f}, {-0.0f, -0.0f},
+                              {-0.0f, 0.0f}, {3.0f, -3.0f}, {4.0f, 2.0f}, {0.25f, -0.75f}, {0.25f, 0.25f}};
+    const float bounds[][2] = {{0.0f, Inf}, {0.0f, 6.0f}, {-0.5f, 0.5f}, {-Inf, 0.0f}, {1.5f, 1.5f}};
+    for (long long n : {1000LL, 1LL, 11LL, 2001LL}) {
+        Vec a = values(n, 80, -8.0f, 8.0f), b = values(n, 81, -8.0f, 8.0f);
+        for (size_t k = 0; k < sizeof(pairs) / sizeof(pairs[0]) && (long long)k < n; ++k) {
+            long long i = (long long)(k * 9973 % n);
+            a[i] = pairs[k][0];
+            b[i] = pairs[k][1];
+        }
+        for (const auto& bound : bounds) {
+            float lo = bound[0], hi = bound[1];
+            std::string tag = " n " + std::to_string(n) + " [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+            Vec sum(n), composite(n), fused(n);
+            T4J_LAUNCH_SEQ(add_f32, grid1(n), dim3(256), n, a.data(), b.data(), sum.data());
+            T4J_LAUNCH_SEQ(clamp_f32, grid1(n), dim3(256), n, lo, hi, sum.data(), composite.data());
+            T4J_LAUNCH_SEQ(add_clamp_f32, grid1(n), dim3(256), n, lo, hi, a.data(), b.data(), fused.data());
+            expectSameBits("add_clamp_f32 against add_f32, clamp_f32" + tag, fused, composite);
+            Vec inPlace = a;
+            T4J_LAUNCH_SEQ(add_clamp_f32, grid1(n), dim3(256), n, lo, hi, inPlace.data(), b.data(), inPlace.data());
+            expectSameBits("add_clamp_f32 in place" + tag, inPlace, composite);
+        }
+    }
+    // by hand, clamp(a + b, 0, 6): 1 + 2 = 3; -5 + 1 = -4 -> 0; 4 + 4 = 8 -> 6; -0 + 0 = +0; NaN stays. (The sign of
+    // max(-0, +0) is the platform's fmaxf here and PTX max.f32 on a GPU: the composite above shares it.)
+    Vec a = {1.0f, -5.0f, 4.0f, -0.0f, NaN}, b = {2.0f, 1.0f, 4.0f, 0.0f, 1.0f}, y(5);
+    T4J_LAUNCH_SEQ(add_clamp_f32, dim3(1), dim3(256), 5LL, 0.0f, 6.0f, a.data(), b.data(), y.data());
+    expectSameBits("add_clamp_f32 by hand", y, {3.0f, 0.0f, 6.0f, 0.0f, NaN});
+}
+
 static void testElementwise() {
     using namespace elementwise_k;
     Vec x = values(1000, 1);
@@ -200,6 +235,7 @@ static void testElementwise() {
     Vec p(3), q = {2.0f, 0.5f, 2.0f}, base = {-1.5f, 4.0f, 3.0f};
     T4J_LAUNCH_SEQ(pow_f32, dim3(1), dim3(256), 3LL, base.data(), q.data(), p.data());
     expect("pow_f32", p, {2.25, 2.0, 9.0}, 0, 0);
+    testAddClamp();
 }
 
 // ---- unary_backward -----------------------------------------------------------------------------

@@ -7,8 +7,9 @@ import org.transfer4j.tensor.Tensor;
 /**
  * The op table. Every primitive that ops and layers lower to, once; each backend implements all of
  * them. The few default methods are fusions, each defined as the composite of other primitives that it must equal
- * bit for bit (a batch norm with its ReLU, its moving statistics' update, the loss's backward): a backend overrides
- * them to save passes and launches, and one that does not still computes the same values.
+ * bit for bit (a batch norm with its ReLU, a residual sum with its ReLU, a batch norm's moving statistics' update, the
+ * loss's backward): a backend overrides them to save passes and launches, and one that does not still computes the
+ * same values.
  * Backends compute only: no autograd, no shape inference beyond what the primitive needs.
  *
  * <p>Conventions. Tensors are NHWC, row-major. "Any strides" means the argument may be any view
@@ -73,6 +74,24 @@ public interface Backend {
 
     /** {@code y = op(a, b)} with NumPy broadcasting; a and b any strides. */
     Tensor binary(BinaryOp op, Tensor a, Tensor b);
+
+    /**
+     * {@code y = clamp(a + b, low, high)}: a residual sum and the ReLU ({@code 0, +inf}) or ReLU6 ({@code 0, 6}) that
+     * alone reads it (the end of a ResNet bottleneck), {@code a} and {@code b} of one shape, both contiguous (no
+     * broadcasting; the op computes other inputs as the composite), {@code low <= high}. Bit for bit this default,
+     * {@code binary(ADD)} then {@code unary(CLAMP)}: the sum rounded to float, the clamp NaN-propagating as
+     * {@link UnaryOp#CLAMP}'s. A backend overrides it to clamp in the sum's pass, so that the sum is never written.
+     *
+     * @throws org.transfer4j.tensor.ShapeMismatchException naming both shapes when they differ
+     * @throws IllegalArgumentException naming the bounds when {@code low <= high} does not hold, or an input that is
+     *         not contiguous ({@link ElementwiseChecks#addClamped})
+     */
+    default Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        ElementwiseChecks.addClamped(a, b, low, high);
+        try (Tensor sum = binary(BinaryOp.ADD, a, b)) {
+            return unary(UnaryOp.CLAMP, sum, low, high);
+        }
+    }
 
     // ---- reductions -----------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ import org.transfer4j.nn.layers.ReLU;
 /**
  * The activations that are a clamp, {@code y = min(max(x, low), high)}, and their bounds {@code {low, high}}: what a
  * fused step can apply in another op's output pass ({@link InferenceModel}'s convolution epilogue, a batch norm in
- * training in {@link ClampedBatchNorm}). ReLU is {@code 0, +inf}, ReLU6 {@code 0, 6}, linear {@code -inf, +inf}.
+ * training in {@link ClampedBatchNorm}, a residual sum in {@link ClampedAdd}). ReLU is {@code 0, +inf}, ReLU6
+ * {@code 0, 6}, linear {@code -inf, +inf}.
  */
 final class ClampBounds {
     private ClampBounds() {

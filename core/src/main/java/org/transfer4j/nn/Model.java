@@ -37,7 +37,7 @@ public class Model extends Layer {
     /**
      * The calls as they run: a zero padding joined to the window layer after it ({@link JoinedPadding}), a biased
      * convolution joined to the batch norm after it ({@link BiasedBatchNorm}), a batch norm joined to the ReLU after it
-     * ({@link ClampedBatchNorm}).
+     * ({@link ClampedBatchNorm}), a residual Add joined to the ReLU after it ({@link ClampedAdd}).
      */
     private List<GraphStep> steps;
     /** Distinct layers, input layers first, then in the order they are first called. */
@@ -344,7 +344,8 @@ public class Model extends Layer {
     /** Runs the graph on one batch per input and returns one batch per output. */
     public List<Tensor> callAll(List<Tensor> batches, boolean training) {
         if (steps == null) {
-            steps = ClampedBatchNorm.plan(BiasedBatchNorm.plan(JoinedPadding.plan(calls, outputs), outputs), outputs);
+            steps = ClampedAdd.plan(ClampedBatchNorm.plan(
+                    BiasedBatchNorm.plan(JoinedPadding.plan(calls, outputs), outputs), outputs), outputs);
         }
         return runSteps(steps, batches, training);
     }

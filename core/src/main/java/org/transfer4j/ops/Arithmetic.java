@@ -2,12 +2,14 @@ package org.transfer4j.ops;
 
 import org.transfer4j.autograd.Autograd;
 import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * add, sub, mul, div and pow with NumPy broadcasting. The gradient of a broadcast input is summed
- * back to its own shape ({@link Reduce#sumToShape}).
+ * add, sub, mul, div and pow with NumPy broadcasting, and a sum with the clamp after it in one pass
+ * ({@link #addClamped}). The gradient of a broadcast input is summed back to its own shape
+ * ({@link Reduce#sumToShape}).
  */
 public final class Arithmetic {
     private Arithmetic() {
@@ -18,6 +20,31 @@ public final class Arithmetic {
         return Autograd.record("add", y, g -> new Tensor[] {
             a.requiresGrad() ? Reduce.sumToShape(g, a.shape()) : null,
             b.requiresGrad() ? Reduce.sumToShape(g, b.shape()) : null}, a, b);
+    }
+
+    /**
+     * {@code clamp(a + b, low, high)} as one op: a residual sum and the ReLU ({@code 0, +inf}) or ReLU6
+     * ({@code 0, 6}) that alone reads it, the same values and gradients as {@link #add} then {@link Unary#clamp}
+     * bit for bit. When a and b have one shape and are both contiguous, the backend clamps in the sum's pass
+     * ({@link org.transfer4j.backend.Backend#addClamped}: the sum is never written); otherwise (broadcasting, a
+     * view) it is that composite. Backward (saved: the output y only, as the clamp's), for both inputs
+     * {@code da = db = dy} where {@code low < y < high}, else 0 ({@code unaryBackward(CLAMP)} on y: the clamp's
+     * derivative read from its output, {@link Unary#clamp}).
+     */
+    public static Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        if (!(low <= high)) {
+            throw new IllegalArgumentException("addClamped: the low bound " + low + " is not <= the high bound " + high);
+        }
+        OpChecks.sameDevice("addClamped", a, b);
+        if (!java.util.Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous()) {
+            return Unary.clamp(add(a, b), low, high);
+        }
+        Tensor y = a.backend().addClamped(a, b, low, high);
+        return Autograd.record("addClamped", y, g -> {
+            // one tensor for both inputs, as add's backward gives g to both: the tape sums or copies it per input
+            Tensor dz = y.backend().unaryBackward(UnaryOp.CLAMP, y, g, low, high);
+            return new Tensor[] {a.requiresGrad() ? dz : null, b.requiresGrad() ? dz : null};
+        }, a, b);
     }
 
     public static Tensor sub(Tensor a, Tensor b) {

@@ -239,6 +239,12 @@ public final class FakeDevice implements Backend {
         return out(cpu.binary(op, in("binary", a), in("binary", b)));
     }
 
+    /** The CPU's one-pass sum and clamp, as a GPU backend fuses it: no sum is made. */
+    @Override
+    public Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        return out(cpu.addClamped(in("addClamped", a), in("addClamped", b), low, high));
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
         return out(cpu.reduce(op, in("reduce", x), axes));

@@ -86,7 +86,7 @@ class PtxUpToDateTest {
         Set<String> kernels = names(KERNEL, Files.readString(CUDA_SOURCES.resolve("elementwise.cu")));
         Set<String> expected = new TreeSet<>(List.of("relu_f32", "relu6_f32", "sigmoid_f32", "tanh_f32", "exp_f32",
                 "log_f32", "neg_f32", "abs_f32", "sqrt_f32", "affine_f32", "clamp_f32", "leaky_relu_f32", "erf_f32",
-                "pow_scalar_f32", "fill_f32", "copy_f32", "moving_average_f32"));
+                "pow_scalar_f32", "fill_f32", "copy_f32", "moving_average_f32", "add_clamp_f32"));
         for (String op : List.of("add", "sub", "mul", "div", "max", "min", "pow", "eq", "gt", "ge")) {
             expected.add(op + "_f32");
             expected.add(op + "_bcast_f32");

@@ -133,6 +133,12 @@ public final class CpuBackend implements Backend {
         return CpuElementwise.binary(op, a, b);
     }
 
+    /** The clamp in the sum's pass ({@link CpuElementwise#addClamped}). */
+    @Override
+    public Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        return CpuElementwise.addClamped(a, b, low, high);
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
         return CpuReduce.reduce(op, x, axes);

@@ -1,10 +1,31 @@
 package org.transfer4j.backend.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.transfer4j.backend.BinaryOp;
 
 /** Inner loops of the binary functions over one strided row ({@code sa}/{@code sb} may be 0: broadcast). */
 final class CpuBinaryKernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private CpuBinaryKernels() {
+    }
+
+    /**
+     * {@code y[iy + i] = min(max(a[ia + i] + b[ib + i], low), high)} for {@code i < n}, all unit stride: a residual
+     * sum and its ReLU ({@link org.transfer4j.backend.Backend#addClamped}). The sum is one IEEE float addition and
+     * {@code FloatVector.max/min} are {@code Math.max/min} lane by lane (NaN propagates, {@code -0 < +0}), so the
+     * vectors and the scalar tail give the bits of {@code binary(ADD)} then {@code unary(CLAMP)}.
+     */
+    static void addClamp(float[] a, int ia, float[] b, int ib, float[] y, int iy, int n, float low, float high) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, a, ia + i).add(FloatVector.fromArray(F, b, ib + i)).max(low).min(high)
+                    .intoArray(y, iy + i);
+        }
+        for (; i < n; i++) {
+            y[iy + i] = Math.min(Math.max(a[ia + i] + b[ib + i], low), high);
+        }
     }
 
     static void apply(BinaryOp op, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] y, int iy, int n) {

@@ -3,6 +3,7 @@ package org.transfer4j.backend.cpu;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.ElementwiseChecks;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
@@ -113,6 +114,20 @@ final class CpuElementwise {
                 }
             }
         });
+    }
+
+    /** {@link Backend#addClamped}: contiguous a and b of one shape, in parallel chunks. */
+    static Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        ElementwiseChecks.addClamped(a, b, low, high);
+        float[] as = CpuBackend.data(a);
+        float[] bs = CpuBackend.data(b);
+        Tensor y = CpuBackend.newTensor(a.shape());
+        float[] ys = CpuBackend.data(y);
+        int ao = a.offset();
+        int bo = b.offset();
+        CpuParallel.forRange(a.numel(), GRAIN, (from, to) ->
+                CpuBinaryKernels.addClamp(as, ao + from, bs, bo + from, ys, from, to - from, low, high));
+        return y;
     }
 
     static Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {

@@ -87,6 +87,7 @@ class CpuJitIndependenceTest {
             Backend.BatchNormGradients d = cpu.batchNormBackward(y, dy, g, f.mean(), f.invStd(), f.output(), 0f, 6f);
             lines.add("batch norm backward " + hash(d.gradX()) + " " + hash(d.gradGamma()));
             lines.add("sum " + hash(Reduce.sum(y, new int[] {0, 1, 2}, false)));
+            lines.add("add clamped " + hash(cpu.addClamped(y, dy, 0f, 0.5f)));
             // Math.exp, log and tanh: HotSpot's interpreter calls the same intrinsic stubs as compiled code
             Tensor logits = Tensor.uniform(new Generator(8), -4f, 4f, 64, 37);
             Backend.SoftmaxCrossEntropy s = cpu.softmaxCrossEntropy(logits, cpu.unary(UnaryOp.ABS, logits, 0f, 0f));

@@ -292,6 +292,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return call("binary " + op, () -> elementwise.binary(op, a, b), a, b);
     }
 
+    /** The clamp in the sum's launch ({@code add_clamp_f32}): no sum is written. */
+    @Override
+    public Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        return call("addClamped", () -> elementwise.addClamped(a, b, low, high), a, b, "low=" + low, "high=" + high);
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
         return call("reduce " + op, () -> reduce.reduce(op, x, axes), x, axes);

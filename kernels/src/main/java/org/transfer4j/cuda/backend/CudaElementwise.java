@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.ElementwiseChecks;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.cuda.driver.KernelArgs;
 import org.transfer4j.cuda.kernels.KernelSpec;
@@ -100,6 +101,21 @@ final class CudaElementwise {
             long[] off = p.offsets();
             exec.launch(Kernels.binary(op, true), KernelGeometry.elementwise(n), KernelArgs.create().i64(n).struct(p.struct(0, 1))
                     .pointer(pa + off[0] * Float.BYTES).pointer(pb + off[1] * Float.BYTES).pointer(py + off[2] * Float.BYTES));
+        }
+        return y;
+    }
+
+    /**
+     * {@code y = clamp(a + b, low, high)} ({@code add_clamp_f32}: the sum rounded, then the clamp, in one launch; bit
+     * for bit {@code add_f32} then {@code clamp_f32}), a and b contiguous of one shape -> y (their shape).
+     */
+    Tensor addClamped(Tensor a, Tensor b, float low, float high) {
+        ElementwiseChecks.addClamped(a, b, low, high);
+        Tensor y = exec.empty(a.shape());
+        long n = y.numel();
+        if (n > 0) {
+            exec.launch(Kernels.ADD_CLAMP, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).f32(low).f32(high)
+                    .pointer(exec.address(a)).pointer(exec.address(b)).pointer(exec.address(y)));
         }
         return y;
     }

@@ -53,6 +53,8 @@ public final class Kernels {
     public static final KernelSpec MOVING_AVERAGE = add(ELEMENTWISE, "moving_average_f32", I64, F32, PTR, PTR);
     /** {@code (n, lo, hi, x, y)}. */
     public static final KernelSpec CLAMP = add(ELEMENTWISE, "clamp_f32", I64, F32, F32, PTR, PTR);
+    /** {@code (n, lo, hi, a, b, y)}: {@code y = clamp(a + b, lo, hi)}, a, b and y of one shape. */
+    public static final KernelSpec ADD_CLAMP = add(ELEMENTWISE, "add_clamp_f32", I64, F32, F32, PTR, PTR, PTR);
     /** {@code (n, alpha, x, y)}. */
     public static final KernelSpec LEAKY_RELU = add(ELEMENTWISE, "leaky_relu_f32", I64, F32, PTR, PTR);
     /** {@code (n, a, x, y)}: {@code y = x^a}. */

@@ -32,7 +32,9 @@ class KernelArgsTest {
         // affine_f32(long long n, float a, float b, const float* x, float* y)
         assertEquals(ParamType.FLOAT32, ELEMENTWISE.get("affine_f32").params().get(1).type());
         assertEquals("fill_f32(.u64, .f32, .u64)", ELEMENTWISE.get("fill_f32").toString());
-        assertEquals(37, ELEMENTWISE.size());   // the README's count of elementwise kernels
+        // add_clamp_f32(long long n, float lo, float hi, const float* a, const float* b, float* y)
+        assertEquals("add_clamp_f32(.u64, .f32, .f32, .u64, .u64, .u64)", ELEMENTWISE.get("add_clamp_f32").toString());
+        assertEquals(38, ELEMENTWISE.size());   // the README's count of elementwise kernels
     }
 
     @Test

@@ -1,0 +1,39 @@
+package org.transfer4j.backend;
+
+import java.util.Arrays;
+import org.transfer4j.tensor.ShapeMismatchException;
+import org.transfer4j.tensor.Tensor;
+
+/**
+ * The argument checks every backend's {@link Backend#addClamped} makes before it computes: a and b of one shape, both
+ * contiguous, and {@code low <= high}.
+ */
+public final class ElementwiseChecks {
+    private ElementwiseChecks() {
+    }
+
+    /**
+     * Checks {@link Backend#addClamped}'s arguments.
+     *
+     * @throws ShapeMismatchException naming both shapes when a and b differ (the primitive does not broadcast)
+     * @throws IllegalArgumentException naming the bounds when {@code low <= high} does not hold (either NaN
+     *         included), or the shape and strides of an input that is not contiguous
+     */
+    public static void addClamped(Tensor a, Tensor b, float low, float high) {
+        String op = "addClamped";
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw ShapeMismatchException.of(op, "a and b must have one shape (the primitive does not broadcast)",
+                    a.shape(), b.shape());
+        }
+        if (!(low <= high)) {
+            throw new IllegalArgumentException(op + ": the clamp's low bound " + low + " is not <= its high bound "
+                    + high);
+        }
+        for (Tensor t : new Tensor[] {a, b}) {
+            if (!t.isContiguous()) {
+                throw new IllegalArgumentException(op + ": " + (t == a ? "a" : "b") + " must be contiguous, got shape "
+                        + Arrays.toString(t.shape()) + " strides " + Arrays.toString(t.strides()));
+            }
+        }
+    }
+}
