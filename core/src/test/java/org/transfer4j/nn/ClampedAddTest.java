@@ -59,7 +59,8 @@ class ClampedAddTest {
         }
         a.mul(a).mean().backward();
         b.mul(b).mean().backward();
-        assertSameGradients(apart.model, fused.model);
+        assertTrue(SameGradients.assertSame(apart.model, fused.model) >= 5,
+                "the convolutions' kernels and the batch norms' gamma and beta have gradients");
     }
 
     @Test
@@ -93,7 +94,8 @@ class ClampedAddTest {
             a.mul(a).mean().backward();
             b.mul(b).mean().backward();
         }
-        assertSameGradients(apart.model, fused.model);
+        assertTrue(SameGradients.assertSame(apart.model, fused.model) >= 5,
+                "the convolutions' kernels and the batch norms' gamma and beta have gradients");
     }
 
     @Test
@@ -119,22 +121,6 @@ class ClampedAddTest {
     /** The plan {@link Model#callAll} runs. */
     private static List<GraphStep> withClampedAdd(Model model) {
         return ClampedAdd.plan(withoutClampedAdd(model), model.outputs());
-    }
-
-    private static void assertSameGradients(Model expected, Model actual) {
-        List<Weight> e = expected.weights();
-        List<Weight> a = actual.weights();
-        int compared = 0;
-        for (int i = 0; i < e.size(); i++) {
-            Tensor ge = e.get(i).value().grad();
-            Tensor ga = a.get(i).value().grad();
-            assertEquals(ge == null, ga == null, e.get(i).path());
-            if (ge != null) {
-                assertArrayEquals(ge.toArray(), ga.toArray(), 0f, "gradient of " + e.get(i).path());
-                compared++;
-            }
-        }
-        assertTrue(compared >= 5, "the convolutions' kernels and the batch norms' gamma and beta have gradients");
     }
 
     /**

@@ -47,7 +47,7 @@ class ClampedBatchNormTest {
         }
         a.mul(a).mean().backward();
         b.mul(b).mean().backward();
-        assertSameGradients(apart.model, fused.model);
+        SameGradients.assertSame(apart.model, fused.model);
     }
 
     @Test
@@ -73,7 +73,7 @@ class ClampedBatchNormTest {
             a.mul(a).mean().backward();
             b.mul(b).mean().backward();
         }
-        assertSameGradients(apart.model, fused.model);
+        SameGradients.assertSame(apart.model, fused.model);
         assertEquals(apartLive, fusedLive, "the joined step keeps no more activations than the two steps");
         try (TensorScope step = TensorScope.open()) {
             assertArrayEquals(apart.runTwoStep(x, false).toArray(), fused.model.call(x, false).toArray(), 0f, "inference");
@@ -95,19 +95,6 @@ class ClampedBatchNormTest {
         List<GraphStep> steps = ClampedBatchNorm.plan(
                 BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()), model.outputs()), model.outputs());
         return steps.stream().filter(kind::isInstance).count();
-    }
-
-    private static void assertSameGradients(Model expected, Model actual) {
-        List<Weight> e = expected.weights();
-        List<Weight> a = actual.weights();
-        for (int i = 0; i < e.size(); i++) {
-            Tensor ge = e.get(i).value().grad();
-            Tensor ga = a.get(i).value().grad();
-            assertEquals(ge == null, ga == null, e.get(i).path());
-            if (ge != null) {
-                assertArrayEquals(ge.toArray(), ga.toArray(), 0f, "gradient of " + e.get(i).path());
-            }
-        }
     }
 
     /**

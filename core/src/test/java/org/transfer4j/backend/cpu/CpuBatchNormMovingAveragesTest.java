@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -185,18 +182,7 @@ class CpuBatchNormMovingAveragesTest {
         }
     }
 
-    /** The CPU backend with {@code batchNormMovingAverages} left to the SPI's default, every other method its own. */
-    private Backend viaDefault() {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("batchNormMovingAverages")) {
-                return InvocationHandler.invokeDefault(proxy, method, args);
-            }
-            try {
-                return method.invoke(cpu, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, handler);
+    private static Backend viaDefault() {
+        return SpiDefault.cpuWithDefault("batchNormMovingAverages");
     }
 }

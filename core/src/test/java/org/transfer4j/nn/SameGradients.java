@@ -1,0 +1,34 @@
+package org.transfer4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.transfer4j.tensor.Tensor;
+
+/** Two models with the same weights in the same order: the gradients one backward pass left in each, compared. */
+final class SameGradients {
+    private SameGradients() {
+    }
+
+    /**
+     * Asserts that each weight of {@code actual} has a gradient exactly when the weight of {@code expected} at its
+     * place has one, and the same bits; returns how many weights had one.
+     */
+    static int assertSame(Model expected, Model actual) {
+        List<Weight> e = expected.weights();
+        List<Weight> a = actual.weights();
+        assertEquals(e.size(), a.size(), "weights");
+        int compared = 0;
+        for (int i = 0; i < e.size(); i++) {
+            Tensor ge = e.get(i).value().grad();
+            Tensor ga = a.get(i).value().grad();
+            assertEquals(ge == null, ga == null, e.get(i).path());
+            if (ge != null) {
+                assertArrayEquals(ge.toArray(), ga.toArray(), 0f, "gradient of " + e.get(i).path());
+                compared++;
+            }
+        }
+        return compared;
+    }
+}
