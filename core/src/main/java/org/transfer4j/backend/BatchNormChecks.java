@@ -90,9 +90,7 @@ public final class BatchNormChecks {
      * @throws IllegalArgumentException naming the bounds or both shapes
      */
     public static void clamp(String op, Tensor x, Tensor y, float low, float high) {
-        if (!(low <= high)) {
-            throw new IllegalArgumentException(op + ": the clamp's low bound " + low + " is not <= its high bound " + high);
-        }
+        ElementwiseChecks.clampBounds(op, low, high);
         if (y != null && !Arrays.equals(x.shape(), y.shape())) {
             throw new IllegalArgumentException(op + ": the clamped output y " + Arrays.toString(y.shape())
                     + " differs from x " + Arrays.toString(x.shape()));

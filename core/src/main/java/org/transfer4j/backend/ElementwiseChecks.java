@@ -6,10 +6,23 @@ import org.transfer4j.tensor.Tensor;
 
 /**
  * The argument checks every backend's {@link Backend#addClamped} makes before it computes: a and b of one shape, both
- * contiguous, and {@code low <= high}.
+ * contiguous, and {@code low <= high}; the last is every fused clamp's ({@link #clampBounds}).
  */
 public final class ElementwiseChecks {
     private ElementwiseChecks() {
+    }
+
+    /**
+     * Checks the bounds of a clamp fused into another op (a batch norm's, a sum's): {@code low <= high}, neither NaN.
+     *
+     * @param op the op or SPI method, named in the error
+     * @throws IllegalArgumentException naming both bounds
+     */
+    public static void clampBounds(String op, float low, float high) {
+        if (!(low <= high)) {
+            throw new IllegalArgumentException(op + ": the clamp's low bound " + low + " is not <= its high bound "
+                    + high);
+        }
     }
 
     /**
@@ -25,10 +38,7 @@ public final class ElementwiseChecks {
             throw ShapeMismatchException.of(op, "a and b must have one shape (the primitive does not broadcast)",
                     a.shape(), b.shape());
         }
-        if (!(low <= high)) {
-            throw new IllegalArgumentException(op + ": the clamp's low bound " + low + " is not <= its high bound "
-                    + high);
-        }
+        clampBounds(op, low, high);
         for (Tensor t : new Tensor[] {a, b}) {
             if (!t.isContiguous()) {
                 throw new IllegalArgumentException(op + ": " + (t == a ? "a" : "b") + " must be contiguous, got shape "

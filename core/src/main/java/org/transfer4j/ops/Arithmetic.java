@@ -1,7 +1,9 @@
 package org.transfer4j.ops;
 
+import java.util.Arrays;
 import org.transfer4j.autograd.Autograd;
 import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.ElementwiseChecks;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.Tensor;
@@ -32,11 +34,9 @@ public final class Arithmetic {
      * derivative read from its output, {@link Unary#clamp}).
      */
     public static Tensor addClamped(Tensor a, Tensor b, float low, float high) {
-        if (!(low <= high)) {
-            throw new IllegalArgumentException("addClamped: the low bound " + low + " is not <= the high bound " + high);
-        }
+        ElementwiseChecks.clampBounds("addClamped", low, high);
         OpChecks.sameDevice("addClamped", a, b);
-        if (!java.util.Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous()) {
+        if (!Arrays.equals(a.shape(), b.shape()) || !a.isContiguous() || !b.isContiguous()) {
             return Unary.clamp(add(a, b), low, high);
         }
         Tensor y = a.backend().addClamped(a, b, low, high);

@@ -1,6 +1,7 @@
 package org.transfer4j.backend.cpu;
 
 import java.util.List;
+import java.util.Objects;
 import org.transfer4j.backend.Backend;
 import org.transfer4j.backend.BatchNormChecks;
 import org.transfer4j.backend.BinaryOp;
@@ -230,7 +231,7 @@ public final class CpuBackend implements Backend {
     @Override
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
                                                 Tensor y, float low, float high) {
-        BatchNormChecks.clamp("batchNormBackward", x, java.util.Objects.requireNonNull(y, "batchNormBackward: y"), low, high);
+        BatchNormChecks.clamp("batchNormBackward", x, Objects.requireNonNull(y, "batchNormBackward: y"), low, high);
         return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high);
     }
 

@@ -107,7 +107,7 @@ final class CudaBatchNorm {
      * {@code batchnorm_backward_finalize_f32} (dGamma, dBeta and the coefficients of
      * {@code dx = a*dy + b*x + d}) and {@code batchnorm_backward_dx_f32}. With y (..., C), the output of the
      * clamp to {@code [low, high]} after the batch norm (else null), both passes read dy as
-     * {@code dy * (low < y < high ? 1 : 0)}.
+     * {@code low < y < high ? dy : 0} (a select, as {@code clamp_backward_f32}).
      */
     Backend.BatchNormGradients backward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd, Tensor y,
                                         float low, float high) {

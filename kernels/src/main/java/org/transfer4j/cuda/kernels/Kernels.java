@@ -192,7 +192,7 @@ public final class Kernels {
             I64, I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR);
     /**
      * {@code (rows, c, chunk, x, dy, mean, y, low, high, partial)}: per chunk, sums of g and {@code g*(x - mean)},
-     * g = dy, or {@code dy * (low < y < high ? 1 : 0)} when y (the clamped output) is not null; block (32,8).
+     * g = dy, or {@code low < y < high ? dy : 0} when y (the clamped output) is not null; block (32,8).
      */
     public static final KernelSpec BATCHNORM_BACKWARD_SUMS =
             add(BATCHNORM, "batchnorm_backward_sums_f32", I64, I64, I64, PTR, PTR, PTR, PTR, F32, F32, PTR);
