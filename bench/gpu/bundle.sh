@@ -11,7 +11,8 @@
 #    kernels' `gpu`-tagged tests run there without Maven;
 # 4. with --data, copies the flowers photos (flowers128, 9 MB) and the ImageNet MobileNet v1 0.25 (2 MB) from
 #    the shared data folder into .device/data/ for the `train --device cuda` run;
-# 5. makes the small Java 25 runtime .device/jre.tar.xz (../shared/device/make-jre.sh) unless it is there.
+# 5. makes the small Java 25 runtime .device/jre.tar.xz unless it is there: the modules ../shared/device/make-jre.sh
+#    links, plus jdk.jfr for the host profile (on-device.sh hostprofile).
 #
 # The scripts (on-device.sh, torch_side_by_side.py) are tracked files: they travel with the working tree, so
 # they are not copied. Environment: JAVA_HOME (default Temurin 25), TRANSFER4J_SHARED (default <repo>/../shared),
@@ -30,7 +31,7 @@ with_data=0
 for arg in "$@"; do
     case "$arg" in
         --data) with_data=1 ;;
-        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "bundle.sh: unknown argument '$arg' (only --data)" >&2; exit 64 ;;
     esac
 done
@@ -62,8 +63,19 @@ if ((with_data)); then
     cp "$SHARED/data/keras/mobilenet_v1_0.25_224_imagenet.h5" "$DEV/data/"
 fi
 
+# The JRE: make-jre.sh's modules plus jdk.jfr, which `on-device.sh hostprofile` (HostProfile: Java Flight Recorder's
+# method samples) needs and make-jre.sh leaves out; about 1 MB more. A bundle made before without it is remade.
+if [[ -f "$DEV/jre.tar.xz" ]] && ! tar xJOf "$DEV/jre.tar.xz" jre/release | grep -q 'jdk\.jfr'; then
+    rm "$DEV/jre.tar.xz"
+fi
 if [[ ! -f "$DEV/jre.tar.xz" ]]; then
-    "$SHARED/device/make-jre.sh" "$DEV"
+    modules="$(sed -n 's/.*--add-modules \([^ ]*\).*/\1/p' "$SHARED/device/make-jre.sh")"
+    [[ -n "$modules" ]] || { echo "bundle.sh: no --add-modules list in $SHARED/device/make-jre.sh" >&2; exit 1; }
+    tmp="$(mktemp -d)"
+    "$JAVA_HOME/bin/jlink" --add-modules "$modules,jdk.jfr" --strip-debug --no-header-files --no-man-pages \
+        --output "$tmp/jre"
+    tar -C "$tmp" -cf - jre | xz -T2 -6 > "$DEV/jre.tar.xz"
+    rm -rf "$tmp"
 fi
 
 du -sh "$DEV"/* | sed 's:^:  :'

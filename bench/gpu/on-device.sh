@@ -12,11 +12,13 @@
 #   profile  MobileNetV2's and ResNet50's (PROFILE_MODELS) three cases with a sync after every op (-Dtransfer4j.cuda.profile=true): time per op
 #   variants train and inference under each backend setting of VARIANTS (default: 1x1 convolutions through cuDNN
 #            or cuBLAS, each with cuDNN's heuristic and benchmarked algorithms), to choose the defaults by measurement
+#   hostprofile  where the host's time goes in MobileNetV2's frozen head epochs and ResNet50's training step
+#            (GpuSideBySide --host-profile: Java Flight Recorder's method samples every millisecond, HostProfile)
 #
 # TORCH_JSON=<file> makes `bench` reuse an earlier pytorch.json (a diagnostic run; the summary says so).
 #
 # Each step has its own time limit (seconds, environment: TESTS_S 150, CASE_S 50 per transfer4j case,
-# TORCH_S 150, FLOWERS_S 540, PROFILE_S 90, VARIANT_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
+# TORCH_S 150, FLOWERS_S 540, PROFILE_S 90, VARIANT_S 60 each, HOSTPROFILE_S 60 each) so that a hung step cannot eat the whole call. Every log goes under
 # $OUT (the device tool brings back at most 8 files there): summary.txt (the results), compare.txt,
 # gpu-tests.txt, transfer4j.json (the cases merged) and pytorch.json, flowers.txt, and logs.tar.gz with
 # every log and report. The comparison table is printed last.
@@ -115,6 +117,22 @@ run_profile() {
     cp "$WORK/profile.txt" "$OUT/"
 }
 
+run_hostprofile() {
+    # where the host's time goes (HostProfile: JFR's method samples, 1 ms) in the cases bound by the host's speed:
+    # MobileNetV2's frozen head epochs (more of them than the bench times, for samples) and ResNet50's training step
+    echo "== host profile (JFR samples of the timed iterations)" | tee -a "$summary"
+    local spec model kind extra
+    for spec in "MobileNetV2 frozen --frozen-epochs 100" "ResNet50 train"; do
+        read -r model kind extra <<< "$spec"
+        timeout "${HOSTPROFILE_S:-60}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.transfer4j.bench.gpu.GpuSideBySide \
+            --models "$model" --cases "$kind" $extra --host-profile "$WORK/host" --out "$WORK/host-$model-$kind.json" \
+            > "$WORK/host-$model-$kind.txt" 2>&1
+        echo "host profile $model $kind: exit $?" | tee -a "$summary"
+        grep -a -E "^  $model " "$WORK/host-$model-$kind.txt" | head -n 1 | tee -a "$summary"
+        grep -a -A 56 '^host profile of' "$WORK/host-$model-$kind.txt" | tee -a "$summary"
+    done
+}
+
 run_variants() {
     # the same train and inference cases under each backend setting in VARIANTS (';'-separated GpuSideBySide
     # options): which routes to make the defaults. Their lines go to the summary; the logs into logs.tar.gz.
@@ -150,7 +168,8 @@ for step in "${steps[@]}"; do
         flowers) run_flowers ;;
         profile) run_profile ;;
         variants) run_variants ;;
-        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers, profile, variants)" >&2 ;;
+        hostprofile) run_hostprofile ;;
+        *) echo "on-device.sh: unknown step '$step' (tests, bench, flowers, profile, variants, hostprofile)" >&2 ;;
     esac
 done
 

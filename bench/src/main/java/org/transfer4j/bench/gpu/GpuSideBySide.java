@@ -1,6 +1,8 @@
 package org.transfer4j.bench.gpu;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,9 @@ public final class GpuSideBySide implements Callable<Integer> {
                     + "candidate once per shape, as PyTorch's cudnn.benchmark); default: the backend's, i.e. -D"
                     + AlgoSearch.PROPERTY + " or heuristic")
     AlgoSearch cudnnAlgorithms;
+    @Option(names = "--host-profile", paramLabel = "DIR", description = "sample the host every millisecond (Java Flight "
+            + "Recorder) in each timed section, write DIR/<model>-<case>.jfr and print where the host's time went")
+    Path hostProfiles;
     @Option(names = "--seed", description = "default ${DEFAULT-VALUE}")
     long seed = 1;
     @Option(names = "--out", required = true, description = "the JSON report to write")
@@ -117,7 +122,15 @@ public final class GpuSideBySide implements Callable<Integer> {
         stdout.println("transfer4j side-by-side on " + describe(clock.device()) + ", TF32 convolutions " + (clock.tf32() ? "on" : "off")
                 + (clock.cudnnAlgorithms() == null ? "" : ", cuDNN algorithms " + clock.cudnnAlgorithms())
                 + ", batch " + batch + ", " + imageSize + "x" + imageSize + ", " + settings.optimizer());
-        Workloads work = new Workloads(clock, settings);
+        if (hostProfiles != null) {
+            try {
+                Files.createDirectories(hostProfiles);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--host-profile: cannot create " + hostProfiles
+                        + ": " + e.getMessage());
+            }
+        }
+        Workloads work = new Workloads(clock, settings, hostProfiles);
         List<CaseResult> results = new ArrayList<>();
         for (String name : models) {
             BenchModel model = BenchModel.parse(name);
@@ -136,6 +149,11 @@ public final class GpuSideBySide implements Callable<Integer> {
                             + ", timed iterations (-D" + OpProfile.PROPERTY + "=true: a sync after every op, so not a timing)");
                     stdout.print(cuda.profile().table());
                     cuda.profile().reset();
+                }
+                Path recording = hostProfiles == null ? null : Workloads.hostProfileFile(hostProfiles, model, r.kind());
+                if (recording != null && Files.exists(recording)) {
+                    stdout.println("host profile of " + model.displayName() + " " + c + ", timed iterations (" + recording + ")");
+                    stdout.print(HostProfile.summary(recording, Thread.currentThread().threadId(), 25));
                 }
             }
         }

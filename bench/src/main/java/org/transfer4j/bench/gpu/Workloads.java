@@ -1,5 +1,6 @@
 package org.transfer4j.bench.gpu;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.transfer4j.tensor.Device;
 import org.transfer4j.tensor.Tensor;
 import org.transfer4j.tensor.TensorScope;
 import org.transfer4j.train.FeatureCache;
+import org.transfer4j.train.History;
 import org.transfer4j.train.InMemoryDataset;
 import org.transfer4j.train.Trainer;
 import org.transfer4j.train.TransferModel;
@@ -32,10 +34,23 @@ import org.transfer4j.train.TransferModel;
 final class Workloads {
     private final DeviceClock clock;
     private final Settings s;
+    private final Path hostProfiles;
 
-    Workloads(DeviceClock clock, Settings settings) {
+    /** {@code hostProfiles}: the folder for each timed section's {@link HostProfile} recording, or null for none. */
+    Workloads(DeviceClock clock, Settings settings, Path hostProfiles) {
         this.clock = clock;
         this.s = settings;
+        this.hostProfiles = hostProfiles;
+    }
+
+    /** Where {@link HostProfile} writes a case's recording: {@code <folder>/<model>-<case>.jfr}. */
+    static Path hostProfileFile(Path folder, BenchModel which, String kind) {
+        return folder.resolve(which.displayName() + "-" + kind + ".jfr");
+    }
+
+    /** JFR sampling of a timed section when asked for ({@code --host-profile}), else null (nothing to close). */
+    private HostProfile hostProfile(BenchModel which, String kind) {
+        return hostProfiles == null ? null : HostProfile.start(hostProfileFile(hostProfiles, which, kind));
     }
 
     private Device device() {
@@ -63,12 +78,15 @@ final class Workloads {
             clock.synchronize();
             clock.resetProfile(); // a profile (-Dtransfer4j.cuda.profile) covers the timed iterations only
             p.before = allocated();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < s.iterations(); i++, p.timed++) {
-                last = step(model, opt, loss, x, labels);
+            double seconds;
+            try (HostProfile ignored = hostProfile(which, CaseResult.TRAIN)) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < s.iterations(); i++, p.timed++) {
+                    last = step(model, opt, loss, x, labels);
+                }
+                clock.synchronize();
+                seconds = (System.nanoTime() - t0) / 1e9;
             }
-            clock.synchronize();
-            double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> d = p.details(allocated(), s.iterations());
             d.put("last_loss", last.item()); // after the timer: a host read waits for the device
             return timed(which, CaseResult.TRAIN, seconds, s.iterations(), d);
@@ -109,12 +127,15 @@ final class Workloads {
             clock.synchronize();
             clock.resetProfile(); // a profile (-Dtransfer4j.cuda.profile) covers the timed iterations only
             p.before = allocated();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < s.iterations(); i++, p.timed++) {
-                y = model.apply(x);
+            double seconds;
+            try (HostProfile ignored = hostProfile(which, CaseResult.INFERENCE)) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < s.iterations(); i++, p.timed++) {
+                    y = model.apply(x);
+                }
+                clock.synchronize();
+                seconds = (System.nanoTime() - t0) / 1e9;
             }
-            clock.synchronize();
-            double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> d = p.details(allocated(), s.iterations());
             d.put("last_logit_0", (double) y.toArray()[0]);
             d.put("inference", fused != null ? "fused" : "layers");
@@ -158,10 +179,14 @@ final class Workloads {
                 clock.synchronize();
                 clock.resetProfile();
                 p.before = allocated();
-                long t1 = System.nanoTime();
-                var history = trainer.fit(tm.head(), cache.dataset(), null, s.frozenEpochs());
-                clock.synchronize();
-                double seconds = (System.nanoTime() - t1) / 1e9;
+                double seconds;
+                History history;
+                try (HostProfile ignored = hostProfile(which, CaseResult.FROZEN)) {
+                    long t1 = System.nanoTime();
+                    history = trainer.fit(tm.head(), cache.dataset(), null, s.frozenEpochs());
+                    clock.synchronize();
+                    seconds = (System.nanoTime() - t1) / 1e9;
+                }
                 p.timed = s.frozenEpochs();
                 Map<String, Object> d = p.details(allocated(), s.frozenEpochs());
                 d.put("images", s.frozenImages());
