@@ -209,6 +209,21 @@ public interface Backend {
         }
     }
 
+    /**
+     * {@link #batchNormBackward}'s gradients of gamma and beta alone ({@code gradX} null), for a batch norm whose input
+     * needs no gradient: a new head's first batch norm over a frozen base's features. With {@code y} not null, the
+     * clamped form ({@code dy} counts where {@code low < y < high}), else the plain one. Bit for bit the gradients of
+     * this default, which computes dx too and frees it; a backend overrides it to skip dx's pass over the batch (on a
+     * GPU a launch and a tensor fewer in every step of the head).
+     */
+    default BatchNormGradients batchNormParameterGradients(Tensor x, Tensor gradY, Tensor gamma, Tensor mean,
+                                                           Tensor invStd, Tensor y, float low, float high) {
+        BatchNormGradients all = y == null ? batchNormBackward(x, gradY, gamma, mean, invStd)
+                : batchNormBackward(x, gradY, gamma, mean, invStd, y, low, high);
+        all.gradX().close();
+        return new BatchNormGradients(null, all.gradGamma(), all.gradBeta());
+    }
+
     // ---- losses -----------------------------------------------------------------------------------
 
     /**
@@ -343,7 +358,7 @@ public interface Backend {
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {
     }
 
-    /** Gradients of batch normalisation with respect to x, gamma and beta. */
+    /** Gradients of batch normalisation with respect to x (null where not asked for), gamma and beta. */
     record BatchNormGradients(Tensor gradX, Tensor gradGamma, Tensor gradBeta) {
     }
 

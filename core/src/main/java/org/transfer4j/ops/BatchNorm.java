@@ -120,9 +120,12 @@ public final class BatchNorm {
         // primitive (one launch on a GPU), in the moving statistics' own storage; a backend op records nothing
         backend.batchNormMovingAverages(movingMean, f.mean(), bias == null ? null : contiguous(bias), movingVariance,
                 f.variance(), momentum);
+        boolean gradX = x.requiresGrad(); // not when x is a frozen base's features under a new head
         Node.BackwardFn backward = dy -> {
-            Backend.BatchNormGradients d = clamped
-                    ? backend.batchNormBackward(input, dy, g, f.mean(), f.invStd(), f.output(), low, high)
+            Tensor y = clamped ? f.output() : null;
+            Backend.BatchNormGradients d = !gradX
+                    ? backend.batchNormParameterGradients(input, dy, g, f.mean(), f.invStd(), y, low, high)
+                    : clamped ? backend.batchNormBackward(input, dy, g, f.mean(), f.invStd(), y, low, high)
                     : backend.batchNormBackward(input, dy, g, f.mean(), f.invStd());
             if (bias == null) {
                 return new Tensor[] {d.gradX(), d.gradGamma(), d.gradBeta()};

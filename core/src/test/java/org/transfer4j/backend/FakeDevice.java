@@ -333,6 +333,16 @@ public final class FakeDevice implements Backend {
         return new BatchNormGradients(out(r.gradX()), out(r.gradGamma()), out(r.gradBeta()));
     }
 
+    /** The CPU's, as a GPU backend skips dx: no dx is made. */
+    @Override
+    public BatchNormGradients batchNormParameterGradients(Tensor x, Tensor gradY, Tensor gamma, Tensor mean,
+                                                          Tensor invStd, Tensor y, float low, float high) {
+        String op = "batchNormParameterGradients";
+        BatchNormGradients r = cpu.batchNormParameterGradients(in(op, x), in(op, gradY), in(op, gamma), in(op, mean),
+                in(op, invStd), in(op, y), low, high);
+        return new BatchNormGradients(null, out(r.gradGamma()), out(r.gradBeta()));
+    }
+
     @Override
     public SoftmaxCrossEntropy softmaxCrossEntropy(Tensor logits, Tensor targets) {
         SoftmaxCrossEntropy r = cpu.softmaxCrossEntropy(in("softmaxCrossEntropy", logits),

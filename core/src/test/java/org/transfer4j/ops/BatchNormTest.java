@@ -1,11 +1,14 @@
 package org.transfer4j.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.transfer4j.backend.FakeDevice;
+import org.transfer4j.tensor.Shape;
 import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
@@ -95,6 +98,43 @@ class BatchNormTest {
         OpCheck.gradcheck("batchNorm.infer", OpCheck.DEFAULT, new boolean[] {true, true, true, false, false},
                 t -> BatchNorm.infer(t[0], t[1], t[2], t[3], t[4], EPS),
                 OpCheck.randn(35, shape), OpCheck.randn(36, 4), OpCheck.randn(37, 4), mean, variance);
+    }
+
+    /**
+     * An input that needs no gradient (a frozen base's features under a new head): gamma's and beta's gradients are
+     * those computed with dx, bit for bit, plain and clamped, and on a device no dx is made (the backend's
+     * {@code batchNormParameterGradients}: the backward pass allocates nothing of x's size).
+     */
+    @Test
+    void anInputWithoutGradientGetsNoDxAndTheSameParameterGradients() {
+        int[] shape = {6, 5, 4, 11};
+        int c = 11;
+        long xBytes = (long) Shape.numel(shape) * Float.BYTES;
+        for (boolean clamped : new boolean[] {false, true}) {
+            float[][] withDx = null;
+            for (boolean xNeedsGrad : new boolean[] {true, false}) {
+                FakeDevice fake = FakeDevice.create(3);
+                Tensor x = OpCheck.randn(50, shape).to(fake.device()).requiresGrad(xNeedsGrad);
+                Tensor gamma = OpCheck.randn(51, c).to(fake.device()).requiresGrad(true);
+                Tensor beta = OpCheck.randn(52, c).to(fake.device()).requiresGrad(true);
+                Tensor dy = OpCheck.randn(53, shape).to(fake.device());
+                Tensor mean = Tensor.zeros(fake.device(), c);
+                Tensor variance = Tensor.ones(fake.device(), c);
+                Tensor y = clamped ? BatchNorm.trainClamped(x, null, gamma, beta, mean, variance, 0.9f, EPS, 0f, 6f)
+                        : BatchNorm.train(x, gamma, beta, mean, variance, 0.9f, EPS);
+                fake.recordAllocations();
+                y.backward(dy);
+                boolean dxMade = fake.allocations().stream().anyMatch(e -> e[0] > 0 && e[1] == xBytes);
+                assertEquals(xNeedsGrad, dxMade, "clamped " + clamped + ", x needs a gradient: " + xNeedsGrad);
+                float[][] grads = {gamma.grad().toArray(), beta.grad().toArray()};
+                if (withDx == null) {
+                    withDx = grads;
+                } else {
+                    assertArrayEquals(withDx[0], grads[0], 0f, "dgamma, clamped " + clamped);
+                    assertArrayEquals(withDx[1], grads[1], 0f, "dbeta, clamped " + clamped);
+                }
+            }
+        }
     }
 
     @Test

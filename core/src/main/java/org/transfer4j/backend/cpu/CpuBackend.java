@@ -224,7 +224,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
-        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, null, 0f, 0f);
+        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, null, 0f, 0f, true);
+    }
+
+    /** The two column sums alone: no dx pass. */
+    @Override
+    public BatchNormGradients batchNormParameterGradients(Tensor x, Tensor gradY, Tensor gamma, Tensor mean,
+                                                          Tensor invStd, Tensor y, float low, float high) {
+        if (y != null) {
+            BatchNormChecks.clamp("batchNormBackward", x, y, low, high);
+        }
+        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high, false);
     }
 
     /** The clamp's derivative masks dy as the batch norm's backward passes read it ({@link CpuBatchNorm}). */
@@ -232,7 +242,7 @@ public final class CpuBackend implements Backend {
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
                                                 Tensor y, float low, float high) {
         BatchNormChecks.clamp("batchNormBackward", x, Objects.requireNonNull(y, "batchNormBackward: y"), low, high);
-        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high);
+        return CpuBatchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high, true);
     }
 
     @Override

@@ -94,10 +94,11 @@ final class CpuBatchNorm {
      * With {@code xhat = (x - mean) * invStd}: {@code dbeta = sum dy}, {@code dgamma = sum dy*xhat}, and
      * {@code dx = gamma*invStd/M * (M*dy - dbeta - xhat*dgamma)}, written as {@code dx = a*dy + b*x + d}
      * per channel so the last pass is one multiply-add chain per element. With {@code y} (the clamped output, else
-     * null) dy is read as {@code low < y < high ? dy : 0}.
+     * null) dy is read as {@code low < y < high ? dy : 0}. Without {@code withGradX}, dx's pass is skipped and its
+     * gradient is null.
      */
     static Backend.BatchNormGradients backward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
-                                               Tensor y, float low, float high) {
+                                               Tensor y, float low, float high, boolean withGradX) {
         CpuBackend.requireContiguous("batchNormBackward", x, gradY, gamma, mean, invStd, y);
         int c = BatchNormChecks.backwardChannels(x, gradY, gamma, mean, invStd);
         int m = x.numel() / c;
@@ -127,6 +128,9 @@ final class CpuBatchNorm {
             a[k] = (float) ak;
             b[k] = (float) bk;
             d[k] = (float) (-ak * sumDy / m - bk * mu[k]);
+        }
+        if (!withGradX) {
+            return new Backend.BatchNormGradients(null, vector(dGamma), vector(dBeta));
         }
         Tensor dx = CpuBackend.newTensor(x.shape());
         float[] ds = CpuBackend.data(dx);

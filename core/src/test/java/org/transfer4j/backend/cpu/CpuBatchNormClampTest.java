@@ -53,6 +53,34 @@ class CpuBatchNormClampTest {
         assertArrayEquals(apart.gradBeta().toArray(), together.gradBeta().toArray(), 0f, "dbeta");
     }
 
+    /**
+     * {@code batchNormParameterGradients} (no dx pass) gives the full backward's dgamma and dbeta bit for bit, plain
+     * (y null) and clamped, and so does the SPI's default (the full backward, dx freed).
+     */
+    @ParameterizedTest(name = "M {0}, C {1}, clamp [{2}, {3}]")
+    @CsvSource({"203, 37, -Infinity, Infinity", "203, 37, 0, 6", "50, 3, 0, Infinity"})
+    void parameterGradientsAloneAreTheFullBackwardsBitForBit(int m, int c, float low, float high) {
+        Generator gen = new Generator(m * 17L + c);
+        Tensor x = Tensor.uniform(gen, -4f, 8f, m, c);
+        Tensor gamma = Tensor.uniform(gen, 0.5f, 3f, c);
+        Tensor beta = Tensor.uniform(gen, -1f, 2f, c);
+        Tensor dy = Tensor.uniform(gen, -1f, 1f, m, c);
+        boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
+        Backend.BatchNormForward f = clamped ? cpu.batchNormTraining(x, gamma, beta, 1e-3f, low, high)
+                : cpu.batchNormTraining(x, gamma, beta, 1e-3f);
+        Tensor y = clamped ? f.output() : null;
+        Backend.BatchNormGradients full = clamped
+                ? cpu.batchNormBackward(x, dy, gamma, f.mean(), f.invStd(), y, low, high)
+                : cpu.batchNormBackward(x, dy, gamma, f.mean(), f.invStd());
+        for (Backend b : new Backend[] {cpu, SpiDefault.cpuWithDefault("batchNormParameterGradients")}) {
+            Backend.BatchNormGradients params = b.batchNormParameterGradients(x, dy, gamma, f.mean(), f.invStd(), y, low,
+                    high);
+            assertEquals(null, params.gradX(), "no dx");
+            assertArrayEquals(full.gradGamma().toArray(), params.gradGamma().toArray(), 0f, "dgamma");
+            assertArrayEquals(full.gradBeta().toArray(), params.gradBeta().toArray(), 0f, "dbeta");
+        }
+    }
+
     @Test
     void theBoundsThemselvesAndNaNGetNoGradient() {
         // y on the bounds (0 and 6), inside, and NaN: the clamp's derivative is 1 strictly inside only

@@ -367,8 +367,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd) {
-        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, null, 0f, 0f), x, gradY,
-                gamma);
+        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, null, 0f, 0f, true), x,
+                gradY, gamma);
     }
 
     /** The clamp's derivative masks dy where the batch norm's backward passes read it ({@link CudaBatchNorm}). */
@@ -376,8 +376,16 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,
                                                 Tensor y, float low, float high) {
         Objects.requireNonNull(y, "batchNormBackward: y");
-        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high), x, gradY,
-                gamma, y, "low=" + low, "high=" + high);
+        return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high, true), x,
+                gradY, gamma, y, "low=" + low, "high=" + high);
+    }
+
+    /** The sums and their finalize alone: no dx launch or tensor ({@link CudaBatchNorm}). */
+    @Override
+    public BatchNormGradients batchNormParameterGradients(Tensor x, Tensor gradY, Tensor gamma, Tensor mean,
+                                                          Tensor invStd, Tensor y, float low, float high) {
+        return call("batchNormParameterGradients", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high,
+                false), x, gradY, gamma, y, "low=" + low, "high=" + high);
     }
 
     @Override

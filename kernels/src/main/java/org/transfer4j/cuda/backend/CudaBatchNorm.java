@@ -107,10 +107,11 @@ final class CudaBatchNorm {
      * {@code batchnorm_backward_finalize_f32} (dGamma, dBeta and the coefficients of
      * {@code dx = a*dy + b*x + d}) and {@code batchnorm_backward_dx_f32}. With y (..., C), the output of the
      * clamp to {@code [low, high]} after the batch norm (else null), both passes read dy as
-     * {@code low < y < high ? dy : 0} (a select, as {@code clamp_backward_f32}).
+     * {@code low < y < high ? dy : 0} (a select, as {@code clamp_backward_f32}). Without {@code withGradX} the dx
+     * launch and tensor are skipped ({@link Backend#batchNormParameterGradients}) and its gradient is null.
      */
     Backend.BatchNormGradients backward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd, Tensor y,
-                                        float low, float high) {
+                                        float low, float high, boolean withGradX) {
         if (y != null) {
             BatchNormChecks.clamp("batchNormBackward", x, y, low, high);
         }
@@ -118,7 +119,7 @@ final class CudaBatchNorm {
         int c = BatchNormChecks.backwardChannels(x, gradY, gamma, mean, invStd);
         long py = exec.addressOrNull(y);
         long m = x.numel() / c;
-        Tensor dx = exec.empty(x.shape());
+        Tensor dx = withGradX ? exec.empty(x.shape()) : null;
         Tensor dGamma = exec.empty(c);
         Tensor dBeta = exec.empty(c);
         try (Temporaries temps = new Temporaries()) {
@@ -135,6 +136,9 @@ final class CudaBatchNorm {
                     .i64(c).i64(chunks).pointer(partial).pointer(exec.address(gamma)).pointer(exec.address(mean))
                     .pointer(exec.address(invStd)).pointer(exec.address(dGamma)).pointer(exec.address(dBeta))
                     .pointer(exec.address(a)).pointer(exec.address(b)).pointer(exec.address(d)));
+            if (dx == null) {
+                return new Backend.BatchNormGradients(null, dGamma, dBeta);
+            }
             long n = x.numel();
             exec.launch(Kernels.BATCHNORM_BACKWARD_DX, KernelGeometry.elementwise(n), KernelArgs.create().i64(n).i64(c)
                     .pointer(exec.address(x)).pointer(exec.address(gradY)).pointer(exec.address(a)).pointer(exec.address(b))

@@ -27,7 +27,8 @@ import org.transfer4j.tensor.Tensor;
  * backend's fused ops, within the tolerances of the plain batch norm's parity tests
  * ({@link CudaBackendLayersGpuTest#normalisationTolerance}, {@link CudaBackendLayersGpuTest#assertGradientsClose}), and
  * against the CUDA backend's own composite ({@code batchNormTraining} then {@code unary(CLAMP)};
- * {@code unaryBackward(CLAMP)} then {@code batchNormBackward}) bit for bit, as the SPI promises. NHWC activations
+ * {@code unaryBackward(CLAMP)} then {@code batchNormBackward}) bit for bit, as the SPI promises; and
+ * {@code batchNormParameterGradients} (no dx launch) against the full backward's dgamma and dbeta. NHWC activations
  * x (2,5,5,37): M = 50 rows, C = 37 odd and over one tile of 32 channels.
  */
 @GpuTest
@@ -89,6 +90,18 @@ class CudaBatchNormClampGpuTest {
         assertSameBits(what + " dx against the CUDA composite", apart.gradX().toArray(), gg.gradX().toArray());
         assertSameBits(what + " dgamma against the CUDA composite", apart.gradGamma().toArray(), gg.gradGamma().toArray());
         assertSameBits(what + " dbeta against the CUDA composite", apart.gradBeta().toArray(), gg.gradBeta().toArray());
+
+        // without dx (an input that needs no gradient): the same dgamma and dbeta, clamped and plain
+        Backend.BatchNormGradients params = cuda().batchNormParameterGradients(x.gpu(), dy.gpu(), gamma.gpu(), mean.gpu(),
+                invStd.gpu(), y.gpu(), low, high);
+        assertEquals(null, params.gradX(), what + ": no dx");
+        assertSameBits(what + " dgamma alone", gg.gradGamma().toArray(), params.gradGamma().toArray());
+        assertSameBits(what + " dbeta alone", gg.gradBeta().toArray(), params.gradBeta().toArray());
+        Backend.BatchNormGradients plainParams = cuda().batchNormParameterGradients(x.gpu(), maskedGpu, gamma.gpu(),
+                mean.gpu(), invStd.gpu(), null, 0f, 0f);
+        assertEquals(null, plainParams.gradX(), what + ": no dx (plain)");
+        assertSameBits(what + " dgamma alone (plain)", apart.gradGamma().toArray(), plainParams.gradGamma().toArray());
+        assertSameBits(what + " dbeta alone (plain)", apart.gradBeta().toArray(), plainParams.gradBeta().toArray());
     }
 
     @Test
