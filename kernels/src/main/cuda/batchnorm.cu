@@ -90,6 +90,17 @@
 //     with g as in the sums (dy, or dy masked by the clamp when y is not null). Grid-stride, block
 //     (256,1,1), channel advanced as in scale_shift_f32. dx may be dy, x or y.
 // The mask's y, low, high come last before the output pointer in both backward kernels.
+//   batchnorm_training_single_f32(long long rows, long long c, float eps, const float* x, const float* gamma,
+//                                 const float* beta, float* mean, float* var, float* invStd, float* y, float low,
+//                                 float high)
+//     x (M,C), gamma, beta (C) -> mean, var (biased), invStd (C), y (M,C) clamped to [low, high]: moments, finalize
+//     and scale_shift in one launch, bit for bit them with one chunk of M rows. Block (32,8,1), grid (ceil(C/32),1,1);
+//     for few rows (CudaBatchNorm.SINGLE_BLOCK_ROWS), as each block walks all of them.
+//   batchnorm_backward_single_f32(long long rows, long long c, const float* x, const float* dy, const float* gamma,
+//                                 const float* mean, const float* invStd, const float* y, float low, float high,
+//                                 float* dGamma, float* dBeta, float* dx)
+//     x, dy (M,C), gamma, mean, invStd (C), y (M,C) or null -> dGamma, dBeta (C) and dx (M,C) unless dx is null:
+//     sums, finalize and dx in one launch, bit for bit them with one chunk. Block (32,8,1), grid (ceil(C/32),1,1).
 //   batchnorm_moving_averages_f32(long long c, float momentum, const float* batchMean, const float* bias,
 //                                 const float* batchVariance, float* movingMean, float* movingVariance)
 //     batchMean, bias (or null), batchVariance (C) -> movingMean, movingVariance (C), in place:
@@ -191,30 +202,36 @@ struct GradientTerms {
 // Block (32,8): thread (x, 0) adds the 8 row-threads' sums s1, s2 of its channel ch and writes them to
 // partial[blockIdx.y, 0..1, ch]. Not a template: a kernel that instantiates t4j_channel_sums for two kinds of
 // terms still has one pair of shared arrays.
-__device__ __forceinline__ void t4j_block_partials(long long c, long long ch, double s1, double s2, double* partial) {
+// Block (32,8): thread (x, 0) adds the 8 row-threads' sums s1, s2 of its channel, in row-thread order, when its
+// channel exists (active; valid in thread y = 0 only).
+__device__ __forceinline__ void t4j_block_sums(bool active, double& s1, double& s2) {
     __shared__ double p1[8][32];
     __shared__ double p2[8][32];
     p1[threadIdx.y][threadIdx.x] = s1;
     p2[threadIdx.y][threadIdx.x] = s2;
     __syncthreads();
-    if (threadIdx.y == 0 && ch < c) {
+    if (threadIdx.y == 0 && active) {
         for (int k = 1; k < 8; ++k) {
             s1 = __dadd_rn(s1, p1[k][threadIdx.x]);
             s2 = __dadd_rn(s2, p2[k][threadIdx.x]);
         }
+    }
+}
+
+__device__ __forceinline__ void t4j_block_partials(long long c, long long ch, double s1, double s2, double* partial) {
+    t4j_block_sums(ch < c, s1, s2);
+    if (threadIdx.y == 0 && ch < c) {
         partial[((long long)blockIdx.y * 2) * c + ch] = s1;
         partial[((long long)blockIdx.y * 2 + 1) * c + ch] = s2;
     }
 }
 
-// Block (32,8), grid (ceil(C/32), chunks): the two sums of channel ch over the rows of chunk blockIdx.y,
-// written to partial[blockIdx.y, 0..1, ch].
+// Block (32,8): this thread's two sums of channel ch over the rows start + threadIdx.y, +8, ... below end.
 template <typename Terms>
-__device__ __forceinline__ void t4j_channel_sums(long long rows, long long c, long long chunk, long long ch,
-                                                 const Terms& terms, double* partial) {
-    long long start = (long long)blockIdx.y * chunk;
-    long long end = start + chunk < rows ? start + chunk : rows;
-    double s1 = 0.0, s2 = 0.0;
+__device__ __forceinline__ void t4j_thread_sums(long long start, long long end, long long c, long long ch,
+                                                const Terms& terms, double& s1, double& s2) {
+    s1 = 0.0;
+    s2 = 0.0;
     if (ch < c) {
         long long r = start + threadIdx.y;
         for (; r + 24 < end; r += 32) {   // four rows per iteration: four independent loads in flight
@@ -227,6 +244,17 @@ __device__ __forceinline__ void t4j_channel_sums(long long rows, long long c, lo
             terms(r * c + ch, s1, s2);
         }
     }
+}
+
+// Block (32,8), grid (ceil(C/32), chunks): the two sums of channel ch over the rows of chunk blockIdx.y,
+// written to partial[blockIdx.y, 0..1, ch].
+template <typename Terms>
+__device__ __forceinline__ void t4j_channel_sums(long long rows, long long c, long long chunk, long long ch,
+                                                 const Terms& terms, double* partial) {
+    long long start = (long long)blockIdx.y * chunk;
+    long long end = start + chunk < rows ? start + chunk : rows;
+    double s1, s2;
+    t4j_thread_sums(start, end, c, ch, terms, s1, s2);
     t4j_block_partials(c, ch, s1, s2, partial);
 }
 
@@ -265,6 +293,25 @@ extern "C" __global__ void __launch_bounds__(256, 8) batchnorm_moments_f32(long 
     t4j_channel_sums(rows, c, chunk, ch, terms, partial);
 }
 
+// Channel statistics from the sums s1 of x - x0 and s2 of its square over the rows: mean, biased variance and invStd
+// written, scale and shift returned (the finalize's arithmetic, shared with the single-block kernel).
+__device__ __forceinline__ void t4j_training_statistics(long long rows, float eps, float x0, double s1, double s2,
+                                                       float gamma, float beta, float* mean, float* var, float* invStd,
+                                                       float& scale, float& shift) {
+    double m = (double)rows;
+    double d = __ddiv_rn(s1, m);
+    double v = __dsub_rn(__ddiv_rn(s2, m), __dmul_rn(d, d));
+    v = v < 0.0 ? 0.0 : v;   // rounding can dip just below 0 (Java's Math.max: NaN stays NaN)
+    double mu = __dadd_rn((double)x0, d);
+    double inv = __ddiv_rn(1.0, __dsqrt_rn(__dadd_rn(v, (double)eps)));
+    double g = (double)gamma;
+    *mean = (float)mu;
+    *var = (float)v;
+    *invStd = (float)inv;
+    scale = (float)__dmul_rn(g, inv);
+    shift = (float)__dsub_rn((double)beta, __dmul_rn(__dmul_rn(mu, g), inv));
+}
+
 // batchnorm_training_finalize_f32: mean, biased var, invStd, scale, shift (C). Block (32,32), grid (ceil(C/32)).
 extern "C" __global__ void batchnorm_training_finalize_f32(long long rows, long long c, long long chunks, float eps,
                                                            const float* x, const double* partial, const float* gamma,
@@ -274,18 +321,10 @@ extern "C" __global__ void batchnorm_training_finalize_f32(long long rows, long 
     double s1, s2;
     t4j_sum_partials(c, chunks, ch, partial, s1, s2);
     if (threadIdx.y == 0 && ch < c) {
-        double m = (double)rows;
-        double d = __ddiv_rn(s1, m);
-        double v = __dsub_rn(__ddiv_rn(s2, m), __dmul_rn(d, d));
-        v = v < 0.0 ? 0.0 : v;   // rounding can dip just below 0 (Java's Math.max: NaN stays NaN)
-        double mu = __dadd_rn((double)x[ch], d);
-        double inv = __ddiv_rn(1.0, __dsqrt_rn(__dadd_rn(v, (double)eps)));
-        double g = (double)gamma[ch];
-        mean[ch] = (float)mu;
-        var[ch] = (float)v;
-        invStd[ch] = (float)inv;
-        scale[ch] = (float)__dmul_rn(g, inv);
-        shift[ch] = (float)__dsub_rn((double)beta[ch], __dmul_rn(__dmul_rn(mu, g), inv));
+        float sc, sh;
+        t4j_training_statistics(rows, eps, x[ch], s1, s2, gamma[ch], beta[ch], mean + ch, var + ch, invStd + ch, sc, sh);
+        scale[ch] = sc;
+        shift[ch] = sh;
     }
 }
 
@@ -310,6 +349,23 @@ extern "C" __global__ void __launch_bounds__(256, 8) batchnorm_backward_sums_f32
     t4j_channel_sums(rows, c, chunk, ch, terms, partial);
 }
 
+// dGamma, dBeta written and dx's coefficients a, b, d returned from the sums s1 of dy and s2 of dy*(x - mean) over
+// the rows (the finalize's arithmetic, shared with the single-block kernel).
+__device__ __forceinline__ void t4j_backward_coefficients(long long rows, double s1, double s2, float gamma, float mean,
+                                                         float invStd, float* dGamma, float* dBeta, float& a, float& b,
+                                                         float& d) {
+    double m = (double)rows;
+    double inv = (double)invStd;
+    double sumDyXhat = __dmul_rn(s2, inv);
+    double ak = __dmul_rn((double)gamma, inv);
+    double bk = __ddiv_rn(__dmul_rn(__dmul_rn(-ak, inv), sumDyXhat), m);   // from -a * xhat * dgamma / M
+    *dGamma = (float)sumDyXhat;
+    *dBeta = (float)s1;
+    a = (float)ak;
+    b = (float)bk;
+    d = (float)__dsub_rn(__ddiv_rn(__dmul_rn(-ak, s1), m), __dmul_rn(bk, (double)mean));
+}
+
 // batchnorm_backward_finalize_f32: dGamma, dBeta and dx's a, b, d (C). Block (32,32), grid (ceil(C/32)).
 extern "C" __global__ void batchnorm_backward_finalize_f32(long long rows, long long c, long long chunks,
                                                            const double* partial, const float* gamma, const float* mean,
@@ -319,16 +375,8 @@ extern "C" __global__ void batchnorm_backward_finalize_f32(long long rows, long 
     double s1, s2;
     t4j_sum_partials(c, chunks, ch, partial, s1, s2);
     if (threadIdx.y == 0 && ch < c) {
-        double m = (double)rows;
-        double inv = (double)invStd[ch];
-        double sumDyXhat = __dmul_rn(s2, inv);
-        double ak = __dmul_rn((double)gamma[ch], inv);
-        double bk = __ddiv_rn(__dmul_rn(__dmul_rn(-ak, inv), sumDyXhat), m);   // from -a * xhat * dgamma / M
-        dGamma[ch] = (float)sumDyXhat;
-        dBeta[ch] = (float)s1;
-        a[ch] = (float)ak;
-        b[ch] = (float)bk;
-        d[ch] = (float)__dsub_rn(__ddiv_rn(__dmul_rn(-ak, s1), m), __dmul_rn(bk, (double)mean[ch]));
+        t4j_backward_coefficients(rows, s1, s2, gamma[ch], mean[ch], invStd[ch], dGamma + ch, dBeta + ch, a[ch], b[ch],
+                                  d[ch]);
     }
 }
 
@@ -358,6 +406,86 @@ extern "C" __global__ void batchnorm_backward_dx_f32(long long n, long long c, c
         t4j_backward_dx(n, c, x, PlainGradient{dy}, a, b, d, dx);
     } else {
         t4j_backward_dx(n, c, x, ClampedGradient{dy, y, low, high}, a, b, d, dx);
+    }
+}
+
+// ---- few rows: each op in one launch ----------------------------------------------------------------------
+// With few rows (a dense head's batch norm over a batch of features, x (64, 1280)) the three launches of training
+// (moments, finalize, scale_shift) and of the backward (sums, finalize, dx) cost the host more time than the device
+// spends. These kernels do each op in one launch: block (32,8) owns 32 channels and every row; its threads sum as
+// the chunked kernels' single chunk [0, rows) does and thread y = 0 adds the row-threads' sums in the same order;
+// the finalize's sum over one chunk's partials only adds +0.0s to them, which changes nothing (a sum that starts at
+// +0.0 is never -0.0), so thread y = 0 goes on with the finalize's arithmetic; the channel's coefficients go through
+// shared memory, and the block writes y (dx) for its channels. Bit for bit the three kernels with one chunk of all
+// the rows.
+
+// batchnorm_training_single_f32: x (M,C) -> y (M,C) clamped to [low, high] and mean, biased var, invStd (C).
+// Block (32,8), grid (ceil(C/32)).
+extern "C" __global__ void batchnorm_training_single_f32(long long rows, long long c, float eps, const float* x,
+                                                         const float* gamma, const float* beta, float* mean, float* var,
+                                                         float* invStd, float* y, float low, float high) {
+    __shared__ float scale[32];
+    __shared__ float shift[32];
+    long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+    MomentTerms terms{x, ch < c ? x[ch] : 0.0f};
+    double s1, s2;
+    t4j_thread_sums(0, rows, c, ch, terms, s1, s2);
+    t4j_block_sums(ch < c, s1, s2);
+    if (threadIdx.y == 0 && ch < c) {
+        t4j_training_statistics(rows, eps, x[ch], s1, s2, gamma[ch], beta[ch], mean + ch,
+                                var + ch, invStd + ch, scale[threadIdx.x], shift[threadIdx.x]);
+    }
+    __syncthreads();
+    if (ch < c) {
+        float sc = scale[threadIdx.x];
+        float sh = shift[threadIdx.x];
+        for (long long r = threadIdx.y; r < rows; r += 8) {
+            long long i = r * c + ch;
+            y[i] = t4j_min(t4j_max(fmaf(x[i], sc, sh), low), high);   // scale_shift_f32's element
+        }
+    }
+}
+
+// The single-block backward for one way of reading dy: sums, coefficients, then dx (when not null) for the block's
+// channels.
+template <typename Gradient>
+__device__ __forceinline__ void t4j_backward_single(long long rows, long long c, const float* x, const Gradient& dy,
+                                                    const float* gamma, const float* mean, const float* invStd,
+                                                    float* dGamma, float* dBeta, float* dx) {
+    __shared__ float a[32];
+    __shared__ float b[32];
+    __shared__ float d[32];
+    long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
+    GradientTerms<Gradient> terms{x, dy, ch < c ? mean[ch] : 0.0f};
+    double s1, s2;
+    t4j_thread_sums(0, rows, c, ch, terms, s1, s2);
+    t4j_block_sums(ch < c, s1, s2);
+    if (threadIdx.y == 0 && ch < c) {
+        t4j_backward_coefficients(rows, s1, s2, gamma[ch], mean[ch], invStd[ch],
+                                  dGamma + ch, dBeta + ch, a[threadIdx.x], b[threadIdx.x], d[threadIdx.x]);
+    }
+    __syncthreads();
+    if (dx != nullptr && ch < c) {
+        float ak = a[threadIdx.x];
+        float bk = b[threadIdx.x];
+        float dk = d[threadIdx.x];
+        for (long long r = threadIdx.y; r < rows; r += 8) {
+            long long i = r * c + ch;
+            dx[i] = fmaf(dy(i), ak, fmaf(x[i], bk, dk));   // batchnorm_backward_dx_f32's element
+        }
+    }
+}
+
+// batchnorm_backward_single_f32: dGamma, dBeta (C) and, when dx is not null, dx (M,C), with dy masked by the clamp
+// where y is not null. Block (32,8), grid (ceil(C/32)).
+extern "C" __global__ void batchnorm_backward_single_f32(long long rows, long long c, const float* x, const float* dy,
+                                                         const float* gamma, const float* mean, const float* invStd,
+                                                         const float* y, float low, float high, float* dGamma,
+                                                         float* dBeta, float* dx) {
+    if (y == nullptr) {
+        t4j_backward_single(rows, c, x, PlainGradient{dy}, gamma, mean, invStd, dGamma, dBeta, dx);
+    } else {
+        t4j_backward_single(rows, c, x, ClampedGradient{dy, y, low, high}, gamma, mean, invStd, dGamma, dBeta, dx);
     }
 }
 

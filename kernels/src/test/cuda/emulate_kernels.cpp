@@ -1138,6 +1138,53 @@ static void testBatchNormClamp() {
     }
 }
 
+// ---- batchnorm on few rows: the single-block kernels against the three kernels with one chunk ------------
+// batchnorm_training_single_f32 against moments, finalize and scale_shift with chunk = M; batchnorm_backward_single_f32
+// against sums, finalize and dx with chunk = M: bit for bit, plain and clamped (ReLU6), with a NaN in one channel's x
+// (its statistics and outputs NaN), M = 1, 2, fewer rows than the 8 row-threads, not a multiple of them, and more
+// than the four-row loop's 32; C < 32, odd, and over two and three channel tiles; dx left out (null) gives the same
+// dgamma and dbeta.
+static void testBatchNormSingleBlock() {
+    using namespace batchnorm_k;
+    struct Case { long long m, c; };
+    for (Case cs : {Case{1, 5}, Case{2, 40}, Case{7, 37}, Case{64, 70}, Case{203, 37}}) {
+        long long M = cs.m, C = cs.c, n = M * C;
+        dim3 tiles((unsigned)((C + 31) / 32));
+        Vec x = values(n, 80, -4.0f, 8.0f), gamma = values(C, 81, 0.5f, 3.0f), beta = values(C, 82, -1.0f, 3.0f),
+            dy = values(n, 83, -1.0f, 1.0f);
+        if (M > 5 && C > 3) x[4 * C + 1] = NaN;   // channel 1
+        for (float high : {Inf, 6.0f}) {
+            float low = high == Inf ? -Inf : 0.0f;
+            std::string tag = " M" + std::to_string(M) + " C" + std::to_string(C) + (high == Inf ? " plain" : " relu6");
+            BnTraining three = runBnTraining(M, C, M, 1e-3f, x, gamma, beta, low, high);
+            BnTraining one{Vec(C), Vec(C), Vec(C), Vec(), Vec(), Vec(n)};
+            T4J_LAUNCH(batchnorm_training_single_f32, tiles, dim3(32, 8), M, C, 1e-3f, x.data(), gamma.data(), beta.data(),
+                       one.mean.data(), one.var.data(), one.invStd.data(), one.y.data(), low, high);
+            expectSameBits("batchnorm_training_single_f32 mean" + tag, one.mean, three.mean);
+            expectSameBits("batchnorm_training_single_f32 variance" + tag, one.var, three.var);
+            expectSameBits("batchnorm_training_single_f32 invStd" + tag, one.invStd, three.invStd);
+            expectSameBits("batchnorm_training_single_f32 y" + tag, one.y, three.y);
+
+            // the backward with the clamped output as the mask (relu6) or none, and the statistics of the forward
+            const float* y = high == Inf ? nullptr : three.y.data();
+            BnBackward apart = runBnBackward(M, C, M, x, dy, gamma, three.mean, three.invStd, y, low, high);
+            BnBackward single{Vec(C), Vec(C), Vec(), Vec(), Vec(), Vec(n)};
+            T4J_LAUNCH(batchnorm_backward_single_f32, tiles, dim3(32, 8), M, C, x.data(), dy.data(), gamma.data(),
+                       three.mean.data(), three.invStd.data(), y, low, high, single.dGamma.data(), single.dBeta.data(),
+                       single.dx.data());
+            expectSameBits("batchnorm_backward_single_f32 dgamma" + tag, single.dGamma, apart.dGamma);
+            expectSameBits("batchnorm_backward_single_f32 dbeta" + tag, single.dBeta, apart.dBeta);
+            expectSameBits("batchnorm_backward_single_f32 dx" + tag, single.dx, apart.dx);
+            BnBackward noDx{Vec(C), Vec(C), Vec(), Vec(), Vec(), Vec()};
+            T4J_LAUNCH(batchnorm_backward_single_f32, tiles, dim3(32, 8), M, C, x.data(), dy.data(), gamma.data(),
+                       three.mean.data(), three.invStd.data(), y, low, high, noDx.dGamma.data(), noDx.dBeta.data(),
+                       (float*)nullptr);
+            expectSameBits("batchnorm_backward_single_f32 without dx: dgamma" + tag, noDx.dGamma, apart.dGamma);
+            expectSameBits("batchnorm_backward_single_f32 without dx: dbeta" + tag, noDx.dBeta, apart.dBeta);
+        }
+    }
+}
+
 // ---- batchnorm moving statistics: the fused kernel against the composite it replaces --------------------
 // batchnorm_moving_averages_f32 against add_f32 (batch mean + bias) and moving_average_f32 twice, bit for bit, and
 // against the formula in float (rest = 1 - momentum rounded once, each product rounded, then the sum; the driver is
@@ -1340,6 +1387,7 @@ int main(int argc, char** argv) {
         testBatchNorm();
         testBatchNormTraining();
         testBatchNormClamp();
+        testBatchNormSingleBlock();
         testBatchNormMovingAverages();
     }
     else {

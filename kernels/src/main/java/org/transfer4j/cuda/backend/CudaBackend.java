@@ -371,6 +371,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 gradY, gamma);
     }
 
+    /** For the device tests that compare them: the most rows of a batch norm on the single-block kernels (0: none). */
+    void batchNormSingleBlockRows(long rows) {
+        batchNorm.singleBlockRows(rows);
+    }
+
     /** The clamp's derivative masks dy where the batch norm's backward passes read it ({@link CudaBatchNorm}). */
     @Override
     public BatchNormGradients batchNormBackward(Tensor x, Tensor gradY, Tensor gamma, Tensor mean, Tensor invStd,

@@ -10,7 +10,9 @@ import org.transfer4j.tensor.Tensor;
  * Batch normalisation over the last axis with our kernels ({@code batchnorm.cu}): {@code x (..., C)} seen as
  * {@code (M, C)}, M the product of the other axes. Each op is a few launches: a per-channel reduction over
  * the M rows into partial sums per chunk of rows (doubles), a finalize kernel per channel, then one
- * elementwise pass; the chunking comes from {@link KernelGeometry#channelChunk} (about 8 blocks per SM).
+ * elementwise pass; the chunking comes from {@link KernelGeometry#channelChunk} (about 8 blocks per SM). Up to
+ * {@link #SINGLE_BLOCK_ROWS} rows each op is one launch instead ({@code batchnorm_training_single_f32},
+ * {@code batchnorm_backward_single_f32}: the same arithmetic, one chunk, no temporaries).
  *
  * <p>What the SPI returns, as {@code CpuBatchNorm} computes it (the kernels mirror its expressions, see the
  * header of {@code batchnorm.cu}): the batch mean, the <i>biased</i> batch variance (core's
@@ -32,7 +34,16 @@ import org.transfer4j.tensor.Tensor;
  * outright (see {@link #inference}).
  */
 final class CudaBatchNorm {
+    /**
+     * Up to this many rows (M), training and its backward are one launch each ({@code batchnorm_*_single_f32}: a block
+     * per 32 channels walks every row), where the chunked path makes three launches and up to four temporaries: a
+     * dense head's batch norm over a batch of features, M = the batch, whose step is bound by host time per op.
+     * Activations of convolutions have thousands of rows and take the chunked path, which spreads them over the GPU.
+     */
+    static final long SINGLE_BLOCK_ROWS = 256;
+
     private final CudaExec exec;
+    private long singleBlockRows = SINGLE_BLOCK_ROWS;
 
     CudaBatchNorm(CudaExec exec) {
         this.exec = exec;
@@ -54,6 +65,13 @@ final class CudaBatchNorm {
         Tensor mean = exec.empty(c);
         Tensor variance = exec.empty(c);
         Tensor invStd = exec.empty(c);
+        if (m <= singleBlockRows) {
+            exec.launch(Kernels.BATCHNORM_TRAINING_SINGLE, KernelGeometry.channelSingle(c), KernelArgs.create().i64(m)
+                    .i64(c).f32(epsilon).pointer(exec.address(x)).pointer(exec.address(gamma)).pointer(exec.address(beta))
+                    .pointer(exec.address(mean)).pointer(exec.address(variance)).pointer(exec.address(invStd))
+                    .pointer(exec.address(y)).f32(low).f32(high));
+            return new Backend.BatchNormForward(y, mean, variance, invStd);
+        }
         try (Temporaries temps = new Temporaries()) {
             long chunk = chunk(m, c);
             long chunks = Math.ceilDiv(m, chunk);
@@ -122,6 +140,13 @@ final class CudaBatchNorm {
         Tensor dx = withGradX ? exec.empty(x.shape()) : null;
         Tensor dGamma = exec.empty(c);
         Tensor dBeta = exec.empty(c);
+        if (m <= singleBlockRows) {
+            exec.launch(Kernels.BATCHNORM_BACKWARD_SINGLE, KernelGeometry.channelSingle(c), KernelArgs.create().i64(m)
+                    .i64(c).pointer(exec.address(x)).pointer(exec.address(gradY)).pointer(exec.address(gamma))
+                    .pointer(exec.address(mean)).pointer(exec.address(invStd)).pointer(py).f32(low).f32(high)
+                    .pointer(exec.address(dGamma)).pointer(exec.address(dBeta)).pointer(exec.addressOrNull(dx)));
+            return new Backend.BatchNormGradients(dx, dGamma, dBeta);
+        }
         try (Temporaries temps = new Temporaries()) {
             long chunk = chunk(m, c);
             long chunks = Math.ceilDiv(m, chunk);
@@ -166,6 +191,14 @@ final class CudaBatchNorm {
                 .f32(momentum).pointer(exec.address(batchMean)).pointer(exec.addressOrNull(bias))
                 .pointer(exec.address(batchVariance)).pointer(exec.address(movingMean))
                 .pointer(exec.address(movingVariance)));
+    }
+
+    /**
+     * The most rows that take the single-block kernels ({@link #SINGLE_BLOCK_ROWS}); 0 sends every batch norm through
+     * the chunked kernels. For the tests that compare the two paths on the device.
+     */
+    void singleBlockRows(long rows) {
+        singleBlockRows = rows;
     }
 
     /** Rows per block of the per-channel sums on this device. */

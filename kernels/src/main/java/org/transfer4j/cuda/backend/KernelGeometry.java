@@ -121,6 +121,11 @@ final class KernelGeometry {
         return new LaunchGrid(toInt(Math.ceilDiv(channels, TILE)), toInt(chunks), 1, TILE, TILE_ROWS, 1);
     }
 
+    /** {@code batchnorm_*_single_f32}: block (32,8,1), grid (ceil(C/32), 1, 1): a block per 32 channels, all rows. */
+    static LaunchGrid channelSingle(long channels) {
+        return channelSums(channels, 1);
+    }
+
     /** {@code batchnorm_*_finalize_f32}: block (32,32,1), grid (ceil(C/32), 1, 1). */
     static LaunchGrid channelFinalize(long channels) {
         return new LaunchGrid(toInt(Math.ceilDiv(channels, TILE)), 1, 1, TILE, TILE, 1);

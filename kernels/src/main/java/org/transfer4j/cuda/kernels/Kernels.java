@@ -206,6 +206,19 @@ public final class Kernels {
     public static final KernelSpec BATCHNORM_BACKWARD_DX =
             add(BATCHNORM, "batchnorm_backward_dx_f32", I64, I64, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32, PTR);
     /**
+     * {@code (rows, c, eps, x, gamma, beta, mean, var, invStd, y, low, high)}: the moments, finalize and scale-shift of
+     * training in one launch for few rows, bit for bit them with one chunk; block (32,8), grid (ceil(C/32)).
+     */
+    public static final KernelSpec BATCHNORM_TRAINING_SINGLE = add(BATCHNORM, "batchnorm_training_single_f32",
+            I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32);
+    /**
+     * {@code (rows, c, x, dy, gamma, mean, invStd, y, low, high, dGamma, dBeta, dx)}: the sums, finalize and dx of the
+     * backward in one launch for few rows (dx may be null: not computed), g as in {@link #BATCHNORM_BACKWARD_SUMS},
+     * bit for bit them with one chunk; block (32,8), grid (ceil(C/32)).
+     */
+    public static final KernelSpec BATCHNORM_BACKWARD_SINGLE = add(BATCHNORM, "batchnorm_backward_single_f32",
+            I64, I64, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32, PTR, PTR, PTR);
+    /**
      * {@code (c, momentum, batchMean, bias, batchVariance, movingMean, movingVariance)}: in place,
      * {@code movingMean = momentum*movingMean + (1-momentum)*(batchMean + bias)} (bias may be null) and
      * {@code movingVariance = momentum*movingVariance + (1-momentum)*batchVariance}; grid-stride, block 256.

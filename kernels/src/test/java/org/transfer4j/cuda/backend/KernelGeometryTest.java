@@ -84,5 +84,6 @@ class KernelGeometryTest {
         assertEquals(new LaunchGrid(2, 4, 1, 32, 8, 1), KernelGeometry.channelSums(37, 4));
         assertEquals(new LaunchGrid(40, 1, 1, 32, 32, 1), KernelGeometry.channelFinalize(1280));
         assertEquals(new LaunchGrid(1, 1, 1, 32, 32, 1), KernelGeometry.channelFinalize(3));
+        assertEquals(new LaunchGrid(40, 1, 1, 32, 8, 1), KernelGeometry.channelSingle(1280)); // all rows in each block
     }
 }
