@@ -295,7 +295,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
     /** The clamp in the sum's launch ({@code add_clamp_f32}): no sum is written. */
     @Override
     public Tensor addClamped(Tensor a, Tensor b, float low, float high) {
-        return call("addClamped", () -> elementwise.addClamped(a, b, low, high), a, b, "low=" + low, "high=" + high);
+        return call("addClamped", () -> elementwise.addClamped(a, b, low, high), a, b, named("low", low),
+                named("high", high));
     }
 
     @Override
@@ -305,7 +306,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public Tensor gemm(Tensor a, Tensor b, boolean transA, boolean transB) {
-        return call("gemm", () -> gemm.gemm(a, b, transA, transB), a, b, "transA=" + transA, "transB=" + transB);
+        return call("gemm", () -> gemm.gemm(a, b, transA, transB), a, b, named("transA", transA),
+                named("transB", transB));
     }
 
     @Override
@@ -348,7 +350,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low,
                                               float high) {
         return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, low, high), x, gamma, beta,
-                "low=" + low, "high=" + high);
+                named("low", low), named("high", high));
     }
 
     /** One launch ({@code batchnorm_moving_averages_f32}) where the composite makes three. */
@@ -357,7 +359,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
                                         Tensor batchVariance, float momentum) {
         run("batchNormMovingAverages", () -> batchNorm.movingAverages(movingMean, batchMean, bias, movingVariance,
                 batchVariance, momentum), movingMean, batchMean, bias, movingVariance, batchVariance,
-                "momentum=" + momentum);
+                named("momentum", momentum));
     }
 
     @Override
@@ -382,7 +384,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
                                                 Tensor y, float low, float high) {
         Objects.requireNonNull(y, "batchNormBackward: y");
         return call("batchNormBackward", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high, true), x,
-                gradY, gamma, y, "low=" + low, "high=" + high);
+                gradY, gamma, y, named("low", low), named("high", high));
     }
 
     /** The sums and their finalize alone: no dx launch or tensor ({@link CudaBatchNorm}). */
@@ -390,7 +392,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public BatchNormGradients batchNormParameterGradients(Tensor x, Tensor gradY, Tensor gamma, Tensor mean,
                                                           Tensor invStd, Tensor y, float low, float high) {
         return call("batchNormParameterGradients", () -> batchNorm.backward(x, gradY, gamma, mean, invStd, y, low, high,
-                false), x, gradY, gamma, y, "low=" + low, "high=" + high);
+                false), x, gradY, gamma, y, named("low", low), named("high", high));
     }
 
     @Override
@@ -403,18 +405,19 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public Tensor softmaxCrossEntropyBackward(Tensor probabilities, Tensor targets, Tensor rowWeights, Tensor gradLoss,
                                              float scale) {
         return call("softmaxCrossEntropyBackward", () -> lossAndIndexing.softmaxCrossEntropyBackward(probabilities,
-                targets, rowWeights, gradLoss, scale), probabilities, targets, rowWeights, "scale=" + scale);
+                targets, rowWeights, gradLoss, scale), probabilities, targets, rowWeights, named("scale", scale));
     }
 
     @Override
     public Tensor gather(Tensor x, int axis, int[] indices) {
-        return call("gather", () -> lossAndIndexing.gather(x, axis, indices), x, "axis=" + axis, indices.length + " indices");
+        return call("gather", () -> lossAndIndexing.gather(x, axis, indices), x, named("axis", axis),
+                named("indices", indices.length));
     }
 
     @Override
     public Tensor scatterAdd(Tensor gradY, int axis, int[] indices, int axisSize) {
-        return call("scatterAdd", () -> lossAndIndexing.scatterAdd(gradY, axis, indices, axisSize), gradY, "axis=" + axis,
-                "axisSize=" + axisSize);
+        return call("scatterAdd", () -> lossAndIndexing.scatterAdd(gradY, axis, indices, axisSize), gradY, named("axis", axis),
+                named("axisSize", axisSize));
     }
 
     @Override
@@ -513,6 +516,21 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private static boolean isLibraryFailure(Transfer4jException e) {
         return e instanceof CudaException || e instanceof org.transfer4j.cuda.blas.CublasException
                 || e instanceof org.transfer4j.cuda.dnn.CudnnException;
+    }
+
+    /**
+     * A scalar argument for {@link #describe}, shown as {@code name=value} only when a failure is reported: the
+     * message is not built on every call (a float's decimal form costs more than some ops' host work).
+     */
+    private record Named(String name, Object value) {
+        @Override
+        public String toString() {
+            return name + "=" + value;
+        }
+    }
+
+    private static Named named(String name, Object value) {
+        return new Named(name, value);
     }
 
     private String describe(Object... args) {

@@ -11,6 +11,12 @@ import jcuda.driver.JCudaDriver;
  * thread calls {@link #makeCurrent()} first.
  */
 public final class CudaContext implements AutoCloseable {
+    /**
+     * The context {@link #makeCurrent} last made current on each thread. Every op of a backend asks for its context
+     * first, and {@code cuCtxSetCurrent} is a driver call through JNI: when the thread's context is already this one
+     * (nothing in transfer4j sets a context any other way) there is nothing to do.
+     */
+    private static final ThreadLocal<CudaContext> CURRENT = new ThreadLocal<>();
 
     private final CudaDevice device;
     private final CUcontext handle;
@@ -46,10 +52,17 @@ public final class CudaContext implements AutoCloseable {
         return primary(CudaDevice.get(ordinal));
     }
 
-    /** Makes this context current on the calling thread ({@code cuCtxSetCurrent}). */
+    /** Makes this context current on the calling thread ({@code cuCtxSetCurrent}, unless this thread's already is). */
     public void makeCurrent() {
         checkOpen();
-        CudaException.check(JCudaDriver.cuCtxSetCurrent(handle), "cuCtxSetCurrent(device " + device.ordinal() + ")");
+        if (CURRENT.get() == this) {
+            return;
+        }
+        int status = JCudaDriver.cuCtxSetCurrent(handle);
+        if (status != CudaException.SUCCESS) {
+            CudaException.check(status, "cuCtxSetCurrent(device " + device.ordinal() + ")");
+        }
+        CURRENT.set(this);
     }
 
     /** Waits for all work in this context ({@code cuCtxSynchronize}); an asynchronous kernel fault surfaces here. */
@@ -79,6 +92,9 @@ public final class CudaContext implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            if (CURRENT.get() == this) {
+                CURRENT.remove();
+            }
             CudaException.check(JCudaDriver.cuDevicePrimaryCtxRelease(device.handle()),
                     "cuDevicePrimaryCtxRelease(device " + device.ordinal() + ")");
         }
