@@ -169,15 +169,12 @@ final class CudaConv {
 
     /**
      * One matrix product of a pointwise convolution on the backend's stream, with the convolutions' TF32 setting
-     * (PyTorch's cudnn.allow_tf32 covers 1x1 convolutions too), the GEMMs' default math mode restored after.
+     * (PyTorch's cudnn.allow_tf32 covers 1x1 convolutions too; a matrix product sets the GEMMs' own mode before it
+     * runs, {@link CudaGemm}, so a run of convolutions sets the mode once).
      */
     private void pointwise(GemmPlan plan, long a, long b, long c) {
         exec.cublas.setTf32(exec.streamAddress, exec.tf32Convolutions());
-        try {
-            exec.cublas.sgemm(exec.streamAddress, plan, 1f, a, b, 0f, c);
-        } finally {
-            exec.cublas.setTf32(exec.streamAddress, exec.cublas.defaultTf32());
-        }
+        exec.cublas.sgemm(exec.streamAddress, plan, 1f, a, b, 0f, c);
     }
 
     /** The kernel HWIO (KH*KW*Cin, OC) transposed to cuDNN's KRSC (OC, KH*KW*Cin), a scratch tensor. */

@@ -49,6 +49,8 @@ final class CudaGemm {
             return c;
         }
         GemmPlan plan = GemmPlan.rowMajor(transA, transB, m, n, k);
+        // the GEMMs' own math mode (a pointwise convolution may have left TF32 on): nothing when it is already set
+        exec.cublas.setTf32(exec.streamAddress, exec.cublas.defaultTf32());
         if (batch == 1) {
             exec.cublas.sgemm(exec.streamAddress, plan, 1f, pa, pb, 0f, pc);
         } else {

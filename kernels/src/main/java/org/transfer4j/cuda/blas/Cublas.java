@@ -4,9 +4,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.transfer4j.cuda.ffm.Downcall;
 import org.transfer4j.cuda.ffm.NativeLibrary;
 import org.transfer4j.cuda.ffm.NativeLibraryLoader;
@@ -48,6 +50,14 @@ public final class Cublas implements AutoCloseable {
     private final boolean tf32;
     private final Downcall create, destroy, setStream, setMathMode, sgemm, sgemmStridedBatched, gemmEx;
     private final Map<Long, MemorySegment> handles = new LinkedHashMap<>();
+    /** Each handle's math mode as last set (TF32 or not), so that {@link #setTf32} calls cuBLAS only on a change. */
+    private final Map<Long, Boolean> tf32Modes = new HashMap<>();
+    /**
+     * Each thread's 8 bytes of host memory for a GEMM's alpha and beta: cuBLAS reads them (pointer mode host) before
+     * the call returns, so one block serves every call, where an arena per call cost a native allocation and free.
+     */
+    private static final ThreadLocal<MemorySegment> SCALARS =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(2L * Float.BYTES, Float.BYTES));
     private boolean closed;
 
     /** cuBLAS from {@link NativeLibraryLoader#CUBLAS}'s search, TF32 off for GEMMs. */
@@ -92,7 +102,7 @@ public final class Cublas implements AutoCloseable {
         }
         MemorySegment h = createHandle();
         handles.put(stream, h);   // before configuring it, so close() destroys it even if that fails
-        call("cublasSetStream_v2(stream=0x" + Long.toHexString(stream) + ")",
+        call(() -> "cublasSetStream_v2(stream=0x" + Long.toHexString(stream) + ")",
                 () -> (int) setStream.handle().invokeExact(h, MemorySegment.ofAddress(stream)));
         setTf32(stream, tf32);
         return h;
@@ -101,7 +111,7 @@ public final class Cublas implements AutoCloseable {
     private MemorySegment createHandle() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            call("cublasCreate_v2", () -> (int) create.handle().invokeExact(out));
+            call(() -> "cublasCreate_v2", () -> (int) create.handle().invokeExact(out));
             return out.get(ValueLayout.ADDRESS, 0);
         }
     }
@@ -111,12 +121,21 @@ public final class Cublas implements AutoCloseable {
         return tf32;
     }
 
-    /** Sets the math mode of {@code stream}'s handle: TF32 tensor-op math when {@code on}, default (fp32) math otherwise. */
-    public void setTf32(long stream, boolean on) {
+    /**
+     * Sets the math mode of {@code stream}'s handle: TF32 tensor-op math when {@code on}, default (fp32) math
+     * otherwise; nothing when the handle already has it. Every GEMM's caller sets the mode it needs before the call
+     * (a pointwise convolution TF32, a matrix product the default), so a run of convolutions sets it once.
+     */
+    public synchronized void setTf32(long stream, boolean on) {
         MemorySegment h = handle(stream);
+        if (Boolean.valueOf(on).equals(tf32Modes.get(stream))) {
+            return;
+        }
         int mode = on ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH;
-        call("cublasSetMathMode(" + (on ? "CUBLAS_TF32_TENSOR_OP_MATH" : "CUBLAS_DEFAULT_MATH") + ")",
+        tf32Modes.remove(stream);   // unknown until cuBLAS has accepted it
+        call(() -> "cublasSetMathMode(" + (on ? "CUBLAS_TF32_TENSOR_OP_MATH" : "CUBLAS_DEFAULT_MATH") + ")",
                 () -> (int) setMathMode.handle().invokeExact(h, mode));
+        tf32Modes.put(stream, on);
     }
 
     /**
@@ -125,7 +144,7 @@ public final class Cublas implements AutoCloseable {
      */
     public void sgemm(long stream, GemmPlan plan, float alpha, long a, long b, float beta, long c) {
         // cuBLAS's first operand is our B, its second our A (GemmPlan)
-        gemm("cublasSgemm_v2(" + plan + ")", stream, alpha, beta, (h, al, be) -> (int) sgemm.handle().invokeExact(h,
+        gemm(() -> "cublasSgemm_v2(" + plan + ")", stream, alpha, beta, (h, al, be) -> (int) sgemm.handle().invokeExact(h,
                 plan.opFirst(), plan.opSecond(), plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), plan.ldFirst(),
                 MemorySegment.ofAddress(a), plan.ldSecond(), be, MemorySegment.ofAddress(c), plan.ldc()));
     }
@@ -140,7 +159,7 @@ public final class Cublas implements AutoCloseable {
         if (batch < 1) {
             throw new IllegalArgumentException("batch count must be at least 1, got " + batch);
         }
-        gemm("cublasSgemmStridedBatched(" + plan + ", batch=" + batch + ")", stream, alpha, beta,
+        gemm(() -> "cublasSgemmStridedBatched(" + plan + ", batch=" + batch + ")", stream, alpha, beta,
                 (h, al, be) -> (int) sgemmStridedBatched.handle().invokeExact(h, plan.opFirst(), plan.opSecond(),
                         plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), plan.ldFirst(), strideB,
                         MemorySegment.ofAddress(a), plan.ldSecond(), strideA, be, MemorySegment.ofAddress(c), plan.ldc(),
@@ -154,7 +173,7 @@ public final class Cublas implements AutoCloseable {
      */
     public void gemmEx(long stream, GemmPlan plan, float alpha, long a, int aType, long b, int bType, float beta,
                        long c, int cType, int computeType) {
-        gemm("cublasGemmEx(" + plan + ", computeType=" + computeType + ")", stream, alpha, beta,
+        gemm(() -> "cublasGemmEx(" + plan + ", computeType=" + computeType + ")", stream, alpha, beta,
                 (h, al, be) -> (int) gemmEx.handle().invokeExact(h, plan.opFirst(), plan.opSecond(),
                         plan.m(), plan.n(), plan.k(), al, MemorySegment.ofAddress(b), bType, plan.ldFirst(),
                         MemorySegment.ofAddress(a), aType, plan.ldSecond(), be, MemorySegment.ofAddress(c), cType,
@@ -171,12 +190,13 @@ public final class Cublas implements AutoCloseable {
         List<CublasException> failures = new ArrayList<>();
         for (MemorySegment h : handles.values()) {
             try {
-                call("cublasDestroy_v2", () -> (int) destroy.handle().invokeExact(h));
+                call(() -> "cublasDestroy_v2", () -> (int) destroy.handle().invokeExact(h));
             } catch (CublasException e) {
                 failures.add(e);
             }
         }
         handles.clear();
+        tf32Modes.clear();
         if (!failures.isEmpty()) {
             throw failures.getFirst();
         }
@@ -189,13 +209,14 @@ public final class Cublas implements AutoCloseable {
     }
 
     /** The steps every GEMM shares: the stream's handle, alpha and beta in host memory, the status check. */
-    private void gemm(String what, long stream, float alpha, float beta, GemmCall gemmCall) {
+    private void gemm(Supplier<String> what, long stream, float alpha, float beta, GemmCall gemmCall) {
         MemorySegment h = handle(stream);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment al = arena.allocateFrom(ValueLayout.JAVA_FLOAT, alpha);
-            MemorySegment be = arena.allocateFrom(ValueLayout.JAVA_FLOAT, beta);
-            call(what, () -> gemmCall.invoke(h, al, be));
-        }
+        MemorySegment scalars = SCALARS.get();
+        scalars.set(ValueLayout.JAVA_FLOAT, 0, alpha);
+        scalars.set(ValueLayout.JAVA_FLOAT, Float.BYTES, beta);
+        MemorySegment al = scalars.asSlice(0, Float.BYTES);
+        MemorySegment be = scalars.asSlice(Float.BYTES, Float.BYTES);
+        call(what, () -> gemmCall.invoke(h, al, be));
     }
 
     /** A native call returning a status. */
@@ -204,14 +225,17 @@ public final class Cublas implements AutoCloseable {
         int invoke() throws Throwable;
     }
 
-    private static void call(String what, StatusCall c) {
+    /** Runs a cuBLAS call; {@code what} names it in the exception, built only when the status is a failure. */
+    private static void call(Supplier<String> what, StatusCall c) {
         int status;
         try {
             status = c.invoke();
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        CublasException.check(status, what);
+        if (status != CublasStatus.CUBLAS_STATUS_SUCCESS.code()) {
+            CublasException.check(status, what.get());
+        }
     }
 
     private static RuntimeException rethrow(Throwable t) {

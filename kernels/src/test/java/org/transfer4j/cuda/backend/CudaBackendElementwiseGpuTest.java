@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.transfer4j.backend.BinaryOp;
+import org.transfer4j.backend.Conv2dSpec;
+import org.transfer4j.backend.Padding;
 import org.transfer4j.backend.ReduceOp;
 import org.transfer4j.backend.UnaryOp;
 import org.transfer4j.cuda.GpuTest;
@@ -329,6 +331,44 @@ class CudaBackendElementwiseGpuTest {
         GpuParity.Pair b = pair(new float[0], 1, 0, 4);
         assertClose("gemm with K = 0 is zero", cpuBackend().gemm(a.cpu(), b.cpu(), false, false),
                 cuda().gemm(a.gpu(), b.gpu(), false, false));
+    }
+
+    /**
+     * cuBLAS's math mode follows the op, not the call before it: a pointwise convolution through cuBLAS in TF32 (1 +
+     * 2^-20 has bits below TF32's 10-bit mantissa: rounded to 1, a sum of 256 products is exactly 256), then a matrix
+     * product of the same sizes, which must be fp32 (every sum above 256). Big enough for cuBLAS to pick tensor cores
+     * in TF32 mode; if it did not for the convolution, the premise fails and the test is skipped.
+     */
+    @Test
+    void aMatrixProductAfterATf32PointwiseConvolutionRunsInFp32() {
+        boolean gemmRoute = cuda().pointwiseConvolutionsAsGemm();
+        try {
+            cuda().setTf32Convolutions(true);
+            cuda().setPointwiseConvolutionsAsGemm(true);
+            float fine = 1f + 0x1p-20f;
+            Tensor x = Tensor.of(gpu(), filled(128 * 256, fine), 1, 8, 16, 256);
+            Tensor k = Tensor.of(gpu(), filled(256 * 128, fine), 1, 1, 256, 128);
+            Conv2dSpec spec = Conv2dSpec.of(Padding.VALID, 8, 16, 1, 1, 1, 1, 1, 1, 1);
+            float[] conv = cuda().conv2d(x, k, spec).toArray();
+            org.junit.jupiter.api.Assumptions.assumeTrue(conv[0] == 256f && conv[conv.length - 1] == 256f,
+                    "cuBLAS did not run the pointwise convolution in TF32 (got " + conv[0] + "): no premise");
+            Tensor a = Tensor.of(gpu(), filled(128 * 256, fine), 1, 128, 256);
+            Tensor b = Tensor.of(gpu(), filled(256 * 128, fine), 1, 256, 128);
+            float[] c = cuda().gemm(a, b, false, false).toArray();
+            float min = Float.POSITIVE_INFINITY;
+            for (float v : c) {
+                min = Math.min(min, v);
+            }
+            assertTrue(min > 256f, "the matrix product after a TF32 convolution rounded its inputs: min " + min);
+        } finally {
+            cuda().setPointwiseConvolutionsAsGemm(gemmRoute);
+        }
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 
     @Test
