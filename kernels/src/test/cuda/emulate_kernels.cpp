@@ -163,7 +163,7 @@ static dim3 grid1(long long n, unsigned cap = 3) {   // a small cap so that the 
 // ---- elementwise ------------------------------------------------------------------------------------
 // add_clamp_f32 against add_f32 then clamp_f32, bit for bit (the composite Backend.addClamped defines): n odd, 1, and
 // over the grid of 3 x 256 threads (its stride loop wraps); ReLU, ReLU6 and other bounds; NaN, infinities, -0 and
-// sums exactly on the bounds; and in place (y the buffer of a).
+// sums exactly on the bounds; and in place (y the buffer of a), add_f32 too.
 static void testAddClamp() {
     using namespace elementwise_k;
     const float pairs[][2] = {{NaN, 1.0f}, {2.0f, NaN}, {Inf, -Inf}, {Inf, 1.0f}, {-Inf, -1.0f}, {-0.0f, -0.0f},
@@ -187,6 +187,10 @@ static void testAddClamp() {
             Vec inPlace = a;
             T4J_LAUNCH_SEQ(add_clamp_f32, grid1(n), dim3(256), n, lo, hi, inPlace.data(), b.data(), inPlace.data());
             expectSameBits("add_clamp_f32 in place" + tag, inPlace, composite);
+            // add_f32 written over a: Backend.addInPlace (the backward pass's sum of a fork's two gradients)
+            Vec into = a;
+            T4J_LAUNCH_SEQ(add_f32, grid1(n), dim3(256), n, into.data(), b.data(), into.data());
+            expectSameBits("add_f32 over its first input" + tag, into, sum);
         }
     }
     // by hand, clamp(a + b, 0, 6): 1 + 2 = 3; -5 + 1 = -4 -> 0; 4 + 4 = 8 -> 6; -0 + 0 = +0; NaN stays. (The sign of

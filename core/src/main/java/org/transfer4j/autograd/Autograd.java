@@ -106,10 +106,17 @@ public final class Autograd {
                     // A leaf's contributions are summed over the pass too, then added to its .grad once (as
                     // PyTorch's engine does): one new gradient tensor per leaf and pass.
                     Tensor pending = grads.get(in);
-                    if (pending != null) {
+                    if (pending == null) {
+                        grads.put(in, gi);
+                    } else if (addsInPlace(pending, gi, g, contiguous, grads, pass)) {
+                        // a fork's second gradient added over its first: no third tensor of the activation's size
+                        pending.backend().addInPlace(pending, gi);
+                        done.add(gi.storage());
+                    } else {
+                        grads.put(in, pending.add(gi));
                         done.add(pending.storage());
+                        done.add(gi.storage());
                     }
-                    grads.merge(in, gi, Tensor::add);
                 }
                 node.release();
                 // Only now, once every input's gradient has its place: one of them may be a view of g.
@@ -135,6 +142,31 @@ public final class Autograd {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the pending gradient of a tensor may take its next one, {@code gi}, added in place: the pass made it, it
+     * is its whole storage, and nothing else the pass still holds or is working on can see it change (no other pending
+     * gradient is over its storage, not even the same tensor handed to another input, nor is the node's incoming
+     * gradient {@code g}, from which the node's other results may be views). {@code gi} must be contiguous and over
+     * another storage.
+     */
+    private static boolean addsInPlace(Tensor pending, Tensor gi, Tensor g, Tensor contiguous, Map<Tensor, Tensor> grads,
+                                       TensorScope pass) {
+        Storage s = pending.storage();
+        return pass.owns(s) && spansItsStorage(pending) && gi.isContiguous() && gi.storage() != s
+                && g.storage() != s && contiguous.storage() != s && pendingOver(s, grads) == 1;
+    }
+
+    /** How many pending gradients are over {@code s}: the same tensor handed to two inputs counts twice. */
+    private static int pendingOver(Storage s, Map<Tensor, Tensor> grads) {
+        int n = 0;
+        for (Tensor t : grads.values()) {
+            if (t.storage() == s) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Whether {@code t} is its storage, contiguous from element 0 to the end (not a view into a larger block). */

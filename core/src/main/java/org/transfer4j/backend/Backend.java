@@ -93,6 +93,23 @@ public interface Backend {
         }
     }
 
+    /**
+     * {@code into[i] = into[i] + g[i]} in place, both contiguous, of one shape: the backward pass adding a tensor's
+     * second gradient to its first (a residual fork), where a new tensor for the sum would hold a third block of the
+     * activation's size at once. Bit for bit {@code binary(ADD, into, g)}. This default computes that sum and copies it
+     * back; a backend overrides it to write the sum over {@code into} in one pass. {@code g} must not overlap
+     * {@code into} other than element for element.
+     *
+     * @throws org.transfer4j.tensor.ShapeMismatchException naming both shapes when they differ
+     * @throws IllegalArgumentException naming an input that is not contiguous
+     */
+    default void addInPlace(Tensor into, Tensor g) {
+        ElementwiseChecks.sameShapeContiguous("addInPlace", into, g);
+        try (Tensor sum = binary(BinaryOp.ADD, into, g)) {
+            copy(sum, into);
+        }
+    }
+
     // ---- reductions -----------------------------------------------------------------------------
 
     /** Reduces contiguous {@code x} over sorted, distinct {@code axes}; the result keeps the reduced axes as size 1. */

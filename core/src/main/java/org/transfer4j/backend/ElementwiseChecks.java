@@ -5,8 +5,9 @@ import org.transfer4j.tensor.ShapeMismatchException;
 import org.transfer4j.tensor.Tensor;
 
 /**
- * The argument checks every backend's {@link Backend#addClamped} makes before it computes: a and b of one shape, both
- * contiguous, and {@code low <= high}; the last is every fused clamp's ({@link #clampBounds}).
+ * The argument checks every backend's {@link Backend#addClamped} and {@link Backend#addInPlace} make before they
+ * compute: a and b of one shape, both contiguous, and for the clamp {@code low <= high}, which is every fused clamp's
+ * ({@link #clampBounds}).
  */
 public final class ElementwiseChecks {
     private ElementwiseChecks() {
@@ -33,12 +34,22 @@ public final class ElementwiseChecks {
      *         included), or the shape and strides of an input that is not contiguous
      */
     public static void addClamped(Tensor a, Tensor b, float low, float high) {
-        String op = "addClamped";
+        sameShapeContiguous("addClamped", a, b);
+        clampBounds("addClamped", low, high);
+    }
+
+    /**
+     * Checks the two inputs of an elementwise primitive that does not broadcast ({@link Backend#addClamped},
+     * {@link Backend#addInPlace}): one shape, both contiguous.
+     *
+     * @throws ShapeMismatchException naming both shapes when they differ
+     * @throws IllegalArgumentException naming the shape and strides of an input that is not contiguous
+     */
+    public static void sameShapeContiguous(String op, Tensor a, Tensor b) {
         if (!Arrays.equals(a.shape(), b.shape())) {
             throw ShapeMismatchException.of(op, "a and b must have one shape (the primitive does not broadcast)",
                     a.shape(), b.shape());
         }
-        clampBounds(op, low, high);
         for (Tensor t : new Tensor[] {a, b}) {
             if (!t.isContiguous()) {
                 throw new IllegalArgumentException(op + ": " + (t == a ? "a" : "b") + " must be contiguous, got shape "

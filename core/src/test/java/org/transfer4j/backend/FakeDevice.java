@@ -245,6 +245,12 @@ public final class FakeDevice implements Backend {
         return out(cpu.addClamped(in("addClamped", a), in("addClamped", b), low, high));
     }
 
+    /** The CPU's in-place sum, as a GPU backend writes it: no new storage. */
+    @Override
+    public void addInPlace(Tensor into, Tensor g) {
+        cpu.addInPlace(in("addInPlace", into), in("addInPlace", g));
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
         return out(cpu.reduce(op, in("reduce", x), axes));

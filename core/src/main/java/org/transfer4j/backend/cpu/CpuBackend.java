@@ -140,6 +140,12 @@ public final class CpuBackend implements Backend {
         return CpuElementwise.addClamped(a, b, low, high);
     }
 
+    /** One pass writing the sum over {@code into}. */
+    @Override
+    public void addInPlace(Tensor into, Tensor g) {
+        CpuElementwise.addInPlace(into, g);
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
         return CpuReduce.reduce(op, x, axes);

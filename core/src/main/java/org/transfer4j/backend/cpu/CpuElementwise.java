@@ -130,6 +130,17 @@ final class CpuElementwise {
         return y;
     }
 
+    /** {@code into += g} in place, both contiguous ({@link org.transfer4j.backend.Backend#addInPlace}). */
+    static void addInPlace(Tensor into, Tensor g) {
+        ElementwiseChecks.sameShapeContiguous("addInPlace", into, g);
+        float[] ys = CpuBackend.data(into);
+        float[] gs = CpuBackend.data(g);
+        int yo = into.offset();
+        int go = g.offset();
+        CpuParallel.forRange(into.numel(), GRAIN, (from, to) ->
+                CpuBinaryKernels.apply(BinaryOp.ADD, ys, yo + from, 1, gs, go + from, 1, ys, yo + from, to - from));
+    }
+
     static Tensor unary(UnaryOp op, Tensor x, float alpha, float beta) {
         float[] xs = CpuBackend.data(x);
         Tensor y = CpuBackend.newTensor(x.shape());

@@ -299,6 +299,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 named("high", high));
     }
 
+    /** {@code add_f32} writing over {@code into} ({@link CudaElementwise#addInPlace}). */
+    @Override
+    public void addInPlace(Tensor into, Tensor g) {
+        run("addInPlace", () -> elementwise.addInPlace(into, g), into, g);
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
         return call("reduce " + op, () -> reduce.reduce(op, x, axes), x, axes);

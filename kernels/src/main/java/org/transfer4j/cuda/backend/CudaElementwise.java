@@ -120,6 +120,20 @@ final class CudaElementwise {
         return y;
     }
 
+    /**
+     * {@code into += g} in place ({@link Backend#addInPlace}): {@code add_f32} with its output over its first input,
+     * which each thread reads before it writes the same element.
+     */
+    void addInPlace(Tensor into, Tensor g) {
+        ElementwiseChecks.sameShapeContiguous("addInPlace", into, g);
+        long n = into.numel();
+        if (n > 0) {
+            long py = exec.address(into);
+            exec.launch(Kernels.binary(BinaryOp.ADD, false), KernelGeometry.elementwise(n),
+                    KernelArgs.create().i64(n).pointer(py).pointer(exec.address(g)).pointer(py));
+        }
+    }
+
     /** Uniform numbers of core's {@code Generator} stream into contiguous dst ({@code uniform_f32}, bit-identical to the CPU). */
     void randomUniform(Tensor dst, long seed, long counter, float low, float high) {
         random("randomUniform", Kernels.UNIFORM, dst, seed, counter, low, high);

@@ -21,7 +21,8 @@ import org.transfer4j.tensor.Tensor;
  * The CUDA backend's {@code addClamped} ({@code add_clamp_f32}: a residual sum and its ReLU in one launch) against the
  * CPU backend's, bit for bit (a float sum and max/min are exact IEEE operations, NaN kept on both), and against the
  * CUDA backend's own composite {@code binary(ADD)} then {@code unary(CLAMP)} bit for bit, as the SPI promises. Sizes
- * odd and over several blocks of 256, with NaN, infinities and sums exactly on the bounds.
+ * odd and over several blocks of 256, with NaN, infinities and sums exactly on the bounds. And {@code addInPlace}, the
+ * sum written over its first operand.
  */
 @GpuTest
 class CudaAddClampGpuTest {
@@ -50,6 +51,32 @@ class CudaAddClampGpuTest {
             assertSameBits(what + " against the CUDA composite", cuda().unary(UnaryOp.CLAMP, sum, low, high).toArray(),
                     onGpu);
         }
+    }
+
+    /**
+     * {@code addInPlace} ({@code add_f32} written over its first operand: the backward pass's sum of a fork's two
+     * gradients) gives {@code binary(ADD)}'s bits on both backends, and leaves the second operand as it was.
+     */
+    @ParameterizedTest(name = "n {0}")
+    @CsvSource({"1001", "100003", "1"})
+    void theSumWrittenOverTheFirstOperandIsBinaryAddsBitForBit(int n) {
+        float[] a = GpuParity.values(71 + n, -8, 8, n);
+        float[] b = GpuParity.values(72 + n, -8, 8, n);
+        a[0] = Float.NaN;
+        if (n > 2) {
+            a[1] = Float.POSITIVE_INFINITY;
+            b[1] = Float.NEGATIVE_INFINITY;
+            a[2] = -0f;
+            b[2] = -0f;
+        }
+        GpuParity.Pair into = pair(a, n);
+        GpuParity.Pair g = pair(b, n);
+        float[] want = cuda().binary(BinaryOp.ADD, into.gpu(), g.gpu()).toArray();
+        cuda().addInPlace(into.gpu(), g.gpu());
+        cpuBackend().addInPlace(into.cpu(), g.cpu());
+        assertSameBits("addInPlace n " + n + " against binary ADD", want, into.gpu().toArray());
+        assertSameBits("addInPlace n " + n + " against the CPU's", into.cpu().toArray(), into.gpu().toArray());
+        assertSameBits("addInPlace n " + n + ": g unchanged", b, g.gpu().toArray());
     }
 
     @Test
