@@ -70,9 +70,12 @@
 //   batchnorm_training_finalize_f32(long long rows, long long c, long long chunks, float eps,
 //                                   const float* x, const double* partial, const float* gamma,
 //                                   const float* beta, float* mean, float* var, float* invStd,
-//                                   float* scale, float* shift)
-//     partial (chunks,2,C), x's first row, gamma, beta (C) -> mean, var (biased), invStd, scale, shift (C).
-//     Block (32,32,1), grid (ceil(C/32),1,1).
+//                                   float* scale, float* shift, float momentum, const float* bias,
+//                                   float* movingMean, float* movingVariance)
+//     partial (chunks,2,C), x's first row, gamma, beta (C) -> mean, var (biased), invStd, scale, shift (C); and
+//     unless movingMean is null, movingMean and movingVariance (C) updated in place as batchnorm_moving_averages_f32
+//     updates them from this mean (plus bias, unless null) and var, bit for bit (the moving statistics in the pass
+//     that computes the batch's: a launch fewer per batch norm and step). Block (32,32,1), grid (ceil(C/32),1,1).
 //   batchnorm_backward_sums_f32(long long rows, long long c, long long chunk, const float* x,
 //                               const float* dy, const float* mean, const float* y, float low, float high,
 //                               double* partial)
@@ -92,9 +95,11 @@
 // The mask's y, low, high come last before the output pointer in both backward kernels.
 //   batchnorm_training_single_f32(long long rows, long long c, float eps, const float* x, const float* gamma,
 //                                 const float* beta, float* mean, float* var, float* invStd, float* y, float low,
-//                                 float high)
-//     x (M,C), gamma, beta (C) -> mean, var (biased), invStd (C), y (M,C) clamped to [low, high]: moments, finalize
-//     and scale_shift in one launch, bit for bit them with one chunk of M rows. Block (32,8,1), grid (ceil(C/32),1,1);
+//                                 float high, float momentum, const float* bias, float* movingMean,
+//                                 float* movingVariance)
+//     x (M,C), gamma, beta (C) -> mean, var (biased), invStd (C), y (M,C) clamped to [low, high], and the moving
+//     statistics as the finalize updates them: moments, finalize and scale_shift in one launch, bit for bit them with
+//     one chunk of M rows. Block (32,8,1), grid (ceil(C/32),1,1);
 //     for few rows (CudaBatchNorm.SINGLE_BLOCK_ROWS), as each block walks all of them.
 //   batchnorm_backward_single_f32(long long rows, long long c, const float* x, const float* dy, const float* gamma,
 //                                 const float* mean, const float* invStd, const float* y, float low, float high,
@@ -293,11 +298,26 @@ extern "C" __global__ void __launch_bounds__(256, 8) batchnorm_moments_f32(long 
     t4j_channel_sums(rows, c, chunk, ch, terms, partial);
 }
 
+// Channel k's moving statistics updated in place from its batch mean (plus bias[k] unless bias is null) and batch
+// variance: momentum*moving + (1-momentum)*batch, rest = 1 - momentum rounded once, each product rounded, then their
+// sum (no FMA), as CpuBackend.movingAverage and elementwise.cu's moving_average_f32; the mean's sum with the bias is
+// add_f32's. Shared by batchnorm_moving_averages_f32 and the training kernels that update the statistics in the pass
+// that computes the batch's.
+__device__ __forceinline__ void t4j_moving_averages(long long k, float momentum, float batchMean, const float* bias,
+                                                   float batchVariance, float* movingMean, float* movingVariance) {
+    float rest = __fsub_rn(1.0f, momentum);
+    float mean = bias == nullptr ? batchMean : __fadd_rn(batchMean, bias[k]);
+    movingMean[k] = __fadd_rn(__fmul_rn(momentum, movingMean[k]), __fmul_rn(rest, mean));
+    movingVariance[k] = __fadd_rn(__fmul_rn(momentum, movingVariance[k]), __fmul_rn(rest, batchVariance));
+}
+
 // Channel statistics from the sums s1 of x - x0 and s2 of its square over the rows: mean, biased variance and invStd
-// written, scale and shift returned (the finalize's arithmetic, shared with the single-block kernel).
-__device__ __forceinline__ void t4j_training_statistics(long long rows, float eps, float x0, double s1, double s2,
-                                                       float gamma, float beta, float* mean, float* var, float* invStd,
-                                                       float& scale, float& shift) {
+// written, scale and shift returned (the finalize's arithmetic, shared with the single-block kernel); then, unless
+// movingMean is null, the channel's moving statistics updated from the mean and variance just written.
+__device__ __forceinline__ void t4j_training_statistics(long long rows, long long ch, float eps, float x0, double s1,
+                                                       double s2, float gamma, float beta, float* mean, float* var,
+                                                       float* invStd, float& scale, float& shift, float momentum,
+                                                       const float* bias, float* movingMean, float* movingVariance) {
     double m = (double)rows;
     double d = __ddiv_rn(s1, m);
     double v = __dsub_rn(__ddiv_rn(s2, m), __dmul_rn(d, d));
@@ -305,24 +325,32 @@ __device__ __forceinline__ void t4j_training_statistics(long long rows, float ep
     double mu = __dadd_rn((double)x0, d);
     double inv = __ddiv_rn(1.0, __dsqrt_rn(__dadd_rn(v, (double)eps)));
     double g = (double)gamma;
-    *mean = (float)mu;
-    *var = (float)v;
-    *invStd = (float)inv;
+    float meanF = (float)mu;
+    float varF = (float)v;
+    mean[ch] = meanF;
+    var[ch] = varF;
+    invStd[ch] = (float)inv;
     scale = (float)__dmul_rn(g, inv);
     shift = (float)__dsub_rn((double)beta, __dmul_rn(__dmul_rn(mu, g), inv));
+    if (movingMean != nullptr) {
+        t4j_moving_averages(ch, momentum, meanF, bias, varF, movingMean, movingVariance);
+    }
 }
 
 // batchnorm_training_finalize_f32: mean, biased var, invStd, scale, shift (C). Block (32,32), grid (ceil(C/32)).
 extern "C" __global__ void batchnorm_training_finalize_f32(long long rows, long long c, long long chunks, float eps,
                                                            const float* x, const double* partial, const float* gamma,
                                                            const float* beta, float* mean, float* var, float* invStd,
-                                                           float* scale, float* shift) {
+                                                           float* scale, float* shift, float momentum,
+                                                           const float* bias, float* movingMean,
+                                                           float* movingVariance) {
     long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
     double s1, s2;
     t4j_sum_partials(c, chunks, ch, partial, s1, s2);
     if (threadIdx.y == 0 && ch < c) {
         float sc, sh;
-        t4j_training_statistics(rows, eps, x[ch], s1, s2, gamma[ch], beta[ch], mean + ch, var + ch, invStd + ch, sc, sh);
+        t4j_training_statistics(rows, ch, eps, x[ch], s1, s2, gamma[ch], beta[ch], mean, var, invStd, sc, sh, momentum,
+                                bias, movingMean, movingVariance);
         scale[ch] = sc;
         shift[ch] = sh;
     }
@@ -423,7 +451,8 @@ extern "C" __global__ void batchnorm_backward_dx_f32(long long n, long long c, c
 // Block (32,8), grid (ceil(C/32)).
 extern "C" __global__ void batchnorm_training_single_f32(long long rows, long long c, float eps, const float* x,
                                                          const float* gamma, const float* beta, float* mean, float* var,
-                                                         float* invStd, float* y, float low, float high) {
+                                                         float* invStd, float* y, float low, float high, float momentum,
+                                                         const float* bias, float* movingMean, float* movingVariance) {
     __shared__ float scale[32];
     __shared__ float shift[32];
     long long ch = (long long)blockIdx.x * 32 + threadIdx.x;
@@ -432,8 +461,8 @@ extern "C" __global__ void batchnorm_training_single_f32(long long rows, long lo
     t4j_thread_sums(0, rows, c, ch, terms, s1, s2);
     t4j_block_sums(ch < c, s1, s2);
     if (threadIdx.y == 0 && ch < c) {
-        t4j_training_statistics(rows, eps, x[ch], s1, s2, gamma[ch], beta[ch], mean + ch,
-                                var + ch, invStd + ch, scale[threadIdx.x], shift[threadIdx.x]);
+        t4j_training_statistics(rows, ch, eps, x[ch], s1, s2, gamma[ch], beta[ch], mean, var, invStd,
+                                scale[threadIdx.x], shift[threadIdx.x], momentum, bias, movingMean, movingVariance);
     }
     __syncthreads();
     if (ch < c) {
@@ -495,11 +524,8 @@ extern "C" __global__ void batchnorm_backward_single_f32(long long rows, long lo
 extern "C" __global__ void batchnorm_moving_averages_f32(long long c, float momentum, const float* batchMean,
                                                          const float* bias, const float* batchVariance,
                                                          float* movingMean, float* movingVariance) {
-    float rest = __fsub_rn(1.0f, momentum);
     for (long long k = (long long)blockIdx.x * blockDim.x + threadIdx.x; k < c;
          k += (long long)gridDim.x * blockDim.x) {
-        float mean = bias == nullptr ? batchMean[k] : __fadd_rn(batchMean[k], bias[k]);   // add_f32's sum
-        movingMean[k] = __fadd_rn(__fmul_rn(momentum, movingMean[k]), __fmul_rn(rest, mean));
-        movingVariance[k] = __fadd_rn(__fmul_rn(momentum, movingVariance[k]), __fmul_rn(rest, batchVariance[k]));
+        t4j_moving_averages(k, momentum, batchMean[k], bias, batchVariance[k], movingMean, movingVariance);
     }
 }

@@ -907,8 +907,12 @@ static void testBatchNorm() {
 struct BnTraining { Vec mean, var, invStd, scale, shift, y; };
 struct BnBackward { Vec dGamma, dBeta, a, b, d, dx; };
 
+// The moving statistics a training kernel updates in its pass (or none: movingMean null).
+struct BnMoving { float momentum; const float* bias; float* movingMean; float* movingVariance; };
+
 static BnTraining runBnTraining(long long M, long long C, long long chunk, float eps, const Vec& x, const Vec& gamma,
-                                const Vec& beta, float low = -Inf, float high = Inf) {
+                                const Vec& beta, float low = -Inf, float high = Inf,
+                                BnMoving moving = {0.0f, nullptr, nullptr, nullptr}) {
     using namespace batchnorm_k;
     long long chunks = (M + chunk - 1) / chunk, n = M * C;
     std::vector<double> partial(chunks * 2 * C, std::numeric_limits<double>::quiet_NaN());   // every slot written
@@ -916,7 +920,8 @@ static BnTraining runBnTraining(long long M, long long C, long long chunk, float
     dim3 tiles((unsigned)((C + 31) / 32));
     T4J_LAUNCH(batchnorm_moments_f32, dim3(tiles.x, (unsigned)chunks), dim3(32, 8), M, C, chunk, x.data(), partial.data());
     T4J_LAUNCH(batchnorm_training_finalize_f32, tiles, dim3(32, 32), M, C, chunks, eps, x.data(), partial.data(),
-               gamma.data(), beta.data(), t.mean.data(), t.var.data(), t.invStd.data(), t.scale.data(), t.shift.data());
+               gamma.data(), beta.data(), t.mean.data(), t.var.data(), t.invStd.data(), t.scale.data(), t.shift.data(),
+               moving.momentum, moving.bias, moving.movingMean, moving.movingVariance);
     T4J_LAUNCH_SEQ(scale_shift_f32, grid1(n), dim3(256), n, C, x.data(), t.scale.data(), t.shift.data(), t.y.data(), low,
                    high);
     return t;
@@ -1163,7 +1168,8 @@ static void testBatchNormSingleBlock() {
             BnTraining three = runBnTraining(M, C, M, 1e-3f, x, gamma, beta, low, high);
             BnTraining one{Vec(C), Vec(C), Vec(C), Vec(), Vec(), Vec(n)};
             T4J_LAUNCH(batchnorm_training_single_f32, tiles, dim3(32, 8), M, C, 1e-3f, x.data(), gamma.data(), beta.data(),
-                       one.mean.data(), one.var.data(), one.invStd.data(), one.y.data(), low, high);
+                       one.mean.data(), one.var.data(), one.invStd.data(), one.y.data(), low, high, 0.0f,
+                       (const float*)nullptr, (float*)nullptr, (float*)nullptr);
             expectSameBits("batchnorm_training_single_f32 mean" + tag, one.mean, three.mean);
             expectSameBits("batchnorm_training_single_f32 variance" + tag, one.var, three.var);
             expectSameBits("batchnorm_training_single_f32 invStd" + tag, one.invStd, three.invStd);
@@ -1185,6 +1191,49 @@ static void testBatchNormSingleBlock() {
                        (float*)nullptr);
             expectSameBits("batchnorm_backward_single_f32 without dx: dgamma" + tag, noDx.dGamma, apart.dGamma);
             expectSameBits("batchnorm_backward_single_f32 without dx: dbeta" + tag, noDx.dBeta, apart.dBeta);
+        }
+    }
+}
+
+// ---- batchnorm training that updates the moving statistics in its pass ------------------------------------
+// The finalize (chunked path, chunks of 7 rows: more chunks than its 32 row-threads) and the single-block kernel with
+// movingMean/movingVariance against the same kernels without them then batchnorm_moving_averages_f32, bit for bit,
+// with and without a bias, momentum 0.99 and 0.9, a NaN in one channel's x (its moving statistics turn NaN alike); the
+// batch statistics and y are those of the run without.
+static void testBatchNormTrainingMovingStatistics() {
+    using namespace batchnorm_k;
+    long long M = 203, C = 37, n = M * C;
+    dim3 tiles((unsigned)((C + 31) / 32));
+    Vec x = values(n, 90, -4.0f, 8.0f), gamma = values(C, 91, 0.5f, 3.0f), beta = values(C, 92, -1.0f, 3.0f),
+        bias = values(C, 93, -1.0f, 1.0f), movingMean0 = values(C, 94, -2.0f, 2.0f), movingVar0 = values(C, 95, 0.5f, 2.0f);
+    x[4 * C + 1] = NaN;
+    for (bool biased : {false, true}) {
+        for (float momentum : {0.99f, 0.9f}) {
+            std::string tag = std::string(biased ? " bias" : "") + " momentum " + std::to_string(momentum);
+            const float* b = biased ? bias.data() : nullptr;
+            BnTraining plain = runBnTraining(M, C, 7, 1e-3f, x, gamma, beta);
+            Vec wantMean = movingMean0, wantVar = movingVar0;
+            T4J_LAUNCH_SEQ(batchnorm_moving_averages_f32, grid1(C), dim3(256), C, momentum, plain.mean.data(), b,
+                           plain.var.data(), wantMean.data(), wantVar.data());
+
+            Vec mm = movingMean0, mv = movingVar0;
+            BnTraining chunked = runBnTraining(M, C, 7, 1e-3f, x, gamma, beta, -Inf, Inf,
+                                               BnMoving{momentum, b, mm.data(), mv.data()});
+            expectSameBits("batchnorm_training_finalize_f32 moving mean" + tag, mm, wantMean);
+            expectSameBits("batchnorm_training_finalize_f32 moving variance" + tag, mv, wantVar);
+            expectSameBits("batchnorm_training_finalize_f32 with moving statistics: mean" + tag, chunked.mean, plain.mean);
+            expectSameBits("batchnorm_training_finalize_f32 with moving statistics: y" + tag, chunked.y, plain.y);
+
+            BnTraining singlePlain = runBnTraining(M, C, M, 1e-3f, x, gamma, beta);
+            Vec wantMean1 = movingMean0, wantVar1 = movingVar0;
+            T4J_LAUNCH_SEQ(batchnorm_moving_averages_f32, grid1(C), dim3(256), C, momentum, singlePlain.mean.data(), b,
+                           singlePlain.var.data(), wantMean1.data(), wantVar1.data());
+            Vec sm = movingMean0, sv = movingVar0, mean(C), var(C), invStd(C), y(n);
+            T4J_LAUNCH(batchnorm_training_single_f32, tiles, dim3(32, 8), M, C, 1e-3f, x.data(), gamma.data(), beta.data(),
+                       mean.data(), var.data(), invStd.data(), y.data(), -Inf, Inf, momentum, b, sm.data(), sv.data());
+            expectSameBits("batchnorm_training_single_f32 moving mean" + tag, sm, wantMean1);
+            expectSameBits("batchnorm_training_single_f32 moving variance" + tag, sv, wantVar1);
+            expectSameBits("batchnorm_training_single_f32 with moving statistics: y" + tag, y, singlePlain.y);
         }
     }
 }
@@ -1393,6 +1442,7 @@ int main(int argc, char** argv) {
         testBatchNormClamp();
         testBatchNormSingleBlock();
         testBatchNormMovingAverages();
+        testBatchNormTrainingMovingStatistics();
     }
     else {
         std::fprintf(stderr, "unknown family %s\n", family.c_str());

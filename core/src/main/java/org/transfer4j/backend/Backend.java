@@ -204,6 +204,23 @@ public interface Backend {
         movingAverage(movingVariance, batchVariance, momentum);
     }
 
+    /**
+     * A training batch norm and its update of the moving statistics as one call: {@link #batchNormTraining} (the plain
+     * one for {@code low, high = -inf, +inf}, else the clamped one), then {@link #batchNormMovingAverages} of
+     * {@code moving} from the batch mean and variance it computed. Bit for bit this default; a backend overrides it to
+     * update the moving statistics in the pass that computes the batch's (on a GPU a launch fewer per batch norm and
+     * training step).
+     */
+    default BatchNormForward batchNormTrainingWithMovingAverages(Tensor x, Tensor gamma, Tensor beta, float epsilon,
+                                                                 float low, float high, MovingStatistics moving) {
+        boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
+        BatchNormForward f = clamped ? batchNormTraining(x, gamma, beta, epsilon, low, high)
+                : batchNormTraining(x, gamma, beta, epsilon);
+        batchNormMovingAverages(moving.mean(), f.mean(), moving.bias(), moving.variance(), f.variance(),
+                moving.momentum());
+        return f;
+    }
+
     /** {@code y = gamma * (x - mean) / sqrt(variance + epsilon) + beta}, all per channel {@code (C)}. */
     Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon);
 
@@ -373,6 +390,14 @@ public interface Backend {
 
     /** What {@link #batchNormTraining} returns: the output and the per-channel statistics it used. */
     record BatchNormForward(Tensor output, Tensor mean, Tensor variance, Tensor invStd) {
+    }
+
+    /**
+     * The moving statistics a training batch norm updates ({@link #batchNormTrainingWithMovingAverages}): its moving
+     * mean and variance {@code (C)}, changed in place, the bias {@code (C)} the mean follows (a convolution's skipped
+     * bias, or null) and the momentum.
+     */
+    record MovingStatistics(Tensor mean, Tensor variance, Tensor bias, float momentum) {
     }
 
     /** Gradients of batch normalisation with respect to x (null where not asked for), gamma and beta. */

@@ -114,12 +114,12 @@ public final class BatchNorm {
         Tensor input = contiguous(x);
         Tensor g = contiguous(gamma);
         boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
-        Backend.BatchNormForward f = clamped ? backend.batchNormTraining(input, g, contiguous(beta), epsilon, low, high)
-                : backend.batchNormTraining(input, g, contiguous(beta), epsilon);
-        // moving = moving * momentum + batch * (1 - momentum), the mean's batch value shifted by the bias: one
-        // primitive (one launch on a GPU), in the moving statistics' own storage; a backend op records nothing
-        backend.batchNormMovingAverages(movingMean, f.mean(), bias == null ? null : contiguous(bias), movingVariance,
-                f.variance(), momentum);
+        // and moving = moving * momentum + batch * (1 - momentum), the mean's batch value shifted by the bias, in the
+        // moving statistics' own storage, in the same primitive (on a GPU, in the pass that computes the batch's); a
+        // backend op records nothing
+        Backend.BatchNormForward f = backend.batchNormTrainingWithMovingAverages(input, g, contiguous(beta), epsilon,
+                low, high, new Backend.MovingStatistics(movingMean, movingVariance, bias == null ? null : contiguous(bias),
+                        momentum));
         boolean gradX = x.requiresGrad(); // not when x is a frozen base's features under a new head
         Node.BackwardFn backward = dy -> {
             Tensor y = clamped ? f.output() : null;

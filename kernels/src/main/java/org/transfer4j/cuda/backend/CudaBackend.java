@@ -348,15 +348,24 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon) {
         return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, Float.NEGATIVE_INFINITY,
-                Float.POSITIVE_INFINITY), x, gamma, beta);
+                Float.POSITIVE_INFINITY, null), x, gamma, beta);
     }
 
     /** The clamp in the batch norm's output pass ({@link CudaBatchNorm}): no unclamped output, no extra launch. */
     @Override
     public BatchNormForward batchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low,
                                               float high) {
-        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, low, high), x, gamma, beta,
-                named("low", low), named("high", high));
+        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, low, high, null), x, gamma,
+                beta, named("low", low), named("high", high));
+    }
+
+    /** The finalize (or the single-block kernel) updates the moving statistics too: no launch of its own. */
+    @Override
+    public BatchNormForward batchNormTrainingWithMovingAverages(Tensor x, Tensor gamma, Tensor beta, float epsilon,
+                                                                float low, float high, MovingStatistics moving) {
+        Objects.requireNonNull(moving, "batchNormTrainingWithMovingAverages: moving");
+        return call("batchNormTraining", () -> batchNorm.training(x, gamma, beta, epsilon, low, high, moving), x, gamma,
+                beta, moving.mean(), named("low", low), named("high", high), named("momentum", moving.momentum()));
     }
 
     /** One launch ({@code batchnorm_moving_averages_f32}) where the composite makes three. */

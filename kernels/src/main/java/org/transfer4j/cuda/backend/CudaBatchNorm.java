@@ -54,9 +54,11 @@ final class CudaBatchNorm {
      * ({@code -inf, +inf}: no clamp); mean, biased variance, invStd (C) of x. Launches
      * {@code batchnorm_moments_f32} (sums of {@code x - x[0]} and its square per chunk),
      * {@code batchnorm_training_finalize_f32} (statistics and the coefficients scale, shift) and
-     * {@code scale_shift_f32} (with the clamp): two passes over x, one over y.
+     * {@code scale_shift_f32} (with the clamp): two passes over x, one over y. With {@code moving} (else null) the
+     * finalize also updates those moving statistics from the batch's ({@link Backend#batchNormTrainingWithMovingAverages}).
      */
-    Backend.BatchNormForward training(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low, float high) {
+    Backend.BatchNormForward training(Tensor x, Tensor gamma, Tensor beta, float epsilon, float low, float high,
+                                      Backend.MovingStatistics moving) {
         BatchNormChecks.clamp("batchNormTraining", x, null, low, high);
         CudaExec.requireContiguous("batchNormTraining", x, gamma, beta);
         int c = BatchNormChecks.channels("batchNormTraining", x, gamma, beta);
@@ -65,11 +67,15 @@ final class CudaBatchNorm {
         Tensor mean = exec.empty(c);
         Tensor variance = exec.empty(c);
         Tensor invStd = exec.empty(c);
+        if (moving != null) {
+            BatchNormChecks.movingAverages(moving.mean(), mean, moving.bias(), moving.variance(), variance);
+            CudaExec.requireContiguous("batchNormMovingAverages", moving.mean(), moving.variance(), moving.bias());
+        }
         if (m <= singleBlockRows) {
-            exec.launch(Kernels.BATCHNORM_TRAINING_SINGLE, KernelGeometry.channelSingle(c), KernelArgs.create().i64(m)
-                    .i64(c).f32(epsilon).pointer(exec.address(x)).pointer(exec.address(gamma)).pointer(exec.address(beta))
-                    .pointer(exec.address(mean)).pointer(exec.address(variance)).pointer(exec.address(invStd))
-                    .pointer(exec.address(y)).f32(low).f32(high));
+            exec.launch(Kernels.BATCHNORM_TRAINING_SINGLE, KernelGeometry.channelSingle(c), movingArguments(moving,
+                    KernelArgs.create().i64(m).i64(c).f32(epsilon).pointer(exec.address(x)).pointer(exec.address(gamma))
+                            .pointer(exec.address(beta)).pointer(exec.address(mean)).pointer(exec.address(variance))
+                            .pointer(exec.address(invStd)).pointer(exec.address(y)).f32(low).f32(high)));
             return new Backend.BatchNormForward(y, mean, variance, invStd);
         }
         try (Temporaries temps = new Temporaries()) {
@@ -80,13 +86,27 @@ final class CudaBatchNorm {
             Tensor shift = temps.add(exec.empty(c));
             exec.launch(Kernels.BATCHNORM_MOMENTS, KernelGeometry.channelSums(c, chunks),
                     KernelArgs.create().i64(m).i64(c).i64(chunk).pointer(exec.address(x)).pointer(partial));
-            exec.launch(Kernels.BATCHNORM_TRAINING_FINALIZE, KernelGeometry.channelFinalize(c), KernelArgs.create().i64(m)
-                    .i64(c).i64(chunks).f32(epsilon).pointer(exec.address(x)).pointer(partial).pointer(exec.address(gamma))
-                    .pointer(exec.address(beta)).pointer(exec.address(mean)).pointer(exec.address(variance))
-                    .pointer(exec.address(invStd)).pointer(exec.address(scale)).pointer(exec.address(shift)));
+            exec.launch(Kernels.BATCHNORM_TRAINING_FINALIZE, KernelGeometry.channelFinalize(c), movingArguments(moving,
+                    KernelArgs.create().i64(m).i64(c).i64(chunks).f32(epsilon).pointer(exec.address(x)).pointer(partial)
+                            .pointer(exec.address(gamma)).pointer(exec.address(beta)).pointer(exec.address(mean))
+                            .pointer(exec.address(variance)).pointer(exec.address(invStd)).pointer(exec.address(scale))
+                            .pointer(exec.address(shift))));
             scaleShift(x, c, scale, shift, y, low, high);
         }
         return new Backend.BatchNormForward(y, mean, variance, invStd);
+    }
+
+    /**
+     * The training kernels' last four arguments: {@code momentum, bias, movingMean, movingVariance}, the moving
+     * statistics they update from the batch's ({@code batchnorm_moving_averages_f32}'s arithmetic), or
+     * {@code 0, null, null, null} for none.
+     */
+    private KernelArgs movingArguments(Backend.MovingStatistics moving, KernelArgs args) {
+        if (moving == null) {
+            return args.f32(0f).pointer(0).pointer(0).pointer(0);
+        }
+        return args.f32(moving.momentum()).pointer(exec.addressOrNull(moving.bias())).pointer(exec.address(moving.mean()))
+                .pointer(exec.address(moving.variance()));
     }
 
     /**

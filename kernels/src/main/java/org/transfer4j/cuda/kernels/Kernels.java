@@ -187,9 +187,12 @@ public final class Kernels {
             add(BATCHNORM, "scale_shift_f32", I64, I64, PTR, PTR, PTR, PTR, F32, F32);
     /** {@code (rows, c, chunk, x, partial)}: per chunk, sums of {@code x - x[0]} and its square (doubles); block (32,8). */
     public static final KernelSpec BATCHNORM_MOMENTS = add(BATCHNORM, "batchnorm_moments_f32", I64, I64, I64, PTR, PTR);
-    /** {@code (rows, c, chunks, eps, x, partial, gamma, beta, mean, var, invStd, scale, shift)}; block (32,32). */
+    /**
+     * {@code (rows, c, chunks, eps, x, partial, gamma, beta, mean, var, invStd, scale, shift, momentum, bias,
+     * movingMean, movingVariance)}: the moving statistics updated too unless movingMean is null; block (32,32).
+     */
     public static final KernelSpec BATCHNORM_TRAINING_FINALIZE = add(BATCHNORM, "batchnorm_training_finalize_f32",
-            I64, I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR);
+            I64, I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, PTR, F32, PTR, PTR, PTR);
     /**
      * {@code (rows, c, chunk, x, dy, mean, y, low, high, partial)}: per chunk, sums of g and {@code g*(x - mean)},
      * g = dy, or {@code low < y < high ? dy : 0} when y (the clamped output) is not null; block (32,8).
@@ -206,11 +209,12 @@ public final class Kernels {
     public static final KernelSpec BATCHNORM_BACKWARD_DX =
             add(BATCHNORM, "batchnorm_backward_dx_f32", I64, I64, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32, PTR);
     /**
-     * {@code (rows, c, eps, x, gamma, beta, mean, var, invStd, y, low, high)}: the moments, finalize and scale-shift of
-     * training in one launch for few rows, bit for bit them with one chunk; block (32,8), grid (ceil(C/32)).
+     * {@code (rows, c, eps, x, gamma, beta, mean, var, invStd, y, low, high, momentum, bias, movingMean,
+     * movingVariance)}: the moments, finalize and scale-shift of training in one launch for few rows, bit for bit them
+     * with one chunk, the moving statistics as the finalize updates them; block (32,8), grid (ceil(C/32)).
      */
     public static final KernelSpec BATCHNORM_TRAINING_SINGLE = add(BATCHNORM, "batchnorm_training_single_f32",
-            I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32);
+            I64, I64, F32, PTR, PTR, PTR, PTR, PTR, PTR, PTR, F32, F32, F32, PTR, PTR, PTR);
     /**
      * {@code (rows, c, x, dy, gamma, mean, invStd, y, low, high, dGamma, dBeta, dx)}: the sums, finalize and dx of the
      * backward in one launch for few rows (dx may be null: not computed), g as in {@link #BATCHNORM_BACKWARD_SUMS},

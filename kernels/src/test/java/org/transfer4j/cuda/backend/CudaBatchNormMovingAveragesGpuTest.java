@@ -25,7 +25,8 @@ import org.transfer4j.tensor.Tensor;
  * batch mean and the bias, then {@code movingAverage} twice), both bit for bit: each is the same few correctly
  * rounded float operations in the same order. With and without a bias, Keras' momentum 0.99 and 0.9, C odd (37), 1
  * and over a block (1001), a NaN and infinities among the inputs; and the update a training batch norm with a skipped
- * bias makes through {@link BatchNorm#trainAfterBias}.
+ * bias makes through {@link BatchNorm#trainAfterBias}; and training that updates the moving statistics in its own pass
+ * ({@code batchNormTrainingWithMovingAverages}).
  */
 @GpuTest
 class CudaBatchNormMovingAveragesGpuTest {
@@ -75,6 +76,45 @@ class CudaBatchNormMovingAveragesGpuTest {
         // read only: the batch statistics and the bias
         assertArrayEquals(batchMean, bm.gpu().toArray());
         assertArrayEquals(batchVariance, bv.gpu().toArray());
+    }
+
+    /**
+     * {@code batchNormTrainingWithMovingAverages}, which updates the moving statistics in the finalize (M = 300 rows:
+     * chunked) or in the single-block kernel (M = 50), against {@code batchNormTraining} then
+     * {@code batchNormMovingAverages} on the CUDA backend, bit for bit: output, batch statistics and both moving
+     * statistics, plain and clamped, with and without a bias.
+     */
+    @ParameterizedTest(name = "M {0} bias {1} clamp [{2}, {3}]")
+    @CsvSource({"300, true, -Infinity, Infinity", "300, false, 0, 6", "50, true, 0, Infinity",
+        "50, false, -Infinity, Infinity"})
+    void trainingThatUpdatesTheMovingStatisticsIsTrainingThenTheUpdateBitForBit(int m, boolean biased, float low,
+                                                                             float high) {
+        int c = 37;
+        String what = "batchNormTrainingWithMovingAverages (" + m + ", " + c + ") bias " + biased + " [" + low + ", "
+                + high + "]";
+        boolean clamped = low != Float.NEGATIVE_INFINITY || high != Float.POSITIVE_INFINITY;
+        Tensor x = Tensor.of(gpu(), GpuParity.values(81 + m, -2, 4, m, c), m, c);
+        Tensor gamma = Tensor.of(gpu(), GpuParity.values(82, 0.5f, 1.5f, c), c);
+        Tensor beta = Tensor.of(gpu(), GpuParity.values(83, -1, 1, c), c);
+        Tensor bias = biased ? Tensor.of(gpu(), GpuParity.values(84, -1, 1, c), c) : null;
+        float[] movingMean = GpuParity.values(85, -1, 1, c);
+        float[] movingVariance = GpuParity.values(86, 0.5f, 2, c);
+
+        Tensor apartMean = Tensor.of(gpu(), movingMean, c);
+        Tensor apartVariance = Tensor.of(gpu(), movingVariance, c);
+        Backend.BatchNormForward apart = clamped ? cuda().batchNormTraining(x, gamma, beta, 1e-3f, low, high)
+                : cuda().batchNormTraining(x, gamma, beta, 1e-3f);
+        cuda().batchNormMovingAverages(apartMean, apart.mean(), bias, apartVariance, apart.variance(), 0.99f);
+
+        Tensor fusedMean = Tensor.of(gpu(), movingMean, c);
+        Tensor fusedVariance = Tensor.of(gpu(), movingVariance, c);
+        Backend.BatchNormForward fused = cuda().batchNormTrainingWithMovingAverages(x, gamma, beta, 1e-3f, low, high,
+                new Backend.MovingStatistics(fusedMean, fusedVariance, bias, 0.99f));
+        assertSameBits(what + ": output", apart.output().toArray(), fused.output().toArray());
+        assertSameBits(what + ": batch mean", apart.mean().toArray(), fused.mean().toArray());
+        assertSameBits(what + ": batch variance", apart.variance().toArray(), fused.variance().toArray());
+        assertSameBits(what + ": moving mean", apartMean.toArray(), fusedMean.toArray());
+        assertSameBits(what + ": moving variance", apartVariance.toArray(), fusedVariance.toArray());
     }
 
     @Test
