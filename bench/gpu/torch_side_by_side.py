@@ -316,7 +316,7 @@ def main(argv=None):
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--iterations", type=int, default=20)
     p.add_argument("--frozen-images", type=int, default=1280)
-    p.add_argument("--frozen-epochs", type=int, default=20)
+    p.add_argument("--frozen-epochs", type=int, default=50)
     p.add_argument("--frozen-warmup-epochs", type=int, default=50)
     p.add_argument("--head-classes", type=int, default=10)
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"])

@@ -55,7 +55,7 @@ public final class GpuSideBySide implements Callable<Integer> {
     @Option(names = "--frozen-images", description = "images of the frozen-base data set, default ${DEFAULT-VALUE}")
     int frozenImages = 1280;
     @Option(names = "--frozen-epochs", description = "timed head epochs, default ${DEFAULT-VALUE}")
-    int frozenEpochs = 20;
+    int frozenEpochs = 50; // about 0.3 s of head epochs: one compilation or collection no longer moves the rate by much
     @Option(names = "--frozen-warmup-epochs", description = "untimed head epochs before the timed ones, default ${DEFAULT-VALUE}")
     // 50 epochs of 20 steps: the head step's host code is compiled by then (a 10-epoch frozen phase on flowers
     // runs about as many steps); after 3 epochs it still ran cold, 2.3-2.7x slower per step (bench README)
