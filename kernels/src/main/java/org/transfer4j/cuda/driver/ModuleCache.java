@@ -24,8 +24,7 @@ public final class ModuleCache implements AutoCloseable {
 
     private final CudaContext context;
     private final Map<String, Module> modules = new HashMap<>();
-    /** family -> kernel name -> function: two lookups with the names' cached hashes, no key built per launch. */
-    private final Map<String, Map<String, KernelFunction>> functions = new HashMap<>();
+    private final Map<String, KernelFunction> functions = new HashMap<>();
     private boolean closed;
 
     /** An empty cache for {@code context}. */
@@ -42,12 +41,11 @@ public final class ModuleCache implements AutoCloseable {
      */
     public synchronized KernelFunction function(String family, String kernel) {
         checkOpen();
-        Map<String, KernelFunction> loadedOfFamily = functions.get(family);
-        KernelFunction cached = loadedOfFamily == null ? null : loadedOfFamily.get(kernel);
+        String key = family + "/" + kernel;
+        KernelFunction cached = functions.get(key);
         if (cached != null) {
             return cached;
         }
-        String key = family + "/" + kernel;
         Module module = module(family);
         KernelSignature signature = module.kernels().get(kernel);
         if (signature == null) {
@@ -62,7 +60,7 @@ public final class ModuleCache implements AutoCloseable {
                 device.maxSharedMemoryPerBlock(), attribute(function, CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, key),
                 attribute(function, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, key));
         KernelFunction loaded = new KernelFunction(family, kernel, function, signature, limits);
-        functions.computeIfAbsent(family, f -> new HashMap<>()).put(kernel, loaded);
+        functions.put(key, loaded);
         return loaded;
     }
 
