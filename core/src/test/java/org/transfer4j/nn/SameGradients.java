@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.transfer4j.nn.layers.BatchNormalization;
 import org.transfer4j.tensor.Tensor;
 
-/** Two models with the same weights in the same order: the gradients one backward pass left in each, compared. */
+/**
+ * Two models with the same weights in the same order: the gradients one backward pass left in each, and the moving
+ * statistics their batch norms' training updated, compared.
+ */
 final class SameGradients {
     private SameGradients() {
     }
@@ -30,5 +34,16 @@ final class SameGradients {
             }
         }
         return compared;
+    }
+
+    /** Asserts that the batch norms at the same places hold the same bits of moving mean and moving variance. */
+    static void assertSameMovingStatistics(List<BatchNormalization> expected, List<BatchNormalization> actual) {
+        assertEquals(expected.size(), actual.size(), "batch norms");
+        for (int i = 0; i < expected.size(); i++) {
+            for (String w : List.of("moving_mean", "moving_variance")) {
+                assertArrayEquals(expected.get(i).weight(w).value().toArray(), actual.get(i).weight(w).value().toArray(),
+                        0f, "bn" + i + " " + w);
+            }
+        }
     }
 }
