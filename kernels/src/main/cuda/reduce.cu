@@ -29,6 +29,12 @@
 //     r in [j*chunk, min(n, (j+1)*chunk)). Launch: block (32,8,1), grid (ceil(cols/32), chunks,
 //     min(outer, 65535)), grid-stride over outer in z. threadIdx.x picks a column (coalesced loads),
 //     threadIdx.y every 8th row; the 8 partials per column meet in shared memory (8x32 doubles).
+//   reduce_rows_sum_scaled_f32(long long rows, long long n, long long chunk, float scale, const float* x, float* y)
+//   reduce_cols_sum_scaled_f32(long long outer, long long n, long long cols, long long chunk, float scale,
+//                              const float* x, float* y)
+//     as the sums, each value written as __fadd_rn(__fmul_rn(scale, (float)sum), 0.0f), which is elementwise.cu's
+//     affine_f32 (a = scale, b = 0) of the written sum, bit for bit: a mean's last pass (Backend.reduceSumScaled),
+//     where the sum and its scaling took two launches. Earlier passes of a long reduction use the plain sums.
 //
 // This file is self-contained (no local #include). Regenerate the PTX with kernels/scripts/build-ptx.sh.
 
@@ -90,8 +96,19 @@ __device__ __forceinline__ typename Op::Acc t4j_block_reduce(typename Op::Acc v)
     return v;
 }
 
-template <typename Op>
-__device__ __forceinline__ void t4j_reduce_rows(long long rows, long long n, long long chunk, const float* x, float* y) {
+// What a kernel writes of its float result: the value itself, or scale * value + 0 rounded as elementwise.cu's
+// affine_f32 computes it (a mean: a sum's last pass, Backend.reduceSumScaled).
+struct Unscaled {
+    __device__ float operator()(float v) const { return v; }
+};
+struct Scaled {
+    float a;
+    __device__ float operator()(float v) const { return __fadd_rn(__fmul_rn(a, v), 0.0f); }
+};
+
+template <typename Op, typename Finish = Unscaled>
+__device__ __forceinline__ void t4j_reduce_rows(long long rows, long long n, long long chunk, const float* x, float* y,
+                                                Finish finish = Finish()) {
     long long chunks = gridDim.y;
     long long j = blockIdx.y;
     long long start = j * chunk;
@@ -104,14 +121,14 @@ __device__ __forceinline__ void t4j_reduce_rows(long long rows, long long n, lon
         }
         acc = t4j_block_reduce<Op>(acc);
         if (threadIdx.x == 0) {
-            y[r * chunks + j] = (float)acc;
+            y[r * chunks + j] = finish((float)acc);
         }
     }
 }
 
-template <typename Op>
+template <typename Op, typename Finish = Unscaled>
 __device__ __forceinline__ void t4j_reduce_cols(long long outer, long long n, long long cols, long long chunk,
-                                                const float* x, float* y) {
+                                                const float* x, float* y, Finish finish = Finish()) {
     __shared__ typename Op::Acc partial[8][32];
     long long chunks = gridDim.y;
     long long j = blockIdx.y;
@@ -132,7 +149,7 @@ __device__ __forceinline__ void t4j_reduce_cols(long long outer, long long n, lo
             for (int k = 1; k < 8; ++k) {
                 acc = Op::combine(acc, partial[k][threadIdx.x]);
             }
-            y[(o * chunks + j) * cols + c] = (float)acc;
+            y[(o * chunks + j) * cols + c] = finish((float)acc);
         }
         __syncthreads();
     }
@@ -164,4 +181,16 @@ extern "C" __global__ void reduce_cols_max_f32(long long outer, long long n, lon
 extern "C" __global__ void reduce_cols_min_f32(long long outer, long long n, long long cols, long long chunk,
                                                const float* x, float* y) {
     t4j_reduce_cols<MinOp>(outer, n, cols, chunk, x, y);
+}
+// reduce_rows_sum_scaled_f32: as reduce_rows_sum_f32, each written sum then scaled (scale * sum + 0, affine_f32's
+// rounding): the last pass of a mean. Block 256, grid (rows, chunks).
+extern "C" __global__ void reduce_rows_sum_scaled_f32(long long rows, long long n, long long chunk, float scale,
+                                                      const float* x, float* y) {
+    t4j_reduce_rows<SumOp>(rows, n, chunk, x, y, Scaled{scale});
+}
+// reduce_cols_sum_scaled_f32: as reduce_cols_sum_f32, each written sum then scaled. Block (32,8), grid (ceil(cols/32),
+// chunks, outer).
+extern "C" __global__ void reduce_cols_sum_scaled_f32(long long outer, long long n, long long cols, long long chunk,
+                                                      float scale, const float* x, float* y) {
+    t4j_reduce_cols<SumOp>(outer, n, cols, chunk, x, y, Scaled{scale});
 }

@@ -300,6 +300,77 @@ static double combine(int op, double a, double b) {
 }
 static double identity(int op) { return op == 0 ? 0.0 : op == 1 ? -INFINITY : INFINITY; }
 
+// reduce_rows_sum_scaled_f32 and reduce_cols_sum_scaled_f32 (a mean's last pass) against the plain sum kernel then
+// elementwise.cu's affine_f32 (a = scale, b = 0), bit for bit: one pass and the second pass over partials, a NaN, a
+// row of -0 (its sum is +0: the accumulation starts at +0), scales 1/3 and 1/1000.
+static void testReduceSumScaled() {
+    for (float scale : {1.0f / 3.0f, 1.0f / 1000.0f}) {
+        std::string tag = " scale " + std::to_string(scale);
+        {
+            long long rows = 4, n = 1000;
+            Vec x = values(rows * n, 9);
+            x[1 * n + 17] = NaN;
+            for (long long i = 0; i < n; ++i) x[2 * n + i] = -0.0f;   // row 2: all -0
+            for (long long chunk : {n, 96LL}) {
+                long long chunks = (n + chunk - 1) / chunk;
+                Vec sum(rows * chunks), want(rows), got(rows);
+                {
+                    using namespace reduce_k;
+                    T4J_LAUNCH(reduce_rows_sum_f32, dim3(3, chunks), dim3(64), rows, n, chunk, x.data(), sum.data());
+                    Vec partial = sum;
+                    if (chunks > 1) {   // the plain first pass, then the scaled pass over the partials
+                        sum = Vec(rows);
+                        T4J_LAUNCH(reduce_rows_sum_f32, dim3(2, 1), dim3(64), rows, chunks, chunks, partial.data(), sum.data());
+                        T4J_LAUNCH(reduce_rows_sum_scaled_f32, dim3(2, 1), dim3(64), rows, chunks, chunks, scale,
+                                   partial.data(), got.data());
+                    } else {
+                        T4J_LAUNCH(reduce_rows_sum_scaled_f32, dim3(3, 1), dim3(64), rows, n, chunk, scale, x.data(),
+                                   got.data());
+                    }
+                }
+                {
+                    using namespace elementwise_k;
+                    T4J_LAUNCH_SEQ(affine_f32, dim3(1), dim3(256), rows, scale, 0.0f, sum.data(), want.data());
+                }
+                expectSameBits("reduce_rows_sum_scaled_f32 against sum then affine_f32 chunk " + std::to_string(chunk) + tag,
+                               got, want);
+            }
+        }
+        {
+            long long outer = 2, n = 1000, cols = 37;
+            Vec x = values(outer * n * cols, 10);
+            x[17 * cols + 3] = NaN;
+            for (long long chunk : {n, 128LL}) {
+                long long chunks = (n + chunk - 1) / chunk;
+                dim3 g((unsigned)((cols + 31) / 32), (unsigned)chunks, (unsigned)outer);
+                dim3 g1((unsigned)((cols + 31) / 32), 1, (unsigned)outer);
+                Vec sum(outer * chunks * cols), want(outer * cols), got(outer * cols);
+                {
+                    using namespace reduce_k;
+                    T4J_LAUNCH(reduce_cols_sum_f32, g, dim3(32, 8), outer, n, cols, chunk, x.data(), sum.data());
+                    Vec partial = sum;
+                    if (chunks > 1) {
+                        sum = Vec(outer * cols);
+                        T4J_LAUNCH(reduce_cols_sum_f32, g1, dim3(32, 8), outer, chunks, cols, chunks, partial.data(),
+                                   sum.data());
+                        T4J_LAUNCH(reduce_cols_sum_scaled_f32, g1, dim3(32, 8), outer, chunks, cols, chunks, scale,
+                                   partial.data(), got.data());
+                    } else {
+                        T4J_LAUNCH(reduce_cols_sum_scaled_f32, g1, dim3(32, 8), outer, n, cols, chunk, scale, x.data(),
+                                   got.data());
+                    }
+                }
+                {
+                    using namespace elementwise_k;
+                    T4J_LAUNCH_SEQ(affine_f32, dim3(1), dim3(256), outer * cols, scale, 0.0f, sum.data(), want.data());
+                }
+                expectSameBits("reduce_cols_sum_scaled_f32 against sum then affine_f32 chunk " + std::to_string(chunk) + tag,
+                               got, want);
+            }
+        }
+    }
+}
+
 static void testReduce() {
     using namespace reduce_k;
     using RowsK = void (*)(long long, long long, long long, const float*, float*);
@@ -356,6 +427,7 @@ static void testReduce() {
                    + std::to_string(sh.n) + " cols=" + std::to_string(sh.cols), y, want, 1e-6, 1e-5);
         }
     }
+    testReduceSumScaled();
 }
 
 // ---- softmax_xent -----------------------------------------------------------------------------------

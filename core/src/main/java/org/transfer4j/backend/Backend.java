@@ -115,6 +115,18 @@ public interface Backend {
     /** Reduces contiguous {@code x} over sorted, distinct {@code axes}; the result keeps the reduced axes as size 1. */
     Tensor reduce(ReduceOp op, Tensor x, int[] axes);
 
+    /**
+     * The sum of contiguous {@code x} over {@code axes} (kept as size 1) times {@code scale}, as {@link UnaryOp#AFFINE}
+     * rounds {@code scale * sum + 0}: a mean, {@code scale = 1/count}. Bit for bit this default,
+     * {@code unary(AFFINE, reduce(SUM, x, axes), scale, 0)}; a backend overrides it to scale in the sum's last pass (a
+     * launch fewer on a GPU: a loss's mean over the batch, a global average pooling).
+     */
+    default Tensor reduceSumScaled(Tensor x, int[] axes, float scale) {
+        try (Tensor sum = reduce(ReduceOp.SUM, x, axes)) {
+            return unary(UnaryOp.AFFINE, sum, scale, 0f);
+        }
+    }
+
     // ---- matrix multiply --------------------------------------------------------------------------
 
     /**

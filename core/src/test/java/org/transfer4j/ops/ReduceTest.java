@@ -113,6 +113,36 @@ class ReduceTest {
         assertArrayEquals(new float[] {2, 0, 2, 2}, z.grad().toArray(), 1e-6f);
     }
 
+    /**
+     * A mean is one backend call ({@code reduceSumScaled}) and one tape node, with the values and gradients of the
+     * affine of the sum it replaces, bit for bit, on the CPU and on a second device.
+     */
+    @Test
+    void meanIsTheScaledSumBitForBitForwardAndBackward() {
+        int[] shape = {3, 5, 7};
+        for (org.transfer4j.tensor.Device d : new org.transfer4j.tensor.Device[] {
+            org.transfer4j.tensor.Device.cpu(), org.transfer4j.backend.FakeDevice.create(4).device()}) {
+            for (int mask = 1; mask < 8; mask++) {
+                int[] axes = axesOf(mask, 3);
+                boolean keep = mask % 2 == 1;
+                Tensor x = OpCheck.randn(11, shape).to(d).requiresGrad(true);
+                Tensor x2 = OpCheck.randn(11, shape).to(d).requiresGrad(true);
+                long count = 1;
+                for (int a : axes) {
+                    count *= shape[a];
+                }
+                Tensor mean = Reduce.mean(x, axes, keep);
+                Tensor composite = Unary.affine(Reduce.sum(x2, axes, keep), 1f / count, 0f);
+                String s = d + " axes " + Arrays.toString(axes) + " keep " + keep;
+                assertArrayEquals(composite.toArray(), mean.toArray(), 0f, "mean " + s);
+                Tensor dy = OpCheck.randn(12, mean.shape()).to(d);
+                mean.backward(dy);
+                composite.backward(dy);
+                assertArrayEquals(x2.grad().toArray(), x.grad().toArray(), 0f, "gradient " + s);
+            }
+        }
+    }
+
     @Test
     void sumAndMeanGradientsMatchFiniteDifferences() {
         int[][] shapes = {{5}, {3, 4}, {2, 3, 5}};

@@ -310,6 +310,13 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return call("reduce " + op, () -> reduce.reduce(op, x, axes), x, axes);
     }
 
+    /** The scale in the sum's last pass ({@code reduce_*_sum_scaled_f32}): one launch where the composite makes two. */
+    @Override
+    public Tensor reduceSumScaled(Tensor x, int[] axes, float scale) {
+        return call("reduceSumScaled", () -> reduce.sumScaled(x, axes, scale, elementwise), x, axes,
+                named("scale", scale));
+    }
+
     @Override
     public Tensor gemm(Tensor a, Tensor b, boolean transA, boolean transB) {
         return call("gemm", () -> gemm.gemm(a, b, transA, transB), a, b, named("transA", transA),

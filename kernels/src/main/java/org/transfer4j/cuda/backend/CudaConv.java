@@ -158,7 +158,7 @@ final class CudaConv {
                         .i32(plan.outW()).i32(spec.strideH()).i32(spec.strideW()).i32(spec.padTop()).i32(spec.padLeft())
                         .i64(chunk).pointer(x).pointer(dy).pointer(partial));
         if (chunks > 1) {
-            reduce.columns(ReduceOp.SUM, partial, 1, chunks, 9L * plan.c(), dk, temps);
+            reduce.columns(ReduceOp.SUM, partial, 1, chunks, 9L * plan.c(), dk, null, temps);
         }
     }
 

@@ -79,6 +79,16 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@code (rows, n, chunk, scale, x, y)}: {@code reduce_rows_sum_f32} with each written sum scaled as
+     * {@code affine_f32} would scale it (a mean's last pass).
+     */
+    public static final KernelSpec REDUCE_ROWS_SUM_SCALED =
+            add(REDUCE, "reduce_rows_sum_scaled_f32", I64, I64, I64, F32, PTR, PTR);
+    /** {@code (outer, n, cols, chunk, scale, x, y)}: {@code reduce_cols_sum_f32} with each written sum scaled. */
+    public static final KernelSpec REDUCE_COLS_SUM_SCALED =
+            add(REDUCE, "reduce_cols_sum_scaled_f32", I64, I64, I64, I64, F32, PTR, PTR);
+
     // ---- softmax_xent.cu --------------------------------------------------------------------------
     /** {@code (rows, classes, logits, targets, loss, probs)}; one warp per row, block 128. */
     public static final KernelSpec SOFTMAX_XENT_FORWARD =

@@ -310,6 +310,29 @@ class CudaBackendElementwiseGpuTest {
                 cuda().reduce(ReduceOp.MAX, nan.gpu(), new int[] {1}));
     }
 
+    /**
+     * {@code reduceSumScaled} (the scale in the sum's last pass: a mean in one launch) against the CUDA backend's own
+     * sum then {@code unary(AFFINE)}, bit for bit, over every axis pattern of shapes that take one pass and two (rows
+     * of 20,000, columns of 50,000), a permutation, axes of size 1 and an empty axis.
+     */
+    @Test
+    void reduceSumScaledIsTheSumThenItsScalingBitForBit() {
+        int[][] shapes = {{2, 3, 4}, {8, 5, 5, 16}, {3, 20_000}, {50_000, 3}, {7}, {1, 9, 1}, {0, 3}};
+        for (int[] shape : shapes) {
+            GpuParity.Pair x = random(shape.length * 17 + 3, -2, 2, shape);
+            for (int m = 1; m < (1 << shape.length); m++) {
+                int mask = m;
+                int[] axes = java.util.stream.IntStream.range(0, shape.length).filter(i -> (mask & (1 << i)) != 0).toArray();
+                float scale = 1f / 3f;
+                String what = "reduceSumScaled " + java.util.Arrays.toString(shape) + " over " + java.util.Arrays.toString(axes);
+                float[] fused = cuda().reduceSumScaled(x.gpu(), axes, scale).toArray();
+                try (Tensor sum = cuda().reduce(ReduceOp.SUM, x.gpu(), axes)) {
+                    GpuParity.assertSameBits(what, cuda().unary(UnaryOp.AFFINE, sum, scale, 0f).toArray(), fused);
+                }
+            }
+        }
+    }
+
     @Test
     void gemmMatchesTheCpuForEveryTransposeAndBatchBroadcast() {
         int[][] mkn = {{3, 5, 4}, {17, 33, 9}, {1, 1, 1}, {64, 128, 10}};
