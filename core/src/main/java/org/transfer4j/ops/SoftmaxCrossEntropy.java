@@ -46,7 +46,7 @@ public final class SoftmaxCrossEntropy {
             if (weights != null) {
                 perRow = Arithmetic.mul(perRow, weights.reshape(n));
             }
-            y = Unary.affine(Reduce.sum(perRow, null, false), 1f / n, 0f);
+            y = Reduce.mean(perRow, null, false); // the sum times 1/N, in one backend call
         }
         Tensor probs = fused.probabilities();
         // One backend primitive (one launch on a GPU) for sub, the weights' and g's products and the 1/N scaling;

@@ -34,6 +34,13 @@ public final class FakeDevice implements Backend {
     private long nextStorageId;
     private final AtomicLong peakFloats = new AtomicLong();
 
+    /**
+     * What this device's tensors report as their backend: the device itself, or while {@link #recordCalls} is on, a
+     * proxy that logs each SPI call's name and hands it to the device.
+     */
+    private volatile Backend self = this;
+    private List<String> calls;
+
     private FakeDevice(int index) {
         this.device = Device.of(Device.Type.CUDA, index, this);
     }
@@ -97,6 +104,41 @@ public final class FakeDevice implements Backend {
         }
     }
 
+    /**
+     * Starts logging the SPI calls ops make on this device's tensors, by method name and in order (not those made
+     * through {@code Device.backend()}, such as a new tensor's allocation): how a test pins the primitives, and so the
+     * kernel launches on a GPU, of a step.
+     */
+    public synchronized void recordCalls() {
+        calls = new ArrayList<>();
+        FakeDevice device = this;
+        self = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) { // identity: the proxy stands for the device
+                        return switch (method.getName()) {
+                            case "equals" -> proxy == args[0];
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            default -> "calls of " + device;
+                        };
+                    }
+                    if (!method.getName().equals("device")) { // a question, not a primitive
+                        synchronized (device) {
+                            calls.add(method.getName());
+                        }
+                    }
+                    try {
+                        return method.invoke(device, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** The SPI calls logged since {@link #recordCalls}, in order. */
+    public synchronized List<String> calls() {
+        return calls == null ? List.of() : List.copyOf(calls);
+    }
+
     /** Starts a new peak at what is held now. */
     public void resetPeak() {
         peakFloats.set(liveFloats.get());
@@ -122,6 +164,11 @@ public final class FakeDevice implements Backend {
 
         @Override
         public Backend backend() {
+            return self;
+        }
+
+        /** The device that made it (its {@link #backend} may be the call-logging proxy). */
+        FakeDevice owner() {
             return FakeDevice.this;
         }
 
@@ -152,7 +199,7 @@ public final class FakeDevice implements Backend {
         if (t == null) {
             return null;
         }
-        if (!(t.storage() instanceof FakeStorage s) || s.backend() != this) {
+        if (!(t.storage() instanceof FakeStorage s) || s.owner() != this) {
             throw new DeviceMismatchException("fake " + device + " backend, " + op, device, t.device());
         }
         t.ensureOpen(op);
