@@ -65,8 +65,7 @@ class BiasedBatchNormTest {
     @Test
     void resNet50JoinsEveryConvolutionToItsBatchNorm() {
         Model model = ResNet50.builder().includeTop(false).inputShape(64, 64, 3).build();
-        List<GraphStep> steps = BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()), model.outputs());
-        assertEquals(53, steps.stream().filter(s -> s instanceof BiasedBatchNorm).count());
+        assertEquals(53, JoinFixtures.biasJoined(model).stream().filter(s -> s instanceof BiasedBatchNorm).count());
     }
 
     /** conv(bias) -> batch norm -> relu, weights from fixed seeds, and the model that calls them. */

@@ -33,13 +33,13 @@ class ClampedAddTest {
     @Test
     void onlyTheTwoInputAddsOfOneShapeReadByTheirActivationAloneJoin() {
         Graph g = new Graph(1);
-        List<GraphStep> steps = withClampedAdd(g.model);
+        List<GraphStep> steps = JoinFixtures.allJoined(g.model);
         Set<String> joined = steps.stream().filter(s -> s instanceof ClampedAdd)
                 .map(s -> s.output().layer().name()).collect(Collectors.toSet());
         // not: the Add also read by a convolution, the Add of a pooled (N,8) and an (N,7,7,8) (it broadcasts), the Add of
         // three inputs
         assertEquals(Set.of("relu_a", "relu_b"), joined);
-        assertEquals(withoutClampedAdd(g.model).size() - 2, steps.size(), "each join leaves out its Add");
+        assertEquals(JoinFixtures.clampJoined(g.model).size() - 2, steps.size(), "each join leaves out its Add");
     }
 
     @Test
@@ -97,25 +97,15 @@ class ClampedAddTest {
     void resNet50JoinsTheAddOfEachBottleneckAndMobileNetV2None() {
         // ResNet50: each of the 16 bottlenecks ends in Add(shortcut, branch) then ReLU
         Model resnet = ResNet50.builder().includeTop(false).inputShape(64, 64, 3).build();
-        assertEquals(16, withClampedAdd(resnet).stream().filter(s -> s instanceof ClampedAdd).count());
+        assertEquals(16, JoinFixtures.allJoined(resnet).stream().filter(s -> s instanceof ClampedAdd).count());
         // MobileNetV2: its 10 Adds (inverted residuals) have no activation after them
         Model mobile = MobileNetV2.builder().includeTop(false).inputShape(64, 64, 3).build();
-        assertEquals(0, withClampedAdd(mobile).stream().filter(s -> s instanceof ClampedAdd).count());
+        assertEquals(0, JoinFixtures.allJoined(mobile).stream().filter(s -> s instanceof ClampedAdd).count());
     }
 
     /** The storages made since {@link FakeDevice#recordAllocations}. */
     private static int made(FakeDevice device) {
         return (int) device.allocations().stream().filter(e -> e[0] > 0).count();
-    }
-
-    private static List<GraphStep> withoutClampedAdd(Model model) {
-        return ClampedBatchNorm.plan(BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()),
-                model.outputs()), model.outputs());
-    }
-
-    /** The plan {@link Model#callAll} runs. */
-    private static List<GraphStep> withClampedAdd(Model model) {
-        return ClampedAdd.plan(withoutClampedAdd(model), model.outputs());
     }
 
     /**
@@ -147,12 +137,7 @@ class ClampedAddTest {
             SymbolicTensor out = new Activation("relu6").named("relu_out")
                     .apply(new Add().named("add_out").apply(List.of(w, r, v)));
             model = Model.of(in, out);
-            Generator gen = new Generator(seed);
-            for (Weight weight : model.weights()) {
-                boolean positive = weight.path().endsWith("moving_variance") || weight.path().endsWith("gamma");
-                weight.assign(positive ? Tensor.uniform(gen, 0.5f, 2f, weight.shape())
-                        : Tensor.uniform(gen, -0.6f, 0.6f, weight.shape()));
-            }
+            JoinFixtures.seededWeights(model, seed);
         }
 
         private static Conv2D conv(String name, int size, boolean bias) {
@@ -170,7 +155,7 @@ class ClampedAddTest {
 
         /** The graph with each Add and its activation as two steps. */
         Tensor runApart(Tensor x, boolean training) {
-            return model.runSteps(withoutClampedAdd(model), List.of(x), training).getFirst();
+            return model.runSteps(JoinFixtures.clampJoined(model), List.of(x), training).getFirst();
         }
     }
 }

@@ -31,8 +31,7 @@ class ClampedBatchNormTest {
         Block apart = new Block(1);
         assertEquals(2, count(fused.model, ClampedBatchNorm.class),
                 "the unbiased and the biased batch norm join their ReLUs; the one before the Add does not");
-        assertEquals(1, BiasedBatchNorm.plan(JoinedPadding.plan(fused.model.calls(), fused.model.outputs()),
-                fused.model.outputs()).stream().filter(s -> s instanceof BiasedBatchNorm).count(),
+        assertEquals(1, JoinFixtures.biasJoined(fused.model).stream().filter(s -> s instanceof BiasedBatchNorm).count(),
                 "one of the two is a biased convolution's batch norm (a BiasedBatchNorm step inside)");
         Tensor x = Tensor.uniform(new Generator(2), -1f, 1f, 4, 7, 7, 3);
 
@@ -87,9 +86,7 @@ class ClampedBatchNormTest {
     }
 
     private static long count(Model model, Class<?> kind) {
-        List<GraphStep> steps = ClampedBatchNorm.plan(
-                BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()), model.outputs()), model.outputs());
-        return steps.stream().filter(kind::isInstance).count();
+        return JoinFixtures.clampJoined(model).stream().filter(kind::isInstance).count();
     }
 
     /**
@@ -109,13 +106,7 @@ class ClampedBatchNormTest {
                     .apply(norm("bn1").apply(new Conv2D(19, 3).padding("same").named("conv1").apply(h)));
             SymbolicTensor s = norm("bn2").apply(new Conv2D(19, 1).useBias(false).named("conv2").apply(r));
             model = Model.of(in, new ReLU().named("out").apply(new Add().named("add").apply(List.of(s, r))));
-            Generator gen = new Generator(seed);
-            for (Weight w : model.weights()) {
-                boolean variance = w.path().endsWith("moving_variance");
-                boolean gamma = w.path().endsWith("gamma");
-                w.assign(variance || gamma ? Tensor.uniform(gen, 0.5f, 2f, w.shape())
-                        : Tensor.uniform(gen, -0.6f, 0.6f, w.shape()));
-            }
+            JoinFixtures.seededWeights(model, seed);
         }
 
         private BatchNormalization norm(String name) {
@@ -127,9 +118,7 @@ class ClampedBatchNormTest {
 
         /** The graph with the batch norms and their activations as two steps each. */
         Tensor runTwoStep(Tensor x, boolean training) {
-            List<GraphStep> steps = BiasedBatchNorm.plan(JoinedPadding.plan(model.calls(), model.outputs()),
-                    model.outputs());
-            return model.runSteps(steps, List.of(x), training).getFirst();
+            return model.runSteps(JoinFixtures.biasJoined(model), List.of(x), training).getFirst();
         }
     }
 }

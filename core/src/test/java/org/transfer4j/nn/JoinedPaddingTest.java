@@ -30,7 +30,7 @@ class JoinedPaddingTest {
         SymbolicTensor in = Input.of("in", 8, 8, 3);
         Model model = Model.of(in, relu.named("relu").apply(dw.named("dw").apply(pad.named("pad").apply(in))));
         assertEquals(List.of(JoinedPadding.class, LayerCall.class),
-                JoinedPadding.plan(model.calls(), model.outputs()).stream().map(Object::getClass).toList());
+                JoinFixtures.paddingJoined(model).stream().map(Object::getClass).toList());
 
         Tensor x = Tensor.uniform(new Generator(3), -1f, 1f, 2, 8, 8, 3).requiresGrad(true);
         Tensor joined = model.call(x, true);
@@ -58,7 +58,7 @@ class JoinedPaddingTest {
         Model model = Model.of(in, pool.named("pool").apply(pad.named("pad").apply(relu.named("relu").apply(
                 conv.named("conv").apply(in)))));
         assertEquals(List.of(LayerCall.class, LayerCall.class, JoinedPadding.class),
-                JoinedPadding.plan(model.calls(), model.outputs()).stream().map(Object::getClass).toList());
+                JoinFixtures.paddingJoined(model).stream().map(Object::getClass).toList());
 
         Tensor x = Tensor.uniform(new Generator(5), -1f, 1f, 2, 9, 9, 3).requiresGrad(true);
         Tensor joined = model.call(x, true);
@@ -79,7 +79,7 @@ class JoinedPaddingTest {
         SymbolicTensor padded = new ZeroPadding2D(1).named("pad").apply(new BatchNormalization().named("bn").apply(in));
         Model model = Model.of(in, new MaxPooling2D(3).strides(2).named("pool").apply(padded));
         assertEquals(List.of(LayerCall.class, LayerCall.class, LayerCall.class),
-                JoinedPadding.plan(model.calls(), model.outputs()).stream().map(Object::getClass).toList(),
+                JoinFixtures.paddingJoined(model).stream().map(Object::getClass).toList(),
                 "a zero could beat the negative values of a window: the pad stays");
     }
 
