@@ -22,8 +22,11 @@ final class ClampBounds {
         };
     }
 
-    /** {@code {low, high}} of a Keras activation name that is a clamp, else null. */
+    /** {@code {low, high}} of a Keras activation name that is a clamp (null, Keras' None, is linear), else null. */
     static float[] ofName(String name) {
+        if (name == null) {
+            return new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        }
         return switch (name) {
             case "linear" -> new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
             case "relu" -> new float[] {0f, Float.POSITIVE_INFINITY};

@@ -25,6 +25,21 @@ import org.transfer4j.tensor.TensorScope;
  */
 class ClampedBatchNormTest {
 
+    /**
+     * An {@code Activation(None)} (Keras' linear, a null name: MobileNet's top with {@code classifierActivation(null)})
+     * is not a clamp: a batch norm before it does not join, and the plan is made without failing (the first GPU run
+     * of session 10 found a NullPointerException here).
+     */
+    @Test
+    void aLinearActivationWithoutANameDoesNotJoinAndTrains() {
+        SymbolicTensor in = Input.of("in", 5, 5, 3);
+        Model model = Model.of(in, new Activation(null).named("none").apply(new BatchNormalization().named("bn")
+                .apply(new Conv2D(4, 3).named("conv").apply(in))));
+        assertEquals(0, JoinFixtures.clampJoined(model).stream().filter(s -> s instanceof ClampedBatchNorm).count());
+        Tensor y = model.call(Tensor.uniform(new Generator(9), -1f, 1f, 2, 5, 5, 3), true);
+        assertEquals(2 * 3 * 3 * 4, y.numel()); // a 3x3 convolution without padding
+    }
+
     @Test
     void inTrainingTheJoinedStepGivesTheTwoLayersValuesStatisticsAndGradientsBitForBit() {
         Block fused = new Block(1);
