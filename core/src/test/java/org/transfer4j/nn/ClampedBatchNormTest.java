@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.transfer4j.autograd.NoGrad;
 import org.transfer4j.applications.MobileNetV2;
 import org.transfer4j.applications.ResNet50;
 import org.transfer4j.backend.FakeDevice;
@@ -87,6 +88,35 @@ class ClampedBatchNormTest {
         try (TensorScope step = TensorScope.open()) {
             assertArrayEquals(apart.runTwoStep(x, false).toArray(), fused.model.call(x, false).toArray(), 0f, "inference");
         }
+    }
+
+    /**
+     * {@code predict} runs the layers one by one, not the training joins: a joined step holds its input until both
+     * its layers are done, so with moving statistics it held the convolution's output, the normalised value and the
+     * clamped one at once (MobileNetV2's frozen-base case on an H200: 1632 MiB where it had been 1340). The peak of
+     * device memory is that of the layers run as separate steps.
+     */
+    @Test
+    void predictHoldsNoMoreAtOnceThanTheLayersRunOneByOne() {
+        FakeDevice device = FakeDevice.create(3);
+        Block block = new Block(5);
+        block.model.to(device.device());
+        Tensor x = Tensor.uniform(new Generator(6), -1f, 1f, 2, 7, 7, 3).to(device.device());
+        long joined = peakOf(device, () -> block.model.predict(x));
+        long apart = peakOf(device, () -> {
+            try (NoGrad ignored = NoGrad.enter(); TensorScope scope = TensorScope.open()) {
+                block.model.runSteps(JoinFixtures.paddingJoined(block.model), List.of(x), false);
+            }
+        });
+        assertEquals(apart, joined, "floats held at once");
+    }
+
+    /** The most floats held at once while {@code work} runs, beyond those held before. */
+    private static long peakOf(FakeDevice device, Runnable work) {
+        long before = device.liveFloats();
+        device.resetPeak();
+        work.run();
+        return device.peakFloats() - before;
     }
 
     @Test
